@@ -1,0 +1,47 @@
+# The two commands of README.md: `make demo` and `make test`. Both install what is missing first.
+VENV     ?= .venv
+PY       := $(VENV)/bin/python
+PRESET   ?= ci
+BUILD    := build/$(PRESET)
+PREFIX   := build/$(PRESET)-install
+DEMO_OUT ?= demo-output
+export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
+
+.PHONY: all deps demo test test-cpp test-consumer test-python python bench clean
+
+all: test
+
+deps:
+	@tools/install-deps.sh $(VENV)
+
+# The Python package (C++ core included), installed into the virtual environment.
+python: deps
+	$(PY) -m pip install -q --no-build-isolation .
+
+demo: python
+	$(VENV)/bin/doelenboom demo --out $(DEMO_OUT)
+
+test: test-cpp test-consumer test-python
+
+test-cpp: deps
+	cmake --preset $(PRESET)
+	cmake --build --preset $(PRESET)
+	ctest --preset $(PRESET)
+
+# A project outside the tree finds the installed package with find_package and runs.
+test-consumer: test-cpp
+	cmake --install $(BUILD) --prefix $(CURDIR)/$(PREFIX)
+	cmake -S tests/consumer -B $(BUILD)-consumer -G Ninja -DCMAKE_PREFIX_PATH=$(CURDIR)/$(PREFIX) -DCMAKE_BUILD_TYPE=Release
+	cmake --build $(BUILD)-consumer
+	$(BUILD)-consumer/consumer $(CURDIR)/examples/trees/movisie.yaml
+
+test-python: python
+	$(PY) -m pytest
+
+bench: deps
+	cmake --preset release
+	cmake --build --preset release --target benchmarks
+	$(PY) benchmarks/run_benchmarks.py --build build/release --out docs/performance.md
+
+clean:
+	rm -rf build $(DEMO_OUT)

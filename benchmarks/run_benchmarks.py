@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Run the C++ benchmarks and write their results, as ratios to baselines measured in the same
+run, into docs/performance.md (between the markers of each section).
+
+Usage: benchmarks/run_benchmarks.py --build build/release --out docs/performance.md [--only NAME]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+# Each section: the program, a title, and rows (benchmark, baseline or None, what it measures).
+SECTIONS = {
+    "goal_tree": (
+        "bench_goal_tree",
+        "Goal graph (issue 2)",
+        [
+            ("Baseline_ReadFileBytes", None, "read the 10,000-node YAML file into memory (baseline)"),
+            ("LoadAndValidate10000", "Baseline_ReadFileBytes", "load + validate a 10,000-node DAG file"),
+            ("ValidateOnly10000", "Baseline_ReadFileBytes", "validate the 10,000-node definition (no parsing)"),
+            ("Baseline_DenseInverse2000", None, "all effective weights as a dense (I - P)^-1, Eigen LU (baseline)"),
+            ("AllEffectiveWeights2000", "Baseline_DenseInverse2000", "all effective weights of a 2,000-node DAG"),
+            ("EffectiveWeightsOfRoot2000", "Baseline_DenseInverse2000", "effective weights of every node in the root"),
+        ],
+    ),
+}
+
+
+def run(binary: Path) -> dict[str, dict]:
+    out = subprocess.run(
+        [str(binary), "--benchmark_format=json", "--benchmark_repetitions=3",
+         "--benchmark_report_aggregates_only=true"],
+        check=True, capture_output=True, text=True,
+    ).stdout
+    results = {}
+    for b in json.loads(out)["benchmarks"]:
+        if b.get("aggregate_name") == "median":
+            results[b["run_name"]] = b
+    return results
+
+
+def seconds(b: dict) -> float:
+    scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b["time_unit"]]
+    return b["real_time"] * scale
+
+
+def human(s: float) -> str:
+    if s >= 1:
+        return f"{s:.3g} s"
+    if s >= 1e-3:
+        return f"{s * 1e3:.3g} ms"
+    return f"{s * 1e6:.3g} µs"
+
+
+def section_text(key: str, results: dict[str, dict]) -> str:
+    _, title, rows = SECTIONS[key]
+    lines = [f"### {title}", "", "| what | time (median of 3) | ratio to baseline |", "|---|---|---|"]
+    for name, base, what in rows:
+        b = results[name]
+        ratio = "baseline" if base is None else f"{seconds(b) / seconds(results[base]):.3g} x `{base}`"
+        counters = {k: v for k, v in b.items() if k in ("nodes", "edges", "bytes", "rows")}
+        extra = (" (" + ", ".join(f"{k} {int(v):,}" for k, v in counters.items()) + ")") if counters else ""
+        lines.append(f"| {what}{extra} | {human(seconds(b))} | {ratio} |")
+    cpu = platform.processor() or platform.machine()
+    lines += ["", f"Measured with `make bench` on {os.cpu_count()} cores ({cpu}), Release build.", ""]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--build", default="build/release", type=Path)
+    ap.add_argument("--out", default="docs/performance.md", type=Path)
+    ap.add_argument("--only", action="append", help="section key(s) to run")
+    args = ap.parse_args()
+    text = args.out.read_text(encoding="utf-8") if args.out.exists() else "# Performance\n"
+    for key, (program, _, _) in SECTIONS.items():
+        if args.only and key not in args.only:
+            continue
+        binary = args.build / "benchmarks" / program
+        if not binary.exists():
+            print(f"run_benchmarks: {binary} is missing (build the 'benchmarks' target)", file=sys.stderr)
+            return 1
+        body = section_text(key, run(binary))
+        begin, end = f"<!-- bench:{key}:begin -->", f"<!-- bench:{key}:end -->"
+        block = f"{begin}\n{body}{end}"
+        if begin in text:
+            text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
+        else:
+            text = text.rstrip("\n") + "\n\n" + block + "\n"
+        print(body)
+    args.out.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

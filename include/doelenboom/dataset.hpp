@@ -1,0 +1,156 @@
+#pragma once
+// A data set of estimates: per (unit, period, indicator) a value with its base n, standard error,
+// confidence interval, suppression flag, source and the method that computed it. Stored by
+// column (Eigen vectors for the numbers, dictionary-coded strings) so that the aggregation engine
+// can work on whole columns.
+//
+// Privacy: an estimate whose base n is below the suppression threshold (default 10) is flagged
+// suppressed; every export path (CSV, pandas, reports) blanks its numbers (value, n, se and
+// interval: a small n is itself a disclosive count) and shows the flag. The numbers stay inside
+// the library so that aggregates over several cells can still be computed.
+// An estimate without n (NaN) cannot be judged and is not suppressed: supply n to protect it.
+// An estimate that arrives already suppressed (suppressed = true on input, e.g. a CSV written by
+// write_csv) stays suppressed whatever the threshold; its value may then be missing (NaN).
+
+#include <cmath>
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <string_view>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "doelenboom/error.hpp"
+#include "doelenboom/indicator.hpp"
+#include "doelenboom/period.hpp"
+#include "doelenboom/unit.hpp"
+
+namespace doelenboom {
+
+inline constexpr double default_suppression_threshold = 10.0;
+
+/// One estimate as plain data.
+struct EstimateRecord {
+  std::string unit;
+  Period period;
+  std::string indicator;
+  double value = std::numeric_limits<double>::quiet_NaN();
+  double n = std::numeric_limits<double>::quiet_NaN();        ///< base (respondents, clients, ...)
+  double se = std::numeric_limits<double>::quiet_NaN();       ///< standard error
+  double ci_low = std::numeric_limits<double>::quiet_NaN();   ///< confidence interval (95% unless the method says otherwise)
+  double ci_high = std::numeric_limits<double>::quiet_NaN();
+  /// On input: suppressed at the source (kept whatever the threshold; the value may be NaN).
+  /// On output (record(), export_records()): suppressed, numbers blanked.
+  bool suppressed = false;
+  std::string source;  ///< where the data came from (file, instrument, provider)
+  std::string method;  ///< how it was computed, e.g. "wilson 95%", "distinct clients"
+
+  /// Field by field, where two missing numbers (NaN) are equal: a round trip keeps missing as missing.
+  friend bool operator==(const EstimateRecord& a, const EstimateRecord& b) noexcept {
+    const auto same = [](double x, double y) { return x == y || (std::isnan(x) && std::isnan(y)); };
+    return a.unit == b.unit && a.period == b.period && a.indicator == b.indicator && same(a.value, b.value) &&
+           same(a.n, b.n) && same(a.se, b.se) && same(a.ci_low, b.ci_low) && same(a.ci_high, b.ci_high) &&
+           a.suppressed == b.suppressed && a.source == b.source && a.method == b.method;
+  }
+};
+
+/// What to check data against. Null pointers skip that check.
+struct DataContext {
+  const IndicatorSet* indicators = nullptr;  ///< unknown indicator ids and out-of-range values are errors
+  const UnitRegistry* units = nullptr;       ///< unknown unit ids are errors
+  double suppression_threshold = default_suppression_threshold;  ///< n below this is suppressed
+};
+
+class Dataset {
+ public:
+  Dataset() = default;
+
+  /// Build from records; checks every record (empty unit or indicator id, duplicate (unit,
+  /// period, indicator), missing (unless suppressed at the source) or infinite value, negative or
+  /// non-finite n or se, ci_low > ci_high, periods of mixed frequency, and against the context:
+  /// unknown unit or indicator, value or interval outside the indicator's range) and throws
+  /// DataError listing every problem with its row (1-based, in record order). Then applies the
+  /// suppression threshold of the context.
+  static Dataset from_records(const std::vector<EstimateRecord>& records, const DataContext& context = {});
+  /// Every problem of the records, empty when they are valid.
+  static std::vector<Problem> check_records(const std::vector<EstimateRecord>& records, const DataContext& context = {},
+                                            const std::string& source = {});
+
+  /// Read a CSV with columns unit, period, indicator, value and optional n, se, ci_low, ci_high,
+  /// suppressed (1/0, true/false or empty), source, method (other columns are an error). Empty
+  /// cells are missing. Throws ParseError (file structure, cells that are not numbers or periods)
+  /// or DataError (values), naming file, row, column, value and what was expected.
+  static Dataset read_csv(const std::filesystem::path& path, const DataContext& context = {});
+  /// All problems of a CSV file at once (validation mode), never throws for bad content.
+  static std::vector<Problem> check_csv(const std::filesystem::path& path, const DataContext& context = {});
+  /// Write CSV (atomically: temporary file, then rename) with the columns unit, period, indicator,
+  /// value, n, se, ci_low, ci_high, suppressed, source, method. Suppressed rows have empty value,
+  /// n, se and interval and suppressed = 1. Numbers are written in their shortest round-trip form,
+  /// so read_csv gives back the same doubles.
+  void write_csv(const std::filesystem::path& path) const;
+
+  [[nodiscard]] std::size_t size() const noexcept { return static_cast<std::size_t>(value_.size()); }
+  [[nodiscard]] bool empty() const noexcept { return size() == 0; }
+
+  /// Dictionaries: distinct units and indicators in order of first appearance; periods sorted.
+  [[nodiscard]] const std::vector<std::string>& units() const noexcept { return units_; }
+  [[nodiscard]] const std::vector<Period>& periods() const noexcept { return periods_; }
+  [[nodiscard]] const std::vector<std::string>& indicators() const noexcept { return indicators_; }
+  [[nodiscard]] const std::vector<std::string>& sources() const noexcept { return sources_; }
+  [[nodiscard]] const std::vector<std::string>& methods() const noexcept { return methods_; }
+
+  /// Per-row codes into the dictionaries.
+  [[nodiscard]] const Eigen::VectorXi& unit_codes() const noexcept { return unit_code_; }
+  [[nodiscard]] const Eigen::VectorXi& period_codes() const noexcept { return period_code_; }
+  [[nodiscard]] const Eigen::VectorXi& indicator_codes() const noexcept { return indicator_code_; }
+  [[nodiscard]] const Eigen::VectorXi& source_codes() const noexcept { return source_code_; }
+  [[nodiscard]] const Eigen::VectorXi& method_codes() const noexcept { return method_code_; }
+
+  /// Per-row numbers. These are the internal values: suppressed rows keep their numbers here, so
+  /// everything that leaves the library must go through record(), export_records() or write_csv().
+  [[nodiscard]] const Eigen::VectorXd& values() const noexcept { return value_; }
+  [[nodiscard]] const Eigen::VectorXd& n() const noexcept { return n_; }
+  [[nodiscard]] const Eigen::VectorXd& se() const noexcept { return se_; }
+  [[nodiscard]] const Eigen::VectorXd& ci_low() const noexcept { return lo_; }
+  [[nodiscard]] const Eigen::VectorXd& ci_high() const noexcept { return hi_; }
+  [[nodiscard]] const std::vector<std::uint8_t>& suppressed() const noexcept { return suppressed_; }
+  [[nodiscard]] std::size_t suppressed_count() const noexcept;
+
+  /// Re-apply a threshold: rows with n < threshold or suppressed at the source are suppressed,
+  /// the others not. A threshold of 0 suppresses nothing by n. Throws DataError for a negative or
+  /// non-finite threshold.
+  void apply_suppression(double threshold);
+  [[nodiscard]] double suppression_threshold() const noexcept { return threshold_; }
+
+  /// Row as it may leave the library: value, n, se and interval blanked (NaN) when suppressed.
+  /// Throws std::out_of_range for a row >= size().
+  [[nodiscard]] EstimateRecord record(std::size_t row) const;
+  /// All rows as they may leave the library.
+  [[nodiscard]] std::vector<EstimateRecord> export_records() const;
+  /// Row of (unit, period, indicator), if present.
+  [[nodiscard]] std::optional<std::size_t> find(std::string_view unit, const Period& period,
+                                                std::string_view indicator) const;
+
+  /// Rows of `other` appended; duplicates are an error (DataError naming the key).
+  [[nodiscard]] Dataset concat(const Dataset& other) const;
+
+ private:
+  std::vector<std::string> units_, indicators_, sources_, methods_;
+  std::vector<Period> periods_;
+  Eigen::VectorXi unit_code_, period_code_, indicator_code_, source_code_, method_code_;
+  Eigen::VectorXd value_, n_, se_, lo_, hi_;
+  std::vector<std::uint8_t> suppressed_;
+  std::vector<std::uint8_t> source_suppressed_;  ///< suppressed on input, whatever the threshold
+  double threshold_ = default_suppression_threshold;
+  /// (unit code, period code, indicator code) packed into one key -> row, for find().
+  std::unordered_map<std::uint64_t, std::size_t> key_index_;
+  std::unordered_map<std::string, int> unit_lookup_, indicator_lookup_;  ///< dictionary text -> code
+
+  static Dataset build(const std::vector<EstimateRecord>& records, double threshold);
+};
+
+}  // namespace doelenboom

@@ -1,0 +1,98 @@
+#pragma once
+// Pre/post scores per client on an ordinal instrument, e.g. the zelfredzaamheidsmatrix (ZRM: 13
+// domains scored 1 acuut .. 5 volledig zelfredzaam) before and after support. They become the
+// doelrealisatie (goal attainment) estimates: shift tables, % improved / same / worse, the
+// Reliable Change Index per client and % reliably improved, a paired effect size with its
+// standardiser named, and the Wilcoxon signed-rank p-value.
+
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "doelenboom/dataset.hpp"
+#include "doelenboom/period.hpp"
+#include "doelenboom/pseudonym.hpp"
+#include "doelenboom/stats.hpp"
+
+namespace doelenboom {
+
+/// Pre/post rows by column, not owning: one row per (client, domain).
+struct PrePostView {
+  std::span<const std::int32_t> unit;      ///< codes into unit_names
+  std::span<const std::int32_t> period;    ///< codes into periods (the period of the post measurement)
+  std::span<const std::uint64_t> client;   ///< pseudonyms
+  std::span<const std::int32_t> domain;    ///< codes into domain_names
+  std::span<const double> pre;             ///< NaN = not scored
+  std::span<const double> post;            ///< NaN = not scored
+  std::vector<std::string> unit_names;
+  std::vector<Period> periods;
+  std::vector<std::string> domain_names;
+  std::string source;
+};
+
+struct PrePostTable {
+  std::vector<std::int32_t> unit, period, domain;
+  std::vector<std::uint64_t> client;
+  std::vector<double> pre, post;
+  std::vector<std::string> unit_names, domain_names;
+  std::vector<Period> periods;
+  std::string source;
+  [[nodiscard]] std::size_t size() const noexcept { return unit.size(); }
+  [[nodiscard]] PrePostView view() const;
+};
+
+struct PrePostColumns {
+  std::string unit = "unit";
+  std::string period = "period";
+  std::string client = "client";
+  std::string domain = "domain";
+  std::string pre = "pre";
+  std::string post = "post";
+};
+
+struct PrePostOptions {
+  std::string prefix = "zrm.";  ///< prepended to every indicator id
+  int min_score = 1;            ///< the ordinal scale (ZRM: 1..5)
+  int max_score = 5;
+  /// Reliability of the client score for the RCI. NaN: Cronbach's alpha of the pre scores of all
+  /// clients with every domain scored, computed from the data and named in the method text.
+  double reliability = std::numeric_limits<double>::quiet_NaN();
+  double confidence = 0.95;
+};
+
+/// Read pre/post rows, pseudonymising clients. Scores must be integers in [min, max] or empty;
+/// a duplicate (client, domain) within one unit and period is an error. Throws DataError listing
+/// every problem with file, row, column, value and what was expected.
+PrePostTable read_prepost_csv(const std::filesystem::path& path, const Pseudonymiser& pseudonymise,
+                              const PrePostColumns& columns = {}, const PrePostOptions& options = {},
+                              const DataContext& context = {});
+std::vector<Problem> check_prepost_csv(const std::filesystem::path& path, const PrePostColumns& columns = {},
+                                       const PrePostOptions& options = {}, const DataContext& context = {});
+std::vector<Problem> check_prepost(const PrePostView& data, const PrePostOptions& options = {});
+
+/// A shift table for one (unit, period, domain).
+struct ShiftTableRecord {
+  std::string unit;
+  Period period;
+  std::string domain;
+  stats::ShiftTable table;
+};
+
+struct PrePostResult {
+  Dataset estimates;                   ///< see estimate_prepost
+  std::vector<ShiftTableRecord> shifts;  ///< one per (unit, period, domain); suppressed like the estimates on export
+};
+
+/// Per (unit, period), over clients with both scores: per domain `<domain>.improved`,
+/// `<domain>.same`, `<domain>.worse` (shares, Wilson); on the client score (the mean over the
+/// domains scored both times) `score.improved`, `score.same`, `score.worse`, `score.mean_change`
+/// (t interval), `score.reliably_improved` and `score.reliably_worse` (share with |RCI| > 1.96,
+/// Wilson), `score.effect_dz` (Cohen's d_z: mean change / sd of changes) and
+/// `score.effect_dav` (mean change / average of the pre and post sd), `score.wilcoxon_p`.
+PrePostResult estimate_prepost(const PrePostView& data, const PrePostOptions& options = {},
+                               const DataContext& context = {});
+
+}  // namespace doelenboom

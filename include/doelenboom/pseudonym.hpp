@@ -1,0 +1,28 @@
+#pragma once
+// Pseudonymisation of client identifiers: a keyed hash (HMAC-SHA-256 with a key the user supplies,
+// via OpenSSL), truncated to 64 bits. Readers apply it to every client id as they read, so raw ids
+// are never stored or exported. The same key gives the same pseudonym; another key another one.
+// Python check: int.from_bytes(hmac.new(key, id, "sha256").digest()[:8], "big").
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace doelenboom {
+
+class Pseudonymiser {
+ public:
+  /// At least 16 bytes of key; throws DataError otherwise (a short key makes pseudonyms guessable).
+  explicit Pseudonymiser(std::string key);
+  /// The first 8 bytes of HMAC-SHA-256(key, id), big-endian.
+  [[nodiscard]] std::uint64_t operator()(std::string_view id) const;
+  /// The same as 16 lowercase hex digits.
+  [[nodiscard]] std::string hex(std::string_view id) const;
+
+  static constexpr std::size_t min_key_bytes = 16;
+
+ private:
+  std::string key_;
+};
+
+}  // namespace doelenboom

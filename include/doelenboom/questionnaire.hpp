@@ -1,0 +1,105 @@
+#pragma once
+// Questionnaires: one row per (respondent, item) answer, from several instruments per unit (e.g.
+// a short and a long one, the CEO items, Putten's five Likert items). They become the
+// tevredenheid (satisfaction) and doelrealisatie (goal attainment) estimates per unit and period.
+// docs/estimates.md lists what each item type yields and how.
+
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "doelenboom/dataset.hpp"
+#include "doelenboom/period.hpp"
+#include "doelenboom/pseudonym.hpp"
+
+namespace doelenboom {
+
+/// How an item is answered.
+enum class ItemType {
+  likert5,  ///< 1 helemaal mee oneens .. 5 helemaal mee eens
+  yes_no,   ///< 1 ja, 0 nee
+  grade,    ///< rapportcijfer 1..10
+};
+std::string_view to_string(ItemType t) noexcept;
+std::optional<ItemType> parse_item_type(std::string_view text) noexcept;
+
+/// One questionnaire item.
+struct Item {
+  std::string id;          ///< slug, e.g. "putten_geholpen"
+  std::string label;       ///< the question text (Dutch)
+  ItemType type = ItemType::likert5;
+  std::string scale;       ///< multi-item scale this item belongs to ("" = none); Cronbach's alpha per scale
+  bool reversed = false;   ///< reverse-scored within its scale (likert: 6 - x) for alpha and scale scores
+  Location where;
+  [[nodiscard]] double min() const noexcept;  ///< 1, 0 or 1
+  [[nodiscard]] double max() const noexcept;  ///< 5, 1 or 10
+};
+
+/// Item definitions: a YAML file with a top-level `items:` list (docs/estimates.md).
+std::vector<Item> load_items_yaml(const std::filesystem::path& path);
+std::vector<Item> parse_items_yaml(std::string_view text, const std::string& source = "<string>");
+
+/// Answers by column, not owning. Categorical columns are codes into the name lists.
+struct ResponseView {
+  std::span<const std::int32_t> unit;        ///< codes into unit_names
+  std::span<const std::int32_t> period;      ///< codes into periods
+  std::span<const std::int32_t> instrument;  ///< codes into instrument_names (may be empty: one instrument)
+  std::span<const std::uint64_t> respondent; ///< pseudonyms
+  std::span<const std::int32_t> item;        ///< codes into `items`
+  std::span<const double> value;             ///< the answer; NaN = no answer (skipped, counted)
+  std::vector<std::string> unit_names;
+  std::vector<Period> periods;
+  std::vector<std::string> instrument_names;
+  std::vector<Item> items;
+  std::string source;
+};
+
+/// Answers read from a file: owns its columns.
+struct ResponseTable {
+  std::vector<std::int32_t> unit, period, instrument, item;
+  std::vector<std::uint64_t> respondent;
+  std::vector<double> value;
+  std::vector<std::string> unit_names, instrument_names;
+  std::vector<Period> periods;
+  std::vector<Item> items;
+  std::string source;
+  [[nodiscard]] std::size_t size() const noexcept { return unit.size(); }
+  [[nodiscard]] ResponseView view() const;
+};
+
+/// Column names of an answers CSV; all required but instrument (empty name = no such column).
+struct ResponseColumns {
+  std::string unit = "unit";
+  std::string period = "period";
+  std::string instrument = "instrument";
+  std::string respondent = "respondent";
+  std::string item = "item";
+  std::string value = "value";
+};
+
+/// Read answers, pseudonymising respondents as it reads. Throws DataError listing every problem
+/// with file, row, column, value and what was expected: unknown item, a Likert value outside 1..5
+/// (or a grade outside 1..10, a yes/no other than 0/1, ja/nee), a duplicate (respondent, item)
+/// within one unit, period and instrument, unknown unit (with context.units), ...
+ResponseTable read_responses_csv(const std::filesystem::path& path, const std::vector<Item>& items,
+                                 const Pseudonymiser& pseudonymise, const ResponseColumns& columns = {},
+                                 const DataContext& context = {});
+std::vector<Problem> check_responses_csv(const std::filesystem::path& path, const std::vector<Item>& items,
+                                         const ResponseColumns& columns = {}, const DataContext& context = {});
+std::vector<Problem> check_responses(const ResponseView& data);
+
+struct SurveyOptions {
+  double confidence = 0.95;
+  bool per_instrument = false;  ///< also estimate per instrument ("<item>@<instrument>" ids)
+};
+
+/// Estimates per (unit, period): for a likert5 item `<item>.agree` (share 4 or 5, Wilson) and
+/// `<item>.mean` (t interval); for yes_no `<item>.yes` (Wilson); for grade `<item>.mean`
+/// (t interval); for every scale `<scale>.alpha` (Cronbach's alpha over respondents who answered
+/// all its items; n = those respondents) and `<scale>.mean` (mean of respondents' scale scores).
+/// n is the number of answers behind each estimate. Throws DataError listing every problem.
+Dataset estimate_survey(const ResponseView& data, const SurveyOptions& options = {}, const DataContext& context = {});
+
+}  // namespace doelenboom

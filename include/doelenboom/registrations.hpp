@@ -1,0 +1,100 @@
+#pragma once
+// Registrations: one row per contact between a client supporter and a client, as providers'
+// registration systems export them. They become the bereik (reach) estimates per unit and period.
+// See docs/estimates.md for every indicator, its base n and how it is computed.
+
+#include <climits>
+#include <cstdint>
+#include <filesystem>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "doelenboom/dataset.hpp"
+#include "doelenboom/period.hpp"
+#include "doelenboom/pseudonym.hpp"
+
+namespace doelenboom {
+
+inline constexpr std::int32_t missing_day = INT32_MIN;  ///< a date that was not recorded
+inline constexpr std::int8_t missing_flag = -1;         ///< a yes/no that was not recorded
+
+/// Registrations by column, not owning (numpy arrays can be passed without copies). Categorical
+/// columns are codes into the name lists; -1 is "not recorded". Optional columns may be empty spans.
+struct RegistrationView {
+  std::span<const std::int32_t> unit;              ///< codes into unit_names (required)
+  std::span<const std::int32_t> period;            ///< codes into periods (required)
+  std::span<const std::uint64_t> client;           ///< pseudonyms (required)
+  std::span<const double> hours;                   ///< hours spent on the contact; NaN = not recorded
+  std::span<const std::int8_t> referral;           ///< 1 the client was referred (verwijzing), 0 not
+  std::span<const std::int8_t> referrer_contact;   ///< 1 the supporter had contact with a referrer
+  std::span<const std::int32_t> channel;           ///< codes into channel_names (telefoon, ...)
+  std::span<const std::int32_t> life_domain;       ///< codes into life_domain_names (leefgebied)
+  std::span<const std::int32_t> start_day;         ///< start of the support, days since 1970-01-01
+  std::span<const std::int32_t> end_day;           ///< end of the support (missing_day while open)
+  std::vector<std::string> unit_names;
+  std::vector<Period> periods;
+  std::vector<std::string> channel_names;
+  std::vector<std::string> life_domain_names;
+  std::string source;  ///< named in messages and in the estimates' source
+};
+
+/// Registrations read from a file: owns its columns.
+struct RegistrationTable {
+  std::vector<std::int32_t> unit, period, channel, life_domain, start_day, end_day;
+  std::vector<std::uint64_t> client;
+  std::vector<double> hours;
+  std::vector<std::int8_t> referral, referrer_contact;
+  std::vector<std::string> unit_names, channel_names, life_domain_names;
+  std::vector<Period> periods;
+  std::string source;
+
+  [[nodiscard]] std::size_t size() const noexcept { return unit.size(); }
+  [[nodiscard]] RegistrationView view() const;
+};
+
+/// Column names of a registrations CSV. Required: unit, period, client. The others are optional
+/// (an empty name means the file has no such column).
+struct RegistrationColumns {
+  std::string unit = "unit";
+  std::string period = "period";
+  std::string client = "client";
+  std::string hours = "hours";
+  std::string referral = "referral";
+  std::string referrer_contact = "referrer_contact";
+  std::string channel = "channel";
+  std::string life_domain = "life_domain";
+  std::string start_date = "start_date";  ///< ISO dates YYYY-MM-DD
+  std::string end_date = "end_date";
+};
+
+/// Read a registrations CSV, pseudonymising the client column as it reads. Yes/no cells accept
+/// 1/0, ja/nee, yes/no, true/false (any case); empty = not recorded. Throws DataError listing every
+/// problem (file structure included)
+/// with file, row, column, value and what was expected (negative hours, end before start,
+/// unknown unit when context.units is set, a bad date, ...).
+RegistrationTable read_registrations_csv(const std::filesystem::path& path, const Pseudonymiser& pseudonymise,
+                                         const RegistrationColumns& columns = {}, const DataContext& context = {});
+/// Every problem of a registrations CSV at once (validation mode); never throws for bad content.
+std::vector<Problem> check_registrations_csv(const std::filesystem::path& path, const RegistrationColumns& columns = {},
+                                             const DataContext& context = {});
+
+/// Every problem of registrations given by column (lengths, codes out of range, negative or
+/// non-finite hours, end before start, flags other than -1/0/1), rows 1-based.
+std::vector<Problem> check_registrations(const RegistrationView& data);
+
+struct ReachOptions {
+  std::string prefix = "reach.";        ///< prepended to every indicator id
+  std::string phone_channel = "telefoon";  ///< channel name counted as a phone question
+  double rate_per = 1000.0;             ///< inhabitants for the rate (from context.units' population)
+};
+
+/// The reach estimates per (unit, period) (docs/estimates.md): clients (distinct pseudonyms),
+/// contacts, hours, referrals, referrer_contacts, conversations_per_client, phone_questions,
+/// lead_time_median_days, lead_time_p90_days (per client: last end - first start, closed
+/// trajectories only), share_life_domain.<name> (share of clients with a question in that domain,
+/// Wilson interval) and clients_per_<rate_per> (needs context.units with populations). Throws
+/// DataError listing every problem of the input (check_registrations).
+Dataset estimate_reach(const RegistrationView& data, const ReachOptions& options = {}, const DataContext& context = {});
+
+}  // namespace doelenboom

@@ -1,0 +1,32 @@
+"""doelenboom: monitoring the effect of cliëntondersteuning with goal trees and indicators.
+
+The goal tree (:class:`GoalTree`) is a directed acyclic graph of goals and indicators; it is read
+from YAML tree files or CSV edge lists, converted to and from pandas, drawn with Graphviz and
+checked by the ``doelenboom`` command. Errors are :class:`Error` (a ValueError) and its children
+:class:`ParseError`, :class:`TreeError`, :class:`DataError` and :class:`PipelineError`; each
+carries ``problems``, a list of dicts (code, file, line, row, field, ids, message).
+"""
+
+from __future__ import annotations
+
+from ._core import DataError, Error, ParseError, PipelineError, TreeError, __version__
+from .examples import example_tree_path, example_trees
+from .goal_tree import GoalTree, check_tree_file
+
+# Show the errors as doelenboom.TreeError rather than doelenboom._core.TreeError in tracebacks.
+for _error in (Error, ParseError, TreeError, DataError, PipelineError):
+    _error.__module__ = __name__
+del _error
+
+__all__ = [
+    "DataError",
+    "Error",
+    "GoalTree",
+    "ParseError",
+    "PipelineError",
+    "TreeError",
+    "__version__",
+    "check_tree_file",
+    "example_tree_path",
+    "example_trees",
+]

@@ -1,0 +1,26 @@
+#pragma once
+// Shared declarations of the binding module doelenboom._core: one register_<area> per area.
+
+#include <vector>
+
+#include <pybind11/pybind11.h>
+
+#include "doelenboom/error.hpp"
+
+namespace doelenboom::python {
+
+namespace py = pybind11;
+
+/// The exception classes Error, ParseError, TreeError, DataError, PipelineError and their translator.
+void register_errors(py::module_& m);
+/// The GoalTree class and the tree file functions.
+void register_goal_tree(py::module_& m);
+/// The statistics kernels, as the submodule `stats`.
+void register_stats(py::module_& m);
+
+/// A problem as a dict: code, file, line, row, field, ids, message (unknown parts are None).
+py::dict problem_to_dict(const Problem& problem);
+/// A list of such dicts.
+py::list problems_to_list(const std::vector<Problem>& problems);
+
+}  // namespace doelenboom::python

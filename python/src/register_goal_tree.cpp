@@ -1,0 +1,531 @@
+// doelenboom::GoalTree and the tree file functions for Python. Nodes are named by id on this side
+// (the C++ index is an implementation detail), except in the effective weight arrays, which are
+// indexed by node index (the position in definition order, as in `ids()`).
+
+#include <cmath>
+#include <filesystem>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <pybind11/eigen.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include "bindings.hpp"
+#include "doelenboom/goal_tree.hpp"
+#include "doelenboom/tree_io.hpp"
+
+namespace doelenboom::python {
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// Python -> C++: nodes and edges given as dicts or tuples. Bad input is a ParseError naming the
+// item (and its location when the caller gave one).
+
+[[noreturn]] void bad_item(const char* what, std::size_t position, const Location& where, const std::string& field,
+                           const std::string& message) {
+  // "node 3, field 'kind': ..." for in-memory items; "nodes, row 3, field 'kind': ..." when the
+  // caller said where the item came from.
+  std::string prefix = where.empty() ? std::string(what) + " " + std::to_string(position + 1) : where.to_string();
+  if (!field.empty()) prefix += ", field '" + field + "'";
+  Location loc = where;
+  if (!field.empty()) loc.field = field;
+  throw ParseError(prefix + ": " + message, {Problem{"bad_value", loc, {}, prefix + ": " + message}});
+}
+
+std::string to_text(py::handle value, const char* what, std::size_t position, const Location& where,
+                    const char* field) {
+  if (!py::isinstance<py::str>(value)) {
+    bad_item(what, position, where, field,
+             std::string(field) + " is " + py::repr(value).cast<std::string>() + " (expected a string)");
+  }
+  return value.cast<std::string>();
+}
+
+double to_weight(py::handle value, std::size_t position, const Location& where) {
+  if (value.is_none()) return 1.0;
+  if (py::isinstance<py::str>(value) || PyBool_Check(value.ptr())) {
+    bad_item("edge", position, where, "weight",
+             "weight is " + py::repr(value).cast<std::string>() + " (expected a number)");
+  }
+  double w = PyFloat_AsDouble(value.ptr());
+  if (w == -1.0 && PyErr_Occurred()) {
+    PyErr_Clear();
+    bad_item("edge", position, where, "weight",
+             "weight is " + py::repr(value).cast<std::string>() + " (expected a number)");
+  }
+  return w;
+}
+
+int to_direction(py::handle value, std::size_t position, const Location& where) {
+  // Any integer (also 1.0 from a float column) is converted; the tree check judges its value.
+  if (value.is_none()) return 0;
+  if (!PyBool_Check(value.ptr())) {
+    if (PyFloat_Check(value.ptr())) {
+      double d = PyFloat_AsDouble(value.ptr());
+      if (std::isfinite(d) && d == std::floor(d) && std::abs(d) <= 1e9) return static_cast<int>(d);
+    } else if (PyIndex_Check(value.ptr())) {
+      auto i = py::reinterpret_steal<py::object>(PyNumber_Index(value.ptr()));
+      if (i) {
+        long long d = PyLong_AsLongLong(i.ptr());
+        if (!(d == -1 && PyErr_Occurred()) && d >= -1000000000LL && d <= 1000000000LL) return static_cast<int>(d);
+      }
+      PyErr_Clear();
+    }
+  }
+  bad_item("node", position, where, "direction",
+           "direction is " + py::repr(value).cast<std::string>() + " (expected 1, -1, or 0/None for goals)");
+}
+
+Location location_from_dict(const py::dict& d) {
+  Location where;
+  if (d.contains("file") && !d["file"].is_none()) where.file = py::str(d["file"]).cast<std::string>();
+  if (d.contains("line") && !d["line"].is_none()) where.line = d["line"].cast<std::size_t>();
+  if (d.contains("row") && !d["row"].is_none()) where.row = d["row"].cast<std::size_t>();
+  return where;
+}
+
+void check_keys(const py::dict& d, const std::vector<std::string>& allowed, const char* what, std::size_t position,
+                const Location& where) {
+  for (auto item : d) {
+    std::string key = py::str(item.first).cast<std::string>();
+    bool known = false;
+    for (const auto& a : allowed) known = known || a == key;
+    if (!known) {
+      std::string expected;
+      for (const auto& a : allowed) expected += (expected.empty() ? "" : ", ") + a;
+      bad_item(what, position, where, key, "unknown key '" + key + "' (expected one of: " + expected + ")");
+    }
+  }
+}
+
+const std::vector<std::string> node_keys = {"id", "label", "kind", "level", "description", "direction",
+                                            "file", "line", "row"};
+const std::vector<std::string> edge_keys = {"child", "parent", "weight", "file", "line", "row"};
+
+Node node_from_python(py::handle item, std::size_t position) {
+  Node node;
+  py::object id, label, kind, level, description = py::none(), direction = py::none();
+  if (py::isinstance<py::dict>(item)) {
+    auto d = py::reinterpret_borrow<py::dict>(item);
+    node.where = location_from_dict(d);
+    check_keys(d, node_keys, "node", position, node.where);
+    for (const char* key : {"id", "label", "kind", "level"}) {
+      if (!d.contains(key)) bad_item("node", position, node.where, key, std::string("the key '") + key + "' is missing");
+    }
+    id = d["id"];
+    label = d["label"];
+    kind = d["kind"];
+    level = d["level"];
+    if (d.contains("description")) description = d["description"];
+    if (d.contains("direction")) direction = d["direction"];
+  } else if (py::isinstance<py::sequence>(item) && !py::isinstance<py::str>(item)) {
+    auto s = py::reinterpret_borrow<py::sequence>(item);
+    if (s.size() < 4 || s.size() > 6) {
+      bad_item("node", position, node.where, "",
+               "has " + std::to_string(s.size()) +
+                   " items (expected (id, label, kind, level[, description[, direction]]))");
+    }
+    id = s[0];
+    label = s[1];
+    kind = s[2];
+    level = s[3];
+    if (s.size() > 4) description = s[4];
+    if (s.size() > 5) direction = s[5];
+  } else {
+    bad_item("node", position, node.where, "",
+             "is " + py::repr(item).cast<std::string>() + " (expected a dict or a tuple (id, label, kind, level, ...))");
+  }
+  node.id = to_text(id, "node", position, node.where, "id");
+  node.label = to_text(label, "node", position, node.where, "label");
+  std::string kind_text = to_text(kind, "node", position, node.where, "kind");
+  auto parsed = parse_node_kind(kind_text);
+  if (!parsed) {
+    bad_item("node", position, node.where, "kind",
+             "node '" + node.id + "' has kind '" + kind_text + "' (expected 'goal' or 'indicator')");
+  }
+  node.kind = *parsed;
+  node.level = to_text(level, "node", position, node.where, "level");
+  if (!description.is_none()) node.description = to_text(description, "node", position, node.where, "description");
+  node.direction = to_direction(direction, position, node.where);
+  return node;
+}
+
+Edge edge_from_python(py::handle item, std::size_t position) {
+  Edge edge;
+  py::object child, parent, weight = py::none();
+  if (py::isinstance<py::dict>(item)) {
+    auto d = py::reinterpret_borrow<py::dict>(item);
+    edge.where = location_from_dict(d);
+    check_keys(d, edge_keys, "edge", position, edge.where);
+    for (const char* key : {"child", "parent"}) {
+      if (!d.contains(key)) bad_item("edge", position, edge.where, key, std::string("the key '") + key + "' is missing");
+    }
+    child = d["child"];
+    parent = d["parent"];
+    if (d.contains("weight")) weight = d["weight"];
+  } else if (py::isinstance<py::sequence>(item) && !py::isinstance<py::str>(item)) {
+    auto s = py::reinterpret_borrow<py::sequence>(item);
+    if (s.size() < 2 || s.size() > 3) {
+      bad_item("edge", position, edge.where, "",
+               "has " + std::to_string(s.size()) + " items (expected (child, parent[, weight]))");
+    }
+    child = s[0];
+    parent = s[1];
+    if (s.size() > 2) weight = s[2];
+  } else {
+    bad_item("edge", position, edge.where, "",
+             "is " + py::repr(item).cast<std::string>() + " (expected a dict or a tuple (child, parent[, weight]))");
+  }
+  edge.child = to_text(child, "edge", position, edge.where, "child");
+  edge.parent = to_text(parent, "edge", position, edge.where, "parent");
+  edge.weight = to_weight(weight, position, edge.where);
+  return edge;
+}
+
+TreeDefinition definition_from_python(const py::iterable& nodes, const py::iterable& edges,
+                                      std::vector<std::string> levels, std::string name, std::string description,
+                                      std::string source) {
+  TreeDefinition def;
+  def.name = std::move(name);
+  def.description = std::move(description);
+  def.levels = std::move(levels);
+  def.source = std::move(source);
+  std::size_t i = 0;
+  for (auto item : nodes) def.nodes.push_back(node_from_python(item, i++));
+  i = 0;
+  for (auto item : edges) def.edges.push_back(edge_from_python(item, i++));
+  return def;
+}
+
+std::vector<std::pair<std::string, double>> parents_from_python(const py::iterable& parents) {
+  std::vector<std::pair<std::string, double>> out;
+  std::size_t i = 0;
+  for (auto item : parents) {
+    if (py::isinstance<py::str>(item)) {
+      out.emplace_back(item.cast<std::string>(), 1.0);
+    } else if (py::isinstance<py::sequence>(item) && py::len(item) == 2) {
+      auto s = py::reinterpret_borrow<py::sequence>(item);
+      out.emplace_back(to_text(s[0], "parent", i, {}, "parent"), to_weight(s[1], i, {}));
+    } else {
+      bad_item("parent", i, {}, "",
+               "is " + py::repr(item).cast<std::string>() + " (expected a parent id or a tuple (parent id, weight))");
+    }
+    ++i;
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// C++ -> Python.
+
+py::dict node_to_dict(const Node& node) {
+  py::dict d;
+  d["id"] = node.id;
+  d["label"] = node.label;
+  d["kind"] = std::string(to_string(node.kind));
+  d["level"] = node.level;
+  d["description"] = node.description;
+  d["direction"] = node.direction;
+  return d;
+}
+
+py::dict edge_to_dict(const Edge& edge) {
+  py::dict d;
+  d["child"] = edge.child;
+  d["parent"] = edge.parent;
+  d["weight"] = edge.weight;
+  return d;
+}
+
+py::list ids_of(const GoalTree& tree, const std::vector<GoalTree::Index>& indices) {
+  py::list out;
+  for (auto i : indices) out.append(py::str(tree.node(i).id));
+  return out;
+}
+
+py::list nodes_to_list(const std::vector<Node>& nodes) {
+  py::list out;
+  for (const auto& n : nodes) out.append(node_to_dict(n));
+  return out;
+}
+
+py::list edges_to_list(const std::vector<Edge>& edges) {
+  py::list out;
+  for (const auto& e : edges) out.append(edge_to_dict(e));
+  return out;
+}
+
+}  // namespace
+
+void register_goal_tree(py::module_& m) {
+  using Index = GoalTree::Index;
+  const CsvTreeColumns csv_defaults;
+
+  py::class_<GoalTree> cls(m, "GoalTree", R"doc(
+A goal tree: a directed acyclic graph of goals and indicators, edges child -> parent with weights.
+Always valid: every edit validates the new graph and raises TreeError, leaving the tree unchanged,
+when the result would be invalid. Nodes are named by id; effective weight arrays are indexed by
+node index (the position in `ids()`).
+)doc");
+
+  cls.def(py::init<>(), "An empty tree.")
+      .def_static(
+          "build",
+          [](const py::iterable& nodes, const py::iterable& edges, std::vector<std::string> levels, std::string name,
+             std::string description, std::string source) {
+            return GoalTree::build(definition_from_python(nodes, edges, std::move(levels), std::move(name),
+                                                          std::move(description), std::move(source)));
+          },
+          py::arg("nodes"), py::arg("edges"), py::arg("levels"), py::kw_only(), py::arg("name") = "",
+          py::arg("description") = "", py::arg("source") = "",
+          R"doc(Build and validate a tree. Nodes are dicts (id, label, kind, level, optional description,
+direction, file, line, row) or tuples (id, label, kind, level[, description[, direction]]); edges are
+dicts (child, parent, optional weight, file, line, row) or tuples (child, parent[, weight]). Levels are
+listed top level first. Raises ParseError for malformed items and TreeError listing every structural
+problem.)doc")
+      .def_static(
+          "check",
+          [](const py::iterable& nodes, const py::iterable& edges, std::vector<std::string> levels, std::string name,
+             std::string description, std::string source) {
+            return problems_to_list(GoalTree::check(definition_from_python(
+                nodes, edges, std::move(levels), std::move(name), std::move(description), std::move(source))));
+          },
+          py::arg("nodes"), py::arg("edges"), py::arg("levels"), py::kw_only(), py::arg("name") = "",
+          py::arg("description") = "", py::arg("source") = "",
+          "Every structural problem of a definition (same arguments as build) as a list of problem dicts; "
+          "empty when it is valid.")
+      .def_static("load_yaml", &load_tree_yaml, py::arg("path"), py::call_guard<py::gil_scoped_release>(),
+                  "Read and validate a YAML tree file. Raises ParseError or TreeError naming file and line.")
+      .def_static(
+          "load_yaml_string",
+          [](const std::string& text, const std::string& source) { return load_tree_yaml_string(text, source); },
+          py::arg("text"), py::arg("source") = "<string>", py::call_guard<py::gil_scoped_release>(),
+          "Read and validate YAML tree text; `source` names it in messages.")
+      .def_static(
+          "load_csv",
+          [](const std::filesystem::path& path, std::string id, std::string parent, std::string label, std::string level,
+             std::string weight, std::string direction, std::string kind, std::string description,
+             std::vector<std::string> indicator_kinds, std::vector<std::string> goal_kinds,
+             bool numeric_levels_ascend_upwards) {
+            CsvTreeColumns c;
+            c.id = std::move(id);
+            c.parent = std::move(parent);
+            c.label = std::move(label);
+            c.level = std::move(level);
+            c.weight = std::move(weight);
+            c.direction = std::move(direction);
+            c.kind = std::move(kind);
+            c.description = std::move(description);
+            c.indicator_kinds = std::move(indicator_kinds);
+            c.goal_kinds = std::move(goal_kinds);
+            c.numeric_levels_ascend_upwards = numeric_levels_ascend_upwards;
+            py::gil_scoped_release release;
+            return load_tree_csv(path, c);
+          },
+          py::arg("path"), py::kw_only(), py::arg("id") = csv_defaults.id, py::arg("parent") = csv_defaults.parent,
+          py::arg("label") = csv_defaults.label, py::arg("level") = csv_defaults.level,
+          py::arg("weight") = csv_defaults.weight, py::arg("direction") = csv_defaults.direction,
+          py::arg("kind") = csv_defaults.kind, py::arg("description") = csv_defaults.description,
+          py::arg("indicator_kinds") = csv_defaults.indicator_kinds, py::arg("goal_kinds") = csv_defaults.goal_kinds,
+          py::arg("numeric_levels_ascend_upwards") = csv_defaults.numeric_levels_ascend_upwards,
+          R"doc(Read a CSV edge list: one row per (node, parent), a root with an empty parent. Each keyword
+names a column; an empty name means the column is absent (label = id, weight 1, direction +1 for
+indicators, kind from the shape: leaves are indicators; no descriptions). Raises ParseError or
+TreeError naming file, row and column.)doc")
+      .def(
+          "to_yaml",
+          [](const GoalTree& self) {
+            GoalTree tree = self;  // shares the graph; an edit elsewhere replaces self's, not this one
+            py::gil_scoped_release release;
+            return tree_to_yaml(tree);
+          },
+          "The YAML text of the tree; loading it gives an equal tree.")
+      .def(
+          "save_yaml",
+          [](const GoalTree& self, const std::filesystem::path& path) {
+            GoalTree tree = self;
+            py::gil_scoped_release release;
+            save_tree_yaml(tree, path);
+          },
+          py::arg("path"), "Write the YAML text atomically (a temporary file, then renamed into place).")
+
+      .def_property_readonly("name", &GoalTree::name, "Optional title.")
+      .def_property_readonly("description", &GoalTree::description, "Optional description.")
+      .def_property_readonly("source", &GoalTree::source, "File the tree came from (empty for in-memory trees).")
+      .def_property_readonly("levels", &GoalTree::levels, "Level names, top level first.")
+      .def_property_readonly("num_edges", &GoalTree::num_edges, "Number of edges.")
+      .def("__len__", &GoalTree::size, "Number of nodes.")
+      .def(
+          "__contains__", [](const GoalTree& self, const std::string& id) { return self.contains(id); }, py::arg("id"),
+          "True when a node has this id.")
+      .def(
+          "ids",
+          [](const GoalTree& self) {
+            py::list out;
+            for (const auto& n : self.nodes()) out.append(py::str(n.id));
+            return out;
+          },
+          "Node ids in definition order (position = node index).")
+      .def(
+          "index_of", [](const GoalTree& self, const std::string& id) { return self.index_of(id); }, py::arg("id"),
+          "Node index of an id; raises TreeError naming an unknown id.")
+      .def_property_readonly(
+          "nodes", [](const GoalTree& self) { return nodes_to_list(self.nodes()); },
+          "Nodes as dicts (id, label, kind, level, description, direction), in definition order.")
+      .def(
+          "node", [](const GoalTree& self, const std::string& id) { return node_to_dict(self.node(id)); },
+          py::arg("id"), "One node as a dict; raises TreeError naming an unknown id.")
+      .def_property_readonly(
+          "edges", [](const GoalTree& self) { return edges_to_list(self.edges()); },
+          "Edges as dicts (child, parent, weight), grouped by child in node order.")
+      .def(
+          "definition",
+          [](const GoalTree& self) {
+            py::dict d;
+            d["name"] = self.name();
+            d["description"] = self.description();
+            d["levels"] = self.levels();
+            d["nodes"] = nodes_to_list(self.nodes());
+            d["edges"] = edges_to_list(self.edges());
+            d["source"] = self.source();
+            return d;
+          },
+          "The definition as plain data: a dict with name, description, levels, nodes, edges, source.")
+      .def(
+          "weight",
+          [](const GoalTree& self, const std::string& child, const std::string& parent) {
+            return self.weight(child, parent);
+          },
+          py::arg("child"), py::arg("parent"), "Raw weight of the edge child -> parent; TreeError if there is none.")
+      .def(
+          "level_rank", [](const GoalTree& self, const std::string& id) { return self.level_rank(self.index_of(id)); },
+          py::arg("id"), "Rank of the node's level: 0 for the top level, increasing downwards.")
+
+      .def(
+          "roots", [](const GoalTree& self) { return ids_of(self, self.roots()); },
+          "Ids of the nodes without parents, in node order.")
+      .def(
+          "leaves", [](const GoalTree& self) { return ids_of(self, self.leaves()); },
+          "Ids of the nodes without children, in node order.")
+      .def(
+          "children",
+          [](const GoalTree& self, const std::string& id) { return ids_of(self, self.children(self.index_of(id))); },
+          py::arg("id"), "Ids of the children of a node, in node order.")
+      .def(
+          "parents",
+          [](const GoalTree& self, const std::string& id) { return ids_of(self, self.parents(self.index_of(id))); },
+          py::arg("id"), "Ids of the parents of a node, in definition order.")
+      .def(
+          "ancestors",
+          [](const GoalTree& self, const std::string& id) { return ids_of(self, self.ancestors(self.index_of(id))); },
+          py::arg("id"), "Ids of all nodes above a node (excluding itself), in node order.")
+      .def(
+          "descendants",
+          [](const GoalTree& self, const std::string& id) { return ids_of(self, self.descendants(self.index_of(id))); },
+          py::arg("id"), "Ids of all nodes below a node (excluding itself), in node order.")
+      .def(
+          "topological_order", [](const GoalTree& self) { return ids_of(self, self.topological_order()); },
+          "Every node id once, each after all of its children (leaves first).")
+      .def(
+          "nodes_at_level",
+          [](const GoalTree& self, const std::string& level) { return ids_of(self, self.nodes_at_level(level)); },
+          py::arg("level"), "Ids of the nodes at one level; TreeError for an unknown level.")
+      .def(
+          "subtree", [](const GoalTree& self, const std::string& id) { return self.subtree(id); }, py::arg("id"),
+          "The sub-graph below a node (the node as the only root); levels start at the node's level.")
+
+      .def(
+          "effective_weights",
+          [](const GoalTree& self, const std::string& ancestor) {
+            GoalTree tree = self;
+            Index a = tree.index_of(ancestor);
+            Eigen::VectorXd out;
+            {
+              py::gil_scoped_release release;
+              out = tree.effective_weights(a);
+            }
+            return out;
+          },
+          py::arg("ancestor"),
+          R"doc(Effective weight of every node in `ancestor` as a float64 array indexed by node index: the
+sum over all paths up to the ancestor of the products of the parent-normalised edge weights; 1 for
+the ancestor itself, 0 for nodes not below it.)doc")
+      .def(
+          "effective_weight_matrix",
+          [](const GoalTree& self) {
+            GoalTree tree = self;
+            Eigen::MatrixXd out;
+            {
+              py::gil_scoped_release release;
+              out = tree.effective_weight_matrix();
+            }
+            return out;
+          },
+          "All effective weights at once: entry (a, d) is the effective weight of node d in node a.")
+
+      .def(
+          "add_node",
+          [](GoalTree& self, const py::handle& node, const py::iterable& parents) {
+            self.add_node(node_from_python(node, self.size()), parents_from_python(parents));
+          },
+          py::arg("node"), py::arg("parents") = py::tuple(),
+          "Add a node (dict or tuple as in build) with edges to its parents (ids, or (id, weight) tuples).")
+      .def(
+          "remove_node", [](GoalTree& self, const std::string& id) { self.remove_node(id); }, py::arg("id"),
+          "Remove a node and every edge touching it.")
+      .def(
+          "add_edge",
+          [](GoalTree& self, const std::string& child, const std::string& parent, double weight) {
+            self.add_edge(child, parent, weight);
+          },
+          py::arg("child"), py::arg("parent"), py::arg("weight") = 1.0, "Add an edge child -> parent.")
+      .def(
+          "remove_edge",
+          [](GoalTree& self, const std::string& child, const std::string& parent) { self.remove_edge(child, parent); },
+          py::arg("child"), py::arg("parent"), "Remove the edge child -> parent.")
+      .def(
+          "set_weight",
+          [](GoalTree& self, const std::string& child, const std::string& parent, double weight) {
+            self.set_weight(child, parent, weight);
+          },
+          py::arg("child"), py::arg("parent"), py::arg("weight"), "Change the weight of the edge child -> parent.")
+
+      .def(
+          "__eq__", [](const GoalTree& a, const GoalTree& b) { return a == b; }, py::is_operator(),
+          "Same definition (levels, nodes, edges, weights, attributes); locations are ignored.")
+      .def(
+          "__copy__", [](const GoalTree& self) { return GoalTree(self); }, "A cheap copy (the graph is shared).")
+      .def(
+          "__deepcopy__", [](const GoalTree& self, const py::dict&) { return GoalTree(self); }, py::arg("memo"),
+          "A copy; the graph is immutable, so sharing it is safe.")
+      .def(py::pickle([](const GoalTree& self) { return py::make_tuple(tree_to_yaml(self)); },
+                      [](const py::tuple& state) {
+                        if (state.size() != 1) throw std::runtime_error("invalid pickled GoalTree state");
+                        return load_tree_yaml_string(state[0].cast<std::string>(), "<pickle>");
+                      }))
+      .def("__repr__", [](const GoalTree& self) {
+        return "<doelenboom._core.GoalTree with " + std::to_string(self.size()) + " nodes>";
+      });
+
+  m.def(
+      "check_tree_file",
+      [](const std::filesystem::path& path) {
+        std::vector<Problem> problems;
+        {
+          py::gil_scoped_release release;
+          problems = check_tree_file(path);
+        }
+        return problems_to_list(problems);
+      },
+      py::arg("path"),
+      "Every problem of a YAML tree file (reading, parsing and graph) as problem dicts, without raising.");
+  m.def(
+      "is_valid_id", [](const std::string& id) { return is_valid_id(id); }, py::arg("id"),
+      "True for an ASCII slug id: a letter or digit, then letters, digits, '_', '-' or '.'.");
+}
+
+}  // namespace doelenboom::python

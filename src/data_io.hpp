@@ -1,0 +1,28 @@
+#pragma once
+// Internal helpers of the data readers and writers (units, indicators, data sets): atomic file
+// replacement, RFC 4180 field quoting and problems located at a table cell.
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "doelenboom/error.hpp"
+
+namespace doelenboom::detail {
+
+/// Write `text` to a temporary file next to `path`, then rename it into place, so that readers
+/// never see a half-written file. Throws Error naming the path on failure.
+void write_file_atomically(const std::filesystem::path& path, std::string_view text);
+
+/// A CSV field: quoted (with quotes doubled) when it holds a comma, quote, CR or LF, or starts
+/// with a space (so that no reader trims it away), else as is.
+[[nodiscard]] std::string csv_field(std::string_view text);
+
+/// A problem at a table cell whose message reads "<file>, row <r>, field '<f>': <what>": rows
+/// are what users count in a spreadsheet, so the message leaves the line out, while the Location
+/// keeps it (it differs from the row when quoted fields span lines).
+[[nodiscard]] Problem cell_problem(std::string code, const Location& where, std::vector<std::string> ids,
+                                   const std::string& what);
+
+}  // namespace doelenboom::detail

@@ -1,0 +1,582 @@
+#include "doelenboom/registrations.hpp"
+
+#include <algorithm>
+#include <bit>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <optional>
+#include <tuple>
+#include <unordered_map>
+
+#include "csv.hpp"
+#include "doelenboom/stats.hpp"
+
+namespace doelenboom {
+
+RegistrationView RegistrationTable::view() const {
+  RegistrationView v;
+  v.unit = unit;
+  v.period = period;
+  v.client = client;
+  v.hours = hours;
+  v.referral = referral;
+  v.referrer_contact = referrer_contact;
+  v.channel = channel;
+  v.life_domain = life_domain;
+  v.start_day = start_day;
+  v.end_day = end_day;
+  v.unit_names = unit_names;
+  v.periods = periods;
+  v.channel_names = channel_names;
+  v.life_domain_names = life_domain_names;
+  v.source = source;
+  return v;
+}
+
+namespace {
+
+// Messages list at most this many problems of one kind in full; the rest are counted.
+constexpr std::size_t max_listed = 50;
+
+std::string day_text(std::int32_t day) {
+  const std::chrono::sys_days d{std::chrono::days{day}};
+  const std::chrono::year_month_day ymd{d};
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()));
+  return buf;
+}
+
+struct ProblemSink {
+  std::vector<Problem>& out;
+  std::unordered_map<std::string, std::size_t> per_code;
+  std::unordered_map<std::string, std::size_t> dropped;
+  void add(Problem p) {
+    if (++per_code[p.code] > max_listed) {
+      ++dropped[p.code];
+      return;
+    }
+    out.push_back(std::move(p));
+  }
+  void finish(const std::string& source) {
+    for (const auto& [code, count] : dropped) {
+      out.push_back(make_problem(code, Location{source, 0, 0, {}}, {},
+                                 "... and " + std::to_string(count) + " more problems of kind '" + code + "'"));
+    }
+  }
+};
+
+}  // namespace
+
+std::vector<Problem> check_registrations(const RegistrationView& d) {
+  std::vector<Problem> out;
+  const std::size_t n = d.unit.size();
+  auto loc = [&](std::size_t row, const char* field) { return Location{d.source, 0, row + 1, field}; };
+  auto length_ok = [&](std::size_t len, const char* field, bool required) {
+    if ((len == 0 && !required) || len == n) return true;
+    out.push_back(make_problem("bad_length", Location{d.source, 0, 0, field}, {},
+                               "column '" + std::string(field) + "' has " + std::to_string(len) +
+                                   " values (expected " + std::to_string(n) + ", as many as column 'unit')"));
+    return false;
+  };
+  bool ok = length_ok(d.period.size(), "period", true) & length_ok(d.client.size(), "client", true) &
+            length_ok(d.hours.size(), "hours", false) & length_ok(d.referral.size(), "referral", false) &
+            length_ok(d.referrer_contact.size(), "referrer_contact", false) &
+            length_ok(d.channel.size(), "channel", false) & length_ok(d.life_domain.size(), "life_domain", false) &
+            length_ok(d.start_day.size(), "start_date", false) & length_ok(d.end_day.size(), "end_date", false);
+  if (!ok) return out;
+  if (d.life_domain_names.size() > 64) {
+    out.push_back(make_problem("too_many_life_domains", Location{d.source, 0, 0, "life_domain"}, {},
+                               std::to_string(d.life_domain_names.size()) +
+                                   " distinct life domains (expected at most 64)"));
+  }
+  for (std::size_t i = 1; i < d.periods.size(); ++i) {
+    if (d.periods[i].frequency != d.periods[0].frequency) {
+      out.push_back(make_problem("mixed_frequency", Location{d.source, 0, 0, "period"}, {},
+                                 "periods " + d.periods[0].to_string() + " and " + d.periods[i].to_string() +
+                                     " have different frequencies (expected one frequency per data set)"));
+      break;
+    }
+  }
+
+  ProblemSink sink{out, {}, {}};
+  auto code_ok = [&](std::int32_t code, std::size_t size, bool allow_missing) {
+    return (allow_missing && code == -1) || (code >= 0 && static_cast<std::size_t>(code) < size);
+  };
+  for (std::size_t r = 0; r < n; ++r) {
+    if (!code_ok(d.unit[r], d.unit_names.size(), false)) {
+      sink.add(make_problem("bad_code", loc(r, "unit"), {},
+                            "unit code " + std::to_string(d.unit[r]) + " is out of range (expected 0.." +
+                                std::to_string(static_cast<long>(d.unit_names.size()) - 1) + ")"));
+    }
+    if (!code_ok(d.period[r], d.periods.size(), false)) {
+      sink.add(make_problem("bad_code", loc(r, "period"), {},
+                            "period code " + std::to_string(d.period[r]) + " is out of range (expected 0.." +
+                                std::to_string(static_cast<long>(d.periods.size()) - 1) + ")"));
+    }
+    if (!d.hours.empty() && !std::isnan(d.hours[r]) && !(d.hours[r] >= 0.0 && std::isfinite(d.hours[r]))) {
+      sink.add(make_problem("negative_hours", loc(r, "hours"), {},
+                            "hours " + std::to_string(d.hours[r]) + " (expected a finite number >= 0)"));
+    }
+    for (auto [col, name] : {std::pair{d.referral, "referral"}, std::pair{d.referrer_contact, "referrer_contact"}}) {
+      if (!col.empty() && col[r] != 0 && col[r] != 1 && col[r] != missing_flag) {
+        sink.add(make_problem("bad_flag", loc(r, name), {},
+                              std::string(name) + " " + std::to_string(col[r]) + " (expected 1 yes, 0 no or -1 unknown)"));
+      }
+    }
+    if (!d.channel.empty() && !code_ok(d.channel[r], d.channel_names.size(), true)) {
+      sink.add(make_problem("bad_code", loc(r, "channel"), {},
+                            "channel code " + std::to_string(d.channel[r]) + " is out of range"));
+    }
+    if (!d.life_domain.empty() && !code_ok(d.life_domain[r], d.life_domain_names.size(), true)) {
+      sink.add(make_problem("bad_code", loc(r, "life_domain"), {},
+                            "life domain code " + std::to_string(d.life_domain[r]) + " is out of range"));
+    }
+    if (!d.start_day.empty() && !d.end_day.empty() && d.start_day[r] != missing_day && d.end_day[r] != missing_day &&
+        d.end_day[r] < d.start_day[r]) {
+      sink.add(make_problem("end_before_start", loc(r, "end_date"), {},
+                            "end date " + day_text(d.end_day[r]) + " is before start date " + day_text(d.start_day[r]) +
+                                " (expected an end on or after the start)"));
+    }
+  }
+  sink.finish(d.source);
+  return out;
+}
+
+
+namespace {
+
+std::string lower_ascii(std::string_view s) {
+  std::string out(s);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
+// ISO date YYYY-MM-DD -> days since 1970-01-01.
+std::optional<std::int32_t> parse_day(std::string_view t) {
+  if (t.size() != 10 || t[4] != '-' || t[7] != '-') return std::nullopt;
+  int y = 0;
+  unsigned m = 0, dd = 0;
+  auto num = [&](std::string_view part, auto& v) {
+    auto [p, ec] = std::from_chars(part.data(), part.data() + part.size(), v);
+    return ec == std::errc{} && p == part.data() + part.size();
+  };
+  if (!num(t.substr(0, 4), y) || !num(t.substr(5, 2), m) || !num(t.substr(8, 2), dd)) return std::nullopt;
+  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m}, std::chrono::day{dd}};
+  if (!ymd.ok()) return std::nullopt;
+  return static_cast<std::int32_t>(std::chrono::sys_days{ymd}.time_since_epoch().count());
+}
+
+std::optional<std::int8_t> parse_flag(std::string_view t) {
+  const std::string v = lower_ascii(t);
+  if (v.empty()) return missing_flag;
+  if (v == "1" || v == "ja" || v == "yes" || v == "true" || v == "j" || v == "y") return std::int8_t{1};
+  if (v == "0" || v == "nee" || v == "no" || v == "false" || v == "n") return std::int8_t{0};
+  return std::nullopt;
+}
+
+std::optional<double> parse_number(std::string_view t) {
+  double v = 0;
+  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (ec != std::errc{} || p != t.data() + t.size()) return std::nullopt;
+  return v;
+}
+
+std::int32_t intern(std::vector<std::string>& names, std::unordered_map<std::string, std::int32_t>& index,
+                    const std::string& value) {
+  auto [it, fresh] = index.emplace(value, static_cast<std::int32_t>(names.size()));
+  if (fresh) names.push_back(value);
+  return it->second;
+}
+
+// Reads (or, with `pseudonymise` null, only checks) a registrations CSV; problems go to `out`.
+RegistrationTable read_registrations(const std::filesystem::path& path, const Pseudonymiser* pseudonymise,
+                                     const RegistrationColumns& cols, const DataContext& context,
+                                     std::vector<Problem>& out) {
+  RegistrationTable t;
+  t.source = path.string();
+  detail::CsvTable csv;
+  try {
+    csv = detail::read_csv_file(path);
+  } catch (const Error& e) {
+    if (e.problems().empty()) out.push_back(make_problem("read_error", Location{t.source, 0, 0, {}}, {}, e.what()));
+    else out.insert(out.end(), e.problems().begin(), e.problems().end());
+    return t;
+  }
+  std::vector<std::string> known;
+  for (const std::string* c : {&cols.unit, &cols.period, &cols.client, &cols.hours, &cols.referral,
+                               &cols.referrer_contact, &cols.channel, &cols.life_domain, &cols.start_date,
+                               &cols.end_date})
+    if (!c->empty()) known.push_back(*c);
+  for (const auto& h : csv.header) {
+    if (std::find(known.begin(), known.end(), h) == known.end()) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      out.push_back(make_problem("unknown_column", Location{t.source, csv.header_line, 0, h}, {},
+                                 "unknown column '" + h + "' (expected only: " + list + ")"));
+    }
+  }
+  auto required = [&](const std::string& name) -> std::optional<std::size_t> {
+    if (auto c = detail::find_column(csv, name)) return c;
+    out.push_back(detail::missing_column_problem(csv, name));
+    return std::nullopt;
+  };
+  auto optional = [&](const std::string& name) -> std::optional<std::size_t> {
+    return name.empty() ? std::nullopt : detail::find_column(csv, name);
+  };
+  const auto cu = required(cols.unit), cp = required(cols.period), cc = required(cols.client);
+  if (!cu || !cp || !cc) return t;
+  const auto ch = optional(cols.hours), cr = optional(cols.referral), crc = optional(cols.referrer_contact),
+             cch = optional(cols.channel), cl = optional(cols.life_domain), cs = optional(cols.start_date),
+             ce = optional(cols.end_date);
+  if (cs.has_value() != ce.has_value()) {
+    out.push_back(make_problem("missing_column", Location{t.source, csv.header_line, 0, cs ? cols.end_date : cols.start_date},
+                               {}, "the file has only one of the columns '" + cols.start_date + "' and '" +
+                                       cols.end_date + "' (expected both or neither)"));
+  }
+
+  const std::size_t n = csv.rows.size();
+  t.unit.reserve(n);
+  t.period.reserve(n);
+  t.client.reserve(n);
+  std::unordered_map<std::string, std::int32_t> unit_index, channel_index, domain_index;
+  std::vector<std::string> period_texts;
+  std::unordered_map<std::string, std::int32_t> period_index;
+  ProblemSink sink{out, {}, {}};
+  auto bad = [&](std::size_t r, const std::string& field, const std::string& code, const std::string& what) {
+    sink.add(make_problem(code, csv.where(r, field), {}, what));
+  };
+  for (std::size_t r = 0; r < n; ++r) {
+    const auto& row = csv.rows[r];
+    const std::string& unit = row[*cu];
+    if (unit.empty()) bad(r, cols.unit, "missing_value", "empty unit (expected a unit id)");
+    else if (context.units != nullptr && context.units->find(unit) == nullptr)
+      bad(r, cols.unit, "unknown_unit", "unknown unit '" + unit + "' (expected a unit id of the unit registry)");
+    t.unit.push_back(intern(t.unit_names, unit_index, unit));
+    const std::string& pt = row[*cp];
+    if (!Period::parse(pt)) bad(r, cols.period, "bad_period", "period '" + pt + "' (expected 2023, 2023-Q2 or 2023-05)");
+    t.period.push_back(intern(period_texts, period_index, pt));
+    const std::string& client = row[*cc];
+    if (client.empty()) bad(r, cols.client, "missing_value", "empty client id (expected a client identifier)");
+    t.client.push_back(pseudonymise != nullptr ? (*pseudonymise)(client) : 0);
+    if (ch) {
+      const std::string& v = row[*ch];
+      auto x = v.empty() ? std::optional<double>(std::numeric_limits<double>::quiet_NaN()) : parse_number(v);
+      if (!x) bad(r, cols.hours, "bad_number", "hours '" + v + "' is not a number (expected hours >= 0, e.g. 1.5)");
+      else if (!std::isnan(*x) && !(*x >= 0.0 && std::isfinite(*x)))
+        bad(r, cols.hours, "negative_hours", "hours " + v + " (expected a finite number >= 0)");
+      t.hours.push_back(x.value_or(std::numeric_limits<double>::quiet_NaN()));
+    }
+    for (auto [c, name, dest] : {std::tuple{cr, &cols.referral, &t.referral},
+                                 std::tuple{crc, &cols.referrer_contact, &t.referrer_contact}}) {
+      if (!c) continue;
+      auto f = parse_flag(row[*c]);
+      if (!f) bad(r, *name, "bad_flag", "'" + row[*c] + "' (expected ja/nee, yes/no, 1/0 or empty)");
+      dest->push_back(f.value_or(missing_flag));
+    }
+    if (cch) t.channel.push_back(row[*cch].empty() ? -1 : intern(t.channel_names, channel_index, row[*cch]));
+    if (cl) t.life_domain.push_back(row[*cl].empty() ? -1 : intern(t.life_domain_names, domain_index, row[*cl]));
+    if (cs && ce) {
+      std::int32_t days[2] = {missing_day, missing_day};
+      for (int k = 0; k < 2; ++k) {
+        const std::string& name = k == 0 ? cols.start_date : cols.end_date;
+        const std::string& v = row[k == 0 ? *cs : *ce];
+        if (v.empty()) continue;
+        if (auto day = parse_day(v)) days[k] = *day;
+        else bad(r, name, "bad_date", "date '" + v + "' (expected an ISO date YYYY-MM-DD)");
+      }
+      if (days[0] != missing_day && days[1] != missing_day && days[1] < days[0]) {
+        bad(r, cols.end_date, "end_before_start",
+            "end date " + row[*ce] + " is before start date " + row[*cs] + " (expected an end on or after the start)");
+      }
+      t.start_day.push_back(days[0]);
+      t.end_day.push_back(days[1]);
+    }
+  }
+  if (t.life_domain_names.size() > 64) {
+    out.push_back(make_problem("too_many_life_domains", Location{t.source, 0, 0, cols.life_domain}, {},
+                               std::to_string(t.life_domain_names.size()) + " distinct life domains (expected at most 64)"));
+  }
+  sink.finish(t.source);
+  // Periods sorted in time; remap the codes.
+  std::vector<std::int32_t> remap(period_texts.size(), 0);
+  std::vector<std::pair<Period, std::int32_t>> parsed;
+  for (std::size_t i = 0; i < period_texts.size(); ++i)
+    if (auto p = Period::parse(period_texts[i])) parsed.emplace_back(*p, static_cast<std::int32_t>(i));
+  std::sort(parsed.begin(), parsed.end());
+  for (std::size_t k = 0; k < parsed.size(); ++k) {
+    if (k > 0 && parsed[k].first == parsed[k - 1].first) {
+      remap[static_cast<std::size_t>(parsed[k].second)] = static_cast<std::int32_t>(t.periods.size() - 1);
+      continue;  // "2023-Q2" and "2023Q2" are one period
+    }
+    remap[static_cast<std::size_t>(parsed[k].second)] = static_cast<std::int32_t>(t.periods.size());
+    t.periods.push_back(parsed[k].first);
+  }
+  for (auto& p : t.period) p = remap[static_cast<std::size_t>(p)];
+  if (!t.periods.empty()) {
+    for (const auto& p : t.periods) {
+      if (p.frequency != t.periods.front().frequency) {
+        out.push_back(make_problem("mixed_frequency", Location{t.source, 0, 0, cols.period}, {},
+                                   "periods " + t.periods.front().to_string() + " and " + p.to_string() +
+                                       " have different frequencies (expected one frequency per file)"));
+        break;
+      }
+    }
+  }
+  return t;
+}
+
+}  // namespace
+
+RegistrationTable read_registrations_csv(const std::filesystem::path& path, const Pseudonymiser& pseudonymise,
+                                         const RegistrationColumns& columns, const DataContext& context) {
+  std::vector<Problem> problems;
+  RegistrationTable t = read_registrations(path, &pseudonymise, columns, context, problems);
+  throw_if_problems<DataError>(problems);
+  return t;
+}
+
+std::vector<Problem> check_registrations_csv(const std::filesystem::path& path, const RegistrationColumns& columns,
+                                             const DataContext& context) {
+  std::vector<Problem> problems;
+  (void)read_registrations(path, nullptr, columns, context, problems);
+  return problems;
+}
+
+namespace {
+
+std::uint64_t mix(std::uint64_t x) {  // splitmix64 finaliser
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+// Distinct (group, client) pairs with open addressing; each pair gets a dense slot number so that
+// per-client aggregates live in plain vectors.
+class PairIndex {
+ public:
+  explicit PairIndex(std::size_t expected) {
+    std::size_t cap = 1024;
+    while (cap < expected * 2) cap <<= 1;
+    resize(cap);
+  }
+  // Slot of the pair, inserting it when new.
+  std::uint32_t slot(std::uint32_t group, std::uint64_t client) {
+    if ((size_ + 1) * 2 > groups_.size()) resize(groups_.size() * 2);
+    std::size_t mask = groups_.size() - 1;
+    std::size_t h = mix(client ^ (static_cast<std::uint64_t>(group) * 0xD6E8FEB86659FD93ULL)) & mask;
+    while (true) {
+      if (groups_[h] == empty) {
+        groups_[h] = group;
+        clients_[h] = client;
+        slots_[h] = static_cast<std::uint32_t>(size_);
+        slot_group_.push_back(group);
+        ++size_;
+        return slots_[h];
+      }
+      if (groups_[h] == group && clients_[h] == client) return slots_[h];
+      h = (h + 1) & mask;
+    }
+  }
+  [[nodiscard]] std::size_t size() const { return size_; }
+  [[nodiscard]] const std::vector<std::uint32_t>& slot_groups() const { return slot_group_; }
+
+ private:
+  static constexpr std::uint32_t empty = 0xFFFFFFFFu;
+  void resize(std::size_t cap) {
+    std::vector<std::uint32_t> g(cap, empty), s(cap);
+    std::vector<std::uint64_t> c(cap);
+    std::size_t mask = cap - 1;
+    for (std::size_t i = 0; i < groups_.size(); ++i) {
+      if (groups_[i] == empty) continue;
+      std::size_t h = mix(clients_[i] ^ (static_cast<std::uint64_t>(groups_[i]) * 0xD6E8FEB86659FD93ULL)) & mask;
+      while (g[h] != empty) h = (h + 1) & mask;
+      g[h] = groups_[i];
+      c[h] = clients_[i];
+      s[h] = slots_[i];
+    }
+    groups_.swap(g);
+    clients_.swap(c);
+    slots_.swap(s);
+  }
+  std::vector<std::uint32_t> groups_, slots_, slot_group_;
+  std::vector<std::uint64_t> clients_;
+  std::size_t size_ = 0;
+};
+
+}  // namespace
+
+Dataset estimate_reach(const RegistrationView& d, const ReachOptions& options, const DataContext& context) {
+  throw_if_problems<DataError>(check_registrations(d));
+  const std::size_t n = d.unit.size();
+  const std::size_t np = d.periods.size();
+  const std::size_t groups = d.unit_names.size() * np;
+
+  std::int32_t phone = -1;
+  for (std::size_t i = 0; i < d.channel_names.size(); ++i)
+    if (d.channel_names[i] == options.phone_channel) phone = static_cast<std::int32_t>(i);
+
+  // Per group counters.
+  std::vector<std::int64_t> contacts(groups, 0), referrals(groups, 0), referrer(groups, 0), phones(groups, 0),
+      hours_missing(groups, 0), referral_known(groups, 0), referrer_known(groups, 0), channel_known(groups, 0);
+  std::vector<double> hours(groups, 0.0);
+  // Per (group, client) aggregates.
+  PairIndex pairs(std::min<std::size_t>(n, 1u << 20));
+  std::vector<std::int32_t> first_start, last_end, slot_contacts;
+  std::vector<std::uint8_t> open;
+  std::vector<std::uint64_t> domains;
+  const bool dates = !d.start_day.empty() && !d.end_day.empty();
+
+  for (std::size_t r = 0; r < n; ++r) {
+    const auto g = static_cast<std::uint32_t>(static_cast<std::size_t>(d.unit[r]) * np + static_cast<std::size_t>(d.period[r]));
+    ++contacts[g];
+    if (!d.hours.empty()) {
+      if (std::isnan(d.hours[r])) ++hours_missing[g];
+      else hours[g] += d.hours[r];
+    }
+    if (!d.referral.empty() && d.referral[r] != missing_flag) {
+      ++referral_known[g];
+      referrals[g] += d.referral[r];
+    }
+    if (!d.referrer_contact.empty() && d.referrer_contact[r] != missing_flag) {
+      ++referrer_known[g];
+      referrer[g] += d.referrer_contact[r];
+    }
+    if (!d.channel.empty() && d.channel[r] != -1) {
+      ++channel_known[g];
+      phones[g] += d.channel[r] == phone;
+    }
+    const std::uint32_t s = pairs.slot(g, d.client[r]);
+    if (s == first_start.size()) {
+      first_start.push_back(INT32_MAX);
+      last_end.push_back(INT32_MIN);
+      open.push_back(0);
+      domains.push_back(0);
+      slot_contacts.push_back(0);
+    }
+    ++slot_contacts[s];
+    if (!d.life_domain.empty() && d.life_domain[r] != -1) domains[s] |= std::uint64_t{1} << d.life_domain[r];
+    if (dates) {
+      const std::int32_t a = d.start_day[r], b = d.end_day[r];
+      if (a != missing_day) first_start[s] = std::min(first_start[s], a);
+      if (b != missing_day) last_end[s] = std::max(last_end[s], b);
+      else if (a != missing_day) open[s] = 1;  // started, not ended: the trajectory is still open
+    }
+  }
+
+  // Per group: the clients' values, gathered by a counting sort of slots on their group.
+  const auto& slot_group = pairs.slot_groups();
+  std::vector<std::size_t> offset(groups + 1, 0);
+  for (auto g : slot_group) ++offset[g + 1];
+  for (std::size_t g = 0; g < groups; ++g) offset[g + 1] += offset[g];
+  std::vector<std::uint32_t> by_group(slot_group.size());
+  {
+    std::vector<std::size_t> fill(offset.begin(), offset.end() - 1);
+    for (std::uint32_t s = 0; s < slot_group.size(); ++s) by_group[fill[slot_group[s]]++] = s;
+  }
+
+  const std::string src = d.source;
+  std::vector<EstimateRecord> out;
+  std::vector<double> values;
+  for (std::size_t g = 0; g < groups; ++g) {
+    if (contacts[g] == 0) continue;
+    const std::string& unit = d.unit_names[g / np];
+    const Period& period = d.periods[g % np];
+    const auto clients = static_cast<double>(offset[g + 1] - offset[g]);
+    auto rec = [&](const std::string& id, double value, double base, std::string method) {
+      EstimateRecord e;
+      e.unit = unit;
+      e.period = period;
+      e.indicator = options.prefix + id;
+      e.value = value;
+      e.n = base;
+      e.source = src;
+      e.method = std::move(method);
+      return e;
+    };
+    out.push_back(rec("clients", clients, clients, "distinct pseudonymised clients"));
+    out.push_back(rec("contacts", static_cast<double>(contacts[g]), clients, "registered contacts"));
+    if (!d.hours.empty()) {
+      out.push_back(rec("hours", hours[g], clients,
+                        "sum of recorded hours (" + std::to_string(hours_missing[g]) + " of " +
+                            std::to_string(contacts[g]) + " contacts without hours)"));
+    }
+    if (!d.referral.empty()) {
+      out.push_back(rec("referrals", static_cast<double>(referrals[g]), clients,
+                        "contacts with a referral (" + std::to_string(contacts[g] - referral_known[g]) +
+                            " not recorded)"));
+    }
+    if (!d.referrer_contact.empty()) {
+      out.push_back(rec("referrer_contacts", static_cast<double>(referrer[g]), clients,
+                        "contacts with a referrer (" + std::to_string(contacts[g] - referrer_known[g]) +
+                            " not recorded)"));
+    }
+    if (!d.channel.empty()) {
+      out.push_back(rec("phone_questions", static_cast<double>(phones[g]), clients,
+                        "contacts by channel '" + options.phone_channel + "' (" +
+                            std::to_string(contacts[g] - channel_known[g]) + " without channel)"));
+    }
+    // Conversations per client: the mean of the clients' contact counts, with a t interval.
+    values.clear();
+    for (std::size_t k = offset[g]; k < offset[g + 1]; ++k) values.push_back(slot_contacts[by_group[k]]);
+    {
+      const stats::MeanEstimate m = stats::mean_interval(values);
+      EstimateRecord e = rec("conversations_per_client", m.mean, clients, "mean contacts per client, t interval 95%");
+      e.se = m.se;
+      e.ci_low = m.low;
+      e.ci_high = m.high;
+      out.push_back(e);
+    }
+    if (dates) {
+      values.clear();
+      for (std::size_t k = offset[g]; k < offset[g + 1]; ++k) {
+        const auto s = by_group[k];
+        if (!open[s] && first_start[s] != INT32_MAX && last_end[s] != INT32_MIN)
+          values.push_back(static_cast<double>(last_end[s]) - static_cast<double>(first_start[s]));
+      }
+      if (!values.empty()) {
+        std::sort(values.begin(), values.end());
+        const auto closed = static_cast<double>(values.size());
+        out.push_back(rec("lead_time_median_days", stats::quantile(values, 0.5), closed,
+                          "median days from first start to last end, closed trajectories"));
+        out.push_back(rec("lead_time_p90_days", stats::quantile(values, 0.9), closed,
+                          "90th percentile (linear) of days from first start to last end, closed trajectories"));
+      }
+    }
+    if (!d.life_domain.empty()) {
+      for (std::size_t dom = 0; dom < d.life_domain_names.size(); ++dom) {
+        std::uint64_t with = 0;
+        for (std::size_t k = offset[g]; k < offset[g + 1]; ++k) with += (domains[by_group[k]] >> dom) & 1u;
+        const stats::Interval w = stats::wilson(static_cast<double>(with), clients);
+        EstimateRecord e = rec("share_life_domain." + d.life_domain_names[dom], w.estimate, clients,
+                               "share of clients with a question in this life domain, Wilson 95%");
+        e.ci_low = w.low;
+        e.ci_high = w.high;
+        e.se = std::sqrt(w.estimate * (1.0 - w.estimate) / clients);
+        out.push_back(e);
+      }
+    }
+    if (options.rate_per > 0.0 && context.units != nullptr) {
+      const Unit& u = context.units->at(unit);
+      if (!(u.population > 0.0)) {
+        throw DataError("unit '" + unit + "' has no population (expected one to compute clients per " +
+                        std::to_string(static_cast<long long>(options.rate_per)) +
+                        " inhabitants; give it in the units file or set rate_per to 0)");
+      }
+      char buf[32];
+      auto res = std::to_chars(buf, buf + sizeof buf, options.rate_per);
+      out.push_back(rec("clients_per_" + std::string(buf, res.ptr), clients / u.population * options.rate_per, clients,
+                        "distinct clients per " + std::string(buf, res.ptr) + " inhabitants (population " +
+                            std::to_string(static_cast<long long>(u.population)) + ")"));
+    }
+  }
+  DataContext ctx = context;
+  ctx.indicators = nullptr;  // the estimates define their own indicator ids
+  return Dataset::from_records(out, ctx);
+}
+
+}  // namespace doelenboom

@@ -1,0 +1,430 @@
+// The YAML tree file (docs/tree-format.md): reading with every problem reported at once, each
+// with its file and line, and writing with yaml-cpp's emitter so that quoting is always right.
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <array>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <random>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "doelenboom/tree_io.hpp"
+#include "doelenboom/version.hpp"
+#include "utf8.hpp"
+
+namespace doelenboom {
+
+namespace {
+
+using namespace std::string_literals;
+
+constexpr std::array<std::string_view, 5> top_keys{"doelenboom", "name", "description", "levels", "nodes"};
+constexpr std::array<std::string_view, 7> node_keys{"id",          "label",     "kind",   "level",
+                                                    "description", "direction", "parents"};
+constexpr std::array<std::string_view, 2> parent_keys{"id", "weight"};
+
+std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+std::string join(std::span<const std::string_view> words) {
+  std::string out;
+  for (const auto w : words) out += (out.empty() ? "" : ", ") + std::string(w);
+  return out;
+}
+
+// "a list", "a mapping", ... for "expected X, found Y" messages.
+std::string describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Scalar: return "the text " + in_quotes(node.Scalar());
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map: return "a mapping";
+    default: return "nothing";
+  }
+}
+
+struct Entry {
+  YAML::Node key;
+  YAML::Node value;
+};
+using Entries = std::map<std::string, Entry, std::less<>>;
+
+// Collects the problems of one text; each message is "<file>:<line>: <context>: <what>".
+class Reader {
+ public:
+  explicit Reader(std::string source) : source_(std::move(source)) {}
+
+  [[nodiscard]] const std::string& source() const noexcept { return source_; }
+  [[nodiscard]] std::vector<Problem>& problems() noexcept { return problems_; }
+
+  [[nodiscard]] Location at(const YAML::Node& node) const {
+    const auto mark = node.Mark();
+    // yaml-cpp counts lines from 0 and uses -1 for "unknown".
+    return Location{source_, mark.line >= 0 ? static_cast<std::size_t>(mark.line) + 1 : 0, 0, {}};
+  }
+
+  void add(std::string code, const YAML::Node& where, const std::string& context, std::vector<std::string> ids,
+           const std::string& what) {
+    problems_.push_back(make_problem(std::move(code), at(where), std::move(ids), context.empty() ? what : context + ": " + what));
+  }
+
+  // The keys of a mapping; reports keys that are not texts, duplicate and unknown keys (the
+  // first of duplicate keys wins, as in yaml-cpp's own lookup).
+  Entries entries(const YAML::Node& map, const std::string& context, std::span<const std::string_view> allowed,
+                  const std::vector<std::string>& ids) {
+    Entries out;
+    for (const auto& pair : map) {
+      const YAML::Node& key = pair.first;
+      if (!key.IsScalar()) {
+        add("wrong_type", key, context, ids, "a key must be a text, found " + describe(key));
+        continue;
+      }
+      const std::string& name = key.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+        add("unknown_key", key, context, ids, "unknown key " + in_quotes(name) + " (expected one of: " + join(allowed) + ")");
+        continue;
+      }
+      if (const auto it = out.find(name); it != out.end()) {
+        add("duplicate_key", key, context, ids,
+            "duplicate key " + in_quotes(name) + " (first given on line " + std::to_string(at(it->second.key).line) + ")");
+        continue;
+      }
+      out.emplace(name, Entry{key, pair.second});
+    }
+    return out;
+  }
+
+  // The text of a key: std::nullopt (with a problem) when it is a list, mapping or empty.
+  std::optional<std::string> text(const Entry& entry, const std::string& context, const std::vector<std::string>& ids,
+                                  bool allow_null = false) {
+    const std::string& key = entry.key.Scalar();
+    if (entry.value.IsNull()) {
+      if (allow_null) return std::string();
+      add("missing_value", entry.key, context, ids, "key " + in_quotes(key) + " has no value");
+      return std::nullopt;
+    }
+    if (!entry.value.IsScalar()) {
+      add("wrong_type", entry.value, context, ids, "key " + in_quotes(key) + " must be a text, found " + describe(entry.value));
+      return std::nullopt;
+    }
+    return entry.value.Scalar();
+  }
+
+  void require(const Entries& entries, std::string_view key, const YAML::Node& map, const std::string& context,
+               const std::vector<std::string>& ids, const std::string& hint = {}) {
+    if (entries.find(key) == entries.end()) {
+      add("missing_key", map, context, ids, "missing required key " + in_quotes(key) + hint);
+    }
+  }
+
+ private:
+  std::string source_;
+  std::vector<Problem> problems_;
+};
+
+// The value of `key` in a mapping when it is a non-empty text (used to name a node in messages).
+std::optional<std::string> scalar_value(const YAML::Node& map, std::string_view key) {
+  for (const auto& pair : map) {
+    if (pair.first.IsScalar() && pair.first.Scalar() == key && pair.second.IsScalar() && !pair.second.Scalar().empty()) {
+      return pair.second.Scalar();
+    }
+  }
+  return std::nullopt;
+}
+
+void read_levels(Reader& r, const Entry& entry, TreeDefinition& def) {
+  if (!entry.value.IsSequence()) {
+    r.add("wrong_type", entry.value, "", {}, "key 'levels' must be a list of level names, top first, found " + describe(entry.value));
+    return;
+  }
+  std::size_t position = 0;
+  for (const auto& item : entry.value) {
+    ++position;
+    if (!item.IsScalar() || item.Scalar().empty()) {
+      r.add("wrong_type", item, "", {}, "levels: item " + std::to_string(position) + " must be a level name, found " + describe(item));
+      continue;
+    }
+    def.levels.push_back(item.Scalar());
+  }
+}
+
+void read_parents(Reader& r, const Entry& entry, const std::string& child, const std::string& context,
+                  TreeDefinition& def) {
+  if (!entry.value.IsSequence()) {
+    r.add("wrong_type", entry.value, context, {child},
+          "key 'parents' must be a list of parent ids or {id: ..., weight: ...} items, found " + describe(entry.value));
+    return;
+  }
+  std::size_t position = 0;
+  for (const auto& item : entry.value) {
+    ++position;
+    const std::string item_context = context + ": parent " + std::to_string(position);
+    Edge edge{child, {}, 1.0, r.at(item)};
+    if (item.IsScalar() && !item.Scalar().empty()) {
+      edge.parent = item.Scalar();
+      def.edges.push_back(std::move(edge));
+      continue;
+    }
+    if (!item.IsMap()) {
+      r.add("wrong_type", item, item_context, {child}, "expected a parent id or {id: ..., weight: ...}, found " + describe(item));
+      continue;
+    }
+    const auto parent_id = scalar_value(item, "id");
+    const std::string named_context = parent_id ? context + ": parent " + in_quotes(*parent_id) : item_context;
+    const std::vector<std::string> ids = parent_id ? std::vector<std::string>{child, *parent_id} : std::vector<std::string>{child};
+    const auto keys = r.entries(item, named_context, parent_keys, ids);
+    r.require(keys, "id", item, named_context, ids);
+    bool ok = keys.contains("id");
+    if (const auto it = keys.find("id"); it != keys.end()) {
+      if (auto id = r.text(it->second, named_context, ids); id && !id->empty()) {
+        edge.parent = std::move(*id);
+      } else {
+        if (id) r.add("missing_value", it->second.key, named_context, ids, "key 'id' is empty");
+        ok = false;
+      }
+    }
+    if (const auto it = keys.find("weight"); it != keys.end()) {
+      if (const auto text = r.text(it->second, named_context, ids)) {
+        if (const auto weight = detail::parse_finite_double(*text)) {
+          edge.weight = *weight;
+        } else {
+          r.add("bad_weight", it->second.value, named_context, ids, "weight " + in_quotes(*text) + " is not a number");
+          ok = false;
+        }
+      } else {
+        ok = false;
+      }
+    }
+    if (ok) def.edges.push_back(std::move(edge));
+  }
+}
+
+void read_node(Reader& r, const YAML::Node& item, std::size_t position, TreeDefinition& def) {
+  if (!item.IsMap()) {
+    r.add("wrong_type", item, "node " + std::to_string(position), {},
+          "expected a mapping with the keys " + join(node_keys) + ", found " + describe(item));
+    return;
+  }
+  const auto id = scalar_value(item, "id");
+  const std::string context = id ? "node " + in_quotes(*id) : "node " + std::to_string(position);
+  const std::vector<std::string> ids = id ? std::vector<std::string>{*id} : std::vector<std::string>{};
+  const auto keys = r.entries(item, context, node_keys, ids);
+  r.require(keys, "id", item, context, ids);
+  r.require(keys, "label", item, context, ids);
+  r.require(keys, "level", item, context, ids);
+
+  Node node;
+  node.where = r.at(item);
+  const auto get = [&](std::string_view key, bool allow_null = false) -> std::optional<std::string> {
+    const auto it = keys.find(key);
+    if (it == keys.end()) return std::nullopt;
+    return r.text(it->second, context, ids, allow_null);
+  };
+  if (auto v = get("id")) node.id = std::move(*v);
+  if (auto v = get("label")) node.label = std::move(*v);
+  if (auto v = get("level")) node.level = std::move(*v);
+  if (auto v = get("description", true)) node.description = std::move(*v);
+  bool kind_ok = true;
+  if (const auto v = get("kind")) {
+    if (const auto kind = parse_node_kind(*v)) {
+      node.kind = *kind;
+    } else {
+      kind_ok = false;
+      r.add("bad_kind", keys.at("kind").value, context, ids, "kind " + in_quotes(*v) + " is not one of: goal, indicator");
+    }
+  }
+  if (const auto it = keys.find("direction"); it != keys.end()) {
+    if (!kind_ok) {
+      // The kind is already reported; whether a direction belongs here is unknown.
+    } else if (node.kind != NodeKind::indicator) {
+      r.add("bad_direction", it->second.key, context, ids,
+            "only indicators have a direction (remove it, or add 'kind: indicator')");
+    } else if (const auto v = r.text(it->second, context, ids)) {
+      if (*v == "1" || *v == "+1") {
+        node.direction = 1;
+      } else if (*v == "-1") {
+        node.direction = -1;
+      } else {
+        r.add("bad_direction", it->second.value, context, ids,
+              "direction " + in_quotes(*v) + " must be 1 (higher is better) or -1 (lower is better)");
+      }
+    }
+  } else {
+    node.direction = node.kind == NodeKind::indicator ? 1 : 0;
+  }
+  if (const auto it = keys.find("parents"); it != keys.end() && !it->second.value.IsNull()) {
+    read_parents(r, it->second, node.id, context, def);
+  }
+  def.nodes.push_back(std::move(node));
+}
+
+TreeDefinition parse(Reader& r, std::string_view text) {
+  TreeDefinition def;
+  def.source = r.source();
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(std::string(detail::strip_utf8_bom(text)));
+  } catch (const YAML::Exception& e) {
+    const std::size_t line = e.mark.line >= 0 ? static_cast<std::size_t>(e.mark.line) + 1 : 0;
+    std::string what = "YAML syntax error: " + e.msg;
+    if (e.mark.column >= 0) what += " (column " + std::to_string(e.mark.column + 1) + ")";
+    r.problems().push_back(make_problem("yaml_syntax", Location{r.source(), line, 0, {}}, {}, what));
+    return def;
+  }
+  if (documents.empty() || documents.front().IsNull()) {
+    r.problems().push_back(make_problem("empty_file", Location{r.source(), 0, 0, {}}, {},
+                                        "the file is empty (expected 'doelenboom: 1', levels and nodes)"));
+    return def;
+  }
+  if (documents.size() > 1) {
+    r.add("yaml_syntax", documents[1], "", {}, "the file holds more than one YAML document ('---'); a tree file holds one");
+  }
+  const YAML::Node& root = documents.front();
+  if (!root.IsMap()) {
+    r.add("wrong_type", root, "", {},
+          "the file must be a mapping with the keys doelenboom, levels and nodes, found " + describe(root));
+    return def;
+  }
+  const auto keys = r.entries(root, "", top_keys, {});
+  r.require(keys, "doelenboom", root, "", {}, " (the format version: start the file with 'doelenboom: 1')");
+  r.require(keys, "levels", root, "", {}, " (the level names, top first)");
+  r.require(keys, "nodes", root, "", {}, " (the list of nodes)");
+  if (const auto it = keys.find("doelenboom"); it != keys.end()) {
+    if (const auto v = r.text(it->second, "", {}); v && *v != std::to_string(tree_format_version)) {
+      r.add("bad_version", it->second.value, "", {},
+            "unsupported format version " + in_quotes(*v) + " (expected " + std::to_string(tree_format_version) + ")");
+    }
+  }
+  if (const auto it = keys.find("name"); it != keys.end()) {
+    if (auto v = r.text(it->second, "", {}, true)) def.name = std::move(*v);
+  }
+  if (const auto it = keys.find("description"); it != keys.end()) {
+    if (auto v = r.text(it->second, "", {}, true)) def.description = std::move(*v);
+  }
+  if (const auto it = keys.find("levels"); it != keys.end()) read_levels(r, it->second, def);
+  if (const auto it = keys.find("nodes"); it != keys.end()) {
+    const YAML::Node& nodes = it->second.value;
+    if (!nodes.IsSequence()) {
+      r.add("wrong_type", nodes.IsNull() ? it->second.key : nodes, "", {},
+            "key 'nodes' must be a list of nodes, found " + describe(nodes));
+    } else {
+      std::size_t position = 0;
+      for (const auto& item : nodes) read_node(r, item, ++position, def);
+    }
+  }
+  return def;
+}
+
+}  // namespace
+
+TreeDefinition parse_tree_yaml(std::string_view text, const std::string& source) {
+  if (const auto bad = detail::find_invalid_utf8(text); bad != std::string_view::npos) {
+    throw_if_problems<ParseError>({detail::invalid_utf8_problem(Location{source, detail::line_of_offset(text, bad), 0, {}},
+                                                                bad, static_cast<unsigned char>(text[bad]))});
+  }
+  Reader reader(source);
+  TreeDefinition def = parse(reader, text);
+  throw_if_problems<ParseError>(reader.problems());
+  return def;
+}
+
+GoalTree load_tree_yaml(const std::filesystem::path& path) {
+  return GoalTree::build(parse_tree_yaml(detail::read_file_bytes(path), path.string()));
+}
+
+GoalTree load_tree_yaml_string(std::string_view text, const std::string& source) {
+  return GoalTree::build(parse_tree_yaml(text, source));
+}
+
+std::string tree_to_yaml(const GoalTree& tree) {
+  const TreeDefinition def = tree.definition();
+  std::unordered_map<std::string, std::vector<const Edge*>> parents_of;
+  for (const auto& edge : def.edges) parents_of[edge.child].push_back(&edge);
+
+  YAML::Emitter out;
+  out.SetIndent(2);
+  out << YAML::Comment("doelenboom goal tree, file format version "s + std::to_string(tree_format_version) +
+                       " (docs/tree-format.md); written by doelenboom " DOELENBOOM_VERSION_STRING);
+  out << YAML::BeginMap;
+  out << YAML::Key << "doelenboom" << YAML::Value << tree_format_version;
+  if (!def.name.empty()) out << YAML::Key << "name" << YAML::Value << def.name;
+  if (!def.description.empty()) out << YAML::Key << "description" << YAML::Value << def.description;
+  out << YAML::Key << "levels" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+  for (const auto& level : def.levels) out << level;
+  out << YAML::EndSeq;
+  out << YAML::Key << "nodes" << YAML::Value << YAML::BeginSeq;
+  for (const auto& node : def.nodes) {
+    out << YAML::BeginMap;
+    out << YAML::Key << "id" << YAML::Value << node.id;
+    out << YAML::Key << "label" << YAML::Value << node.label;
+    out << YAML::Key << "kind" << YAML::Value << std::string(to_string(node.kind));
+    out << YAML::Key << "level" << YAML::Value << node.level;
+    if (!node.description.empty()) out << YAML::Key << "description" << YAML::Value << node.description;
+    if (node.kind == NodeKind::indicator) out << YAML::Key << "direction" << YAML::Value << node.direction;
+    if (const auto it = parents_of.find(node.id); it != parents_of.end()) {
+      out << YAML::Key << "parents" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+      for (const Edge* edge : it->second) {
+        if (edge->weight == 1.0) {
+          out << edge->parent;
+        } else {
+          // Shortest text that reads back as the same double, so weights round-trip exactly.
+          out << YAML::BeginMap << YAML::Key << "id" << YAML::Value << edge->parent << YAML::Key << "weight"
+              << YAML::Value << detail::format_double(edge->weight) << YAML::EndMap;
+        }
+      }
+      out << YAML::EndSeq;
+    }
+    out << YAML::EndMap;
+  }
+  out << YAML::EndSeq;
+  out << YAML::EndMap;
+  if (!out.good()) throw Error("cannot write the tree as YAML: " + out.GetLastError());
+  return std::string(out.c_str()) + "\n";
+}
+
+void save_tree_yaml(const GoalTree& tree, const std::filesystem::path& path) {
+  const std::string text = tree_to_yaml(tree);
+  const auto fail = [&](const std::string& what) {
+    std::vector<Problem> problems{make_problem("io", Location{path.string(), 0, 0, {}}, {}, what)};
+    throw Error(join_problems(problems), problems);
+  };
+  // Same folder as the target, so that the rename is atomic and never crosses file systems.
+  std::filesystem::path temporary = path;
+  temporary += ".tmp-" + std::to_string(std::random_device{}());
+  {
+    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
+    if (!file) fail("cannot create the temporary file " + in_quotes(temporary.string()));
+    file.write(text.data(), static_cast<std::streamsize>(text.size()));
+    file.close();
+    if (!file) {
+      std::error_code ignored;
+      std::filesystem::remove(temporary, ignored);
+      fail("cannot write the temporary file " + in_quotes(temporary.string()));
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(temporary, path, ec);
+  if (ec) {
+    std::error_code ignored;
+    std::filesystem::remove(temporary, ignored);
+    fail("cannot replace the file: " + ec.message());
+  }
+}
+
+std::vector<Problem> check_tree_file(const std::filesystem::path& path) {
+  TreeDefinition def;
+  try {
+    def = parse_tree_yaml(detail::read_file_bytes(path), path.string());
+  } catch (const ParseError& e) {
+    if (!e.problems().empty()) return e.problems();
+    return {make_problem("parse", Location{path.string(), 0, 0, {}}, {}, e.what())};
+  }
+  return GoalTree::check(def);
+}
+
+}  // namespace doelenboom

@@ -1,0 +1,229 @@
+"""The doelenboom command: exit codes, output, and no tracebacks for bad input."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import doelenboom as db
+from conftest import ASEM_TREE
+from doelenboom.cli import main
+
+needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz's dot is not installed")
+
+BROKEN_YAML = """\
+doelenboom: 1
+levels: [top, low]
+nodes:
+  - id: top
+    label: Top
+    kind: goal
+    level: top
+  - id: ind
+    label: Indicator
+    kind: indicator
+    level: low
+    parents: [ghost]
+"""
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m doelenboom ARGS`` in a fresh interpreter."""
+    return subprocess.run(
+        [sys.executable, "-m", "doelenboom", *args],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=False,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def small_file(small_tree: db.GoalTree, tmp_path: Path) -> Path:
+    """The small tree saved as YAML."""
+    path = tmp_path / "small.yaml"
+    small_tree.save(path)
+    return path
+
+
+@pytest.fixture
+def broken_file(tmp_path: Path) -> Path:
+    """A YAML tree with two problems: an unknown parent (line 12) and so an unreachable node (line 8)."""
+    path = tmp_path / "broken.yaml"
+    path.write_text(BROKEN_YAML, encoding="utf-8")
+    return path
+
+
+# ------------------------------------------------------------------------------------------------
+# validate
+
+
+def test_validate_valid_tree(small_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(small_file)]) == 0
+    out, err = capsys.readouterr()
+    assert out == f"{small_file}: valid (5 nodes, 5 edges, 3 levels)\n"
+    assert err == ""
+
+
+def test_validate_lists_every_problem(broken_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(broken_file)]) == 1
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert len(lines) == 2
+    assert lines[0] == (
+        f"{broken_file}:12: edge 'ind' -> 'ghost' points to unknown parent id 'ghost' (expected the id of a defined node)"
+    )
+    assert lines[1].startswith(f"{broken_file}:8: node 'ind' at level 'low' has no parent")
+    assert err == f"{broken_file}: invalid (2 problems)\n"
+
+
+def test_validate_missing_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    missing = tmp_path / "missing.yaml"
+    assert main(["validate", str(missing)]) == 1
+    out, _ = capsys.readouterr()
+    assert out.startswith(f"{missing}: ")
+    assert len(out.splitlines()) == 1
+
+
+def test_validate_asem_csv_with_columns(capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(
+            ["validate", str(ASEM_TREE), "--csv-columns", "id=code,label=name", "--csv-columns", "kind=type"]
+        )
+        == 0
+    )
+    out, _ = capsys.readouterr()
+    assert out == f"{ASEM_TREE}: valid (60 nodes, 59 edges, 4 levels)\n"
+
+
+def test_validate_csv_without_columns_reports_them(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(ASEM_TREE)]) == 1
+    out, err = capsys.readouterr()
+    assert "missing required column 'id'" in out
+    assert all(line.startswith(str(ASEM_TREE)) for line in out.splitlines())
+    assert err.startswith(f"{ASEM_TREE}: invalid (")
+
+
+def test_validate_example_by_name(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "movisie"]) == 0
+    out, _ = capsys.readouterr()
+    assert out == "movisie: valid (34 nodes, 48 edges, 5 levels)\n"
+
+
+# ------------------------------------------------------------------------------------------------
+# show and svg
+
+
+def test_show_prints_name_and_outline(
+    small_tree: db.GoalTree, small_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["show", str(small_file)]) == 0
+    out, _ = capsys.readouterr()
+    assert out == "small\n" + small_tree.outline()
+    assert "    Indicator x [x] (indicator) * also under: B\n" in out
+
+
+def test_show_broken_tree_is_an_error_without_traceback(broken_file: Path) -> None:
+    result = run("show", str(broken_file))
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("doelenboom: error: 2 problems:")
+    assert "'ghost'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@needs_dot
+def test_svg_writes_a_drawing(small_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "small.svg"
+    result = run("svg", str(small_file), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"wrote {out} (5 nodes, 5 edges, 3 levels)\n"
+    svg = out.read_text(encoding="utf-8")
+    assert "<svg" in svg
+    assert "Indicator y" in svg
+
+
+@needs_dot
+def test_svg_to_stdout(small_tree: db.GoalTree, small_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["svg", str(small_file)]) == 0
+    out, _ = capsys.readouterr()
+    assert out == small_tree.to_svg()
+
+
+def test_svg_without_graphviz_explains_how_to_install(small_file: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    env = {**os.environ, "PATH": str(empty)}
+    result = run("svg", str(small_file), "-o", str(tmp_path / "x.svg"), env=env)
+    assert result.returncode == 1
+    assert "apt-get install graphviz" in result.stderr
+    assert result.stderr.startswith("doelenboom: error: ")
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "x.svg").exists()
+
+
+# ------------------------------------------------------------------------------------------------
+# usage errors and entry points
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        [],
+        ["frobnicate", "x.yaml"],
+        ["validate"],
+        ["validate", "tree.csv", "--csv-columns", "code"],
+        ["validate", "tree.csv", "--csv-columns", "colour=red"],
+        ["validate", "tree.csv", "--csv-columns", "numeric_levels_ascend_upwards=maybe"],
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(args)
+    assert info.value.code == 2
+    _, err = capsys.readouterr()
+    assert "usage: doelenboom" in err
+
+
+def test_csv_columns_for_yaml_is_a_usage_error(small_file: Path) -> None:
+    result = run("validate", str(small_file), "--csv-columns", "id=code")
+    assert result.returncode == 2
+    assert "--csv-columns applies to CSV edge lists (.csv) only" in result.stderr
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["--version"])
+    assert info.value.code == 0
+    assert capsys.readouterr().out == f"doelenboom {db.__version__}\n"
+
+
+def test_module_entry_points(small_file: Path) -> None:
+    for module in ("doelenboom", "doelenboom.cli"):
+        result = subprocess.run(
+            [sys.executable, "-m", module, "validate", str(small_file)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout == f"{small_file}: valid (5 nodes, 5 edges, 3 levels)\n"
+
+
+def test_console_script(broken_file: Path) -> None:
+    script = Path(sys.executable).with_name("doelenboom")
+    if not script.exists():
+        pytest.skip("the doelenboom console script is not installed next to this Python")
+    result = subprocess.run(
+        [str(script), "validate", str(broken_file)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    assert len(result.stdout.splitlines()) == 2
