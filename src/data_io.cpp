@@ -1,5 +1,7 @@
 #include "data_io.hpp"
 
+#include <charconv>
+#include <cmath>
 #include <fstream>
 #include <random>
 #include <system_error>
@@ -47,6 +49,16 @@ std::string csv_field(std::string_view text) {
   }
   out += '"';
   return out;
+}
+
+std::string format_number(double value) {
+  char buffer[512];  // the longest plain number below 1e15 with 17 significant digits is short
+  const double magnitude = std::fabs(value);
+  const bool plain = value == 0.0 || (magnitude >= 1e-5 && magnitude < 1e15);
+  const auto [ptr, ec] = plain ? std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed)
+                               : std::to_chars(buffer, buffer + sizeof buffer, value);
+  if (ec != std::errc{}) return std::to_string(value);  // cannot happen with this buffer
+  return std::string(buffer, ptr);
 }
 
 Problem cell_problem(std::string code, const Location& where, std::vector<std::string> ids, const std::string& what) {

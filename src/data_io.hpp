@@ -19,6 +19,11 @@ void write_file_atomically(const std::filesystem::path& path, std::string_view t
 /// with a space (so that no reader trims it away), else as is.
 [[nodiscard]] std::string csv_field(std::string_view text);
 
+/// Shortest text that reads back as exactly `value`, in plain notation for 1e-5 <= |value| < 1e15
+/// ("1000000", "0.0001", "0.30000000000000004") and scientific beyond ("1e-300"): people read
+/// these files in spreadsheets.
+[[nodiscard]] std::string format_number(double value);
+
 /// A problem at a table cell whose message reads "<file>, row <r>, field '<f>': <what>": rows
 /// are what users count in a spreadsheet, so the message leaves the line out, while the Location
 /// keeps it (it differs from the row when quoted fields span lines).

@@ -26,7 +26,7 @@ constexpr std::string_view all_columns[] = {"unit", "period", "indicator", "valu
                                             "ci_low", "ci_high", "suppressed", "source", "method"};
 
 std::string squote(std::string_view text) { return "'" + std::string(text) + "'"; }
-std::string num(double x) { return detail::format_double(x); }
+std::string num(double x) { return detail::format_number(x); }
 
 const char* period_expectation() { return "expected a year '2023', a quarter '2023-Q2' or a month '2023-05'"; }
 
@@ -46,7 +46,10 @@ void throw_problems(std::vector<Problem> problems) {
   if (problems.empty()) return;
   std::stable_sort(problems.begin(), problems.end(),
                    [](const Problem& a, const Problem& b) { return a.where.row < b.where.row; });
-  if (problems.size() <= max_listed_problems) throw E(join_problems(problems), std::move(problems));
+  if (problems.size() <= max_listed_problems) {
+    std::string message = join_problems(problems);  // before the move below
+    throw E(message, std::move(problems));
+  }
   std::string message = std::to_string(problems.size()) + " problems:";
   for (std::size_t i = 0; i < max_listed_problems; ++i) message += "\n  " + problems[i].message;
   message += "\n  ... and " + std::to_string(problems.size() - max_listed_problems) +
@@ -366,9 +369,10 @@ std::vector<Problem> Dataset::check_records(const std::vector<EstimateRecord>& r
   return out;
 }
 
-Dataset Dataset::from_records(const std::vector<EstimateRecord>& records, const DataContext& context) {
+Dataset Dataset::from_records(const std::vector<EstimateRecord>& records, const DataContext& context,
+                              const std::string& source) {
   std::vector<Problem> problems;
-  check_impl(records, record_locations(records.size(), {}), context, problems);
+  check_impl(records, record_locations(records.size(), source), context, problems);
   throw_problems<DataError>(std::move(problems));
   return build(records, context.suppression_threshold);
 }
@@ -511,6 +515,16 @@ std::vector<EstimateRecord> Dataset::export_records() const {
   std::vector<EstimateRecord> out;
   out.reserve(size());
   for (std::size_t i = 0; i < size(); ++i) out.push_back(record(i));
+  return out;
+}
+
+Dataset::ExportColumns Dataset::export_columns() const {
+  ExportColumns out{value_, n_, se_, lo_, hi_};
+  for (std::size_t row = 0; row < suppressed_.size(); ++row) {
+    if (suppressed_[row] == 0) continue;
+    const auto i = static_cast<Eigen::Index>(row);
+    out.value[i] = out.n[i] = out.se[i] = out.ci_low[i] = out.ci_high[i] = nan;
+  }
   return out;
 }
 

@@ -39,7 +39,7 @@ std::string join(std::span<const std::string_view> words) {
   return out;
 }
 
-std::string num(double value) { return detail::format_double(value); }
+std::string num(double value) { return detail::format_number(value); }
 
 std::string describe(const YAML::Node& node) {
   switch (node.Type()) {

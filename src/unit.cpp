@@ -38,8 +38,13 @@ Problem unit_problem(std::string code, const Unit& u, std::size_t position, std:
   Location at = u.where;
   at.field = std::string(field);
   const std::vector<std::string> ids = u.id.empty() ? std::vector<std::string>{} : std::vector<std::string>{u.id};
-  // With a file location the row names the unit; without one the context does.
-  if (at.file.empty() && at.row == 0) return make_problem(std::move(code), at, ids, unit_context(u, position) + ": " + what);
+  // With a file location the row names the unit; without one the context does (the field then
+  // stays in the Location only).
+  if (at.file.empty() && at.row == 0) {
+    Problem p = make_problem(std::move(code), {}, ids, unit_context(u, position) + ": " + what);
+    p.where = std::move(at);
+    return p;
+  }
   return detail::cell_problem(std::move(code), at, ids, what);
 }
 
@@ -64,11 +69,11 @@ std::vector<Problem> check_units(const std::vector<Unit>& units) {
     }
     if (!std::isnan(u.population) && (!std::isfinite(u.population) || u.population < 0.0)) {
       out.push_back(unit_problem("bad_value", u, i, "population",
-                                 detail::format_double(u.population) + " is not a valid population (expected 0 or more)"));
+                                 detail::format_number(u.population) + " is not a valid population (expected 0 or more)"));
     }
     if (!std::isnan(u.land_area_km2) && (!std::isfinite(u.land_area_km2) || u.land_area_km2 < 0.0)) {
       out.push_back(unit_problem("bad_value", u, i, "land_area_km2",
-                                 detail::format_double(u.land_area_km2) + " is not a valid land area (expected 0 or more)"));
+                                 detail::format_number(u.land_area_km2) + " is not a valid land area (expected 0 or more)"));
     }
     if (u.type == "gemeente" && !u.name.empty()) {
       if (const auto [it, fresh] = gemeente_names.emplace(u.name, i); !fresh) {
@@ -260,7 +265,7 @@ void UnitRegistry::save_csv(const std::filesystem::path& path) const {
   for (const auto& u : units_) {
     for (const auto& [k, v] : u.labels) label_names.insert(k);
   }
-  const auto number = [](double x) { return std::isnan(x) ? std::string() : detail::format_double(x); };
+  const auto number = [](double x) { return std::isnan(x) ? std::string() : detail::format_number(x); };
   std::string out = "id,name,type,parent,cbs_code,province,population,land_area_km2,baseline";
   for (const auto& l : label_names) out += "," + detail::csv_field(l);
   out += "\n";

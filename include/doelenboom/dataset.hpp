@@ -74,8 +74,9 @@ class Dataset {
   /// non-finite n or se, ci_low > ci_high, periods of mixed frequency, and against the context:
   /// unknown unit or indicator, value or interval outside the indicator's range) and throws
   /// DataError listing every problem with its row (1-based, in record order). Then applies the
-  /// suppression threshold of the context.
-  static Dataset from_records(const std::vector<EstimateRecord>& records, const DataContext& context = {});
+  /// suppression threshold of the context. `source` names the records in messages (e.g. "DataFrame").
+  static Dataset from_records(const std::vector<EstimateRecord>& records, const DataContext& context = {},
+                              const std::string& source = {});
   /// Every problem of the records, empty when they are valid.
   static std::vector<Problem> check_records(const std::vector<EstimateRecord>& records, const DataContext& context = {},
                                             const std::string& source = {});
@@ -131,6 +132,12 @@ class Dataset {
   [[nodiscard]] EstimateRecord record(std::size_t row) const;
   /// All rows as they may leave the library.
   [[nodiscard]] std::vector<EstimateRecord> export_records() const;
+  /// The numeric columns as they may leave the library (copies, blanked where suppressed); with
+  /// the dictionaries, codes and suppressed() this is export_records() by column.
+  struct ExportColumns {
+    Eigen::VectorXd value, n, se, ci_low, ci_high;
+  };
+  [[nodiscard]] ExportColumns export_columns() const;
   /// Row of (unit, period, indicator), if present.
   [[nodiscard]] std::optional<std::size_t> find(std::string_view unit, const Period& period,
                                                 std::string_view indicator) const;

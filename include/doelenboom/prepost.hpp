@@ -79,6 +79,8 @@ struct ShiftTableRecord {
   Period period;
   std::string domain;
   stats::ShiftTable table;
+  /// table.n below the suppression threshold of the context: export paths must blank the counts.
+  bool suppressed = false;
 };
 
 struct PrePostResult {

@@ -6,8 +6,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "doelenboom/dataset.hpp"
@@ -37,9 +39,15 @@ struct Item {
   [[nodiscard]] double max() const noexcept;  ///< 5, 1 or 10
 };
 
-/// Item definitions: a YAML file with a top-level `items:` list (docs/estimates.md).
+/// Item definitions: a YAML file `doelenboom_items: 1` with an `items:` list of mappings with the
+/// keys id, label, type (required), scale and reversed (docs/estimates.md). Throws ParseError listing
+/// every problem with file and line (unknown or duplicate keys, bad type, ...) and those of
+/// check_items().
 std::vector<Item> load_items_yaml(const std::filesystem::path& path);
 std::vector<Item> parse_items_yaml(std::string_view text, const std::string& source = "<string>");
+/// Every problem of item definitions: ids (slugs without '.' or '@', unique), scales (same item
+/// type throughout, at least two items, not named like an item), `reversed` only within a scale.
+std::vector<Problem> check_items(const std::vector<Item>& items);
 
 /// Answers by column, not owning. Categorical columns are codes into the name lists.
 struct ResponseView {
@@ -69,7 +77,8 @@ struct ResponseTable {
   [[nodiscard]] ResponseView view() const;
 };
 
-/// Column names of an answers CSV; all required but instrument (empty name = no such column).
+/// Column names of an answers CSV; all required but instrument: a file without that column (or an
+/// empty name) holds one instrument. Other columns are an error.
 struct ResponseColumns {
   std::string unit = "unit";
   std::string period = "period";
@@ -81,13 +90,17 @@ struct ResponseColumns {
 
 /// Read answers, pseudonymising respondents as it reads. Throws DataError listing every problem
 /// with file, row, column, value and what was expected: unknown item, a Likert value outside 1..5
-/// (or a grade outside 1..10, a yes/no other than 0/1, ja/nee), a duplicate (respondent, item)
-/// within one unit, period and instrument, unknown unit (with context.units), ...
+/// or not whole (or a grade outside 1..10, a yes/no other than 1/0, ja/nee, yes/no, true/false), a
+/// duplicate (respondent, item) within one unit, period and instrument (naming both rows), unknown
+/// unit (with context.units), file structure (empty, not UTF-8, missing column), ... An empty
+/// value cell is no answer (NaN).
 ResponseTable read_responses_csv(const std::filesystem::path& path, const std::vector<Item>& items,
                                  const Pseudonymiser& pseudonymise, const ResponseColumns& columns = {},
                                  const DataContext& context = {});
 std::vector<Problem> check_responses_csv(const std::filesystem::path& path, const std::vector<Item>& items,
                                          const ResponseColumns& columns = {}, const DataContext& context = {});
+/// Every problem of answers given by column (lengths, codes, values for their item's type,
+/// duplicates naming both rows 1-based, dictionaries, items), never throws for bad content.
 std::vector<Problem> check_responses(const ResponseView& data);
 
 struct SurveyOptions {
@@ -99,7 +112,10 @@ struct SurveyOptions {
 /// `<item>.mean` (t interval); for yes_no `<item>.yes` (Wilson); for grade `<item>.mean`
 /// (t interval); for every scale `<scale>.alpha` (Cronbach's alpha over respondents who answered
 /// all its items; n = those respondents) and `<scale>.mean` (mean of respondents' scale scores).
-/// n is the number of answers behind each estimate. Throws DataError listing every problem.
+/// n is the number of answers behind each estimate (empty answers are left out and counted in the
+/// method text). A respondent's scale score is the mean of the scale's items (reversed items
+/// scored min + max - x), within one instrument. Alpha is left out for fewer than two complete
+/// respondents or a total score without variance. Throws DataError listing every problem.
 Dataset estimate_survey(const ResponseView& data, const SurveyOptions& options = {}, const DataContext& context = {});
 
 }  // namespace doelenboom

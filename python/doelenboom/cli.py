@@ -2,7 +2,8 @@
 
 ``doelenboom validate TREE`` prints every problem of a tree file (one per line, with file and line)
 and exits 1 when there is any; ``doelenboom show TREE`` prints the tree as an indented outline;
-``doelenboom svg TREE -o OUT.svg`` draws it with Graphviz. TREE is a YAML tree file, a CSV edge list
+``doelenboom svg TREE -o OUT.svg`` draws it with Graphviz; ``doelenboom demo [--out DIR]`` runs the
+job on the shipped example. TREE is a YAML tree file, a CSV edge list
 (``.csv``; name its columns with ``--csv-columns``) or the name of a shipped example tree.
 
 Exit codes: 0 success, 1 a problem with the tree or the environment, 2 a usage error.
@@ -101,6 +102,15 @@ def _build_parser() -> argparse.ArgumentParser:
         "-o", "--output", metavar="OUT.svg", default="-", help="output file ('-', the default: stdout)"
     )
     svg.set_defaults(handler=_svg)
+
+    demo = commands.add_parser(
+        "demo",
+        help="run the monitoring job on the shipped example",
+        description="Validate and show the shipped Movisie tree and write its drawing (more steps follow "
+        "as the monitoring job grows).",
+    )
+    demo.add_argument("--out", metavar="DIR", default="demo-output", help="output folder (default: demo-output)")
+    demo.set_defaults(handler=_demo)
     return parser
 
 
@@ -199,6 +209,43 @@ def _svg(args: argparse.Namespace, parser_error: Any) -> int:
         Path(args.output).write_text(svg, encoding="utf-8")
         print(f"wrote {args.output} ({_summary(tree)})")
     return 0
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write text to a temporary file next to ``path`` and move it into place (no partial files)."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def _demo(args: argparse.Namespace, parser_error: Any) -> int:
+    """``doelenboom demo``: the shipped Movisie tree validated, shown and drawn into ``--out``."""
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    status = 0
+    for name in example_trees():
+        path = example_tree_path(name)
+        problems = check_tree_file(path)
+        if problems:
+            for problem in problems:
+                print(problem["message"])
+            status = 1
+            continue
+        tree = GoalTree.load(path)
+        print(f"== {tree.name or name}: valid ({_summary(tree)})")
+        if name == "movisie":
+            sys.stdout.write(tree.outline())
+        written = [out / f"{name}.yaml"]
+        _write_atomically(written[0], tree.to_yaml())
+        try:
+            written.append(out / f"{name}.svg")
+            _write_atomically(written[-1], tree.to_svg())
+        except RuntimeError as error:  # Graphviz missing: say how to get it, keep the rest
+            written.pop()
+            print(f"doelenboom: {error}", file=sys.stderr)
+            status = 1
+        print("wrote " + ", ".join(str(p) for p in written))
+    return status
 
 
 def main(argv: Sequence[str] | None = None) -> int:

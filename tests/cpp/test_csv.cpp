@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 
 #include "csv.hpp"
@@ -142,7 +143,7 @@ TEST(CsvReader, ColumnIndexAndMissingColumn) {
 }
 
 TEST(CsvReader, ReadsAFile) {
-  const auto dir = std::filesystem::temp_directory_path() / "doelenboom-test-csv";
+  const auto dir = std::filesystem::temp_directory_path() / ("doelenboom-test-csv-" + std::to_string(std::random_device{}()));
   std::filesystem::create_directories(dir);
   const auto path = dir / "file.csv";
   std::ofstream(path, std::ios::binary) << "x,y\n\"1\",2\n";

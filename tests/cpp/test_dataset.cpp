@@ -182,6 +182,15 @@ TEST(Suppression, BelowTheThresholdOnlyAndNotWithoutN) {
   EXPECT_FALSE(without_n.suppressed);
   EXPECT_EQ(without_n.value, 0.7);
 
+  const auto columns = d.export_columns();
+  EXPECT_TRUE(std::isnan(columns.value[0]) && std::isnan(columns.n[0]) && std::isnan(columns.se[0]) &&
+              std::isnan(columns.ci_low[0]) && std::isnan(columns.ci_high[0]));
+  EXPECT_EQ(columns.value[1], 0.6);
+  EXPECT_EQ(columns.n[1], 10.0);
+  EXPECT_EQ(columns.value[2], 0.7);
+  EXPECT_TRUE(std::isnan(columns.value[3]));
+  EXPECT_EQ(d.values()[3], 0.2);  // the internal column is untouched
+
   const auto all = d.export_records();
   ASSERT_EQ(all.size(), 4U);
   EXPECT_EQ(all[0], r);
@@ -374,7 +383,7 @@ TEST(DatasetErrors, NonUtf8Text) {
   const auto latin1 = dir.write("latin1.csv", "unit,period,indicator,value,source\nGM1740,2023,clienten,12,Cli\xEBnt\n");
   const auto e = read_error<db::ParseError>(latin1);
   EXPECT_EQ(std::string(e.what()), latin1.string() +
-                                       ":2, row 1: invalid UTF-8 at byte offset 65 (byte 0xEB); save the file as UTF-8 "
+                                       ":2, row 1: invalid UTF-8 at byte offset 62 (byte 0xEB); save the file as UTF-8 "
                                        "(not Latin-1, Windows-1252 or UTF-16)");
   EXPECT_EQ(e.problems()[0].code, "encoding");
 }
@@ -440,7 +449,8 @@ TEST(DatasetErrors, IntervalsAndStandardErrors) {
 
 TEST(DatasetErrors, FromRecordsNamesRowsAndMixedFrequencies) {
   try {
-    (void)db::Dataset::from_records({rec("a", "2023", "p", 0.5), rec("", "2023-Q1", "p", 0.5), rec("b", "2023-Q2", "p", 0.5)});
+    (void)db::Dataset::from_records({rec("a", "2023", "p", 0.5), rec("", "2023-Q1", "p", 0.5), rec("b", "2023-Q2", "p", 0.5)},
+                                    {}, "");
     ADD_FAILURE() << "expected a DataError";
   } catch (const db::DataError& e) {
     EXPECT_EQ(std::string(e.what()),
@@ -451,8 +461,12 @@ TEST(DatasetErrors, FromRecordsNamesRowsAndMixedFrequencies) {
               "  row 3, field 'period': '2023-Q2' is a quarter, but row 1 holds a year ('2023'; expected periods of one "
               "frequency in a data set)");
   }
-  EXPECT_THROW((void)db::Dataset::from_records({rec("a", "2023", "p", std::numeric_limits<double>::infinity())}),
-               db::DataError);
+  try {
+    (void)db::Dataset::from_records({rec("a", "2023", "p", std::numeric_limits<double>::infinity())}, {}, "DataFrame");
+    ADD_FAILURE() << "expected a DataError";
+  } catch (const db::DataError& e) {
+    EXPECT_STREQ(e.what(), "DataFrame, row 1, field 'value': inf is not a finite number");
+  }
 }
 
 TEST(DatasetErrors, CheckCsvReturnsEveryProblemAtOnce) {

@@ -321,7 +321,7 @@ TEST(IndicatorErrors, EmptyFileSyntaxErrorAndEncoding) {
             "indicators.yaml: the file is empty (expected 'doelenboom_indicators: 1' and an 'indicators' list)");
   EXPECT_TRUE(contains(parse_error("doelenboom_indicators: 1\nindicators: [\n"), "indicators.yaml:3: YAML syntax error"));
   EXPECT_EQ(parse_error("doelenboom_indicators: 1\nindicators:\n  - id: x\n    label: Cli\xEBnt\n"),
-            "indicators.yaml:4: invalid UTF-8 at byte offset 55 (byte 0xEB); save the file as UTF-8 (not Latin-1, "
+            "indicators.yaml:4: invalid UTF-8 at byte offset 61 (byte 0xEB); save the file as UTF-8 (not Latin-1, "
             "Windows-1252 or UTF-16)");
 }
 

@@ -280,7 +280,7 @@ TEST(TreeYaml, WeightsRoundTripExactly) {
 
 TEST(TreeYaml, SaveIsAtomicAndLoadsBack) {
   const GoalTree tree = load_tree_yaml_string(minimal, "tree.yaml");
-  const fs::path dir = fs::temp_directory_path() / "doelenboom-test-save-yaml";
+  const fs::path dir = fs::temp_directory_path() / ("doelenboom-test-save-yaml-" + std::to_string(std::random_device{}()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   const fs::path path = dir / "boom.yaml";
@@ -298,7 +298,7 @@ TEST(TreeYaml, SaveIsAtomicAndLoadsBack) {
 }
 
 TEST(TreeYaml, CheckTreeFileReturnsProblemsWithoutThrowing) {
-  const fs::path dir = fs::temp_directory_path() / "doelenboom-test-check-yaml";
+  const fs::path dir = fs::temp_directory_path() / ("doelenboom-test-check-yaml-" + std::to_string(std::random_device{}()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   const fs::path good = dir / "good.yaml";

@@ -227,3 +227,26 @@ def test_console_script(broken_file: Path) -> None:
     )
     assert result.returncode == 1
     assert len(result.stdout.splitlines()) == 2
+
+
+# ------------------------------------------------------------------------------------------------
+# demo
+
+
+@needs_dot
+def test_demo_validates_shows_and_draws_the_shipped_trees(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    result = run("demo", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    movisie = db.GoalTree.load(db.example_tree_path("movisie"))
+    assert f"== {movisie.name}: valid ({len(movisie)} nodes" in result.stdout
+    assert movisie.outline() in result.stdout
+    assert sorted(p.name for p in out.iterdir()) == [
+        "movisie.svg",
+        "movisie.yaml",
+        "neder-betuwe.svg",
+        "neder-betuwe.yaml",
+    ]
+    # What the demo wrote is the same tree, and the drawing carries the Dutch labels.
+    assert db.GoalTree.load(out / "movisie.yaml") == movisie
+    assert "Zelfregie" in (out / "movisie.svg").read_text(encoding="utf-8")

@@ -9,14 +9,10 @@ import math
 
 import numpy as np
 import pytest
+import scipy.stats as scipy_stats
+import statsmodels.stats.proportion as proportion
 
-try:
-    from doelenboom._core import DataError, stats
-except ImportError:  # a _core built before register_stats was wired into module.cpp
-    pytest.skip("doelenboom._core has no stats submodule in this build", allow_module_level=True)
-
-scipy_stats = pytest.importorskip("scipy.stats")
-proportion = pytest.importorskip("statsmodels.stats.proportion")
+from doelenboom._core import DataError, stats
 
 RTOL = 1e-12
 
