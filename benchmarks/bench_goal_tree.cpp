@@ -1,6 +1,8 @@
 // Goal graph benchmarks (issue 2): load + validate a 10,000-node tree file, and all effective
 // weights of a 2,000-node DAG. Each is paired with a baseline measured in the same run:
 //  - Baseline_ReadFileBytes: reading the same file into memory (the floor for any loader);
+//  - Baseline_YamlCppParse: yaml-cpp parsing the same text into its node tree (the floor for a
+//    loader built on yaml-cpp);
 //  - Baseline_DenseInverse: all effective weights as the dense inverse (I - P)^-1 with Eigen's LU.
 #include <benchmark/benchmark.h>
 
@@ -9,6 +11,7 @@
 #include <sstream>
 
 #include <Eigen/LU>
+#include <yaml-cpp/yaml.h>
 
 #include "doelenboom/tree_io.hpp"
 #include "random_dag.hpp"
@@ -37,6 +40,18 @@ void Baseline_ReadFileBytes(benchmark::State& state) {
   state.counters["bytes"] = static_cast<double>(std::filesystem::file_size(path));
 }
 BENCHMARK(Baseline_ReadFileBytes)->Unit(benchmark::kMillisecond);
+
+void Baseline_YamlCppParse(benchmark::State& state) {
+  std::ifstream in(big_tree_file(), std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  const std::string text = ss.str();
+  for (auto _ : state) {
+    YAML::Node doc = YAML::Load(text);
+    benchmark::DoNotOptimize(doc["nodes"].size());
+  }
+}
+BENCHMARK(Baseline_YamlCppParse)->Unit(benchmark::kMillisecond);
 
 void LoadAndValidate10000(benchmark::State& state) {
   const auto& path = big_tree_file();

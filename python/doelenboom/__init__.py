@@ -9,9 +9,12 @@ carries ``problems``, a list of dicts (code, file, line, row, field, ids, messag
 
 from __future__ import annotations
 
-from ._core import DataError, Error, ParseError, PipelineError, TreeError, __version__
+from ._core import DataError, Error, ParseError, Period, PipelineError, TreeError, __version__
+from .dataset import Dataset
 from .examples import example_tree_path, example_trees
 from .goal_tree import GoalTree, check_tree_file
+from .indicators import IndicatorDefinition, IndicatorSet
+from .units import Unit, UnitRegistry, cbs_size_class, gemeenten
 
 # Show the errors as doelenboom.TreeError rather than doelenboom._core.TreeError in tracebacks.
 for _error in (Error, ParseError, TreeError, DataError, PipelineError):
@@ -20,13 +23,21 @@ del _error
 
 __all__ = [
     "DataError",
+    "Dataset",
     "Error",
     "GoalTree",
+    "IndicatorDefinition",
+    "IndicatorSet",
     "ParseError",
+    "Period",
     "PipelineError",
     "TreeError",
+    "Unit",
+    "UnitRegistry",
     "__version__",
+    "cbs_size_class",
     "check_tree_file",
     "example_tree_path",
     "example_trees",
+    "gemeenten",
 ]

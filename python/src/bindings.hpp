@@ -15,6 +15,8 @@ namespace py = pybind11;
 void register_errors(py::module_& m);
 /// The GoalTree class and the tree file functions.
 void register_goal_tree(py::module_& m);
+/// Period, IndicatorDefinition/IndicatorSet, Unit/UnitRegistry, Dataset, CBS size classes.
+void register_data(py::module_& m);
 /// The statistics kernels, as the submodule `stats`.
 void register_stats(py::module_& m);
 

@@ -122,16 +122,17 @@ bool is_coded(const py::object& value) {
   return py::isinstance<py::tuple>(value) && py::len(value) == 2 && py::isinstance<py::array>(value.cast<py::tuple>()[0]);
 }
 
-std::vector<std::int64_t> codes_from(const py::object& array, const char* field) {
+std::vector<std::int64_t> codes_from(const py::object& array, const char* field, const std::string& source) {
   const auto a = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(array);
-  if (!a || a.ndim() != 1) parse_fail("bad_value", Location{{}, 0, 0, field}, "the codes must be a one-dimensional integer array");
+  if (!a || a.ndim() != 1) parse_fail("bad_value", Location{source, 0, 0, field}, "the codes must be a one-dimensional integer array");
   return {a.data(), a.data() + a.size()};
 }
 
-TextColumn text_column(const py::object& value, const char* field, std::size_t rows, bool required) {
+TextColumn text_column(const py::object& value, const char* field, std::size_t rows, bool required,
+                       const std::string& source) {
   TextColumn col;
   if (value.is_none()) {
-    if (required) parse_fail("missing_column", Location{{}, 0, 0, field}, "the column is required");
+    if (required) parse_fail("missing_column", Location{source, 0, 0, field}, "the column is required");
     col.codes.assign(rows, -1);
     return col;
   }
@@ -139,14 +140,14 @@ TextColumn text_column(const py::object& value, const char* field, std::size_t r
     if (item.is_none()) return {};
     if (py::isinstance<py::float_>(item) && std::isnan(item.cast<double>())) return {};  // pandas' missing value
     if (!py::isinstance<py::str>(item)) {
-      parse_fail("bad_value", Location{{}, 0, position + 1, field},
+      parse_fail("bad_value", Location{source, 0, position + 1, field},
                  py::repr(item).cast<std::string>() + " is not a text (expected an id as a string)");
     }
     return item.cast<std::string>();
   };
   if (is_coded(value)) {
     const auto pair = value.cast<py::tuple>();
-    col.codes = codes_from(pair[0], field);
+    col.codes = codes_from(pair[0], field, source);
     const auto categories = pair[1].cast<py::sequence>();
     col.categories.reserve(categories.size());
     for (std::size_t k = 0; k < categories.size(); ++k) {
@@ -161,7 +162,7 @@ TextColumn text_column(const py::object& value, const char* field, std::size_t r
     }
     for (std::size_t row = 0; row < col.codes.size(); ++row) {
       if (col.codes[row] >= static_cast<std::int64_t>(col.categories.size())) {
-        parse_fail("bad_value", Location{{}, 0, row + 1, field}, "code " + std::to_string(col.codes[row]) + " has no category");
+        parse_fail("bad_value", Location{source, 0, row + 1, field}, "code " + std::to_string(col.codes[row]) + " has no category");
       }
     }
   } else {
@@ -176,19 +177,19 @@ TextColumn text_column(const py::object& value, const char* field, std::size_t r
     }
   }
   if (col.size() != rows) {
-    parse_fail("bad_length", Location{{}, 0, 0, field},
+    parse_fail("bad_length", Location{source, 0, 0, field},
                "the column has " + std::to_string(col.size()) + " values, expected " + std::to_string(rows));
   }
   return col;
 }
 
 // Periods by category: each distinct value is parsed once; a bad one names its first row.
-std::vector<Period> period_column(const py::object& value, std::size_t rows) {
+std::vector<Period> period_column(const py::object& value, std::size_t rows, const std::string& source) {
   std::vector<std::int64_t> codes;
   std::vector<py::object> categories;
   if (is_coded(value)) {
     const auto pair = value.cast<py::tuple>();
-    codes = codes_from(pair[0], "period");
+    codes = codes_from(pair[0], "period", source);
     for (auto item : pair[1].cast<py::sequence>()) categories.push_back(py::reinterpret_borrow<py::object>(item));
   } else {
     const auto seq = value.cast<py::sequence>();
@@ -199,7 +200,7 @@ std::vector<Period> period_column(const py::object& value, std::size_t rows) {
     }
   }
   if (codes.size() != rows) {
-    parse_fail("bad_length", Location{{}, 0, 0, "period"},
+    parse_fail("bad_length", Location{source, 0, 0, "period"},
                "the column has " + std::to_string(codes.size()) + " values, expected " + std::to_string(rows));
   }
   std::vector<std::optional<Period>> parsed;
@@ -212,7 +213,7 @@ std::vector<Period> period_column(const py::object& value, std::size_t rows) {
       const std::string shown = c < 0 || c >= static_cast<std::int64_t>(parsed.size())
                                     ? std::string("a missing value")
                                     : squote(py::str(categories[static_cast<std::size_t>(c)]).cast<std::string>());
-      parse_fail("bad_period", Location{{}, 0, row + 1, "period"},
+      parse_fail("bad_period", Location{source, 0, row + 1, "period"},
                  shown + " is not a period (expected a year 2023 or '2023', a quarter '2023-Q2' or a month '2023-05')");
     }
     out[row] = *parsed[static_cast<std::size_t>(c)];
@@ -220,27 +221,28 @@ std::vector<Period> period_column(const py::object& value, std::size_t rows) {
   return out;
 }
 
-std::vector<double> number_column(const py::object& value, const char* field, std::size_t rows) {
+std::vector<double> number_column(const py::object& value, const char* field, std::size_t rows,
+                                  const std::string& source) {
   if (value.is_none()) return std::vector<double>(rows, nan);
   const auto a = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(value);
   if (!a || a.ndim() != 1) {
     PyErr_Clear();
-    parse_fail("bad_value", Location{{}, 0, 0, field}, "the column must be a one-dimensional array of numbers");
+    parse_fail("bad_value", Location{source, 0, 0, field}, "the column must be a one-dimensional array of numbers");
   }
   if (static_cast<std::size_t>(a.size()) != rows) {
-    parse_fail("bad_length", Location{{}, 0, 0, field},
+    parse_fail("bad_length", Location{source, 0, 0, field},
                "the column has " + std::to_string(a.size()) + " values, expected " + std::to_string(rows));
   }
   return {a.data(), a.data() + a.size()};
 }
 
-std::vector<bool> flag_column(const py::object& value, std::size_t rows) {
+std::vector<bool> flag_column(const py::object& value, std::size_t rows, const std::string& source) {
   std::vector<bool> out(rows, false);
   if (value.is_none()) return out;
   const auto a = py::array_t<bool, py::array::c_style | py::array::forcecast>::ensure(value);
   if (!a || a.ndim() != 1 || static_cast<std::size_t>(a.size()) != rows) {
     PyErr_Clear();
-    parse_fail("bad_value", Location{{}, 0, 0, "suppressed"},
+    parse_fail("bad_value", Location{source, 0, 0, "suppressed"},
                "the column must be a one-dimensional array of " + std::to_string(rows) + " booleans");
   }
   for (std::size_t i = 0; i < rows; ++i) out[i] = a.data()[i];
@@ -282,20 +284,20 @@ std::string dict_text(const py::dict& d, const char* key) {
   return d[key].cast<std::string>();
 }
 
-EstimateRecord record_from_dict(const py::handle& item, std::size_t position) {
+EstimateRecord record_from_dict(const py::handle& item, std::size_t position, const std::string& source) {
   if (!py::isinstance<py::dict>(item)) {
-    parse_fail("wrong_type", Location{{}, 0, position + 1, {}}, "a record must be a dict with unit, period, indicator, value");
+    parse_fail("wrong_type", Location{source, 0, position + 1, {}}, "a record must be a dict with unit, period, indicator, value");
   }
   const auto d = item.cast<py::dict>();
   for (const char* key : {"unit", "period", "indicator", "value"}) {
-    if (!d.contains(key)) parse_fail("missing_key", Location{{}, 0, position + 1, key}, "the record has no " + squote(key));
+    if (!d.contains(key)) parse_fail("missing_key", Location{source, 0, position + 1, key}, "the record has no " + squote(key));
   }
   for (const auto& kv : d) {
     const auto key = py::str(kv.first).cast<std::string>();
     static const std::vector<std::string> known{"unit", "period", "indicator", "value", "n", "se", "ci_low", "ci_high",
                                                 "suppressed", "source", "method"};
     if (std::find(known.begin(), known.end(), key) == known.end()) {
-      parse_fail("unknown_key", Location{{}, 0, position + 1, {}},
+      parse_fail("unknown_key", Location{source, 0, position + 1, {}},
                  "unknown key " + squote(key) +
                      " (expected one of: unit, period, indicator, value, n, se, ci_low, ci_high, suppressed, source, method)");
     }
@@ -305,7 +307,7 @@ EstimateRecord record_from_dict(const py::handle& item, std::size_t position) {
   r.indicator = dict_text(d, "indicator");
   const auto p = period_from_object(d["period"]);
   if (!p) {
-    parse_fail("bad_period", Location{{}, 0, position + 1, "period"},
+    parse_fail("bad_period", Location{source, 0, position + 1, "period"},
                py::repr(d["period"]).cast<std::string>() +
                    " is not a period (expected a year 2023 or '2023', a quarter '2023-Q2' or a month '2023-05')");
   }
@@ -643,7 +645,7 @@ record(), export_records() or write_csv(), which blank suppressed rows.)doc")
              const std::string& source) {
             std::vector<EstimateRecord> rs;
             std::size_t position = 0;
-            for (const auto& item : records) rs.push_back(record_from_dict(item, position++));
+            for (const auto& item : records) rs.push_back(record_from_dict(item, position++, source));
             const DataContext ctx = context_from(indicators, units, threshold);
             py::gil_scoped_release release;
             return Dataset::from_records(rs, ctx, source);
@@ -657,18 +659,18 @@ record(), export_records() or write_csv(), which blank suppressed rows.)doc")
              const py::object& n, const py::object& se, const py::object& ci_low, const py::object& ci_high,
              const py::object& suppressed, const py::object& source_column, const py::object& method,
              const py::object& indicators, const py::object& units, double threshold, const std::string& source) {
-            const auto values = number_column(value, "value", static_cast<std::size_t>(py::len(value)));
+            const auto values = number_column(value, "value", static_cast<std::size_t>(py::len(value)), source);
             const std::size_t rows = values.size();
-            const auto unit_col = text_column(unit, "unit", rows, true);
-            const auto indicator_col = text_column(indicator, "indicator", rows, true);
-            const auto source_col = text_column(source_column, "source", rows, false);
-            const auto method_col = text_column(method, "method", rows, false);
-            const auto periods = period_column(period, rows);
-            const auto ns = number_column(n, "n", rows);
-            const auto ses = number_column(se, "se", rows);
-            const auto lows = number_column(ci_low, "ci_low", rows);
-            const auto highs = number_column(ci_high, "ci_high", rows);
-            const auto flags = flag_column(suppressed, rows);
+            const auto unit_col = text_column(unit, "unit", rows, true, source);
+            const auto indicator_col = text_column(indicator, "indicator", rows, true, source);
+            const auto source_col = text_column(source_column, "source", rows, false, source);
+            const auto method_col = text_column(method, "method", rows, false, source);
+            const auto periods = period_column(period, rows, source);
+            const auto ns = number_column(n, "n", rows, source);
+            const auto ses = number_column(se, "se", rows, source);
+            const auto lows = number_column(ci_low, "ci_low", rows, source);
+            const auto highs = number_column(ci_high, "ci_high", rows, source);
+            const auto flags = flag_column(suppressed, rows, source);
             const DataContext ctx = context_from(indicators, units, threshold);
             py::gil_scoped_release release;
             std::vector<EstimateRecord> rs(rows);

@@ -1,0 +1,415 @@
+"""Data sets of estimates: per (unit, period, indicator) a value with n, se, interval and source.
+
+:class:`Dataset` wraps the compiled ``doelenboom._core.Dataset`` and adds pandas in and out and
+notebook display. Privacy: an estimate whose n is below the suppression threshold (default 10) is
+suppressed; every way out (:meth:`Dataset.to_pandas`, :meth:`Dataset.write_csv`, the notebook
+display) blanks its numbers and sets ``suppressed`` to True, so a blank is never a silent NaN.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import _core
+from ._core import ParseError
+from .indicators import IndicatorSet, as_core_indicators
+from .units import UnitRegistry, as_core_units
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ._typing import Problem
+
+__all__ = ["COLUMNS", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "Dataset"]
+
+PathLike = str | os.PathLike[str]
+Indicators = IndicatorSet | _core.IndicatorSet | PathLike | None
+Units = UnitRegistry | _core.UnitRegistry | None
+
+REQUIRED_COLUMNS = ("unit", "period", "indicator", "value")
+OPTIONAL_COLUMNS = ("n", "se", "ci_low", "ci_high", "suppressed", "source", "method")
+#: Columns of :meth:`Dataset.to_pandas` and of the CSV format, in order.
+COLUMNS = (*REQUIRED_COLUMNS, "n", "se", "ci_low", "ci_high", "suppressed", "source", "method")
+_NUMBER_COLUMNS = ("value", "n", "se", "ci_low", "ci_high")
+_TEXT_COLUMNS = ("unit", "indicator", "source", "method")
+_PROBLEM_COLUMNS = ("code", "file", "line", "row", "field", "ids", "message")
+_PREVIEW_ROWS = 10
+
+
+def _problem(
+    code: str, message: str, *, file: str | None, row: int | None = None, field: str | None = None
+) -> Problem:
+    return {
+        "code": code,
+        "file": file,
+        "line": None,
+        "row": row,
+        "field": field,
+        "ids": [],
+        "message": message,
+    }
+
+
+def _raise(problems: list[Problem]) -> None:
+    """Raise one ParseError for the problems, worded as the C++ library words it."""
+    if len(problems) == 1:
+        message = problems[0]["message"]
+    else:
+        message = f"{len(problems)} problems:" + "".join(f"\n  {p['message']}" for p in problems)
+    error = ParseError(message)
+    error.problems = problems
+    raise error
+
+
+def _check_frame_columns(columns: Sequence[str], source: str) -> None:
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for name in columns:
+        if name in seen:
+            message = f"{source}: column name '{name}' appears twice"
+            problems.append(_problem("bad_header", message, file=source, field=name))
+        seen.add(name)
+        if name not in COLUMNS:
+            message = f"{source}: unknown column '{name}' (expected one of: {', '.join(COLUMNS)})"
+            problems.append(_problem("unknown_column", message, file=source, field=name))
+    for name in REQUIRED_COLUMNS:
+        if name not in seen:
+            message = f"{source}: missing required column '{name}' (columns are: {', '.join(columns)})"
+            problems.append(_problem("missing_column", message, file=source, field=name))
+    if problems:
+        _raise(problems)
+
+
+def _coded(series: pd.Series) -> tuple[np.ndarray, list[Any]]:
+    """(codes, categories) of a column, as the compiled module takes text columns (-1 = missing)."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    return np.asarray(codes, dtype=np.int64), list(uniques)
+
+
+def _numbers(series: pd.Series, name: str, source: str) -> np.ndarray:
+    """A float64 array of a column; a cell that is not a number is a ParseError naming its row."""
+    try:
+        return np.asarray(series.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
+    except (TypeError, ValueError):
+        pass
+    for position, value in enumerate(series.to_numpy(dtype=object)):
+        try:
+            float(value)
+        except (TypeError, ValueError):
+            text = str(value)
+            hint = ""
+            if "," in text:
+                hint = "; use '.' as the decimal point, not ','"
+            elif text.endswith("%"):
+                hint = "; write a share as a number between 0 and 1, without '%'"
+            message = (
+                f"{source}, row {position + 1}, field '{name}': '{text}' is not a number "
+                f"(expected a decimal number{hint})"
+            )
+            _raise([_problem("bad_number", message, file=source, row=position + 1, field=name)])
+    raise AssertionError(
+        "unreachable: a column that numpy cannot convert has a cell float() rejects"
+    )  # pragma: no cover
+
+
+def _flags(series: pd.Series, source: str) -> np.ndarray:
+    """The suppressed column as bools: True/False or 1/0; missing is False."""
+    import pandas as pd
+
+    if pd.api.types.is_bool_dtype(series.dtype):
+        return np.asarray(series.to_numpy(dtype=bool, na_value=False), dtype=bool)
+    out = np.zeros(len(series), dtype=bool)
+    for position, value in enumerate(series.to_numpy(dtype=object)):
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+            continue
+        if isinstance(value, (bool, np.bool_)) or (not isinstance(value, str) and value in (0, 1)):
+            out[position] = bool(value)
+            continue
+        message = (
+            f"{source}, row {position + 1}, field 'suppressed': {value!r} is not a suppression flag "
+            "(expected True or False, 1 or 0, or a missing value)"
+        )
+        _raise([_problem("bad_value", message, file=source, row=position + 1, field="suppressed")])
+    return out
+
+
+def _threshold_text(threshold: float) -> str:
+    return f"{threshold:g}"
+
+
+class Dataset:
+    """Estimates per (unit, period, indicator) with n, se, interval, source and method.
+
+    Build it with :meth:`from_pandas`, :meth:`from_records` or :meth:`read_csv`; get it out with
+    :meth:`to_pandas` or :meth:`write_csv`. Every bad input raises :class:`~doelenboom.ParseError`
+    (structure, cells that are not numbers or periods) or :class:`~doelenboom.DataError`
+    (values), naming the row, field, value and what was expected.
+    """
+
+    __slots__ = ("_core",)
+
+    def __init__(self, core: _core.Dataset | None = None) -> None:
+        self._core = core if core is not None else _core.Dataset()
+
+    # ---- construction --------------------------------------------------------------------
+
+    @classmethod
+    def from_pandas(
+        cls,
+        df: pd.DataFrame,
+        indicators: Indicators = None,
+        units: Units = None,
+        suppression_threshold: float = 10,
+        *,
+        source: str = "DataFrame",
+    ) -> Dataset:
+        """From a DataFrame with the columns unit, period, indicator, value and optionally n, se,
+        ci_low, ci_high, suppressed, source, method (other columns are an error: a misspelt ``n``
+        would otherwise switch suppression off unnoticed).
+
+        ``period`` holds text ("2023", "2023-Q2", "2023-05"), int years or pandas Periods
+        of annual, quarterly or monthly frequency. Rows are counted from 1
+        in messages, in DataFrame order (not by index label). With ``indicators`` (an
+        :class:`IndicatorSet` or the path of an indicators file) and ``units`` (a
+        :class:`UnitRegistry`), unknown ids and out-of-range values are errors.
+        """
+        import pandas as pd
+
+        if not isinstance(df, pd.DataFrame):
+            msg = f"from_pandas takes a pandas DataFrame, not {type(df).__name__}"
+            raise TypeError(msg)
+        _check_frame_columns([str(c) for c in df.columns], source)
+        frame = df.rename(columns=str)
+        kwargs: dict[str, Any] = {}
+        for name in _NUMBER_COLUMNS[1:]:
+            if name in frame.columns:
+                kwargs[name] = _numbers(frame[name], name, source)
+        for name in ("source", "method"):
+            if name in frame.columns:
+                kwargs[name] = _coded(frame[name])
+        if "suppressed" in frame.columns:
+            kwargs["suppressed"] = _flags(frame["suppressed"], source)
+        period_codes, period_values = _coded(frame["period"])
+        # pandas Periods read as their text: "2023", "2023Q2", "2023-05" are all accepted.
+        period_values = [str(p) if isinstance(p, pd.Period) else p for p in period_values]
+        core = _core.Dataset.from_columns(
+            _coded(frame["unit"]),
+            (period_codes, period_values),
+            _coded(frame["indicator"]),
+            _numbers(frame["value"], "value", source),
+            indicators=as_core_indicators(indicators),
+            units=as_core_units(units),
+            suppression_threshold=float(suppression_threshold),
+            source_name=source,
+            **kwargs,
+        )
+        return cls(core)
+
+    @classmethod
+    def from_records(
+        cls,
+        records: Iterable[Mapping[str, Any]],
+        indicators: Indicators = None,
+        units: Units = None,
+        suppression_threshold: float = 10,
+    ) -> Dataset:
+        """From dicts with the keys of :data:`COLUMNS` (unit, period, indicator, value required)."""
+        core = _core.Dataset.from_records(
+            [dict(r) for r in records],
+            indicators=as_core_indicators(indicators),
+            units=as_core_units(units),
+            suppression_threshold=float(suppression_threshold),
+        )
+        return cls(core)
+
+    @classmethod
+    def read_csv(
+        cls,
+        path: PathLike,
+        indicators: Indicators = None,
+        units: Units = None,
+        suppression_threshold: float = 10,
+    ) -> Dataset:
+        """Read a data set CSV (UTF-8, header row, the columns of :data:`COLUMNS`)."""
+        core = _core.Dataset.read_csv(
+            os.fspath(path),
+            indicators=as_core_indicators(indicators),
+            units=as_core_units(units),
+            suppression_threshold=float(suppression_threshold),
+        )
+        return cls(core)
+
+    @staticmethod
+    def check_csv(
+        path: PathLike,
+        indicators: Indicators = None,
+        units: Units = None,
+        suppression_threshold: float = 10,
+    ) -> pd.DataFrame:
+        """Every problem of a data set CSV at once, as a DataFrame with the columns code, file,
+        line, row, field, ids and message (empty when the file is valid)."""
+        import pandas as pd
+
+        problems = _core.Dataset.check_csv(
+            os.fspath(path),
+            indicators=as_core_indicators(indicators),
+            units=as_core_units(units),
+            suppression_threshold=float(suppression_threshold),
+        )
+        frame = pd.DataFrame(problems, columns=list(_PROBLEM_COLUMNS))
+        for name in ("line", "row"):
+            frame[name] = frame[name].astype("Int64")
+        return frame
+
+    # ---- output --------------------------------------------------------------------------
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per estimate with the columns of :data:`COLUMNS`.
+
+        Suppressed rows have value, n, se, ci_low and ci_high NaN and ``suppressed`` True; the
+        other rows have ``suppressed`` False, so a NaN that hides a small cell is always marked.
+        ``period`` is text ("2023", "2023-Q2", "2023-05").
+        """
+        import pandas as pd
+
+        c = self._core.export_columns()
+
+        def decode(codes: str, dictionary: str) -> np.ndarray:
+            # Object array of the dictionary, indexed by the codes: one vectorised take per column.
+            values = np.empty(len(c[dictionary]), dtype=object)
+            values[:] = c[dictionary]
+            return np.asarray(values[np.asarray(c[codes], dtype=np.intp)], dtype=object)
+
+        return pd.DataFrame(
+            {
+                "unit": decode("unit_codes", "units"),
+                "period": decode("period_codes", "periods"),
+                "indicator": decode("indicator_codes", "indicators"),
+                "value": c["value"],
+                "n": c["n"],
+                "se": c["se"],
+                "ci_low": c["ci_low"],
+                "ci_high": c["ci_high"],
+                "suppressed": c["suppressed"],
+                "source": decode("source_codes", "sources"),
+                "method": decode("method_codes", "methods"),
+            },
+            columns=list(COLUMNS),
+        )
+
+    def write_csv(self, path: PathLike) -> None:
+        """Write the CSV format atomically; suppressed rows have blank numbers and suppressed = 1."""
+        self._core.write_csv(os.fspath(path))
+
+    def record(self, row: int) -> dict[str, Any]:
+        """One row as a dict, numbers blanked (NaN) when suppressed."""
+        return self._core.record(row)
+
+    def find(self, unit: str, period: str | int, indicator: str) -> int | None:
+        """The row of (unit, period, indicator), or None."""
+        return self._core.find(unit, period, indicator)
+
+    def concat(self, other: Dataset) -> Dataset:
+        """Rows of ``other`` appended (DataError for duplicate keys or another frequency)."""
+        return Dataset(self._core.concat(other._core))
+
+    # ---- properties ----------------------------------------------------------------------
+
+    @property
+    def core(self) -> _core.Dataset:
+        """The compiled data set (for the other doelenboom functions)."""
+        return self._core
+
+    @property
+    def units(self) -> list[str]:
+        """Distinct unit ids in order of first appearance."""
+        return self._core.units
+
+    @property
+    def periods(self) -> list[str]:
+        """Distinct periods, sorted, as text."""
+        return self._core.periods
+
+    @property
+    def indicators(self) -> list[str]:
+        """Distinct indicator ids in order of first appearance."""
+        return self._core.indicators
+
+    @property
+    def suppression_threshold(self) -> float:
+        """Rows with n below this are suppressed."""
+        return self._core.suppression_threshold
+
+    @property
+    def suppressed_count(self) -> int:
+        """Number of suppressed rows."""
+        return self._core.suppressed_count
+
+    def apply_suppression(self, threshold: float) -> None:
+        """Re-apply a threshold (rows suppressed at the source stay suppressed)."""
+        self._core.apply_suppression(float(threshold))
+
+    def __len__(self) -> int:
+        return len(self._core)
+
+    def __repr__(self) -> str:
+        core = self._core
+        frequency = core.frequency
+        periods = len(core.periods)
+        return (
+            f"<doelenboom.Dataset: {len(core)} estimates, {len(core.units)} units, "
+            f"{periods} {frequency or 'period'}{'' if periods == 1 else 's'}, {len(core.indicators)} indicators, "
+            f"{core.suppressed_count} suppressed (n < {_threshold_text(core.suppression_threshold)})>"
+        )
+
+    def _repr_html_(self) -> str:
+        """A small summary and the first rows; suppressed cells read "onderdrukt (n < 10)"."""
+        core = self._core
+        threshold = _threshold_text(core.suppression_threshold)
+        periods = core.periods
+        first, last = (html.escape(periods[0]), html.escape(periods[-1])) if periods else ("", "")
+        span = first if first == last else f"{first} &ndash; {last}"
+        summary = [
+            ("estimates", f"{len(core)}"),
+            ("units", f"{len(core.units)}"),
+            ("periods", f"{len(periods)} ({span})" if periods else "0"),
+            ("indicators", f"{len(core.indicators)}"),
+            ("suppressed", f"{core.suppressed_count} (n &lt; {threshold})"),
+        ]
+        parts = ['<div class="doelenboom-dataset"><table>']
+        parts += [f"<tr><th style='text-align:left'>{k}</th><td>{v}</td></tr>" for k, v in summary]
+        parts.append("</table>")
+        rows = min(len(core), _PREVIEW_ROWS)
+        if rows:
+            hidden = f"onderdrukt (n &lt; {threshold})"
+            parts.append(
+                "<table><tr><th>unit</th><th>period</th><th>indicator</th><th>value</th><th>n</th>"
+                "<th>interval</th></tr>"
+            )
+            for i in range(rows):
+                r = core.record(i)
+                cells = [html.escape(r["unit"]), html.escape(r["period"]), html.escape(r["indicator"])]
+                if r["suppressed"]:
+                    cells += [f"<td colspan='3'><i>{hidden}</i></td>"]
+                else:
+                    interval = (
+                        "" if math.isnan(r["ci_low"]) else f"{r['ci_low']:.4g} &ndash; {r['ci_high']:.4g}"
+                    )
+                    n = "" if math.isnan(r["n"]) else f"{r['n']:g}"
+                    cells += [f"<td>{r['value']:.4g}</td>", f"<td>{n}</td>", f"<td>{interval}</td>"]
+                parts.append(
+                    "<tr>" + "".join(c if c.startswith("<td") else f"<td>{c}</td>" for c in cells) + "</tr>"
+                )
+            parts.append("</table>")
+            if len(core) > rows:
+                parts.append(f"<p>… {len(core) - rows} more rows</p>")
+        parts.append("</div>")
+        return "".join(parts)

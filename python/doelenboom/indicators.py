@@ -1,0 +1,166 @@
+"""Indicator definitions: what an indicator measures, for which pillar, on which scale.
+
+:class:`IndicatorSet` wraps the compiled ``doelenboom._core.IndicatorSet`` (read from an indicators
+YAML file, docs/data-model.md) and adds pandas output. The definitions themselves are
+``IndicatorDefinition`` objects from the compiled module, with the enums as text.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from . import _core
+from ._core import IndicatorDefinition
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from ._typing import Problem
+
+__all__ = ["IndicatorDefinition", "IndicatorSet"]
+
+PathLike = str | os.PathLike[str]
+
+#: Columns of :meth:`IndicatorSet.to_pandas`, in order.
+COLUMNS = (
+    "id",
+    "label",
+    "pillar",
+    "kind",
+    "measure",
+    "direction",
+    "rate_per",
+    "scale",
+    "scale_min",
+    "scale_max",
+    "norm",
+    "goalpost_min",
+    "goalpost_max",
+    "unit",
+    "description",
+)
+
+
+class IndicatorSet:
+    """An ordered set of indicator definitions with lookup by id.
+
+    Build it from definitions (``IndicatorSet([IndicatorDefinition(...), ...])``), or read it with
+    :meth:`load` / :meth:`from_yaml`. Every definition is checked and every problem is reported at
+    once as a :class:`~doelenboom.ParseError`.
+    """
+
+    __slots__ = ("_core",)
+
+    def __init__(self, definitions: Iterable[IndicatorDefinition] = ()) -> None:
+        self._core = _core.IndicatorSet(list(definitions))
+
+    @classmethod
+    def _wrap(cls, core: _core.IndicatorSet) -> IndicatorSet:
+        obj = cls.__new__(cls)
+        obj._core = core
+        return obj
+
+    @classmethod
+    def load(cls, path: PathLike) -> IndicatorSet:
+        """Read an indicators YAML file (``doelenboom_indicators: 1`` and an ``indicators`` list)."""
+        return cls._wrap(_core.IndicatorSet.load_yaml(os.fspath(path)))
+
+    @classmethod
+    def from_yaml(cls, text: str, source: str = "<string>") -> IndicatorSet:
+        """Parse indicators YAML text; ``source`` names it in messages."""
+        return cls._wrap(_core.IndicatorSet.parse_yaml(text, source))
+
+    @staticmethod
+    def check_file(path: PathLike) -> list[Problem]:
+        """Every problem of an indicators file, as problem dicts, without raising."""
+        return _core.IndicatorSet.check_yaml_file(os.fspath(path))
+
+    @property
+    def core(self) -> _core.IndicatorSet:
+        """The compiled set (for the other doelenboom functions)."""
+        return self._core
+
+    def to_yaml(self) -> str:
+        """YAML text; :meth:`from_yaml` of it gives an equal set."""
+        return self._core.to_yaml()
+
+    def save(self, path: PathLike) -> None:
+        """Write the YAML file atomically."""
+        self._core.save_yaml(os.fspath(path))
+
+    def ids(self) -> list[str]:
+        """The ids, in order."""
+        return self._core.ids()
+
+    def get(self, id: str) -> IndicatorDefinition | None:
+        """The definition of an id, or None."""
+        return self._core.find(id)
+
+    def __getitem__(self, id: str) -> IndicatorDefinition:
+        definition = self._core.find(id)
+        if definition is None:
+            raise KeyError(f"unknown indicator {id!r}")
+        return definition
+
+    def __contains__(self, id: object) -> bool:
+        return isinstance(id, str) and id in self._core
+
+    def __iter__(self) -> Iterator[IndicatorDefinition]:
+        return iter(self._core.definitions)
+
+    def __len__(self) -> int:
+        return len(self._core)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, IndicatorSet):
+            return NotImplemented
+        return self._core == other._core
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"<doelenboom.IndicatorSet with {len(self)} indicators>"
+
+    def to_pandas(self) -> pd.DataFrame:
+        """One row per indicator with the columns of :data:`COLUMNS` (missing numbers are NaN)."""
+        import pandas as pd
+
+        rows: list[dict[str, Any]] = []
+        nan = float("nan")
+        for d in self._core.definitions:
+            scale = d.scale
+            goalposts = d.goalposts
+            rows.append(
+                {
+                    "id": d.id,
+                    "label": d.label,
+                    "pillar": d.pillar,
+                    "kind": d.kind,
+                    "measure": d.measure,
+                    "direction": d.direction,
+                    "rate_per": d.rate_per,
+                    "scale": scale[0] if scale else None,
+                    "scale_min": scale[1] if scale else nan,
+                    "scale_max": scale[2] if scale else nan,
+                    "norm": nan if d.norm is None else d.norm,
+                    "goalpost_min": goalposts[0] if goalposts else nan,
+                    "goalpost_max": goalposts[1] if goalposts else nan,
+                    "unit": d.unit,
+                    "description": d.description,
+                }
+            )
+        return pd.DataFrame(rows, columns=list(COLUMNS))
+
+
+def as_core_indicators(indicators: object) -> _core.IndicatorSet | None:
+    """The compiled set of an IndicatorSet, a compiled set or the path of an indicators file."""
+    if indicators is None or isinstance(indicators, _core.IndicatorSet):
+        return indicators
+    if isinstance(indicators, IndicatorSet):
+        return indicators.core
+    if isinstance(indicators, (str, os.PathLike)):
+        return _core.IndicatorSet.load_yaml(os.fspath(indicators))
+    msg = f"indicators must be an IndicatorSet or the path of an indicators file, not {type(indicators).__name__}"
+    raise TypeError(msg)

@@ -1,0 +1,853 @@
+// Questionnaires: the items file, the answers CSV (read with every problem reported, respondents
+// pseudonymised while reading) and the grouped survey estimator (docs/estimates.md).
+
+#include "doelenboom/questionnaire.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <tuple>
+#include <unordered_map>
+
+#include <Eigen/Core>
+
+#include "csv.hpp"
+#include "doelenboom/stats.hpp"
+#include "estimates_common.hpp"
+#include "utf8.hpp"
+
+namespace doelenboom {
+
+using detail::squote;
+
+std::string_view to_string(ItemType t) noexcept {
+  switch (t) {
+    case ItemType::likert5: return "likert5";
+    case ItemType::yes_no: return "yes_no";
+    case ItemType::grade: return "grade";
+  }
+  return "likert5";
+}
+
+std::optional<ItemType> parse_item_type(std::string_view text) noexcept {
+  if (text == "likert5") return ItemType::likert5;
+  if (text == "yes_no") return ItemType::yes_no;
+  if (text == "grade") return ItemType::grade;
+  return std::nullopt;
+}
+
+double Item::min() const noexcept { return type == ItemType::yes_no ? 0.0 : 1.0; }
+
+double Item::max() const noexcept {
+  switch (type) {
+    case ItemType::likert5: return 5.0;
+    case ItemType::yes_no: return 1.0;
+    case ItemType::grade: return 10.0;
+  }
+  return 5.0;
+}
+
+ResponseView ResponseTable::view() const {
+  ResponseView v;
+  v.unit = unit;
+  v.period = period;
+  v.instrument = instrument;
+  v.respondent = respondent;
+  v.item = item;
+  v.value = value;
+  v.unit_names = unit_names;
+  v.periods = periods;
+  v.instrument_names = instrument_names;
+  v.items = items;
+  v.source = source;
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Items
+
+namespace {
+
+constexpr int items_format_version = 1;
+constexpr std::array<std::string_view, 3> top_keys{"doelenboom_items", "description", "items"};
+constexpr std::array<std::string_view, 5> item_keys{"id", "label", "type", "scale", "reversed"};
+
+// Item and scale ids end up in indicator ids "<item>.agree" and "<item>@<instrument>.mean", so
+// they may not hold '.' or '@'.
+bool is_slug(std::string_view id) noexcept {
+  if (id.empty()) return false;
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); };
+  if (!alnum(id.front())) return false;
+  return std::all_of(id.begin(), id.end(), [&](char c) { return alnum(c) || c == '_' || c == '-'; });
+}
+
+std::string type_list() { return "likert5, yes_no, grade"; }
+
+std::string join(std::span<const std::string_view> words) {
+  std::string out;
+  for (const auto w : words) out += (out.empty() ? "" : ", ") + std::string(w);
+  return out;
+}
+
+std::string describe(const YAML::Node& node) {
+  switch (node.Type()) {
+    case YAML::NodeType::Scalar: return "the text " + squote(node.Scalar());
+    case YAML::NodeType::Sequence: return "a list";
+    case YAML::NodeType::Map: return "a mapping";
+    default: return "nothing";
+  }
+}
+
+// Collects the problems of one items text, each "<file>:<line>: <context>: <what>".
+class YamlReader {
+ public:
+  explicit YamlReader(std::string source) : source_(std::move(source)) {}
+  [[nodiscard]] const std::string& source() const noexcept { return source_; }
+  std::vector<Problem>& problems() noexcept { return problems_; }
+
+  [[nodiscard]] Location at(const YAML::Node& node) const {
+    const auto mark = node.Mark();
+    return Location{source_, mark.line >= 0 ? static_cast<std::size_t>(mark.line) + 1 : 0, 0, {}};
+  }
+  void add(std::string code, const YAML::Node& where, const std::string& context, std::vector<std::string> ids,
+           const std::string& what) {
+    problems_.push_back(
+        make_problem(std::move(code), at(where), std::move(ids), context.empty() ? what : context + ": " + what));
+  }
+  // Known keys of a mapping -> (key node, value node); unknown and duplicate keys are problems.
+  std::map<std::string, std::pair<YAML::Node, YAML::Node>, std::less<>> entries(
+      const YAML::Node& map, const std::string& context, std::span<const std::string_view> allowed,
+      const std::vector<std::string>& ids) {
+    std::map<std::string, std::pair<YAML::Node, YAML::Node>, std::less<>> out;
+    for (const auto& pair : map) {
+      const YAML::Node& key = pair.first;
+      if (!key.IsScalar()) {
+        add("wrong_type", key, context, ids, "a key must be a text, found " + describe(key));
+        continue;
+      }
+      const std::string& name = key.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+        add("unknown_key", key, context, ids, "unknown key " + squote(name) + " (expected one of: " + join(allowed) + ")");
+        continue;
+      }
+      if (const auto it = out.find(name); it != out.end()) {
+        add("duplicate_key", key, context, ids,
+            "duplicate key " + squote(name) + " (first given on line " + std::to_string(at(it->second.first).line) + ")");
+        continue;
+      }
+      out.emplace(name, std::pair{key, pair.second});
+    }
+    return out;
+  }
+  // The text of a value; std::nullopt (with a problem) for a list, a mapping or nothing.
+  std::optional<std::string> text(const std::pair<YAML::Node, YAML::Node>& entry, const std::string& context,
+                                  const std::vector<std::string>& ids, bool allow_null) {
+    const auto& [key, value] = entry;
+    if (value.IsNull()) {
+      if (allow_null) return std::string();
+      add("missing_value", key, context, ids, "key " + squote(key.Scalar()) + " has no value");
+      return std::nullopt;
+    }
+    if (!value.IsScalar()) {
+      add("wrong_type", value, context, ids, "key " + squote(key.Scalar()) + " must be a text, found " + describe(value));
+      return std::nullopt;
+    }
+    return value.Scalar();
+  }
+
+ private:
+  std::string source_;
+  std::vector<Problem> problems_;
+};
+
+std::optional<std::string> scalar_value(const YAML::Node& map, std::string_view key) {
+  for (const auto& pair : map)
+    if (pair.first.IsScalar() && pair.first.Scalar() == key && pair.second.IsScalar() && !pair.second.Scalar().empty())
+      return pair.second.Scalar();
+  return std::nullopt;
+}
+
+void read_item(YamlReader& r, const YAML::Node& node, std::size_t position, std::vector<Item>& out) {
+  if (!node.IsMap()) {
+    r.add("wrong_type", node, "item " + std::to_string(position), {},
+          "expected a mapping with the keys " + join(item_keys) + ", found " + describe(node));
+    return;
+  }
+  const auto id = scalar_value(node, "id");
+  const std::string context = id ? "item " + squote(*id) : "item " + std::to_string(position);
+  const std::vector<std::string> ids = id ? std::vector<std::string>{*id} : std::vector<std::string>{};
+  const auto keys = r.entries(node, context, item_keys, ids);
+  for (const char* required : {"id", "label", "type"}) {
+    if (!keys.contains(required)) r.add("missing_key", node, context, ids, "missing required key " + squote(required));
+  }
+  Item item;
+  item.where = r.at(node);
+  const auto get = [&](std::string_view key, bool allow_null) -> std::optional<std::string> {
+    const auto it = keys.find(key);
+    return it == keys.end() ? std::nullopt : r.text(it->second, context, ids, allow_null);
+  };
+  if (auto v = get("id", false)) item.id = *v;
+  if (auto v = get("label", false)) item.label = *v;
+  if (auto v = get("type", false)) {
+    if (auto t = parse_item_type(*v)) item.type = *t;
+    else r.add("bad_type", keys.at("type").second, context, ids, "type " + squote(*v) + " is not one of: " + type_list());
+  }
+  if (auto v = get("scale", true)) item.scale = *v;
+  if (auto v = get("reversed", true); v && !v->empty()) {
+    if (auto b = detail::parse_yes_no(*v)) item.reversed = *b == 1.0;
+    else r.add("bad_value", keys.at("reversed").second, context, ids, "reversed " + squote(*v) + " (expected true or false)");
+  }
+  out.push_back(std::move(item));
+}
+
+std::vector<Item> parse_items(YamlReader& r, std::string_view text) {
+  std::vector<Item> items;
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(std::string(detail::strip_utf8_bom(text)));
+  } catch (const YAML::Exception& e) {
+    const std::size_t line = e.mark.line >= 0 ? static_cast<std::size_t>(e.mark.line) + 1 : 0;
+    r.problems().push_back(make_problem("yaml_syntax", Location{r.source(), line, 0, {}}, {}, "YAML syntax error: " + e.msg));
+    return items;
+  }
+  if (documents.empty() || documents.front().IsNull()) {
+    r.problems().push_back(make_problem("empty_file", Location{r.source(), 0, 0, {}}, {},
+                                        "the file is empty (expected 'doelenboom_items: 1' and an 'items' list)"));
+    return items;
+  }
+  if (documents.size() > 1)
+    r.add("yaml_syntax", documents[1], "", {}, "the file holds more than one YAML document ('---'); an items file holds one");
+  const YAML::Node& root = documents.front();
+  if (!root.IsMap()) {
+    r.add("wrong_type", root, "", {}, "the file must be a mapping with the keys doelenboom_items and items, found " + describe(root));
+    return items;
+  }
+  const auto keys = r.entries(root, "", top_keys, {});
+  if (!keys.contains("doelenboom_items"))
+    r.add("missing_key", root, "", {}, "missing required key 'doelenboom_items' (the format version: start the file with 'doelenboom_items: 1')");
+  if (!keys.contains("items")) r.add("missing_key", root, "", {}, "missing required key 'items' (the list of items)");
+  if (const auto it = keys.find("doelenboom_items"); it != keys.end()) {
+    if (const auto v = r.text(it->second, "", {}, false); v && *v != std::to_string(items_format_version))
+      r.add("bad_version", it->second.second, "", {},
+            "unsupported format version " + squote(*v) + " (expected " + std::to_string(items_format_version) + ")");
+  }
+  if (const auto it = keys.find("items"); it != keys.end()) {
+    const YAML::Node& list = it->second.second;
+    if (!list.IsSequence()) {
+      r.add("wrong_type", list.IsNull() ? it->second.first : list, "", {}, "key 'items' must be a list of items, found " + describe(list));
+    } else {
+      std::size_t position = 0;
+      for (const auto& node : list) read_item(r, node, ++position, items);
+    }
+  }
+  return items;
+}
+
+}  // namespace
+
+std::vector<Problem> check_items(const std::vector<Item>& items) {
+  std::vector<Problem> out;
+  std::unordered_map<std::string, std::size_t> index;
+  struct ScaleInfo {
+    std::vector<std::size_t> members;
+  };
+  std::map<std::string, ScaleInfo> scales;
+  const auto at = [&](std::size_t i) {
+    Location w = items[i].where;
+    if (w.line == 0 && w.row == 0) w.row = i + 1;  // items built in code: their position
+    return w;
+  };
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    const Item& it = items[i];
+    if (!is_slug(it.id)) {
+      out.push_back(make_problem("bad_id", at(i), {it.id},
+                                 "item id " + squote(it.id) +
+                                     " is not a valid id (expected an ASCII slug: a letter or digit, then letters, digits, "
+                                     "'_' or '-')"));
+    } else if (auto [pos, fresh] = index.emplace(it.id, i); !fresh) {
+      const std::string first = at(pos->second).to_string();
+      out.push_back(make_problem("duplicate_id", at(i), {it.id},
+                                 "duplicate item id " + squote(it.id) + " (first defined " +
+                                     (first.empty() ? "earlier" : "at " + first) + ")"));
+    }
+    if (it.type != ItemType::likert5 && it.type != ItemType::yes_no && it.type != ItemType::grade) {
+      out.push_back(make_problem("bad_type", at(i), {it.id},
+                                 "item " + squote(it.id) + " has an invalid type (expected one of: " + type_list() + ")"));
+    }
+    if (!it.scale.empty()) {
+      if (!is_slug(it.scale)) {
+        out.push_back(make_problem("bad_id", at(i), {it.id},
+                                   "scale " + squote(it.scale) + " of item " + squote(it.id) +
+                                       " is not a valid id (expected an ASCII slug: a letter or digit, then letters, "
+                                       "digits, '_' or '-')"));
+      } else {
+        scales[it.scale].members.push_back(i);
+      }
+    } else if (it.reversed) {
+      out.push_back(make_problem("bad_reversed", at(i), {it.id},
+                                 "item " + squote(it.id) +
+                                     " is reversed but belongs to no scale (reversing only applies within a scale; "
+                                     "give it a scale or remove 'reversed')"));
+    }
+  }
+  for (const auto& [name, info] : scales) {
+    const Item& first = items[info.members.front()];
+    if (index.contains(name)) {
+      out.push_back(make_problem("bad_scale", at(info.members.front()), {name},
+                                 "scale " + squote(name) + " has the name of an item (expected scale names that differ "
+                                                           "from item ids: both become indicator ids)"));
+    }
+    if (info.members.size() < 2) {
+      out.push_back(make_problem("bad_scale", at(info.members.front()), {name, first.id},
+                                 "scale " + squote(name) + " has only one item, " + squote(first.id) +
+                                     " (expected at least 2 items for a scale score and Cronbach's alpha)"));
+    }
+    for (std::size_t m : info.members) {
+      if (items[m].type != first.type) {
+        out.push_back(make_problem("bad_scale", at(m), {name, items[m].id},
+                                   "item " + squote(items[m].id) + " of scale " + squote(name) + " is " +
+                                       std::string(to_string(items[m].type)) + " while item " + squote(first.id) +
+                                       " is " + std::string(to_string(first.type)) +
+                                       " (expected one item type per scale)"));
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<Item> parse_items_yaml(std::string_view text, const std::string& source) {
+  if (const auto bad = detail::find_invalid_utf8(text); bad != std::string_view::npos) {
+    throw_if_problems<ParseError>({detail::invalid_utf8_problem(
+        Location{source, detail::line_of_offset(text, bad), 0, {}}, bad, static_cast<unsigned char>(text[bad]))});
+  }
+  YamlReader reader(source);
+  std::vector<Item> items = parse_items(reader, text);
+  if (reader.problems().empty()) {
+    auto more = check_items(items);
+    reader.problems().insert(reader.problems().end(), more.begin(), more.end());
+  }
+  throw_if_problems<ParseError>(reader.problems());
+  return items;
+}
+
+std::vector<Item> load_items_yaml(const std::filesystem::path& path) {
+  return parse_items_yaml(detail::read_file_bytes(path), path.string());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Answers
+
+namespace {
+
+std::string expectation(ItemType t) {
+  switch (t) {
+    case ItemType::likert5: return "a whole number 1 (helemaal mee oneens) .. 5 (helemaal mee eens), or empty for no answer";
+    case ItemType::yes_no: return "1/0, ja/nee, yes/no or true/false, or empty for no answer";
+    case ItemType::grade: return "a grade (rapportcijfer) from 1 to 10, or empty for no answer";
+  }
+  return {};
+}
+
+std::string number_text(double v) { return detail::format_double(v); }
+
+// Why `v` is not a valid answer to an item of type `t`, or "" when it is (NaN = no answer is valid).
+std::string value_problem(double v, ItemType t) {
+  if (std::isnan(v)) return {};
+  const Item probe{{}, {}, t, {}, false, {}};
+  if (!std::isfinite(v)) return "is not a finite number";
+  if (v < probe.min() || v > probe.max())
+    return "is outside " + number_text(probe.min()) + ".." + number_text(probe.max());
+  if (t != ItemType::grade && v != std::floor(v)) return "is not a whole number";
+  return {};
+}
+
+// Reads (or, with `pseudonymise` null, only checks) an answers CSV; problems go to `out`.
+ResponseTable read_responses(const std::filesystem::path& path, const std::vector<Item>& items,
+                             const Pseudonymiser* pseudonymise, const ResponseColumns& cols,
+                             const DataContext& context, std::vector<Problem>& out) {
+  ResponseTable t;
+  t.source = path.string();
+  t.items = items;
+  {
+    auto item_problems = check_items(items);
+    out.insert(out.end(), item_problems.begin(), item_problems.end());
+  }
+  detail::CsvTable csv;
+  try {
+    csv = detail::read_csv_file(path);
+  } catch (const Error& e) {
+    if (e.problems().empty()) out.push_back(make_problem("read_error", Location{t.source, 0, 0, {}}, {}, e.what()));
+    else out.insert(out.end(), e.problems().begin(), e.problems().end());
+    return t;
+  }
+  std::vector<std::string> known;
+  for (const std::string* c : {&cols.unit, &cols.period, &cols.instrument, &cols.respondent, &cols.item, &cols.value})
+    if (!c->empty()) known.push_back(*c);
+  for (const auto& h : csv.header) {
+    if (std::find(known.begin(), known.end(), h) == known.end()) {
+      std::string list;
+      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
+      out.push_back(make_problem("unknown_column", Location{t.source, csv.header_line, 0, h}, {},
+                                 "unknown column " + squote(h) + " (expected only: " + list + ")"));
+    }
+  }
+  bool columns_ok = true;
+  auto required = [&](const std::string& name) -> std::size_t {
+    if (auto c = detail::find_column(csv, name)) return *c;
+    out.push_back(detail::missing_column_problem(csv, name));
+    columns_ok = false;
+    return 0;
+  };
+  const std::size_t cu = required(cols.unit), cp = required(cols.period), cr = required(cols.respondent),
+                    ci = required(cols.item), cv = required(cols.value);
+  const std::optional<std::size_t> instrument_column =
+      cols.instrument.empty() ? std::nullopt : detail::find_column(csv, cols.instrument);
+  const bool has_instrument = instrument_column.has_value();
+  const std::size_t cin = instrument_column.value_or(0);
+  if (!columns_ok) return t;
+
+  std::unordered_map<std::string, std::int32_t> item_index;
+  for (std::size_t i = 0; i < items.size(); ++i) item_index.emplace(items[i].id, static_cast<std::int32_t>(i));
+  std::string item_list;
+  for (std::size_t i = 0; i < items.size() && i < 20; ++i) item_list += (i ? ", " : "") + items[i].id;
+  if (items.size() > 20) item_list += ", ...";
+
+  const std::size_t n = csv.rows.size();
+  t.unit.reserve(n);
+  t.period.reserve(n);
+  t.item.reserve(n);
+  t.value.reserve(n);
+  std::vector<std::int32_t> respondent_code;
+  respondent_code.reserve(n);
+  std::vector<std::string> respondent_ids, period_texts;
+  std::unordered_map<std::string, std::int32_t> unit_index, period_index, instrument_index, respondent_index;
+  std::vector<std::uint8_t> row_ok(n, 1);  // rows whose key cells are valid take part in the duplicate check
+  detail::ProblemSink sink{out, t.source};
+  auto bad = [&](std::size_t r, const std::string& field, const std::string& code, const std::string& what) {
+    sink.add(make_problem(code, csv.where(r, field), {}, what));
+  };
+  for (std::size_t r = 0; r < n; ++r) {
+    const auto& row = csv.rows[r];
+    const std::string& unit = row[cu];
+    if (unit.empty()) {
+      bad(r, cols.unit, "missing_value", "empty unit (expected a unit id)");
+      row_ok[r] = 0;
+    } else if (context.units != nullptr && context.units->find(unit) == nullptr) {
+      bad(r, cols.unit, "unknown_unit", "unknown unit " + squote(unit) + " (expected a unit id of the unit registry)");
+    }
+    t.unit.push_back(detail::intern(t.unit_names, unit_index, unit));
+    const std::string& pt = row[cp];
+    if (!Period::parse(pt)) {
+      bad(r, cols.period, "bad_period", "period " + squote(pt) + " (expected 2023, 2023-Q2 or 2023-05)");
+      row_ok[r] = 0;
+    }
+    t.period.push_back(detail::intern(period_texts, period_index, pt));
+    if (has_instrument) {
+      const std::string& ins = row[cin];
+      if (ins.empty()) {
+        bad(r, cols.instrument, "missing_value", "empty instrument (expected the name of the questionnaire)");
+        row_ok[r] = 0;
+      }
+      t.instrument.push_back(detail::intern(t.instrument_names, instrument_index, ins));
+    }
+    const std::string& resp = row[cr];
+    if (resp.empty()) {
+      bad(r, cols.respondent, "missing_value", "empty respondent id (expected a respondent identifier)");
+      row_ok[r] = 0;
+    }
+    respondent_code.push_back(detail::intern(respondent_ids, respondent_index, resp));
+    const std::string& item_id = row[ci];
+    const auto found = item_index.find(item_id);
+    if (found == item_index.end()) {
+      bad(r, cols.item, "unknown_item",
+          item_id.empty() ? "empty item (expected an item id of the items file: " + item_list + ")"
+                          : "unknown item " + squote(item_id) + " (expected an item id of the items file: " + item_list + ")");
+      row_ok[r] = 0;
+      t.item.push_back(-1);
+    } else {
+      t.item.push_back(found->second);
+    }
+    const std::string& v = row[cv];
+    double value = std::numeric_limits<double>::quiet_NaN();
+    if (found != item_index.end() && !v.empty()) {
+      const Item& it = items[static_cast<std::size_t>(found->second)];
+      std::optional<double> x = it.type == ItemType::yes_no ? detail::parse_yes_no(detail::trim_ascii(v))
+                                                           : detail::parse_finite_double(detail::trim_ascii(v));
+      const std::string what_item = std::string(to_string(it.type)) + " item " + squote(it.id);
+      if (!x) {
+        bad(r, cols.value, "bad_value",
+            "value " + squote(v) + " for " + what_item + " is not " +
+                (it.type == ItemType::yes_no ? std::string("a yes/no answer") : std::string("a number")) + " (expected " +
+                expectation(it.type) + (v.find(',') != std::string::npos ? "; use a decimal point" : "") + ")");
+      } else if (const std::string why = value_problem(*x, it.type); !why.empty()) {
+        bad(r, cols.value, "bad_value",
+            "value " + squote(v) + " for " + what_item + " " + why + " (expected " + expectation(it.type) + ")");
+      } else {
+        value = *x;
+      }
+    }
+    t.value.push_back(value);
+  }
+  sink.finish();
+  if (auto mixed = detail::sort_periods(period_texts, t.period, t.periods, t.source, cols.period)) out.push_back(*mixed);
+
+  // Duplicates by (unit, period, instrument, item, respondent), after periods are merged.
+  {
+    const std::uint64_t np = t.periods.size() + 1, ni = t.instrument_names.size() + 1, nit = items.size() + 1;
+    detail::PairIndex seen(n);
+    std::vector<std::size_t> first_row;
+    detail::ProblemSink dup_sink{out, t.source};
+    for (std::size_t r = 0; r < n; ++r) {
+      if (!row_ok[r]) continue;
+      const std::uint64_t group =
+          ((static_cast<std::uint64_t>(t.unit[r]) * np + static_cast<std::uint64_t>(t.period[r])) * ni +
+           (has_instrument ? static_cast<std::uint64_t>(t.instrument[r]) : 0)) * nit + static_cast<std::uint64_t>(t.item[r]);
+      bool fresh = false;
+      const std::uint32_t s = seen.slot(group, static_cast<std::uint64_t>(respondent_code[r]), fresh);
+      if (fresh) {
+        first_row.push_back(r);
+        continue;
+      }
+      const std::size_t f = first_row[s];
+      const auto& row = csv.rows[r];
+      dup_sink.add(make_problem(
+          "duplicate_answer", csv.where(r, cols.respondent), {row[ci]},
+          "row " + std::to_string(r + 1) + " (line " + std::to_string(csv.row_lines[r]) +
+              ") repeats the answer of the same respondent to item " + squote(row[ci]) + " in unit " + squote(row[cu]) +
+              ", period " + squote(row[cp]) + (has_instrument ? ", instrument " + squote(row[cin]) : std::string()) +
+              " given on row " + std::to_string(f + 1) + " (line " + std::to_string(csv.row_lines[f]) +
+              ") (expected one answer per respondent, item, unit, period and instrument)"));
+    }
+    dup_sink.finish();
+  }
+
+  // Each distinct respondent id is hashed once; raw ids go no further than this function.
+  if (pseudonymise != nullptr) {
+    std::vector<std::uint64_t> pseudonyms(respondent_ids.size());
+    for (std::size_t i = 0; i < respondent_ids.size(); ++i) pseudonyms[i] = (*pseudonymise)(respondent_ids[i]);
+    t.respondent.reserve(n);
+    for (const auto c : respondent_code) t.respondent.push_back(pseudonyms[static_cast<std::size_t>(c)]);
+  }
+  return t;
+}
+
+}  // namespace
+
+ResponseTable read_responses_csv(const std::filesystem::path& path, const std::vector<Item>& items,
+                                 const Pseudonymiser& pseudonymise, const ResponseColumns& columns,
+                                 const DataContext& context) {
+  std::vector<Problem> problems;
+  ResponseTable t = read_responses(path, items, &pseudonymise, columns, context, problems);
+  throw_if_problems<DataError>(problems);
+  return t;
+}
+
+std::vector<Problem> check_responses_csv(const std::filesystem::path& path, const std::vector<Item>& items,
+                                         const ResponseColumns& columns, const DataContext& context) {
+  std::vector<Problem> problems;
+  (void)read_responses(path, items, nullptr, columns, context, problems);
+  return problems;
+}
+
+std::vector<Problem> check_responses(const ResponseView& d) {
+  std::vector<Problem> out;
+  const std::size_t n = d.unit.size();
+  auto length_ok = [&](std::size_t len, const char* field, bool required) {
+    if ((len == 0 && !required) || len == n) return true;
+    out.push_back(make_problem("bad_length", Location{d.source, 0, 0, field}, {},
+                               "column '" + std::string(field) + "' has " + std::to_string(len) + " values (expected " +
+                                   std::to_string(n) + ", as many as column 'unit')"));
+    return false;
+  };
+  const bool ok = length_ok(d.period.size(), "period", true) & length_ok(d.instrument.size(), "instrument", false) &
+                  length_ok(d.respondent.size(), "respondent", true) & length_ok(d.item.size(), "item", true) &
+                  length_ok(d.value.size(), "value", true);
+  {
+    auto item_problems = check_items(d.items);
+    out.insert(out.end(), item_problems.begin(), item_problems.end());
+  }
+  detail::check_dictionary(d.unit_names, d.source, "unit", "unit", out);
+  detail::check_dictionary(d.instrument_names, d.source, "instrument", "instrument", out);
+  detail::check_periods(d.periods, d.source, out);
+  if (!ok) return out;
+
+  detail::ProblemSink sink{out, d.source};
+  const auto loc = [&](std::size_t row, const char* field) { return Location{d.source, 0, row + 1, field}; };
+  const auto code_ok = [](std::int32_t code, std::size_t size) {
+    return code >= 0 && static_cast<std::size_t>(code) < size;
+  };
+  const auto range = [](std::size_t size) { return "expected 0.." + std::to_string(static_cast<long long>(size) - 1); };
+  const bool has_instrument = !d.instrument.empty();
+  const std::uint64_t np = d.periods.size(), ni = std::max<std::size_t>(d.instrument_names.size(), 1),
+                      nit = d.items.size();
+  detail::PairIndex seen(n);
+  std::vector<std::size_t> first_row;
+  for (std::size_t r = 0; r < n; ++r) {
+    bool key_ok = true;
+    const auto code = [&](std::int32_t c, std::size_t size, const char* field) {
+      if (code_ok(c, size)) return;
+      sink.add(make_problem("bad_code", loc(r, field), {},
+                            std::string(field) + " code " + std::to_string(c) + " is out of range (" + range(size) + ")"));
+      key_ok = false;
+    };
+    code(d.unit[r], d.unit_names.size(), "unit");
+    code(d.period[r], d.periods.size(), "period");
+    if (has_instrument) code(d.instrument[r], d.instrument_names.size(), "instrument");
+    code(d.item[r], d.items.size(), "item");
+    if (!key_ok) continue;
+    const Item& it = d.items[static_cast<std::size_t>(d.item[r])];
+    if (const std::string why = value_problem(d.value[r], it.type); !why.empty()) {
+      sink.add(make_problem("bad_value", loc(r, "value"), {it.id},
+                            "value " + number_text(d.value[r]) + " for " + std::string(to_string(it.type)) + " item " +
+                                squote(it.id) + " " + why + " (expected " + expectation(it.type) + ")"));
+    }
+    const std::uint64_t group =
+        ((static_cast<std::uint64_t>(d.unit[r]) * np + static_cast<std::uint64_t>(d.period[r])) * ni +
+         (has_instrument ? static_cast<std::uint64_t>(d.instrument[r]) : 0)) * nit + static_cast<std::uint64_t>(d.item[r]);
+    bool fresh = false;
+    const std::uint32_t s = seen.slot(group, d.respondent[r], fresh);
+    if (fresh) {
+      first_row.push_back(r);
+      continue;
+    }
+    sink.add(make_problem(
+        "duplicate_answer", loc(r, "respondent"), {it.id},
+        "row " + std::to_string(r + 1) + " repeats the answer of the same respondent to item " + squote(it.id) +
+            " in unit " + squote(d.unit_names[static_cast<std::size_t>(d.unit[r])]) + ", period " +
+            d.periods[static_cast<std::size_t>(d.period[r])].to_string() +
+            (has_instrument ? ", instrument " + squote(d.instrument_names[static_cast<std::size_t>(d.instrument[r])])
+                            : std::string()) +
+            " given on row " + std::to_string(first_row[s] + 1) +
+            " (expected one answer per respondent, item, unit, period and instrument)"));
+  }
+  sink.finish();
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Estimation
+
+namespace {
+
+// Records of one pass, with the group they belong to so that the output can be ordered by
+// (unit, period) whatever pass produced them.
+struct Pending {
+  std::size_t group;
+  int pass;
+  EstimateRecord record;
+};
+
+void set_interval(EstimateRecord& e, const stats::Interval& w) {
+  e.value = w.estimate;
+  e.ci_low = w.low;
+  e.ci_high = w.high;
+  e.se = std::sqrt(w.estimate * (1.0 - w.estimate) / w.n);
+}
+
+void set_mean(EstimateRecord& e, const stats::MeanEstimate& m) {
+  e.value = m.mean;
+  e.se = m.se;
+  e.ci_low = m.low;
+  e.ci_high = m.high;
+}
+
+std::string left_out(std::size_t missing, const char* what) {
+  if (missing == 0) return {};
+  return "; " + std::to_string(missing) + " " + what + " left out";
+}
+
+}  // namespace
+
+Dataset estimate_survey(const ResponseView& d, const SurveyOptions& options, const DataContext& context) {
+  {
+    std::vector<Problem> problems = check_responses(d);
+    if (!(options.confidence > 0.0 && options.confidence < 1.0)) {
+      problems.push_back(make_problem("bad_option", {}, {},
+                                      "confidence " + number_text(options.confidence) +
+                                          " is not valid (expected a level between 0 and 1, e.g. 0.95)"));
+    }
+    throw_if_problems<DataError>(problems);
+  }
+  const std::size_t n = d.unit.size();
+  const std::size_t np = d.periods.size();
+  const std::size_t groups = d.unit_names.size() * np;
+  const bool has_instrument = !d.instrument.empty() && !d.instrument_names.empty();
+  const std::size_t ni = has_instrument ? d.instrument_names.size() : 1;
+  const std::size_t nit = d.items.size();
+  const double conf = options.confidence;
+  const std::string pct = detail::percent_text(conf);
+  const auto group_of = [&](std::size_t r) {
+    return static_cast<std::size_t>(d.unit[r]) * np + static_cast<std::size_t>(d.period[r]);
+  };
+  const auto instrument_of = [&](std::size_t r) { return has_instrument ? static_cast<std::size_t>(d.instrument[r]) : 0; };
+
+  std::vector<Pending> pending;
+  auto make = [&](std::size_t g, std::string id) {
+    EstimateRecord e;
+    e.unit = d.unit_names[g / np];
+    e.period = d.periods[g % np];
+    e.indicator = std::move(id);
+    e.source = d.source;
+    return e;
+  };
+  // The suffix that makes ids per instrument: "" for all instruments together.
+  const auto qualify = [&](const std::string& id, bool by_instrument, std::size_t instrument) {
+    return by_instrument ? id + "@" + d.instrument_names[instrument] : id;
+  };
+
+  // Items: rows grouped by (group, instrument?, item).
+  std::vector<double> values;
+  for (int pass = 0; pass < (options.per_instrument && has_instrument ? 2 : 1); ++pass) {
+    const bool by_instrument = pass == 1;
+    const std::size_t ninst = by_instrument ? ni : 1;
+    std::vector<std::uint64_t> key(n);
+    for (std::size_t r = 0; r < n; ++r)
+      key[r] = (static_cast<std::uint64_t>(group_of(r)) * ninst + (by_instrument ? instrument_of(r) : 0)) * nit +
+               static_cast<std::uint64_t>(d.item[r]);
+    const detail::Grouping grouping = detail::group_by(key, static_cast<std::uint64_t>(groups) * ninst * nit);
+    for (std::size_t k = 0; k < grouping.groups(); ++k) {
+      const std::uint64_t kk = grouping.keys[k];
+      const auto item_code = static_cast<std::size_t>(kk % nit);
+      const auto instrument = static_cast<std::size_t>((kk / nit) % ninst);
+      const auto g = static_cast<std::size_t>(kk / nit / ninst);
+      const Item& item = d.items[item_code];
+      values.clear();
+      std::size_t missing = 0;
+      for (std::size_t i = grouping.offsets[k]; i < grouping.offsets[k + 1]; ++i) {
+        const double v = d.value[grouping.order[i]];
+        if (std::isnan(v)) ++missing;
+        else values.push_back(v);
+      }
+      if (values.empty()) continue;  // nobody answered: no estimate (not even a share of 0 of 0)
+      const auto answers = static_cast<double>(values.size());
+      const std::string base = qualify(item.id, by_instrument, instrument);
+      const std::string gaps = left_out(missing, "empty answers");
+      if (item.type == ItemType::likert5 || item.type == ItemType::yes_no) {
+        const double positive = item.type == ItemType::likert5
+                                    ? static_cast<double>(std::count_if(values.begin(), values.end(), [](double v) { return v >= 4.0; }))
+                                    : static_cast<double>(std::count(values.begin(), values.end(), 1.0));
+        EstimateRecord e = make(g, base + (item.type == ItemType::likert5 ? ".agree" : ".yes"));
+        set_interval(e, stats::wilson(positive, answers, conf));
+        e.n = answers;
+        e.method = (item.type == ItemType::likert5 ? "share of answers 4 or 5 (mee eens, helemaal mee eens), Wilson "
+                                                   : "share of answers ja, Wilson ") +
+                   pct + gaps;
+        pending.push_back({g, pass, std::move(e)});
+      }
+      if (item.type == ItemType::likert5 || item.type == ItemType::grade) {
+        EstimateRecord e = make(g, base + ".mean");
+        set_mean(e, stats::mean_interval(values, conf));
+        e.n = answers;
+        e.method = std::string(item.type == ItemType::likert5 ? "mean answer (1..5)" : "mean grade (1..10)") +
+                   ", t interval " + pct + gaps;
+        pending.push_back({g, pass, std::move(e)});
+      }
+    }
+  }
+
+  // Scales: one response is (group, instrument, respondent); its answers to each scale's items.
+  std::map<std::string, std::vector<std::size_t>> scales;  // name -> item codes, in item order
+  for (std::size_t i = 0; i < nit; ++i)
+    if (!d.items[i].scale.empty()) scales[d.items[i].scale].push_back(i);
+  if (!scales.empty()) {
+    // Position of each item within its scale.
+    std::vector<std::size_t> position(nit, 0);
+    for (const auto& [name, members] : scales)
+      for (std::size_t j = 0; j < members.size(); ++j) position[members[j]] = j;
+    detail::PairIndex responses(n / 4 + 16);
+    std::vector<std::uint32_t> slot_of(n);
+    for (std::size_t r = 0; r < n; ++r)
+      slot_of[r] = responses.slot(static_cast<std::uint64_t>(group_of(r)) * ni + instrument_of(r), d.respondent[r]);
+    const std::size_t slots = responses.size();
+    const auto& slot_group = responses.slot_groups();  // group * ni + instrument
+    for (const auto& [name, members] : scales) {
+      const std::size_t k = members.size();
+      const Item& first = d.items[members.front()];
+      const double flip = first.min() + first.max();
+      std::vector<double> cells(slots * k, std::numeric_limits<double>::quiet_NaN());
+      for (std::size_t r = 0; r < n; ++r) {
+        const auto ic = static_cast<std::size_t>(d.item[r]);
+        if (d.items[ic].scale != name) continue;
+        const double v = d.value[r];
+        cells[static_cast<std::size_t>(slot_of[r]) * k + position[ic]] = d.items[ic].reversed ? flip - v : v;
+      }
+      std::string reversed;
+      for (std::size_t m : members)
+        if (d.items[m].reversed) reversed += (reversed.empty() ? "" : ", ") + d.items[m].id;
+      const std::string scoring = "mean of the " + std::to_string(k) + " items" +
+                                  (reversed.empty() ? std::string() : " (reversed, scored " + number_text(flip) + " - x: " + reversed + ")");
+      for (int pass = 0; pass < (options.per_instrument && has_instrument ? 2 : 1); ++pass) {
+        const bool by_instrument = pass == 1;
+        const std::size_t ninst = by_instrument ? ni : 1;
+        // Complete responses grouped by (group, instrument?); incomplete ones counted.
+        std::vector<std::uint64_t> key;
+        std::vector<std::uint32_t> complete;
+        std::vector<std::size_t> incomplete(groups * ninst, 0);
+        for (std::uint32_t s = 0; s < slots; ++s) {
+          const std::uint64_t gi = slot_group[s];
+          const std::uint64_t kk = (gi / ni) * ninst + (by_instrument ? gi % ni : 0);
+          const double* row = &cells[static_cast<std::size_t>(s) * k];
+          std::size_t answered = 0;
+          for (std::size_t j = 0; j < k; ++j) answered += std::isnan(row[j]) ? 0U : 1U;
+          if (answered == k) {
+            key.push_back(kk);
+            complete.push_back(s);
+          } else if (answered > 0) {
+            ++incomplete[static_cast<std::size_t>(kk)];
+          }
+        }
+        const detail::Grouping grouping = detail::group_by(key, static_cast<std::uint64_t>(groups) * ninst);
+        for (std::size_t c = 0; c < grouping.groups(); ++c) {
+          const std::uint64_t kk = grouping.keys[c];
+          const auto g = static_cast<std::size_t>(kk / ninst);
+          const auto instrument = static_cast<std::size_t>(kk % ninst);
+          const std::size_t m = grouping.offsets[c + 1] - grouping.offsets[c];
+          Eigen::MatrixXd matrix(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(k));
+          values.assign(m, 0.0);
+          for (std::size_t i = 0; i < m; ++i) {
+            const double* row = &cells[static_cast<std::size_t>(complete[grouping.order[grouping.offsets[c] + i]]) * k];
+            double sum = 0.0;
+            for (std::size_t j = 0; j < k; ++j) {
+              matrix(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = row[j];
+              sum += row[j];
+            }
+            values[i] = sum / static_cast<double>(k);
+          }
+          const std::string base = qualify(name, by_instrument, instrument);
+          const std::string gaps = left_out(incomplete[static_cast<std::size_t>(kk)], "incomplete respondents");
+          EstimateRecord e = make(g, base + ".mean");
+          set_mean(e, stats::mean_interval(values, conf));
+          e.n = static_cast<double>(m);
+          e.method = "mean scale score (" + scoring + ") of respondents who answered all items, t interval " + pct + gaps;
+          pending.push_back({g, pass, std::move(e)});
+          // Alpha needs two respondents and a total score that varies; otherwise it is undefined.
+          const Eigen::VectorXd totals = matrix.rowwise().sum();
+          if (m >= 2 && (totals.array() != totals(0)).any()) {
+            EstimateRecord a = make(g, base + ".alpha");
+            a.value = stats::cronbach_alpha(matrix);
+            a.n = static_cast<double>(m);
+            a.method = "Cronbach's alpha of the " + std::to_string(k) + " items over respondents who answered all" +
+                       (reversed.empty() ? std::string() : " (reversed: " + reversed + ")") + ", no interval" + gaps;
+            pending.push_back({g, pass, std::move(a)});
+          }
+        }
+      }
+    }
+  }
+
+  std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
+    return std::tie(a.group, a.pass) < std::tie(b.group, b.pass);
+  });
+  std::vector<EstimateRecord> out;
+  out.reserve(pending.size());
+  for (auto& p : pending) out.push_back(std::move(p.record));
+  DataContext ctx = context;
+  ctx.indicators = nullptr;  // the estimates define their own indicator ids
+  return Dataset::from_records(out, ctx);
+}
+
+}  // namespace doelenboom
