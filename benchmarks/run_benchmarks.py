@@ -30,6 +30,17 @@ SECTIONS = {
             ("EffectiveWeightsOfRoot2000", "Baseline_DenseInverse2000", "effective weights of every node in the root"),
         ],
     ),
+    "pipeline": (
+        "bench_pipeline",
+        "Aggregation pipeline (issue 4)",
+        [
+            ("Baseline_DenseProduct", None,
+             "scores = X E^T: normalised indicators times the dense effective weights (lower bound)"),
+            ("RunPipeline", "Baseline_DenseProduct",
+             "run_pipeline: 344 units x 8 periods x 500 indicators, 600-node DAG, min-max + arithmetic, "
+             "with standard errors, intervals and gradients"),
+        ],
+    ),
 }
 
 

@@ -11,7 +11,6 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -254,6 +253,34 @@ inline Grouping group_by(const std::vector<std::uint64_t>& key, std::uint64_t ke
   }
   g.offsets.push_back(n);
   return g;
+}
+
+// Candidates whose (key, id) repeats an earlier candidate: pairs (row, first row) sorted by row.
+// Candidates are given in row order. Grouping by key first keeps the sorts small and the memory
+// access sequential, which is several times faster than one hash set over millions of rows.
+inline std::vector<std::pair<std::size_t, std::size_t>> find_duplicates(const std::vector<std::uint64_t>& key,
+                                                                        std::uint64_t key_range,
+                                                                        const std::vector<std::uint64_t>& id,
+                                                                        const std::vector<std::size_t>& row) {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  const Grouping g = group_by(key, key_range);
+  std::vector<std::uint32_t> members;
+  for (std::size_t k = 0; k < g.groups(); ++k) {
+    if (g.offsets[k + 1] - g.offsets[k] < 2) continue;
+    members.assign(g.order.begin() + static_cast<std::ptrdiff_t>(g.offsets[k]),
+                   g.order.begin() + static_cast<std::ptrdiff_t>(g.offsets[k + 1]));
+    // Stable: equal ids keep their row order, so the first of a run is the first row.
+    std::stable_sort(members.begin(), members.end(), [&](std::uint32_t a, std::uint32_t b) { return id[a] < id[b]; });
+    for (std::size_t i = 1, first = 0; i < members.size(); ++i) {
+      if (id[members[i]] != id[members[first]]) {
+        first = i;
+        continue;
+      }
+      out.emplace_back(row[members[i]], row[members[first]]);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace doelenboom::detail

@@ -132,7 +132,8 @@ PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const Pip
   throw_problems(problems);
 
   // Uncertainty and intervals.
-  result.se_ = detail::propagate_standard_errors(tree, result.local_gradient_, se, result.scores_);
+  detail::propagate_standard_errors(tree, result.local_gradient_, se, result.scores_);
+  result.se_ = std::move(se);
   const double z = boost::math::quantile(boost::math::complement(boost::math::normal_distribution<double>(),
                                                                  (1.0 - spec.confidence) / 2.0));
   result.lower_ = result.scores_ - z * result.se_;
@@ -252,13 +253,15 @@ void PipelineResult::contributions_over_rows(GoalTree::Index node, std::size_t f
   // children's scores times their gradients (Euler), so what reaches the stops (and the
   // indicators that bypass them) sums to the node's score.
   std::vector<Eigen::ArrayXd> mass(tree_.size());
+  std::vector<char> reached(tree_.size(), 0);
   mass[node] = Eigen::ArrayXd::Ones(n);
+  reached[node] = 1;
   Eigen::ArrayXd remainder = Eigen::ArrayXd::Zero(n);
   std::vector<std::pair<GoalTree::Index, Eigen::ArrayXd>> parts;
   const auto& order = tree_.topological_order();
   for (auto it = order.rbegin(); it != order.rend(); ++it) {
     const GoalTree::Index v = *it;
-    if (mass[v].size() == 0) continue;  // not below the node, or below a stop only
+    if (!reached[v]) continue;  // not below the node, or below a stop only
     const Eigen::ArrayXd m = std::move(mass[v]);
     mass[v] = Eigen::ArrayXd();
     if (v != node && is_stop(v)) {
@@ -280,11 +283,11 @@ void PipelineResult::contributions_over_rows(GoalTree::Index node, std::size_t f
     const Eigen::MatrixXd& g = local_gradient_[v];
     for (std::size_t c = 0; c < children.size(); ++c) {
       const Eigen::ArrayXd flow = m * g.col(static_cast<Eigen::Index>(c)).segment(first_row, n).array();
-      auto& target = mass[children[c]];
-      if (target.size() == 0) {
-        target = flow;
+      if (!reached[children[c]]) {
+        mass[children[c]] = flow;
+        reached[children[c]] = 1;
       } else {
-        target += flow;
+        mass[children[c]] += flow;
       }
     }
   }

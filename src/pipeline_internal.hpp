@@ -97,11 +97,10 @@ void aggregate_node(const GoalTree& tree, GoalTree::Index node, const Aggregate&
 /// Standard errors of every node by the first-order delta method: per row, the sparse Jacobian of
 /// each node with respect to the indicator leaves below it (chain rule over the local gradients,
 /// summed over every path of the DAG), var = sum_i J_i^2 se_i^2 over independent indicator errors.
-/// `indicator_se` holds the normalised standard errors in the indicator columns. NaN where the
-/// score is missing, or where an indicator with a nonzero derivative has an unknown (NaN) se.
-[[nodiscard]] Eigen::MatrixXd propagate_standard_errors(const GoalTree& tree,
-                                                        const std::vector<Eigen::MatrixXd>& gradients,
-                                                        const Eigen::MatrixXd& indicator_se,
-                                                        const Eigen::MatrixXd& scores);
+/// `se` holds the normalised standard errors in the indicator columns on entry; the goal columns
+/// are filled in place. NaN where the score is missing, or where an indicator with a nonzero
+/// derivative has an unknown (NaN) se.
+void propagate_standard_errors(const GoalTree& tree, const std::vector<Eigen::MatrixXd>& gradients,
+                               Eigen::MatrixXd& se, const Eigen::MatrixXd& scores);
 
 }  // namespace doelenboom::detail

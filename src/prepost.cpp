@@ -186,21 +186,17 @@ PrePostTable read_prepost(const std::filesystem::path& path, const Pseudonymiser
 
   {
     const std::uint64_t np = t.periods.size() + 1, nd = t.domain_names.size() + 1;
-    detail::PairIndex seen(n);
-    std::vector<std::size_t> first_row;
-    detail::ProblemSink dup_sink{out, t.source};
+    std::vector<std::uint64_t> key, id;
+    std::vector<std::size_t> rows;
     for (std::size_t r = 0; r < n; ++r) {
       if (!row_ok[r]) continue;
-      const std::uint64_t group =
-          (static_cast<std::uint64_t>(t.unit[r]) * np + static_cast<std::uint64_t>(t.period[r])) * nd +
-          static_cast<std::uint64_t>(t.domain[r]);
-      bool fresh = false;
-      const std::uint32_t s = seen.slot(group, static_cast<std::uint64_t>(client_code[r]), fresh);
-      if (fresh) {
-        first_row.push_back(r);
-        continue;
-      }
-      const std::size_t f = first_row[s];
+      key.push_back((static_cast<std::uint64_t>(t.unit[r]) * np + static_cast<std::uint64_t>(t.period[r])) * nd +
+                    static_cast<std::uint64_t>(t.domain[r]));
+      id.push_back(static_cast<std::uint64_t>(client_code[r]));
+      rows.push_back(r);
+    }
+    detail::ProblemSink dup_sink{out, t.source};
+    for (const auto& [r, f] : detail::find_duplicates(key, t.unit_names.size() * np * nd, id, rows)) {
       const auto& row = csv.rows[r];
       dup_sink.add(make_problem("duplicate_score", csv.where(r, cols.client), {row[cd]},
                                 "row " + std::to_string(r + 1) + " (line " + std::to_string(csv.row_lines[r]) +
@@ -264,8 +260,8 @@ std::vector<Problem> check_prepost(const PrePostView& d, const PrePostOptions& o
   detail::ProblemSink sink{out, d.source};
   const auto loc = [&](std::size_t row, const char* field) { return Location{d.source, 0, row + 1, field}; };
   const std::uint64_t np = d.periods.size(), nd = d.domain_names.size();
-  detail::PairIndex seen(n);
-  std::vector<std::size_t> first_row;
+  std::vector<std::uint64_t> key, id;
+  std::vector<std::size_t> rows;
   for (std::size_t r = 0; r < n; ++r) {
     bool key_ok = true;
     const auto code = [&](std::int32_t c, std::size_t size, const char* field) {
@@ -286,21 +282,18 @@ std::vector<Problem> check_prepost(const PrePostView& d, const PrePostOptions& o
       }
     }
     if (!key_ok) continue;
-    const std::uint64_t group =
-        (static_cast<std::uint64_t>(d.unit[r]) * np + static_cast<std::uint64_t>(d.period[r])) * nd +
-        static_cast<std::uint64_t>(d.domain[r]);
-    bool fresh = false;
-    const std::uint32_t s = seen.slot(group, d.client[r], fresh);
-    if (fresh) {
-      first_row.push_back(r);
-      continue;
-    }
-    sink.add(make_problem("duplicate_score", loc(r, "client"), {d.domain_names[static_cast<std::size_t>(d.domain[r])]},
-                          "row " + std::to_string(r + 1) + " repeats domain " +
-                              squote(d.domain_names[static_cast<std::size_t>(d.domain[r])]) +
+    key.push_back((static_cast<std::uint64_t>(d.unit[r]) * np + static_cast<std::uint64_t>(d.period[r])) * nd +
+                  static_cast<std::uint64_t>(d.domain[r]));
+    id.push_back(d.client[r]);
+    rows.push_back(r);
+  }
+  for (const auto& [r, f] : detail::find_duplicates(key, d.unit_names.size() * np * nd, id, rows)) {
+    const std::string& domain = d.domain_names[static_cast<std::size_t>(d.domain[r])];
+    sink.add(make_problem("duplicate_score", loc(r, "client"), {domain},
+                          "row " + std::to_string(r + 1) + " repeats domain " + squote(domain) +
                               " of the same client in unit " + squote(d.unit_names[static_cast<std::size_t>(d.unit[r])]) +
                               ", period " + d.periods[static_cast<std::size_t>(d.period[r])].to_string() +
-                              " given on row " + std::to_string(first_row[s] + 1) +
+                              " given on row " + std::to_string(f + 1) +
                               " (expected one row per client, domain, unit and period)"));
   }
   sink.finish();

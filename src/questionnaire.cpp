@@ -498,21 +498,18 @@ ResponseTable read_responses(const std::filesystem::path& path, const std::vecto
   // Duplicates by (unit, period, instrument, item, respondent), after periods are merged.
   {
     const std::uint64_t np = t.periods.size() + 1, ni = t.instrument_names.size() + 1, nit = items.size() + 1;
-    detail::PairIndex seen(n);
-    std::vector<std::size_t> first_row;
-    detail::ProblemSink dup_sink{out, t.source};
+    std::vector<std::uint64_t> key, id;
+    std::vector<std::size_t> rows;
     for (std::size_t r = 0; r < n; ++r) {
       if (!row_ok[r]) continue;
-      const std::uint64_t group =
-          ((static_cast<std::uint64_t>(t.unit[r]) * np + static_cast<std::uint64_t>(t.period[r])) * ni +
-           (has_instrument ? static_cast<std::uint64_t>(t.instrument[r]) : 0)) * nit + static_cast<std::uint64_t>(t.item[r]);
-      bool fresh = false;
-      const std::uint32_t s = seen.slot(group, static_cast<std::uint64_t>(respondent_code[r]), fresh);
-      if (fresh) {
-        first_row.push_back(r);
-        continue;
-      }
-      const std::size_t f = first_row[s];
+      key.push_back(((static_cast<std::uint64_t>(t.unit[r]) * np + static_cast<std::uint64_t>(t.period[r])) * ni +
+                     (has_instrument ? static_cast<std::uint64_t>(t.instrument[r]) : 0)) * nit +
+                    static_cast<std::uint64_t>(t.item[r]));
+      id.push_back(static_cast<std::uint64_t>(respondent_code[r]));
+      rows.push_back(r);
+    }
+    detail::ProblemSink dup_sink{out, t.source};
+    for (const auto& [r, f] : detail::find_duplicates(key, t.unit_names.size() * np * ni * nit, id, rows)) {
       const auto& row = csv.rows[r];
       dup_sink.add(make_problem(
           "duplicate_answer", csv.where(r, cols.respondent), {row[ci]},
@@ -584,8 +581,8 @@ std::vector<Problem> check_responses(const ResponseView& d) {
   const bool has_instrument = !d.instrument.empty();
   const std::uint64_t np = d.periods.size(), ni = std::max<std::size_t>(d.instrument_names.size(), 1),
                       nit = d.items.size();
-  detail::PairIndex seen(n);
-  std::vector<std::size_t> first_row;
+  std::vector<std::uint64_t> key, id;
+  std::vector<std::size_t> rows;
   for (std::size_t r = 0; r < n; ++r) {
     bool key_ok = true;
     const auto code = [&](std::int32_t c, std::size_t size, const char* field) {
@@ -605,15 +602,14 @@ std::vector<Problem> check_responses(const ResponseView& d) {
                             "value " + number_text(d.value[r]) + " for " + std::string(to_string(it.type)) + " item " +
                                 squote(it.id) + " " + why + " (expected " + expectation(it.type) + ")"));
     }
-    const std::uint64_t group =
-        ((static_cast<std::uint64_t>(d.unit[r]) * np + static_cast<std::uint64_t>(d.period[r])) * ni +
-         (has_instrument ? static_cast<std::uint64_t>(d.instrument[r]) : 0)) * nit + static_cast<std::uint64_t>(d.item[r]);
-    bool fresh = false;
-    const std::uint32_t s = seen.slot(group, d.respondent[r], fresh);
-    if (fresh) {
-      first_row.push_back(r);
-      continue;
-    }
+    key.push_back(((static_cast<std::uint64_t>(d.unit[r]) * np + static_cast<std::uint64_t>(d.period[r])) * ni +
+                   (has_instrument ? static_cast<std::uint64_t>(d.instrument[r]) : 0)) * nit +
+                  static_cast<std::uint64_t>(d.item[r]));
+    id.push_back(d.respondent[r]);
+    rows.push_back(r);
+  }
+  for (const auto& [r, f] : detail::find_duplicates(key, d.unit_names.size() * np * ni * nit, id, rows)) {
+    const Item& it = d.items[static_cast<std::size_t>(d.item[r])];
     sink.add(make_problem(
         "duplicate_answer", loc(r, "respondent"), {it.id},
         "row " + std::to_string(r + 1) + " repeats the answer of the same respondent to item " + squote(it.id) +
@@ -621,7 +617,7 @@ std::vector<Problem> check_responses(const ResponseView& d) {
             d.periods[static_cast<std::size_t>(d.period[r])].to_string() +
             (has_instrument ? ", instrument " + squote(d.instrument_names[static_cast<std::size_t>(d.instrument[r])])
                             : std::string()) +
-            " given on row " + std::to_string(first_row[s] + 1) +
+            " given on row " + std::to_string(f + 1) +
             " (expected one answer per respondent, item, unit, period and instrument)"));
   }
   sink.finish();
@@ -754,24 +750,37 @@ Dataset estimate_survey(const ResponseView& d, const SurveyOptions& options, con
   for (std::size_t i = 0; i < nit; ++i)
     if (!d.items[i].scale.empty()) scales[d.items[i].scale].push_back(i);
   if (!scales.empty()) {
-    // Position of each item within its scale.
-    std::vector<std::size_t> position(nit, 0);
-    for (const auto& [name, members] : scales)
-      for (std::size_t j = 0; j < members.size(); ++j) position[members[j]] = j;
+    // Position of each item within its scale and the scale's number (in name order).
+    std::vector<std::size_t> position(nit, 0), scale_number(nit, SIZE_MAX);
+    {
+      std::size_t number = 0;
+      for (const auto& [name, members] : scales) {
+        for (std::size_t j = 0; j < members.size(); ++j) {
+          position[members[j]] = j;
+          scale_number[members[j]] = number;
+        }
+        ++number;
+      }
+    }
+    // Only rows of scale items need a response slot.
     detail::PairIndex responses(n / 4 + 16);
-    std::vector<std::uint32_t> slot_of(n);
-    for (std::size_t r = 0; r < n; ++r)
+    std::vector<std::uint32_t> slot_of(n, 0);
+    for (std::size_t r = 0; r < n; ++r) {
+      if (scale_number[static_cast<std::size_t>(d.item[r])] == SIZE_MAX) continue;
       slot_of[r] = responses.slot(static_cast<std::uint64_t>(group_of(r)) * ni + instrument_of(r), d.respondent[r]);
+    }
     const std::size_t slots = responses.size();
     const auto& slot_group = responses.slot_groups();  // group * ni + instrument
+    std::size_t number = 0;
     for (const auto& [name, members] : scales) {
+      const std::size_t this_scale = number++;
       const std::size_t k = members.size();
       const Item& first = d.items[members.front()];
       const double flip = first.min() + first.max();
       std::vector<double> cells(slots * k, std::numeric_limits<double>::quiet_NaN());
       for (std::size_t r = 0; r < n; ++r) {
         const auto ic = static_cast<std::size_t>(d.item[r]);
-        if (d.items[ic].scale != name) continue;
+        if (scale_number[ic] != this_scale) continue;
         const double v = d.value[r];
         cells[static_cast<std::size_t>(slot_of[r]) * k + position[ic]] = d.items[ic].reversed ? flip - v : v;
       }

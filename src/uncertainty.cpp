@@ -17,12 +17,11 @@
 
 namespace doelenboom::detail {
 
-Eigen::MatrixXd propagate_standard_errors(const GoalTree& tree, const std::vector<Eigen::MatrixXd>& gradients,
-                                          const Eigen::MatrixXd& indicator_se, const Eigen::MatrixXd& scores) {
+void propagate_standard_errors(const GoalTree& tree, const std::vector<Eigen::MatrixXd>& gradients, Eigen::MatrixXd& se,
+                               const Eigen::MatrixXd& scores) {
   constexpr double nan = std::numeric_limits<double>::quiet_NaN();
   const std::size_t n = tree.size();
   const Eigen::Index rows = scores.rows();
-  Eigen::MatrixXd se = Eigen::MatrixXd::Constant(rows, static_cast<Eigen::Index>(n), nan);
 
   std::vector<std::vector<GoalTree::Index>> leaves(n);  // indicators below each node, sorted
   std::vector<Eigen::MatrixXd> jacobian(n);              // rows x leaves[node]; implicit 1 for indicators
@@ -41,7 +40,6 @@ Eigen::MatrixXd propagate_standard_errors(const GoalTree& tree, const std::vecto
     const auto col = static_cast<Eigen::Index>(v);
     if (tree.node(v).kind == NodeKind::indicator) {
       leaves[v] = {v};
-      se.col(col) = indicator_se.col(col);
       continue;
     }
     const auto& children = tree.children(v);
@@ -85,7 +83,6 @@ Eigen::MatrixXd propagate_standard_errors(const GoalTree& tree, const std::vecto
     }
     release(v);
   }
-  return se;
 }
 
 }  // namespace doelenboom::detail

@@ -57,13 +57,15 @@ struct PrePostOptions {
   std::string prefix = "zrm.";  ///< prepended to every indicator id
   int min_score = 1;            ///< the ordinal scale (ZRM: 1..5)
   int max_score = 5;
-  /// Reliability of the client score for the RCI. NaN: Cronbach's alpha of the pre scores of all
-  /// clients with every domain scored, computed from the data and named in the method text.
+  /// Reliability of the client score for the RCI, in [0, 1). NaN: Cronbach's alpha of the pre
+  /// domain scores over every (unit, period, client) with a pre score in every domain of the table
+  /// (pooled over the whole table), computed from the data and named in the method text.
   double reliability = std::numeric_limits<double>::quiet_NaN();
   double confidence = 0.95;
 };
 
-/// Read pre/post rows, pseudonymising clients. Scores must be integers in [min, max] or empty;
+/// Read pre/post rows, pseudonymising clients (each distinct id hashed once; raw ids stay out of
+/// messages). Scores must be integers in [min, max] or empty;
 /// a duplicate (client, domain) within one unit and period is an error. Throws DataError listing
 /// every problem with file, row, column, value and what was expected.
 PrePostTable read_prepost_csv(const std::filesystem::path& path, const Pseudonymiser& pseudonymise,
@@ -71,6 +73,9 @@ PrePostTable read_prepost_csv(const std::filesystem::path& path, const Pseudonym
                               const DataContext& context = {});
 std::vector<Problem> check_prepost_csv(const std::filesystem::path& path, const PrePostColumns& columns = {},
                                        const PrePostOptions& options = {}, const DataContext& context = {});
+/// Every problem of pre/post rows given by column (lengths, codes, scores, options, duplicates
+/// naming both rows 1-based, dictionaries, the reserved domain name "score"); never throws for bad
+/// content.
 std::vector<Problem> check_prepost(const PrePostView& data, const PrePostOptions& options = {});
 
 /// A shift table for one (unit, period, domain).
@@ -93,7 +98,13 @@ struct PrePostResult {
 /// domains scored both times) `score.improved`, `score.same`, `score.worse`, `score.mean_change`
 /// (t interval), `score.reliably_improved` and `score.reliably_worse` (share with |RCI| > 1.96,
 /// Wilson), `score.effect_dz` (Cohen's d_z: mean change / sd of changes) and
-/// `score.effect_dav` (mean change / average of the pre and post sd), `score.wilcoxon_p`.
+/// `score.effect_dav` (mean change / average of the pre and post sd), `score.wilcoxon_p`
+/// (scipy.stats.wilcoxon defaults; n = nonzero changes). The RCI uses sd_pre = the sample sd of
+/// the clients' pre scores in that unit and period. Undefined numbers are left out, not reported
+/// as missing: RCI shares and effect sizes with fewer than two clients or a zero sd, the p-value
+/// when every change is zero. Shift tables have `suppressed` set when n < the context's threshold.
+/// Throws DataError listing every problem of the input (check_prepost), and when the reliability
+/// is NaN and alpha cannot be computed or lies outside [0, 1) (give options.reliability then).
 PrePostResult estimate_prepost(const PrePostView& data, const PrePostOptions& options = {},
                                const DataContext& context = {});
 

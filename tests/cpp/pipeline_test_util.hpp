@@ -18,7 +18,7 @@ namespace pipeline_test {
 
 namespace db = doelenboom;
 
-inline constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+inline constexpr double na = std::numeric_limits<double>::quiet_NaN();
 
 inline ::testing::AssertionResult contains(const std::string& text, const std::string& part) {
   if (text.find(part) != std::string::npos) return ::testing::AssertionSuccess();
@@ -28,7 +28,7 @@ inline ::testing::AssertionResult contains(const std::string& text, const std::s
 inline db::Period year(int y) { return db::Period{db::Frequency::year, y, 0}; }
 
 inline db::EstimateRecord rec(const std::string& unit, int period, const std::string& indicator, double value,
-                              double se = nan) {
+                              double se = na) {
   db::EstimateRecord r;
   r.unit = unit;
   r.period = year(period);

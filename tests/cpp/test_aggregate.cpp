@@ -15,7 +15,7 @@ namespace db = doelenboom;
 
 // top over a (weight 1), b (weight 2), c (weight 1): normalised weights 1/4, 1/2, 1/4;
 // values a = 4, b = 9, c = 1 in one row, normalisation none.
-struct ThreeChildren : ::testing::Test {
+struct AggregationThreeChildren : ::testing::Test {
   db::GoalTree tree = flat_tree({{"a", 1.0}, {"b", 2.0}, {"c", 1.0}});
   db::Dataset data = one_row({{"a", 4.0}, {"b", 9.0}, {"c", 1.0}});
 
@@ -25,7 +25,7 @@ struct ThreeChildren : ::testing::Test {
   }
 };
 
-TEST_F(ThreeChildren, Arithmetic) {
+TEST_F(AggregationThreeChildren, Arithmetic) {
   const auto r = run(db::Aggregation::arithmetic);
   // (1*4 + 2*9 + 1*1) / 4 = 23/4
   EXPECT_DOUBLE_EQ(at(r, r.scores(), 0, "top"), 5.75);
@@ -36,7 +36,7 @@ TEST_F(ThreeChildren, Arithmetic) {
   EXPECT_DOUBLE_EQ(at(r, r.coverage(), 0, "top"), 1.0);
 }
 
-TEST_F(ThreeChildren, Geometric) {
+TEST_F(AggregationThreeChildren, Geometric) {
   const auto r = run(db::Aggregation::geometric);
   // exp((ln 4 + 2 ln 9 + ln 1)/4) = (4 * 81 * 1)^(1/4) = 324^(1/4) = sqrt(18)
   const double s = std::sqrt(18.0);
@@ -47,7 +47,7 @@ TEST_F(ThreeChildren, Geometric) {
   EXPECT_NEAR(gradient(r, 2), s * 0.25 / 1.0, 1e-14);
 }
 
-TEST_F(ThreeChildren, Harmonic) {
+TEST_F(AggregationThreeChildren, Harmonic) {
   const auto r = run(db::Aggregation::harmonic);
   // 1 / (0.25/4 + 0.5/9 + 0.25/1) = 1 / (5/16 + 1/18) = 1 / (53/144) = 144/53
   const double h = 144.0 / 53.0;
@@ -58,7 +58,7 @@ TEST_F(ThreeChildren, Harmonic) {
   EXPECT_NEAR(gradient(r, 2), h * h * 0.25 / 1.0, 1e-14);
 }
 
-TEST_F(ThreeChildren, MinimumIsTheWeakestLink) {
+TEST_F(AggregationThreeChildren, MinimumIsTheWeakestLink) {
   const auto r = run(db::Aggregation::minimum);
   EXPECT_DOUBLE_EQ(at(r, r.scores(), 0, "top"), 1.0);  // c
   EXPECT_EQ(gradient(r, 0), 0.0);
@@ -66,7 +66,7 @@ TEST_F(ThreeChildren, MinimumIsTheWeakestLink) {
   EXPECT_EQ(gradient(r, 2), 1.0);
 }
 
-TEST_F(ThreeChildren, MedianOfAnOddNumber) {
+TEST_F(AggregationThreeChildren, MedianOfAnOddNumber) {
   const auto r = run(db::Aggregation::median);
   // sorted 1, 4, 9: the middle one is a = 4 (weights do not count)
   EXPECT_DOUBLE_EQ(at(r, r.scores(), 0, "top"), 4.0);
@@ -123,7 +123,7 @@ class AggregationCoverage : public ::testing::Test {
  protected:
   // Four children of weight 1: a = 2, b = 4, c and d missing, so coverage = 1/4 + 1/4 = 0.5.
   db::GoalTree tree = flat_tree({{"a"}, {"b"}, {"c"}, {"d"}});
-  db::Dataset data = one_row({{"a", 2.0}, {"b", 4.0}, {"c", nan}, {"d", 6.0}});
+  db::Dataset data = one_row({{"a", 2.0}, {"b", 4.0}, {"c", na}, {"d", 6.0}});
   db::Dataset data2 = db::Dataset::from_records({rec("u", 2022, "a", 2.0), rec("u", 2022, "b", 4.0)});
 
   double top(double min_coverage, db::Aggregation method = db::Aggregation::arithmetic) const {

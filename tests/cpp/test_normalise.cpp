@@ -78,12 +78,12 @@ void expect_values(const std::vector<double>& got, const std::vector<double>& wa
 TEST_F(Normalisation, MinMaxOverTheUnitsWithAValue) {
   // (x - 1) / (9 - 1) * 100; the derivative 100/8 carries se 0.8 to 10.
   std::vector<double> se;
-  expect_values(run(method(db::Normalisation::minmax), 1, nullptr, &se), {0.0, 25.0, 50.0, 100.0, nan});
-  expect_values(se, {10.0, 10.0, 10.0, 10.0, nan});
+  expect_values(run(method(db::Normalisation::minmax), 1, nullptr, &se), {0.0, 25.0, 50.0, 100.0, na});
+  expect_values(se, {10.0, 10.0, 10.0, 10.0, na});
   // Direction -1 first: y = -x, min -9, max -1: (-x + 9) / 8 * 100.
-  expect_values(run(method(db::Normalisation::minmax), -1), {100.0, 75.0, 50.0, 0.0, nan});
+  expect_values(run(method(db::Normalisation::minmax), -1), {100.0, 75.0, 50.0, 0.0, na});
   // To 1..10: (x - 1)/8 * 9 + 1.
-  expect_values(run(method(db::Normalisation::minmax, 1.0, 10.0)), {1.0, 3.25, 5.5, 10.0, nan});
+  expect_values(run(method(db::Normalisation::minmax, 1.0, 10.0)), {1.0, 3.25, 5.5, 10.0, na});
 }
 
 TEST_F(Normalisation, ZScoreWithTheSampleStandardDeviation) {
@@ -94,29 +94,29 @@ TEST_F(Normalisation, ZScoreWithTheSampleStandardDeviation) {
   n.sd = 10.0;
   std::vector<double> se;
   expect_values(run(n, 1, nullptr, &se),
-                {50.0 - 35.0 / sd, 50.0 - 15.0 / sd, 50.0 + 5.0 / sd, 50.0 + 45.0 / sd, nan});
-  expect_values(se, {8.0 / sd, 8.0 / sd, 8.0 / sd, 8.0 / sd, nan});  // 0.8 * 10 / sd
+                {50.0 - 35.0 / sd, 50.0 - 15.0 / sd, 50.0 + 5.0 / sd, 50.0 + 45.0 / sd, na});
+  expect_values(se, {8.0 / sd, 8.0 / sd, 8.0 / sd, 8.0 / sd, na});  // 0.8 * 10 / sd
 }
 
 TEST_F(Normalisation, GoalpostsAreFixedAndNotClamped) {
   // Goalposts 0..4: (x - 0) / 4 * 100, so 5 and 9 lie beyond 100 (no clamping).
   const auto defs = definitions(1, std::nullopt, 0.0, 4.0);
-  expect_values(run(method(db::Normalisation::goalposts), 1, &defs), {25.0, 75.0, 125.0, 225.0, nan});
+  expect_values(run(method(db::Normalisation::goalposts), 1, &defs), {25.0, 75.0, 125.0, 225.0, na});
   // Direction -1 (from the definition, which beats the tree): (4 - x) / 4 * 100.
   const auto lower = definitions(-1, std::nullopt, 0.0, 4.0);
   std::vector<double> se;
-  expect_values(run(method(db::Normalisation::goalposts), 1, &lower, &se), {75.0, 25.0, -25.0, -125.0, nan});
-  expect_values(se, {20.0, 20.0, 20.0, 20.0, nan});  // 0.8 * 100/4
+  expect_values(run(method(db::Normalisation::goalposts), 1, &lower, &se), {75.0, 25.0, -25.0, -125.0, na});
+  expect_values(se, {20.0, 20.0, 20.0, 20.0, na});  // 0.8 * 100/4
 }
 
 TEST_F(Normalisation, DistanceToTheNorm) {
   // Target 7: (x - min) / (7 - min) * 100 = (x - 1)/6 * 100; beyond the target above 100.
   const auto defs = definitions(1, 7.0, std::nullopt, std::nullopt);
   expect_values(run(method(db::Normalisation::distance_to_target), 1, &defs),
-                {0.0, 100.0 / 3.0, 200.0 / 3.0, 400.0 / 3.0, nan});
+                {0.0, 100.0 / 3.0, 200.0 / 3.0, 400.0 / 3.0, na});
   // Lower is better with target 4: y = -x, min y = -9, target -4: (9 - x)/5 * 100.
   const auto lower = definitions(-1, 4.0, std::nullopt, std::nullopt);
-  expect_values(run(method(db::Normalisation::distance_to_target), -1, &lower), {160.0, 120.0, 80.0, 0.0, nan});
+  expect_values(run(method(db::Normalisation::distance_to_target), -1, &lower), {160.0, 120.0, 80.0, 0.0, na});
   // A target no better than the worst unit cannot be a distance.
   const auto bad = definitions(1, 1.0, std::nullopt, std::nullopt);
   EXPECT_TRUE(contains(pipeline_error([&] { (void)run(method(db::Normalisation::distance_to_target), 1, &bad); }),
@@ -125,11 +125,11 @@ TEST_F(Normalisation, DistanceToTheNorm) {
 
 TEST_F(Normalisation, RanksAndPercentileRanksHaveNoFirstOrderError) {
   std::vector<double> se;
-  expect_values(run(method(db::Normalisation::rank), 1, nullptr, &se), {1.0, 2.0, 3.0, 4.0, nan});
-  expect_values(se, {0.0, 0.0, 0.0, 0.0, nan});
-  expect_values(run(method(db::Normalisation::rank), -1), {4.0, 3.0, 2.0, 1.0, nan});
+  expect_values(run(method(db::Normalisation::rank), 1, nullptr, &se), {1.0, 2.0, 3.0, 4.0, na});
+  expect_values(se, {0.0, 0.0, 0.0, 0.0, na});
+  expect_values(run(method(db::Normalisation::rank), -1), {4.0, 3.0, 2.0, 1.0, na});
   // (rank - 1)/(n - 1) * 100
-  expect_values(run(method(db::Normalisation::percentile_rank)), {0.0, 100.0 / 3.0, 200.0 / 3.0, 100.0, nan});
+  expect_values(run(method(db::Normalisation::percentile_rank)), {0.0, 100.0 / 3.0, 200.0 / 3.0, 100.0, na});
 }
 
 TEST(NormalisationRanks, TiesTakeTheLowestRank) {

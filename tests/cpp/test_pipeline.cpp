@@ -330,10 +330,10 @@ TEST(PipelineProperties, PermutingTheUnitsPermutesTheResults) {
     const auto v = static_cast<std::size_t>(std::find(b.units().begin(), b.units().end(), a.units()[u]) - b.units().begin());
     for (std::size_t p = 0; p < 3; ++p) {
       const auto ia = static_cast<Eigen::Index>(a.row(u, p)), ib = static_cast<Eigen::Index>(b.row(v, p));
-      for (const auto* m : {std::pair{&a.scores(), &b.scores()}, std::pair{&a.standard_errors(), &b.standard_errors()},
-                            std::pair{&a.coverage(), &b.coverage()}, std::pair{&a.treated(), &b.treated()}}) {
-        for (Eigen::Index c = 0; c < m->first->cols(); ++c) {
-          const double x = (*m->first)(ia, c), y = (*m->second)(ib, c);
+      for (const auto& [ma, mb] : {std::pair{&a.scores(), &b.scores()}, std::pair{&a.standard_errors(), &b.standard_errors()},
+                                   std::pair{&a.coverage(), &b.coverage()}, std::pair{&a.treated(), &b.treated()}}) {
+        for (Eigen::Index c = 0; c < ma->cols(); ++c) {
+          const double x = (*ma)(ia, c), y = (*mb)(ib, c);
           if (std::isnan(x)) {
             EXPECT_TRUE(std::isnan(y));
           } else {
@@ -342,7 +342,9 @@ TEST(PipelineProperties, PermutingTheUnitsPermutesTheResults) {
         }
       }
       for (Eigen::Index c = 0; c < ra.cols(); ++c) {
-        if (!std::isnan(ra(ia, c)) || !std::isnan(rb(ib, c))) EXPECT_EQ(ra(ia, c), rb(ib, c));
+        if (!std::isnan(ra(ia, c)) || !std::isnan(rb(ib, c))) {
+          EXPECT_EQ(ra(ia, c), rb(ib, c));
+        }
       }
     }
   }

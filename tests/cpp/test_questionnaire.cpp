@@ -502,3 +502,36 @@ TEST(QuestionnaireBadInput, CheckResponsesOfColumns) {
   v.period = short_period;
   expect_contains(db::check_responses(v).front().message, {"column 'period' has 1 values (expected 4"});
 }
+
+TEST(SurveyEstimate, ManySparseUnitsTakeTheSortingPath) {
+  // 3000 unit names but 8 rows: the grouping sorts instead of counting over 18000 keys.
+  const auto items = db::parse_items_yaml(items_yaml);
+  std::vector<std::string> names;
+  for (int i = 0; i < 3000; ++i) names.push_back("U" + std::to_string(i));
+  const std::vector<std::int32_t> unit{2999, 5, 2999, 5, 2999, 1234, 2999, 2999}, period(8, 0),
+      item{0, 0, 0, 0, 0, 5, 0, 0};
+  const std::vector<std::uint64_t> resp{1, 1, 2, 2, 3, 9, 4, 1};
+  const std::vector<double> value{5, 1, 4, 2, 1, 7, 3, 2};
+  db::ResponseView v;
+  v.unit = unit;
+  v.period = period;
+  v.respondent = resp;
+  v.item = item;
+  v.value = value;
+  v.unit_names = names;
+  v.periods = {*db::Period::parse("2023")};
+  v.items = items;
+  // Row 8 repeats respondent 1's answer to q1 in U2999 (row 1).
+  const auto problems = db::check_responses(v);
+  ASSERT_EQ(problems.size(), 1u);
+  expect_contains(problems[0].message, {"row 8 repeats", "unit 'U2999'", "given on row 1"});
+  const std::vector<std::uint64_t> unique_resp{1, 1, 2, 2, 3, 9, 4, 5};
+  v.respondent = unique_resp;
+  const db::Dataset d = db::estimate_survey(v, {}, no_suppression());
+  expect_close(value_of(d, "U2999", "2023", "q1.agree"), 2.0 / 5.0);  // 5, 4, 1, 3, 2
+  expect_close(value_of(d, "U2999", "2023", "q1.mean"), 3.0);
+  expect_close(value_of(d, "U5", "2023", "q1.mean"), 1.5);
+  expect_close(value_of(d, "U1234", "2023", "cijfer.mean"), 7.0);
+  EXPECT_EQ(d.size(), 5u);
+  EXPECT_EQ(d.units(), (std::vector<std::string>{"U5", "U1234", "U2999"}));  // ordered by unit code
+}

@@ -159,7 +159,7 @@ TEST(Treatment, DenominationByPopulation) {
   EXPECT_EQ(r.audit()[1].why, "denominated: / population 4000 * 1000");
 
   // A unit without a population is an error naming indicator, unit and attribute.
-  const db::UnitRegistry missing({unit("u1", 1000), unit("u2", nan)});
+  const db::UnitRegistry missing({unit("u1", 1000), unit("u2", pipeline_test::na)});
   context.units = &missing;
   EXPECT_TRUE(contains(pipeline_error([&] { (void)db::run_pipeline(tree, data, treated_spec(t), context); }),
                        "indicator 'x', unit 'u2': denominator 'population' is missing; expected a positive number"));
