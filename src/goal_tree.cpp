@@ -12,6 +12,8 @@
 #include <boost/graph/depth_first_search.hpp>
 #include <boost/graph/topological_sort.hpp>
 
+#include "indicator_check.hpp"
+
 namespace doelenboom {
 
 std::string_view to_string(NodeKind kind) noexcept { return kind == NodeKind::goal ? "goal" : "indicator"; }
@@ -64,6 +66,7 @@ struct GoalTree::Impl {
   std::vector<std::vector<double>> child_weights;
   std::vector<std::vector<Index>> parents;
   std::vector<Index> topo;  // leaves first
+  IndicatorSet indicators;  // def.indicators
 };
 
 namespace {
@@ -129,6 +132,62 @@ void check_nodes(const TreeDefinition& def, std::unordered_map<std::string, std:
   }
 }
 
+// "at tree.yaml:12", or "as definition 3" when the place is unknown.
+std::string place(const Location& where, std::size_t position) {
+  const std::string text = where.to_string();
+  return text.empty() ? "as definition " + std::to_string(position + 1) : "at " + text;
+}
+
+// Each definition belongs to one indicator node and agrees with it; `index` maps ids to nodes.
+void check_indicators(const TreeDefinition& def, const std::unordered_map<std::string, std::size_t>& index,
+                      std::vector<Problem>& out) {
+  std::unordered_map<std::string, std::size_t> seen;
+  for (std::size_t i = 0; i < def.indicators.size(); ++i) {
+    const IndicatorDefinition& d = def.indicators[i];
+    const auto add = [&](const char* code, const std::string& what) {
+      out.push_back(make_problem(code, d.where, {d.id}, what));
+    };
+    const auto it = index.find(d.id);
+    if (it == index.end()) {
+      add("unknown_indicator", "indicator definition " + quote(d.id) +
+                                   " has no node in the tree (expected the id of an indicator node)");
+      continue;
+    }
+    const Node& node = def.nodes[it->second];
+    if (node.kind != NodeKind::indicator) {
+      add("not_an_indicator", "indicator definition " + quote(d.id) + " is for goal " + quote(d.id) +
+                                  " (expected the id of an indicator node; goals have no definitions)");
+      continue;
+    }
+    const auto [first, fresh] = seen.emplace(d.id, i);
+    if (!fresh) {
+      add("duplicate_indicator", "indicator " + quote(d.id) + " is defined twice: " +
+                                     place(def.indicators[first->second].where, first->second) + " and " + place(d.where, i) +
+                                     " (expected one definition per indicator: in the tree file or in a separate "
+                                     "indicators file, not both)");
+      continue;
+    }
+    const std::string node_at = node.where.to_string();
+    const std::string but = ", but node " + quote(node.id) + (node_at.empty() ? "" : " (" + node_at + ")") + " has ";
+    const std::string intro = "indicator " + quote(d.id) + ": the definition has ";
+    if (d.direction != node.direction) {
+      add("indicator_mismatch", intro + "direction " + std::to_string(d.direction) + but + "direction " +
+                                    std::to_string(node.direction) + " (expected the same direction in both)");
+    }
+    if (!d.label.empty() && d.label != node.label) {
+      add("indicator_mismatch", intro + "label " + quote(d.label) + but + "label " + quote(node.label) +
+                                    " (expected the same label in both)");
+    }
+    if (!d.description.empty() && d.description != node.description) {
+      add("indicator_mismatch", intro + "description " + quote(d.description) + but +
+                                    (node.description.empty() ? std::string("none") : "description " + quote(node.description)) +
+                                    " (expected the node's description, or none)");
+    }
+    auto values = detail::check_indicator_values(d);
+    out.insert(out.end(), std::make_move_iterator(values.begin()), std::make_move_iterator(values.end()));
+  }
+}
+
 }  // namespace
 
 std::vector<Problem> GoalTree::check(const TreeDefinition& def) {
@@ -136,6 +195,7 @@ std::vector<Problem> GoalTree::check(const TreeDefinition& def) {
   std::unordered_map<std::string, std::size_t> index;
   std::unordered_map<std::string, std::size_t> level_rank;
   check_nodes(def, index, level_rank, out);
+  check_indicators(def, index, out);
 
   const std::size_t n = def.nodes.size();
   Graph g(n);
@@ -299,6 +359,17 @@ GoalTree GoalTree::build(TreeDefinition def) {
   order.reserve(n);
   boost::topological_sort(impl->graph, std::back_inserter(order));
   impl->topo.assign(order.rbegin(), order.rend());
+  // Indicator definitions in node order, with the nodes' labels and descriptions filled in.
+  for (IndicatorDefinition& d : def.indicators) {
+    const Node& node = def.nodes[impl->index.at(d.id)];
+    if (d.label.empty()) d.label = node.label;
+    if (d.description.empty()) d.description = node.description;
+  }
+  std::stable_sort(def.indicators.begin(), def.indicators.end(),
+                   [&](const IndicatorDefinition& a, const IndicatorDefinition& b) {
+                     return impl->index.at(a.id) < impl->index.at(b.id);
+                   });
+  impl->indicators = IndicatorSet(def.indicators);
   impl->def = std::move(def);
   return GoalTree(std::move(impl));
 }
@@ -313,6 +384,13 @@ std::size_t GoalTree::num_edges() const noexcept { return impl_->def.edges.size(
 const std::vector<Node>& GoalTree::nodes() const noexcept { return impl_->def.nodes; }
 const std::vector<Edge>& GoalTree::edges() const noexcept { return impl_->def.edges; }
 const std::vector<GoalTree::Index>& GoalTree::topological_order() const noexcept { return impl_->topo; }
+const IndicatorSet& GoalTree::indicators() const noexcept { return impl_->indicators; }
+
+GoalTree GoalTree::with_indicators(const IndicatorSet& set) const {
+  TreeDefinition def = impl_->def;
+  def.indicators.insert(def.indicators.end(), set.definitions().begin(), set.definitions().end());
+  return build(std::move(def));
+}
 
 namespace {
 void check_index(std::size_t i, std::size_t n) {
@@ -445,6 +523,8 @@ GoalTree GoalTree::subtree(std::string_view id) const {
   for (Index i : keep) def.nodes.push_back(impl_->def.nodes[i]);
   for (const Edge& e : impl_->def.edges)
     if (in[impl_->index.at(e.child)] && in[impl_->index.at(e.parent)]) def.edges.push_back(e);
+  for (const IndicatorDefinition& d : impl_->def.indicators)
+    if (in[impl_->index.at(d.id)]) def.indicators.push_back(d);
   return build(std::move(def));
 }
 
@@ -490,9 +570,15 @@ Eigen::MatrixXd GoalTree::effective_weight_matrix() const {
 
 // Edits: rebuild from the changed definition; build() validates and throws before `impl_` changes.
 
-void GoalTree::add_node(Node node, const std::vector<std::pair<std::string, double>>& parents) {
+void GoalTree::add_node(Node node, const std::vector<std::pair<std::string, double>>& parents,
+                        std::optional<IndicatorDefinition> definition) {
   TreeDefinition def = impl_->def;
   for (const auto& [parent, w] : parents) def.edges.push_back(Edge{node.id, parent, w, node.where});
+  if (definition) {
+    if (definition->id.empty()) definition->id = node.id;
+    if (definition->where.empty()) definition->where = node.where;
+    def.indicators.push_back(std::move(*definition));
+  }
   def.nodes.push_back(std::move(node));
   *this = build(std::move(def));
 }
@@ -502,6 +588,7 @@ void GoalTree::remove_node(std::string_view id) {
   TreeDefinition def = impl_->def;
   def.nodes.erase(def.nodes.begin() + static_cast<std::ptrdiff_t>(i));
   std::erase_if(def.edges, [&](const Edge& e) { return e.child == id || e.parent == id; });
+  std::erase_if(def.indicators, [&](const IndicatorDefinition& d) { return d.id == id; });
   *this = build(std::move(def));
 }
 

@@ -9,137 +9,36 @@
 #include <array>
 #include <cmath>
 #include <limits>
-#include <map>
-#include <span>
 #include <utility>
 
 #include "doelenboom/goal_tree.hpp"
 #include "data_io.hpp"
+#include "indicator_check.hpp"
 #include "utf8.hpp"
+#include "yaml_reader.hpp"
 
 namespace doelenboom {
 
 namespace {
 
 using namespace std::string_literals;
+using detail::squote;
+using Reader = detail::YamlReader;
+using Entries = detail::YamlEntries;
+using Entry = detail::YamlEntry;
 
 constexpr double default_rate_per = 1000.0;
 constexpr double infinity = std::numeric_limits<double>::infinity();
 
 constexpr std::array<std::string_view, 2> top_keys{"doelenboom_indicators", "indicators"};
-constexpr std::array<std::string_view, 12> indicator_keys{"id",        "label", "pillar", "kind",     "measure",   "direction",
+constexpr std::array<std::string_view, 12> indicator_keys{"id",        "label", "pillar", "result",   "measure",   "direction",
                                                           "rate_per", "scale", "norm",   "goalposts", "unit", "description"};
+// `kind` is the older name of `result` (renamed so that a tree file's indicator node, whose
+// `kind` is "indicator", can hold the same keys); it is still read.
+constexpr std::array<std::string_view, 1> older_indicator_keys{"kind"};
 constexpr std::array<std::string_view, 3> scale_keys{"name", "min", "max"};
 
-std::string squote(std::string_view text) { return "'" + std::string(text) + "'"; }
-
-std::string join(std::span<const std::string_view> words) {
-  std::string out;
-  for (const auto w : words) out += (out.empty() ? "" : ", ") + std::string(w);
-  return out;
-}
-
 std::string num(double value) { return detail::format_number(value); }
-
-std::string describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Scalar: return "the text " + squote(node.Scalar());
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
-    default: return "nothing";
-  }
-}
-
-struct Entry {
-  YAML::Node key;
-  YAML::Node value;
-};
-using Entries = std::map<std::string, Entry, std::less<>>;
-
-// Collects the problems of one text; each message is "<file>:<line>: <context>: <what>".
-class Reader {
- public:
-  explicit Reader(std::string source) : source_(std::move(source)) {}
-
-  [[nodiscard]] const std::string& source() const noexcept { return source_; }
-  [[nodiscard]] std::vector<Problem>& problems() noexcept { return problems_; }
-
-  [[nodiscard]] Location at(const YAML::Node& node) const {
-    const auto mark = node.Mark();
-    // yaml-cpp counts lines from 0 and uses -1 for "unknown".
-    return Location{source_, mark.line >= 0 ? static_cast<std::size_t>(mark.line) + 1 : 0, 0, {}};
-  }
-
-  void add(std::string code, const YAML::Node& where, const std::string& context, const std::vector<std::string>& ids,
-           const std::string& what) {
-    problems_.push_back(make_problem(std::move(code), at(where), ids, context.empty() ? what : context + ": " + what));
-  }
-
-  // The keys of a mapping; reports non-text, unknown and duplicate keys (the first one wins).
-  Entries entries(const YAML::Node& map, const std::string& context, std::span<const std::string_view> allowed,
-                  const std::vector<std::string>& ids) {
-    Entries out;
-    for (const auto& pair : map) {
-      const YAML::Node& key = pair.first;
-      if (!key.IsScalar()) {
-        add("wrong_type", key, context, ids, "a key must be a text, found " + describe(key));
-        continue;
-      }
-      const std::string& name = key.Scalar();
-      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-        add("unknown_key", key, context, ids, "unknown key " + squote(name) + " (expected one of: " + join(allowed) + ")");
-        continue;
-      }
-      if (const auto it = out.find(name); it != out.end()) {
-        add("duplicate_key", key, context, ids,
-            "duplicate key " + squote(name) + " (first given on line " + std::to_string(at(it->second.key).line) + ")");
-        continue;
-      }
-      out.emplace(name, Entry{key, pair.second});
-    }
-    return out;
-  }
-
-  std::optional<std::string> text(const Entry& entry, const std::string& context, const std::vector<std::string>& ids,
-                                  bool allow_null = false) {
-    const std::string& key = entry.key.Scalar();
-    if (entry.value.IsNull()) {
-      if (allow_null) return std::string();
-      add("missing_value", entry.key, context, ids, "key " + squote(key) + " has no value");
-      return std::nullopt;
-    }
-    if (!entry.value.IsScalar()) {
-      add("wrong_type", entry.value, context, ids, "key " + squote(key) + " must be a text, found " + describe(entry.value));
-      return std::nullopt;
-    }
-    return entry.value.Scalar();
-  }
-
-  std::optional<double> number(const YAML::Node& key, const YAML::Node& value, const std::string& what,
-                               const std::string& context, const std::vector<std::string>& ids) {
-    if (!value.IsScalar()) {
-      add("wrong_type", value.IsNull() ? key : value, context, ids, what + " must be a number, found " + describe(value));
-      return std::nullopt;
-    }
-    if (auto v = detail::parse_finite_double(detail::trim_ascii(value.Scalar()))) return v;
-    add("bad_value", value, context, ids,
-        what + " " + squote(value.Scalar()) + " is not a number (expected a finite number with '.' as decimal point)");
-    return std::nullopt;
-  }
-
- private:
-  std::string source_;
-  std::vector<Problem> problems_;
-};
-
-std::optional<std::string> scalar_value(const YAML::Node& map, std::string_view key) {
-  for (const auto& pair : map) {
-    if (pair.first.IsScalar() && pair.first.Scalar() == key && pair.second.IsScalar() && !pair.second.Scalar().empty()) {
-      return pair.second.Scalar();
-    }
-  }
-  return std::nullopt;
-}
 
 void read_scale(Reader& r, const Entry& entry, const std::string& context, const std::vector<std::string>& ids,
                 IndicatorDefinition& d) {
@@ -155,7 +54,7 @@ void read_scale(Reader& r, const Entry& entry, const std::string& context, const
   }
   if (!v.IsMap()) {
     r.add("wrong_type", v.IsNull() ? entry.key : v, context, ids,
-          "key 'scale' must be a scale name or {name: ..., min: ..., max: ...}, found " + describe(v));
+          "key 'scale' must be a scale name or {name: ..., min: ..., max: ...}, found " + detail::describe(v));
     return;
   }
   const auto keys = r.entries(v, context + ": scale", scale_keys, ids);
@@ -184,7 +83,7 @@ void read_goalposts(Reader& r, const Entry& entry, const std::string& context, c
   if (!v.IsSequence() || v.size() != 2) {
     r.add("wrong_type", v.IsNull() ? entry.key : v, context, ids,
           "key 'goalposts' must be a list of two numbers [min, max], found " +
-              (v.IsSequence() ? "a list of " + std::to_string(v.size()) : describe(v)));
+              (v.IsSequence() ? "a list of " + std::to_string(v.size()) : detail::describe(v)));
     return;
   }
   const auto lo = r.number(entry.key, v[0], "goalpost min", context, ids);
@@ -198,21 +97,25 @@ void read_goalposts(Reader& r, const Entry& entry, const std::string& context, c
 void read_indicator(Reader& r, const YAML::Node& item, std::size_t position, std::vector<IndicatorDefinition>& out) {
   if (!item.IsMap()) {
     r.add("wrong_type", item, "indicator " + std::to_string(position), {},
-          "expected a mapping with the keys " + join(indicator_keys) + ", found " + describe(item));
+          "expected a mapping with the keys " + detail::join_words(indicator_keys) + ", found " + detail::describe(item));
     return;
   }
-  const auto id = scalar_value(item, "id");
+  const auto id = detail::scalar_value(item, "id");
   const std::string context = id ? "indicator " + squote(*id) : "indicator " + std::to_string(position);
   const std::vector<std::string> ids = id ? std::vector<std::string>{*id} : std::vector<std::string>{};
-  const auto keys = r.entries(item, context, indicator_keys, ids);
-  const auto require = [&](std::string_view key, const std::string& hint) {
-    if (!keys.contains(key)) r.add("missing_key", item, context, ids, "missing required key " + squote(key) + hint);
-  };
-  require("id", "");
-  require("label", "");
-  require("pillar", " (expected one of: reach, satisfaction, goal_attainment)");
-  require("kind", " (expected one of: output, outcome)");
-  require("measure", " (expected one of: count, rate, proportion, mean, ordinal_change)");
+  auto keys = r.entries(item, context, indicator_keys, ids, older_indicator_keys);
+  if (const auto old = keys.find("kind"); old != keys.end()) {
+    if (const auto it = keys.find("result"); it != keys.end()) {
+      r.add("duplicate_key", old->second.key, context, ids,
+            "key 'kind' is the older name of 'result', which is given on line " +
+                std::to_string(r.at(it->second.key).line) + " (expected only 'result')");
+    } else {
+      keys.emplace("result", old->second);
+    }
+    keys.erase(old);
+  }
+  r.require(keys, "id", item, context, ids);
+  r.require(keys, "label", item, context, ids);
 
   IndicatorDefinition d;
   d.where = r.at(item);
@@ -223,31 +126,8 @@ void read_indicator(Reader& r, const YAML::Node& item, std::size_t position, std
   };
   if (auto v = get("id")) d.id = std::move(*v);
   if (auto v = get("label")) d.label = std::move(*v);
-  if (auto v = get("unit", true)) d.unit_text = std::move(*v);
   if (auto v = get("description", true)) d.description = std::move(*v);
-  if (const auto v = get("pillar")) {
-    if (const auto p = parse_pillar(detail::trim_ascii(*v))) {
-      d.pillar = *p;
-    } else {
-      r.add("bad_value", keys.at("pillar").value, context, ids,
-            "pillar " + squote(*v) + " is not one of: reach, satisfaction, goal_attainment (or bereik, tevredenheid, doelrealisatie)");
-    }
-  }
-  if (const auto v = get("kind")) {
-    if (const auto k = parse_result_kind(detail::ascii_lower(detail::trim_ascii(*v)))) {
-      d.kind = *k;
-    } else {
-      r.add("bad_value", keys.at("kind").value, context, ids, "kind " + squote(*v) + " is not one of: output, outcome");
-    }
-  }
-  if (const auto v = get("measure")) {
-    if (const auto m = parse_measure(detail::ascii_lower(detail::trim_ascii(*v)))) {
-      d.measure = *m;
-    } else {
-      r.add("bad_value", keys.at("measure").value, context, ids,
-            "measure " + squote(*v) + " is not one of: count, rate, proportion, mean, ordinal_change");
-    }
-  }
+  detail::read_indicator_definition_keys(r, keys, item, context, ids, d);
   if (const auto v = get("direction")) {
     const auto t = detail::trim_ascii(*v);
     if (t == "1" || t == "+1") {
@@ -259,14 +139,6 @@ void read_indicator(Reader& r, const YAML::Node& item, std::size_t position, std
             "direction " + squote(*v) + " must be 1 (higher is better) or -1 (lower is better)");
     }
   }
-  if (const auto it = keys.find("rate_per"); it != keys.end()) {
-    if (auto x = r.number(it->second.key, it->second.value, "rate_per", context, ids)) d.rate_per = *x;
-  }
-  if (const auto it = keys.find("norm"); it != keys.end()) {
-    if (auto x = r.number(it->second.key, it->second.value, "norm", context, ids)) d.norm = *x;
-  }
-  if (const auto it = keys.find("scale"); it != keys.end()) read_scale(r, it->second, context, ids, d);
-  if (const auto it = keys.find("goalposts"); it != keys.end()) read_goalposts(r, it->second, context, ids, d);
   out.push_back(std::move(d));
 }
 
@@ -293,7 +165,7 @@ std::vector<IndicatorDefinition> parse(Reader& r, std::string_view text, std::ve
   const YAML::Node& root = documents.front();
   if (!root.IsMap()) {
     r.add("wrong_type", root, "", {},
-          "the file must be a mapping with the keys doelenboom_indicators and indicators, found " + describe(root));
+          "the file must be a mapping with the keys doelenboom_indicators and indicators, found " + detail::describe(root));
     return defs;
   }
   const auto keys = r.entries(root, "", top_keys, {});
@@ -312,7 +184,7 @@ std::vector<IndicatorDefinition> parse(Reader& r, std::string_view text, std::ve
     const YAML::Node& list = it->second.value;
     if (!list.IsSequence()) {
       r.add("wrong_type", list.IsNull() ? it->second.key : list, "", {},
-            "key 'indicators' must be a list of indicators, found " + describe(list));
+            "key 'indicators' must be a list of indicators, found " + detail::describe(list));
     } else {
       std::size_t position = 0;
       for (const auto& item : list) {
@@ -462,54 +334,142 @@ std::vector<Problem> IndicatorDefinition::check() const {
   if (direction != 1 && direction != -1) {
     add("bad_direction", "direction " + std::to_string(direction) + " must be 1 (higher is better) or -1 (lower is better)");
   }
-  if (!std::isfinite(rate_per) || rate_per <= 0.0) {
-    add("bad_rate_per", "rate_per " + num(rate_per) + " must be a positive number of inhabitants");
-  } else if (measure != Measure::rate && rate_per != default_rate_per) {
+  auto values = detail::check_indicator_values(*this);
+  out.insert(out.end(), std::make_move_iterator(values.begin()), std::make_move_iterator(values.end()));
+  return out;
+}
+
+namespace detail {
+
+std::vector<Problem> check_indicator_values(const IndicatorDefinition& d) {
+  std::vector<Problem> out;
+  const std::string context = "indicator " + squote(d.id) + ": ";
+  const std::vector<std::string> ids{d.id};
+  const auto add = [&](const char* code, const std::string& what) {
+    out.push_back(make_problem(code, d.where, ids, context + what));
+  };
+  if (!std::isfinite(d.rate_per) || d.rate_per <= 0.0) {
+    add("bad_rate_per", "rate_per " + num(d.rate_per) + " must be a positive number of inhabitants");
+  } else if (d.measure != Measure::rate && d.rate_per != default_rate_per) {
     add("bad_rate_per", "rate_per only applies to measure 'rate' (this indicator's measure is " +
-                            squote(to_string(measure)) + ")");
+                            squote(to_string(d.measure)) + ")");
   }
-  if (scale) {
-    if (measure != Measure::mean && measure != Measure::ordinal_change) {
+  if (d.scale) {
+    if (d.measure != Measure::mean && d.measure != Measure::ordinal_change) {
       add("bad_scale", "a scale only applies to measures 'mean' and 'ordinal_change' (this indicator's measure is " +
-                           squote(to_string(measure)) + ")");
+                           squote(to_string(d.measure)) + ")");
     }
-    if (!std::isfinite(scale->min) || !std::isfinite(scale->max) || !(scale->min < scale->max)) {
-      add("bad_scale", "scale " + squote(scale->name) + " runs from " + num(scale->min) + " to " + num(scale->max) +
+    if (!std::isfinite(d.scale->min) || !std::isfinite(d.scale->max) || !(d.scale->min < d.scale->max)) {
+      add("bad_scale", "scale " + squote(d.scale->name) + " runs from " + num(d.scale->min) + " to " + num(d.scale->max) +
                            " (expected finite numbers with min < max)");
     }
-  } else if (measure == Measure::mean) {
+  } else if (d.measure == Measure::mean) {
     add("missing_scale", "a mean needs a scale (add 'scale: likert5', 'scale: rapportcijfer', 'scale: zrm' or "
                          "'scale: {name: ..., min: ..., max: ...}')");
   }
-  const auto [lo, hi] = valid_range();
+  const auto [lo, hi] = d.valid_range();
   const auto range_text = [&] {
     return "[" + num(lo) + ", " + (std::isinf(hi) ? std::string("inf)") : num(hi) + "]");
   };
   const auto in_range = [&](double x) { return x >= lo && x <= hi; };
-  if (norm) {
-    if (!std::isfinite(*norm)) {
-      add("bad_norm", "norm " + num(*norm) + " is not a finite number");
-    } else if (!in_range(*norm)) {
-      add("bad_norm", "norm " + num(*norm) + " is outside " + range_text() + ", the range of a " +
-                          std::string(to_string(measure)) + " indicator");
+  if (d.norm) {
+    if (!std::isfinite(*d.norm)) {
+      add("bad_norm", "norm " + num(*d.norm) + " is not a finite number");
+    } else if (!in_range(*d.norm)) {
+      add("bad_norm", "norm " + num(*d.norm) + " is outside " + range_text() + ", the range of a " +
+                          std::string(to_string(d.measure)) + " indicator");
     }
   }
-  if (goalpost_min.has_value() != goalpost_max.has_value()) {
+  if (d.goalpost_min.has_value() != d.goalpost_max.has_value()) {
     add("bad_goalposts", "goalposts need both min and max (or neither)");
-  } else if (goalpost_min && goalpost_max) {
-    const double a = *goalpost_min;
-    const double b = *goalpost_max;
+  } else if (d.goalpost_min && d.goalpost_max) {
+    const double a = *d.goalpost_min;
+    const double b = *d.goalpost_max;
     if (!std::isfinite(a) || !std::isfinite(b)) {
       add("bad_goalposts", "goalposts [" + num(a) + ", " + num(b) + "] must be finite numbers");
     } else if (!(a < b)) {
       add("bad_goalposts", "goalposts [" + num(a) + ", " + num(b) + "] need min < max");
     } else if (!in_range(a) || !in_range(b)) {
       add("bad_goalposts", "goalposts [" + num(a) + ", " + num(b) + "] lie outside " + range_text() + ", the range of a " +
-                               std::string(to_string(measure)) + " indicator");
+                               std::string(to_string(d.measure)) + " indicator");
     }
   }
   return out;
 }
+
+void read_indicator_definition_keys(YamlReader& r, const YamlEntries& keys, const YAML::Node& item,
+                                    const std::string& context, const std::vector<std::string>& ids,
+                                    IndicatorDefinition& d) {
+  r.require(keys, "pillar", item, context, ids, " (expected one of: reach, satisfaction, goal_attainment)");
+  r.require(keys, "result", item, context, ids, " (expected one of: output, outcome)");
+  r.require(keys, "measure", item, context, ids, " (expected one of: count, rate, proportion, mean, ordinal_change)");
+  const auto get = [&](std::string_view key, bool allow_null = false) -> std::optional<std::string> {
+    const auto it = keys.find(key);
+    if (it == keys.end()) return std::nullopt;
+    return r.text(it->second, context, ids, allow_null);
+  };
+  if (auto v = get("unit", true)) d.unit_text = std::move(*v);
+  if (const auto v = get("pillar")) {
+    if (const auto p = parse_pillar(trim_ascii(*v))) {
+      d.pillar = *p;
+    } else {
+      r.add("bad_value", keys.at("pillar").value, context, ids,
+            "pillar " + squote(*v) + " is not one of: reach, satisfaction, goal_attainment (or bereik, tevredenheid, doelrealisatie)");
+    }
+  }
+  if (const auto v = get("result")) {
+    if (const auto k = parse_result_kind(ascii_lower(trim_ascii(*v)))) {
+      d.kind = *k;
+    } else {
+      r.add("bad_value", keys.at("result").value, context, ids, "result " + squote(*v) + " is not one of: output, outcome");
+    }
+  }
+  if (const auto v = get("measure")) {
+    if (const auto m = parse_measure(ascii_lower(trim_ascii(*v)))) {
+      d.measure = *m;
+    } else {
+      r.add("bad_value", keys.at("measure").value, context, ids,
+            "measure " + squote(*v) + " is not one of: count, rate, proportion, mean, ordinal_change");
+    }
+  }
+  if (const auto it = keys.find("rate_per"); it != keys.end()) {
+    if (auto x = r.number(it->second.key, it->second.value, "rate_per", context, ids)) d.rate_per = *x;
+  }
+  if (const auto it = keys.find("norm"); it != keys.end()) {
+    if (auto x = r.number(it->second.key, it->second.value, "norm", context, ids)) d.norm = *x;
+  }
+  if (const auto it = keys.find("scale"); it != keys.end()) read_scale(r, it->second, context, ids, d);
+  if (const auto it = keys.find("goalposts"); it != keys.end()) read_goalposts(r, it->second, context, ids, d);
+}
+
+void emit_indicator_definition_keys(YAML::Emitter& out, const IndicatorDefinition& d, bool with_direction) {
+  out << YAML::Key << "pillar" << YAML::Value << std::string(to_string(d.pillar));
+  out << YAML::Key << "result" << YAML::Value << std::string(to_string(d.kind));
+  out << YAML::Key << "measure" << YAML::Value << std::string(to_string(d.measure));
+  if (with_direction) out << YAML::Key << "direction" << YAML::Value << d.direction;
+  if (d.measure == Measure::rate || d.rate_per != default_rate_per) {
+    out << YAML::Key << "rate_per" << YAML::Value << num(d.rate_per);
+  }
+  if (d.scale) {
+    out << YAML::Key << "scale" << YAML::Value;
+    if (named_scale(d.scale->name) == d.scale) {
+      out << d.scale->name;
+    } else {
+      out << YAML::Flow << YAML::BeginMap;
+      if (!d.scale->name.empty()) out << YAML::Key << "name" << YAML::Value << d.scale->name;
+      out << YAML::Key << "min" << YAML::Value << num(d.scale->min) << YAML::Key << "max" << YAML::Value
+          << num(d.scale->max) << YAML::EndMap;
+    }
+  }
+  if (d.norm) out << YAML::Key << "norm" << YAML::Value << num(*d.norm);
+  if (d.goalpost_min && d.goalpost_max) {
+    out << YAML::Key << "goalposts" << YAML::Value << YAML::Flow << YAML::BeginSeq << num(*d.goalpost_min)
+        << num(*d.goalpost_max) << YAML::EndSeq;
+  }
+  if (!d.unit_text.empty()) out << YAML::Key << "unit" << YAML::Value << d.unit_text;
+}
+
+}  // namespace detail
 
 IndicatorSet::IndicatorSet(std::vector<IndicatorDefinition> definitions) : defs_(std::move(definitions)) {
   throw_if_problems<ParseError>(check_set(defs_));
@@ -547,30 +507,7 @@ std::string IndicatorSet::to_yaml() const {
     out << YAML::BeginMap;
     out << YAML::Key << "id" << YAML::Value << d.id;
     out << YAML::Key << "label" << YAML::Value << d.label;
-    out << YAML::Key << "pillar" << YAML::Value << std::string(to_string(d.pillar));
-    out << YAML::Key << "kind" << YAML::Value << std::string(to_string(d.kind));
-    out << YAML::Key << "measure" << YAML::Value << std::string(to_string(d.measure));
-    out << YAML::Key << "direction" << YAML::Value << d.direction;
-    if (d.measure == Measure::rate || d.rate_per != default_rate_per) {
-      out << YAML::Key << "rate_per" << YAML::Value << num(d.rate_per);
-    }
-    if (d.scale) {
-      out << YAML::Key << "scale" << YAML::Value;
-      if (named_scale(d.scale->name) == d.scale) {
-        out << d.scale->name;
-      } else {
-        out << YAML::Flow << YAML::BeginMap;
-        if (!d.scale->name.empty()) out << YAML::Key << "name" << YAML::Value << d.scale->name;
-        out << YAML::Key << "min" << YAML::Value << num(d.scale->min) << YAML::Key << "max" << YAML::Value
-            << num(d.scale->max) << YAML::EndMap;
-      }
-    }
-    if (d.norm) out << YAML::Key << "norm" << YAML::Value << num(*d.norm);
-    if (d.goalpost_min && d.goalpost_max) {
-      out << YAML::Key << "goalposts" << YAML::Value << YAML::Flow << YAML::BeginSeq << num(*d.goalpost_min)
-          << num(*d.goalpost_max) << YAML::EndSeq;
-    }
-    if (!d.unit_text.empty()) out << YAML::Key << "unit" << YAML::Value << d.unit_text;
+    detail::emit_indicator_definition_keys(out, d, true);
     if (!d.description.empty()) out << YAML::Key << "description" << YAML::Value << d.description;
     out << YAML::EndMap;
   }

@@ -46,6 +46,19 @@ using detail::in_quotes;
 
 void throw_problems(const std::vector<Problem>& problems) { throw_if_problems<PipelineError>(problems); }
 
+// "the data set has 2 indicator ids that are not in the tree: 'a', 'b' (...)"; at most 20 named.
+std::string unused_data_message(const std::vector<std::string>& unused) {
+  constexpr std::size_t shown = 20;
+  const bool one = unused.size() == 1;
+  std::string out = "the data set has " + std::to_string(unused.size()) + (one ? " indicator id that is" : " indicator ids that are") +
+                    " not in the tree: ";
+  for (std::size_t k = 0; k < unused.size() && k < shown; ++k) out += (k == 0 ? "" : ", ") + in_quotes(unused[k]);
+  if (unused.size() > shown) out += " and " + std::to_string(unused.size() - shown) + " more";
+  out += std::string(" (remove ") + (one ? "its" : "their") +
+         " rows, or set unused_data to 'ignore' in the pipeline to leave them out)";
+  return out;
+}
+
 }  // namespace
 
 PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const PipelineSpec& spec, const RunContext& context) {
@@ -65,9 +78,28 @@ PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const Pip
   result.treated_ = Eigen::MatrixXd::Constant(rows, n, nan);
   Eigen::MatrixXd se = Eigen::MatrixXd::Constant(rows, n, nan);
   std::vector<Eigen::Index> column_of(data.indicators().size(), -1);
-  for (std::size_t i = 0; i < data.indicators().size(); ++i) {
-    const auto index = tree.find(data.indicators()[i]);
-    if (index && tree.node(*index).kind == NodeKind::indicator) column_of[i] = static_cast<Eigen::Index>(*index);
+  {
+    std::vector<Problem> problems;
+    std::vector<std::string> unused;
+    for (std::size_t i = 0; i < data.indicators().size(); ++i) {
+      const std::string& id = data.indicators()[i];
+      const auto index = tree.find(id);
+      if (!index) {
+        unused.push_back(id);
+      } else if (tree.node(*index).kind == NodeKind::indicator) {
+        column_of[i] = static_cast<Eigen::Index>(*index);
+      } else {
+        problems.push_back(detail::pipeline_problem(
+            "data_for_goal", {id},
+            "the data set has values for " + in_quotes(id) +
+                ", a goal of the tree: goal scores are computed from their children, not read from the data"));
+      }
+    }
+    if (!unused.empty() && spec.unused_data == UnusedData::error) {
+      problems.push_back(detail::pipeline_problem("unused_data", unused, unused_data_message(unused)));
+    }
+    throw_problems(problems);
+    if (spec.unused_data == UnusedData::ignore) result.unused_indicators_ = std::move(unused);
   }
   std::vector<std::pair<Eigen::Index, Eigen::Index>> suppressed;  // (row, column)
   {

@@ -84,6 +84,10 @@ constexpr std::array<std::pair<WeightSource, std::string_view>, 2> weight_source
     {WeightSource::tree, "tree"},
     {WeightSource::equal, "equal"},
 }};
+constexpr std::array<std::pair<UnusedData, std::string_view>, 2> unused_data_names{{
+    {UnusedData::error, "error"},
+    {UnusedData::ignore, "ignore"},
+}};
 
 }  // namespace
 
@@ -93,12 +97,14 @@ std::string_view to_string(Normalisation v) noexcept { return name_of(v, normali
 std::string_view to_string(Aggregation v) noexcept { return name_of(v, aggregation_names); }
 std::string_view to_string(NormaliseScope v) noexcept { return name_of(v, scope_names); }
 std::string_view to_string(WeightSource v) noexcept { return name_of(v, weight_source_names); }
+std::string_view to_string(UnusedData v) noexcept { return name_of(v, unused_data_names); }
 std::optional<Imputation> parse_imputation(std::string_view t) noexcept { return parse_name(t, imputation_names); }
 std::optional<OutlierMethod> parse_outlier_method(std::string_view t) noexcept { return parse_name(t, outlier_names); }
 std::optional<Normalisation> parse_normalisation(std::string_view t) noexcept { return parse_name(t, normalisation_names); }
 std::optional<Aggregation> parse_aggregation(std::string_view t) noexcept { return parse_name(t, aggregation_names); }
 std::optional<NormaliseScope> parse_normalise_scope(std::string_view t) noexcept { return parse_name(t, scope_names); }
 std::optional<WeightSource> parse_weight_source(std::string_view t) noexcept { return parse_name(t, weight_source_names); }
+std::optional<UnusedData> parse_unused_data(std::string_view t) noexcept { return parse_name(t, unused_data_names); }
 
 // ---------------------------------------------------------------------------------------------
 // Overrides and resolution
@@ -378,8 +384,9 @@ std::vector<Problem> PipelineSpec::check(const GoalTree& tree) const { return Ch
 
 namespace {
 
-constexpr std::array<std::string_view, 9> top_keys{"doelenboom_pipeline", "treatment", "normalise",  "aggregate", "weights",
-                                                   "confidence",          "levels",    "nodes",      "weight_overrides"};
+constexpr std::array<std::string_view, 10> top_keys{"doelenboom_pipeline", "treatment", "normalise", "aggregate",
+                                                    "weights",             "confidence", "unused_data", "levels",
+                                                    "nodes",               "weight_overrides"};
 constexpr std::array<std::string_view, 4> section_keys{"treatment", "normalise", "aggregate", "weights"};
 constexpr std::array<std::string_view, 8> treatment_keys{"denominator", "denominator_scale", "imputation", "impute_group",
                                                          "outliers",    "skew_threshold",    "kurtosis_threshold",
@@ -604,6 +611,8 @@ PipelineSpec parse(Reader& r, std::string_view text) {
       if (const auto w = r.choice(e, "", weight_source_names)) spec.weights = *w;
     } else if (name == "confidence") {
       if (const auto c = r.number(e, "")) spec.confidence = *c;
+    } else if (name == "unused_data") {
+      if (const auto u = r.choice(e, "", unused_data_names)) spec.unused_data = *u;
     } else if (name == "levels" || name == "nodes") {
       if (!r.is_map(e, "", "a mapping from " + std::string(name == "levels" ? "level names" : "node ids") + " to settings")) continue;
       auto& target = name == "levels" ? spec.levels : spec.nodes;
@@ -733,6 +742,7 @@ std::string PipelineSpec::to_yaml() const {
   emit_aggregate(out, full(aggregate));
   out << YAML::Key << "weights" << YAML::Value << std::string(to_string(weights));
   emit_number(out, "confidence", confidence);
+  out << YAML::Key << "unused_data" << YAML::Value << std::string(to_string(unused_data));
   if (!levels.empty()) {
     out << YAML::Key << "levels" << YAML::Value;
     emit_settings(out, levels);

@@ -11,6 +11,7 @@
 #include <unordered_map>
 
 #include "csv.hpp"
+#include "estimates_common.hpp"
 #include "doelenboom/stats.hpp"
 
 namespace doelenboom {
@@ -37,8 +38,7 @@ RegistrationView RegistrationTable::view() const {
 
 namespace {
 
-// Messages list at most this many problems of one kind in full; the rest are counted.
-constexpr std::size_t max_listed = 50;
+using detail::ProblemSink;
 
 std::string day_text(std::int32_t day) {
   const std::chrono::sys_days d{std::chrono::days{day}};
@@ -48,25 +48,6 @@ std::string day_text(std::int32_t day) {
                 static_cast<unsigned>(ymd.day()));
   return buf;
 }
-
-struct ProblemSink {
-  std::vector<Problem>& out;
-  std::unordered_map<std::string, std::size_t> per_code;
-  std::unordered_map<std::string, std::size_t> dropped;
-  void add(Problem p) {
-    if (++per_code[p.code] > max_listed) {
-      ++dropped[p.code];
-      return;
-    }
-    out.push_back(std::move(p));
-  }
-  void finish(const std::string& source) {
-    for (const auto& [code, count] : dropped) {
-      out.push_back(make_problem(code, Location{source, 0, 0, {}}, {},
-                                 "... and " + std::to_string(count) + " more problems of kind '" + code + "'"));
-    }
-  }
-};
 
 }  // namespace
 
@@ -101,7 +82,7 @@ std::vector<Problem> check_registrations(const RegistrationView& d) {
     }
   }
 
-  ProblemSink sink{out, {}, {}};
+  ProblemSink sink{out, d.source};
   auto code_ok = [&](std::int32_t code, std::size_t size, bool allow_missing) {
     return (allow_missing && code == -1) || (code >= 0 && static_cast<std::size_t>(code) < size);
   };
@@ -141,19 +122,12 @@ std::vector<Problem> check_registrations(const RegistrationView& d) {
                                 " (expected an end on or after the start)"));
     }
   }
-  sink.finish(d.source);
+  sink.finish();
   return out;
 }
 
 
 namespace {
-
-std::string lower_ascii(std::string_view s) {
-  std::string out(s);
-  for (char& c : out)
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  return out;
-}
 
 // ISO date YYYY-MM-DD -> days since 1970-01-01.
 std::optional<std::int32_t> parse_day(std::string_view t) {
@@ -171,10 +145,8 @@ std::optional<std::int32_t> parse_day(std::string_view t) {
 }
 
 std::optional<std::int8_t> parse_flag(std::string_view t) {
-  const std::string v = lower_ascii(t);
-  if (v.empty()) return missing_flag;
-  if (v == "1" || v == "ja" || v == "yes" || v == "true" || v == "j" || v == "y") return std::int8_t{1};
-  if (v == "0" || v == "nee" || v == "no" || v == "false" || v == "n") return std::int8_t{0};
+  if (t.empty()) return missing_flag;
+  if (auto v = detail::parse_yes_no(t)) return static_cast<std::int8_t>(*v);
   return std::nullopt;
 }
 
@@ -183,13 +155,6 @@ std::optional<double> parse_number(std::string_view t) {
   auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
   if (ec != std::errc{} || p != t.data() + t.size()) return std::nullopt;
   return v;
-}
-
-std::int32_t intern(std::vector<std::string>& names, std::unordered_map<std::string, std::int32_t>& index,
-                    const std::string& value) {
-  auto [it, fresh] = index.emplace(value, static_cast<std::int32_t>(names.size()));
-  if (fresh) names.push_back(value);
-  return it->second;
 }
 
 // Reads (or, with `pseudonymise` null, only checks) a registrations CSV; problems go to `out`.
@@ -245,7 +210,7 @@ RegistrationTable read_registrations(const std::filesystem::path& path, const Ps
   std::unordered_map<std::string, std::int32_t> unit_index, channel_index, domain_index;
   std::vector<std::string> period_texts;
   std::unordered_map<std::string, std::int32_t> period_index;
-  ProblemSink sink{out, {}, {}};
+  ProblemSink sink{out, t.source};
   auto bad = [&](std::size_t r, const std::string& field, const std::string& code, const std::string& what) {
     sink.add(make_problem(code, csv.where(r, field), {}, what));
   };
@@ -255,10 +220,10 @@ RegistrationTable read_registrations(const std::filesystem::path& path, const Ps
     if (unit.empty()) bad(r, cols.unit, "missing_value", "empty unit (expected a unit id)");
     else if (context.units != nullptr && context.units->find(unit) == nullptr)
       bad(r, cols.unit, "unknown_unit", "unknown unit '" + unit + "' (expected a unit id of the unit registry)");
-    t.unit.push_back(intern(t.unit_names, unit_index, unit));
+    t.unit.push_back(detail::intern(t.unit_names, unit_index, unit));
     const std::string& pt = row[*cp];
     if (!Period::parse(pt)) bad(r, cols.period, "bad_period", "period '" + pt + "' (expected 2023, 2023-Q2 or 2023-05)");
-    t.period.push_back(intern(period_texts, period_index, pt));
+    t.period.push_back(detail::intern(period_texts, period_index, pt));
     const std::string& client = row[*cc];
     if (client.empty()) bad(r, cols.client, "missing_value", "empty client id (expected a client identifier)");
     t.client.push_back(pseudonymise != nullptr ? (*pseudonymise)(client) : 0);
@@ -277,8 +242,8 @@ RegistrationTable read_registrations(const std::filesystem::path& path, const Ps
       if (!f) bad(r, *name, "bad_flag", "'" + row[*c] + "' (expected ja/nee, yes/no, 1/0 or empty)");
       dest->push_back(f.value_or(missing_flag));
     }
-    if (cch) t.channel.push_back(row[*cch].empty() ? -1 : intern(t.channel_names, channel_index, row[*cch]));
-    if (cl) t.life_domain.push_back(row[*cl].empty() ? -1 : intern(t.life_domain_names, domain_index, row[*cl]));
+    if (cch) t.channel.push_back(row[*cch].empty() ? -1 : detail::intern(t.channel_names, channel_index, row[*cch]));
+    if (cl) t.life_domain.push_back(row[*cl].empty() ? -1 : detail::intern(t.life_domain_names, domain_index, row[*cl]));
     if (cs && ce) {
       std::int32_t days[2] = {missing_day, missing_day};
       for (int k = 0; k < 2; ++k) {
@@ -300,32 +265,8 @@ RegistrationTable read_registrations(const std::filesystem::path& path, const Ps
     out.push_back(make_problem("too_many_life_domains", Location{t.source, 0, 0, cols.life_domain}, {},
                                std::to_string(t.life_domain_names.size()) + " distinct life domains (expected at most 64)"));
   }
-  sink.finish(t.source);
-  // Periods sorted in time; remap the codes.
-  std::vector<std::int32_t> remap(period_texts.size(), 0);
-  std::vector<std::pair<Period, std::int32_t>> parsed;
-  for (std::size_t i = 0; i < period_texts.size(); ++i)
-    if (auto p = Period::parse(period_texts[i])) parsed.emplace_back(*p, static_cast<std::int32_t>(i));
-  std::sort(parsed.begin(), parsed.end());
-  for (std::size_t k = 0; k < parsed.size(); ++k) {
-    if (k > 0 && parsed[k].first == parsed[k - 1].first) {
-      remap[static_cast<std::size_t>(parsed[k].second)] = static_cast<std::int32_t>(t.periods.size() - 1);
-      continue;  // "2023-Q2" and "2023Q2" are one period
-    }
-    remap[static_cast<std::size_t>(parsed[k].second)] = static_cast<std::int32_t>(t.periods.size());
-    t.periods.push_back(parsed[k].first);
-  }
-  for (auto& p : t.period) p = remap[static_cast<std::size_t>(p)];
-  if (!t.periods.empty()) {
-    for (const auto& p : t.periods) {
-      if (p.frequency != t.periods.front().frequency) {
-        out.push_back(make_problem("mixed_frequency", Location{t.source, 0, 0, cols.period}, {},
-                                   "periods " + t.periods.front().to_string() + " and " + p.to_string() +
-                                       " have different frequencies (expected one frequency per file)"));
-        break;
-      }
-    }
-  }
+  sink.finish();
+  if (auto mixed = detail::sort_periods(period_texts, t.period, t.periods, t.source, cols.period)) out.push_back(*mixed);
   return t;
 }
 
@@ -346,69 +287,6 @@ std::vector<Problem> check_registrations_csv(const std::filesystem::path& path, 
   return problems;
 }
 
-namespace {
-
-std::uint64_t mix(std::uint64_t x) {  // splitmix64 finaliser
-  x += 0x9E3779B97F4A7C15ULL;
-  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
-  return x ^ (x >> 31);
-}
-
-// Distinct (group, client) pairs with open addressing; each pair gets a dense slot number so that
-// per-client aggregates live in plain vectors.
-class PairIndex {
- public:
-  explicit PairIndex(std::size_t expected) {
-    std::size_t cap = 1024;
-    while (cap < expected * 2) cap <<= 1;
-    resize(cap);
-  }
-  // Slot of the pair, inserting it when new.
-  std::uint32_t slot(std::uint32_t group, std::uint64_t client) {
-    if ((size_ + 1) * 2 > groups_.size()) resize(groups_.size() * 2);
-    std::size_t mask = groups_.size() - 1;
-    std::size_t h = mix(client ^ (static_cast<std::uint64_t>(group) * 0xD6E8FEB86659FD93ULL)) & mask;
-    while (true) {
-      if (groups_[h] == empty) {
-        groups_[h] = group;
-        clients_[h] = client;
-        slots_[h] = static_cast<std::uint32_t>(size_);
-        slot_group_.push_back(group);
-        ++size_;
-        return slots_[h];
-      }
-      if (groups_[h] == group && clients_[h] == client) return slots_[h];
-      h = (h + 1) & mask;
-    }
-  }
-  [[nodiscard]] std::size_t size() const { return size_; }
-  [[nodiscard]] const std::vector<std::uint32_t>& slot_groups() const { return slot_group_; }
-
- private:
-  static constexpr std::uint32_t empty = 0xFFFFFFFFu;
-  void resize(std::size_t cap) {
-    std::vector<std::uint32_t> g(cap, empty), s(cap);
-    std::vector<std::uint64_t> c(cap);
-    std::size_t mask = cap - 1;
-    for (std::size_t i = 0; i < groups_.size(); ++i) {
-      if (groups_[i] == empty) continue;
-      std::size_t h = mix(clients_[i] ^ (static_cast<std::uint64_t>(groups_[i]) * 0xD6E8FEB86659FD93ULL)) & mask;
-      while (g[h] != empty) h = (h + 1) & mask;
-      g[h] = groups_[i];
-      c[h] = clients_[i];
-      s[h] = slots_[i];
-    }
-    groups_.swap(g);
-    clients_.swap(c);
-    slots_.swap(s);
-  }
-  std::vector<std::uint32_t> groups_, slots_, slot_group_;
-  std::vector<std::uint64_t> clients_;
-  std::size_t size_ = 0;
-};
-
-}  // namespace
 
 Dataset estimate_reach(const RegistrationView& d, const ReachOptions& options, const DataContext& context) {
   throw_if_problems<DataError>(check_registrations(d));
@@ -425,7 +303,7 @@ Dataset estimate_reach(const RegistrationView& d, const ReachOptions& options, c
       hours_missing(groups, 0), referral_known(groups, 0), referrer_known(groups, 0), channel_known(groups, 0);
   std::vector<double> hours(groups, 0.0);
   // Per (group, client) aggregates.
-  PairIndex pairs(std::min<std::size_t>(n, 1u << 20));
+  detail::PairIndex pairs(std::min<std::size_t>(n, 1u << 20));
   std::vector<std::int32_t> first_start, last_end, slot_contacts;
   std::vector<std::uint8_t> open;
   std::vector<std::uint64_t> domains;

@@ -15,7 +15,6 @@
 
 #include "doelenboom/stats.hpp"
 #include "pipeline_internal.hpp"
-#include "utf8.hpp"
 
 namespace doelenboom::detail {
 
@@ -24,16 +23,6 @@ namespace {
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 bool present(double x) noexcept { return !std::isnan(x); }
-
-// A numeric unit attribute: the population and land area members, or a label holding a number.
-std::optional<double> numeric_attribute(const Unit& unit, const std::string& key) {
-  if (key == "population") return unit.population;
-  if (key == "land_area_km2") return unit.land_area_km2;
-  if (const auto text = unit.attribute(key)) {
-    if (const auto x = parse_finite_double(trim_ascii(*text))) return x;
-  }
-  return std::nullopt;
-}
 
 void denominate(const std::string& indicator, const Treatment& t, const RowLayout& rows, const UnitRegistry* units,
                 Eigen::Ref<Eigen::VectorXd> value, Eigen::Ref<Eigen::VectorXd> se, std::vector<AuditRecord>& audit,
@@ -58,11 +47,10 @@ void denominate(const std::string& indicator, const Treatment& t, const RowLayou
                                               " is unknown"));
       continue;
     }
-    const auto a = numeric_attribute(*unit, t.denominator);
+    const auto a = unit->numeric_attribute(t.denominator);
     if (!a || !std::isfinite(*a) || *a <= 0.0) {
       const auto text = unit->attribute(t.denominator);
-      const std::string found = a ? (std::isnan(*a) ? std::string("missing") : brief(*a))
-                                  : (text ? "the text " + in_quotes(*text) : std::string("missing"));
+      const std::string found = a ? brief(*a) : (text ? "the text " + in_quotes(*text) : std::string("missing"));
       problems.push_back(pipeline_problem("bad_denominator", {indicator},
                                           "indicator " + in_quotes(indicator) + ", unit " + in_quotes(id) + ": denominator " +
                                               in_quotes(t.denominator) + " is " + found + "; expected a positive number"));

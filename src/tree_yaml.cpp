@@ -6,10 +6,8 @@
 #include <algorithm>
 #include <array>
 #include <fstream>
-#include <map>
 #include <optional>
 #include <random>
-#include <span>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -17,125 +15,32 @@
 
 #include "doelenboom/tree_io.hpp"
 #include "doelenboom/version.hpp"
+#include "indicator_check.hpp"
 #include "utf8.hpp"
+#include "yaml_reader.hpp"
 
 namespace doelenboom {
 
 namespace {
 
 using namespace std::string_literals;
+using detail::describe;
+using detail::squote;
+using Reader = detail::YamlReader;
+using Entry = detail::YamlEntry;
 
 constexpr std::array<std::string_view, 5> top_keys{"doelenboom", "name", "description", "levels", "nodes"};
-constexpr std::array<std::string_view, 7> node_keys{"id",          "label",     "kind",   "level",
-                                                    "description", "direction", "parents"};
+constexpr std::array<std::string_view, 7> own_node_keys{"id",          "label",     "kind",   "level",
+                                                        "description", "direction", "parents"};
+// A node's own keys, then those of an indicator definition (indicator nodes only).
+constexpr auto node_keys = [] {
+  std::array<std::string_view, own_node_keys.size() + detail::indicator_definition_keys.size()> keys{};
+  std::copy(own_node_keys.begin(), own_node_keys.end(), keys.begin());
+  std::copy(detail::indicator_definition_keys.begin(), detail::indicator_definition_keys.end(),
+            keys.begin() + own_node_keys.size());
+  return keys;
+}();
 constexpr std::array<std::string_view, 2> parent_keys{"id", "weight"};
-
-std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
-
-std::string join(std::span<const std::string_view> words) {
-  std::string out;
-  for (const auto w : words) out += (out.empty() ? "" : ", ") + std::string(w);
-  return out;
-}
-
-// "a list", "a mapping", ... for "expected X, found Y" messages.
-std::string describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Scalar: return "the text " + in_quotes(node.Scalar());
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
-    default: return "nothing";
-  }
-}
-
-struct Entry {
-  YAML::Node key;
-  YAML::Node value;
-};
-using Entries = std::map<std::string, Entry, std::less<>>;
-
-// Collects the problems of one text; each message is "<file>:<line>: <context>: <what>".
-class Reader {
- public:
-  explicit Reader(std::string source) : source_(std::move(source)) {}
-
-  [[nodiscard]] const std::string& source() const noexcept { return source_; }
-  [[nodiscard]] std::vector<Problem>& problems() noexcept { return problems_; }
-
-  [[nodiscard]] Location at(const YAML::Node& node) const {
-    const auto mark = node.Mark();
-    // yaml-cpp counts lines from 0 and uses -1 for "unknown".
-    return Location{source_, mark.line >= 0 ? static_cast<std::size_t>(mark.line) + 1 : 0, 0, {}};
-  }
-
-  void add(std::string code, const YAML::Node& where, const std::string& context, std::vector<std::string> ids,
-           const std::string& what) {
-    problems_.push_back(make_problem(std::move(code), at(where), std::move(ids), context.empty() ? what : context + ": " + what));
-  }
-
-  // The keys of a mapping; reports keys that are not texts, duplicate and unknown keys (the
-  // first of duplicate keys wins, as in yaml-cpp's own lookup).
-  Entries entries(const YAML::Node& map, const std::string& context, std::span<const std::string_view> allowed,
-                  const std::vector<std::string>& ids) {
-    Entries out;
-    for (const auto& pair : map) {
-      const YAML::Node& key = pair.first;
-      if (!key.IsScalar()) {
-        add("wrong_type", key, context, ids, "a key must be a text, found " + describe(key));
-        continue;
-      }
-      const std::string& name = key.Scalar();
-      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-        add("unknown_key", key, context, ids, "unknown key " + in_quotes(name) + " (expected one of: " + join(allowed) + ")");
-        continue;
-      }
-      if (const auto it = out.find(name); it != out.end()) {
-        add("duplicate_key", key, context, ids,
-            "duplicate key " + in_quotes(name) + " (first given on line " + std::to_string(at(it->second.key).line) + ")");
-        continue;
-      }
-      out.emplace(name, Entry{key, pair.second});
-    }
-    return out;
-  }
-
-  // The text of a key: std::nullopt (with a problem) when it is a list, mapping or empty.
-  std::optional<std::string> text(const Entry& entry, const std::string& context, const std::vector<std::string>& ids,
-                                  bool allow_null = false) {
-    const std::string& key = entry.key.Scalar();
-    if (entry.value.IsNull()) {
-      if (allow_null) return std::string();
-      add("missing_value", entry.key, context, ids, "key " + in_quotes(key) + " has no value");
-      return std::nullopt;
-    }
-    if (!entry.value.IsScalar()) {
-      add("wrong_type", entry.value, context, ids, "key " + in_quotes(key) + " must be a text, found " + describe(entry.value));
-      return std::nullopt;
-    }
-    return entry.value.Scalar();
-  }
-
-  void require(const Entries& entries, std::string_view key, const YAML::Node& map, const std::string& context,
-               const std::vector<std::string>& ids, const std::string& hint = {}) {
-    if (entries.find(key) == entries.end()) {
-      add("missing_key", map, context, ids, "missing required key " + in_quotes(key) + hint);
-    }
-  }
-
- private:
-  std::string source_;
-  std::vector<Problem> problems_;
-};
-
-// The value of `key` in a mapping when it is a non-empty text (used to name a node in messages).
-std::optional<std::string> scalar_value(const YAML::Node& map, std::string_view key) {
-  for (const auto& pair : map) {
-    if (pair.first.IsScalar() && pair.first.Scalar() == key && pair.second.IsScalar() && !pair.second.Scalar().empty()) {
-      return pair.second.Scalar();
-    }
-  }
-  return std::nullopt;
-}
 
 void read_levels(Reader& r, const Entry& entry, TreeDefinition& def) {
   if (!entry.value.IsSequence()) {
@@ -174,8 +79,8 @@ void read_parents(Reader& r, const Entry& entry, const std::string& child, const
       r.add("wrong_type", item, item_context, {child}, "expected a parent id or {id: ..., weight: ...}, found " + describe(item));
       continue;
     }
-    const auto parent_id = scalar_value(item, "id");
-    const std::string named_context = parent_id ? context + ": parent " + in_quotes(*parent_id) : item_context;
+    const auto parent_id = detail::scalar_value(item, "id");
+    const std::string named_context = parent_id ? context + ": parent " + squote(*parent_id) : item_context;
     const std::vector<std::string> ids = parent_id ? std::vector<std::string>{child, *parent_id} : std::vector<std::string>{child};
     const auto keys = r.entries(item, named_context, parent_keys, ids);
     r.require(keys, "id", item, named_context, ids);
@@ -193,7 +98,7 @@ void read_parents(Reader& r, const Entry& entry, const std::string& child, const
         if (const auto weight = detail::parse_finite_double(*text)) {
           edge.weight = *weight;
         } else {
-          r.add("bad_weight", it->second.value, named_context, ids, "weight " + in_quotes(*text) + " is not a number");
+          r.add("bad_weight", it->second.value, named_context, ids, "weight " + squote(*text) + " is not a number");
           ok = false;
         }
       } else {
@@ -204,14 +109,50 @@ void read_parents(Reader& r, const Entry& entry, const std::string& child, const
   }
 }
 
+// The indicator definition an indicator node carries in its definition keys, if any. Its id,
+// label, description and direction are the node's. A definition whose keys are all fine is
+// checked here too, so that its problems are a ParseError like those of an indicators file.
+void read_definition(Reader& r, const YAML::Node& item, const detail::YamlEntries& keys, const Node& node, bool kind_ok,
+                     const std::string& context, const std::vector<std::string>& ids, TreeDefinition& def) {
+  std::vector<const Entry*> given;
+  for (const auto key : detail::indicator_definition_keys) {
+    if (const auto it = keys.find(key); it != keys.end()) given.push_back(&it->second);
+  }
+  if (given.empty() || !kind_ok) return;  // a bad kind is already reported
+  if (node.kind != NodeKind::indicator) {
+    std::string names;
+    for (const Entry* e : given) names += (names.empty() ? "" : ", ") + squote(e->key.Scalar());
+    // The first key given in the file, so that the line points at the definition.
+    const auto first = std::min_element(given.begin(), given.end(), [&](const Entry* a, const Entry* b) {
+      return r.at(a->key).line < r.at(b->key).line;
+    });
+    r.add("not_an_indicator", (*first)->key, context, ids,
+          "only indicators have an indicator definition: remove " + names + " (or add 'kind: indicator')");
+    return;
+  }
+  IndicatorDefinition d;
+  d.id = node.id;
+  d.label = node.label;
+  d.description = node.description;
+  d.direction = node.direction;
+  d.where = node.where;
+  const std::size_t before = r.problems().size();
+  detail::read_indicator_definition_keys(r, keys, item, context, ids, d);
+  if (r.problems().size() == before) {
+    auto more = detail::check_indicator_values(d);
+    r.problems().insert(r.problems().end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  }
+  def.indicators.push_back(std::move(d));
+}
+
 void read_node(Reader& r, const YAML::Node& item, std::size_t position, TreeDefinition& def) {
   if (!item.IsMap()) {
     r.add("wrong_type", item, "node " + std::to_string(position), {},
-          "expected a mapping with the keys " + join(node_keys) + ", found " + describe(item));
+          "expected a mapping with the keys " + detail::join_words(own_node_keys) + ", found " + describe(item));
     return;
   }
-  const auto id = scalar_value(item, "id");
-  const std::string context = id ? "node " + in_quotes(*id) : "node " + std::to_string(position);
+  const auto id = detail::scalar_value(item, "id");
+  const std::string context = id ? "node " + squote(*id) : "node " + std::to_string(position);
   const std::vector<std::string> ids = id ? std::vector<std::string>{*id} : std::vector<std::string>{};
   const auto keys = r.entries(item, context, node_keys, ids);
   r.require(keys, "id", item, context, ids);
@@ -235,7 +176,7 @@ void read_node(Reader& r, const YAML::Node& item, std::size_t position, TreeDefi
       node.kind = *kind;
     } else {
       kind_ok = false;
-      r.add("bad_kind", keys.at("kind").value, context, ids, "kind " + in_quotes(*v) + " is not one of: goal, indicator");
+      r.add("bad_kind", keys.at("kind").value, context, ids, "kind " + squote(*v) + " is not one of: goal, indicator");
     }
   }
   if (const auto it = keys.find("direction"); it != keys.end()) {
@@ -251,7 +192,7 @@ void read_node(Reader& r, const YAML::Node& item, std::size_t position, TreeDefi
         node.direction = -1;
       } else {
         r.add("bad_direction", it->second.value, context, ids,
-              "direction " + in_quotes(*v) + " must be 1 (higher is better) or -1 (lower is better)");
+              "direction " + squote(*v) + " must be 1 (higher is better) or -1 (lower is better)");
       }
     }
   } else {
@@ -260,6 +201,7 @@ void read_node(Reader& r, const YAML::Node& item, std::size_t position, TreeDefi
   if (const auto it = keys.find("parents"); it != keys.end() && !it->second.value.IsNull()) {
     read_parents(r, it->second, node.id, context, def);
   }
+  read_definition(r, item, keys, node, kind_ok, context, ids, def);
   def.nodes.push_back(std::move(node));
 }
 
@@ -297,7 +239,7 @@ TreeDefinition parse(Reader& r, std::string_view text) {
   if (const auto it = keys.find("doelenboom"); it != keys.end()) {
     if (const auto v = r.text(it->second, "", {}); v && *v != std::to_string(tree_format_version)) {
       r.add("bad_version", it->second.value, "", {},
-            "unsupported format version " + in_quotes(*v) + " (expected " + std::to_string(tree_format_version) + ")");
+            "unsupported format version " + squote(*v) + " (expected " + std::to_string(tree_format_version) + ")");
     }
   }
   if (const auto it = keys.find("name"); it != keys.end()) {
@@ -366,6 +308,7 @@ std::string tree_to_yaml(const GoalTree& tree) {
     out << YAML::Key << "level" << YAML::Value << node.level;
     if (!node.description.empty()) out << YAML::Key << "description" << YAML::Value << node.description;
     if (node.kind == NodeKind::indicator) out << YAML::Key << "direction" << YAML::Value << node.direction;
+    if (const IndicatorDefinition* d = tree.indicators().find(node.id)) detail::emit_indicator_definition_keys(out, *d, false);
     if (const auto it = parents_of.find(node.id); it != parents_of.end()) {
       out << YAML::Key << "parents" << YAML::Value << YAML::Flow << YAML::BeginSeq;
       for (const Edge* edge : it->second) {
@@ -398,13 +341,13 @@ void save_tree_yaml(const GoalTree& tree, const std::filesystem::path& path) {
   temporary += ".tmp-" + std::to_string(std::random_device{}());
   {
     std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-    if (!file) fail("cannot create the temporary file " + in_quotes(temporary.string()));
+    if (!file) fail("cannot create the temporary file " + squote(temporary.string()));
     file.write(text.data(), static_cast<std::streamsize>(text.size()));
     file.close();
     if (!file) {
       std::error_code ignored;
       std::filesystem::remove(temporary, ignored);
-      fail("cannot write the temporary file " + in_quotes(temporary.string()));
+      fail("cannot write the temporary file " + squote(temporary.string()));
     }
   }
   std::error_code ec;

@@ -169,6 +169,21 @@ std::optional<std::string> Unit::attribute(std::string_view key) const {
   return std::nullopt;
 }
 
+std::optional<double> Unit::numeric_attribute(std::string_view key) const {
+  const auto known = [](double x) { return std::isnan(x) ? std::nullopt : std::optional<double>(x); };
+  if (key == "population") return known(population);
+  if (key == "land_area_km2") return known(land_area_km2);
+  // The text attributes win over labels of the same name, as in attribute(); none is a number.
+  if (key == "id" || key == "name" || key == "type" || key == "parent" || key == "cbs_code" || key == "province" ||
+      key == "size_class" || key == "baseline") {
+    return std::nullopt;
+  }
+  if (const auto it = labels.find(std::string(key)); it != labels.end()) {
+    return detail::parse_finite_double(detail::trim_ascii(it->second));
+  }
+  return std::nullopt;
+}
+
 UnitRegistry::UnitRegistry(std::vector<Unit> units) : units_(std::move(units)) {
   throw_if_problems<DataError>(check_units(units_));
   index_.reserve(units_.size());

@@ -7,6 +7,10 @@
 // (plain data, as read from a file) and every edit builds and validates a new graph before
 // replacing the old one, so a failed edit leaves the tree unchanged. Copies are cheap (the
 // graph is shared), and a tree can be read from several threads at once.
+//
+// Indicator nodes may carry their indicator definitions (pillar, result, measure, ...): from the
+// tree file, or attached from a separate indicators file with with_indicators(). A definition
+// belongs to exactly one indicator node and agrees with it (id, label, description, direction).
 
 #include <cstddef>
 #include <memory>
@@ -18,6 +22,7 @@
 #include <Eigen/Core>
 
 #include "doelenboom/error.hpp"
+#include "doelenboom/indicator.hpp"
 
 namespace doelenboom {
 
@@ -64,11 +69,15 @@ struct TreeDefinition {
   std::vector<std::string> levels;  ///< level names, top level first
   std::vector<Node> nodes;          ///< in definition order
   std::vector<Edge> edges;          ///< any order; the tree keeps them grouped by child in node order
+  /// Definitions of indicator nodes (at most one per node; nodes without one have none), any
+  /// order; the tree keeps them in node order. The id names the node; an empty label or
+  /// description means the node's, and the direction must be the node's.
+  std::vector<IndicatorDefinition> indicators;
   std::string source;               ///< file it came from, for messages (not part of equality)
 
   friend bool operator==(const TreeDefinition& a, const TreeDefinition& b) {
     return a.name == b.name && a.description == b.description && a.levels == b.levels && a.nodes == b.nodes &&
-           a.edges == b.edges;
+           a.edges == b.edges && a.indicators == b.indicators;
   }
 };
 
@@ -90,11 +99,24 @@ class GoalTree {
   /// duplicate ids, unknown levels, kinds and directions, edges to unknown ids, self-loops and
   /// duplicate edges, negative or non-finite weights, all-zero weights under a parent, indicators
   /// with children, a child whose level is above its parent's, cycles (with the path), and nodes
-  /// not reachable from a root at the top level.
+  /// not reachable from a root at the top level. Indicator definitions: an id that is no node or
+  /// a goal, two definitions of one indicator (naming both places), a label, description or
+  /// direction other than the node's, and the definition's own values (IndicatorDefinition::check).
   static std::vector<Problem> check(const TreeDefinition& definition);
 
-  /// The definition back as plain data: nodes in order, edges grouped by child in node order.
+  /// The definition back as plain data: nodes in order, edges grouped by child in node order,
+  /// indicator definitions in node order with the nodes' labels and descriptions filled in.
   [[nodiscard]] TreeDefinition definition() const;
+
+  /// The indicator definitions of the tree's indicator nodes, in node order: those of the tree
+  /// file and those attached with with_indicators(). Empty when there are none.
+  [[nodiscard]] const IndicatorSet& indicators() const noexcept;
+  /// A new tree with the definitions of `set` attached to their indicator nodes (this tree is
+  /// unchanged). Throws TreeError listing every problem: an id that is not an indicator node of
+  /// the tree, a direction, label or description other than the node's (an empty description
+  /// takes the node's), and an indicator that already has a definition (from the tree file or an
+  /// earlier set), naming both places.
+  [[nodiscard]] GoalTree with_indicators(const IndicatorSet& set) const;
 
   [[nodiscard]] const std::string& name() const noexcept;
   [[nodiscard]] const std::string& description() const noexcept;
@@ -153,15 +175,17 @@ class GoalTree {
 
   // Edits. Each validates the whole new graph and throws TreeError (leaving this tree unchanged)
   // when the result would be invalid.
-  /// Add a node with edges to its parents (id, weight).
-  void add_node(Node node, const std::vector<std::pair<std::string, double>>& parents = {});
-  /// Remove a node and every edge touching it.
+  /// Add a node with edges to its parents (id, weight) and, for an indicator, optionally its
+  /// definition (id empty or the node's).
+  void add_node(Node node, const std::vector<std::pair<std::string, double>>& parents = {},
+                std::optional<IndicatorDefinition> definition = std::nullopt);
+  /// Remove a node, every edge touching it and its indicator definition.
   void remove_node(std::string_view id);
   void add_edge(std::string_view child, std::string_view parent, double weight = 1.0);
   void remove_edge(std::string_view child, std::string_view parent);
   void set_weight(std::string_view child, std::string_view parent, double weight);
 
-  /// Same definition (levels, nodes, edges, weights, attributes), locations ignored.
+  /// Same definition (levels, nodes, edges, weights, attributes, indicator definitions), locations ignored.
   friend bool operator==(const GoalTree& a, const GoalTree& b);
 
  private:

@@ -1,7 +1,8 @@
 #pragma once
 // Indicator definitions: what an indicator measures, for which monitoring pillar, on which scale,
 // and which way is better. They live in an indicators file (docs/data-model.md) whose ids the
-// indicator nodes of a goal tree refer to.
+// indicator nodes of a goal tree refer to, or in the tree file itself, on the indicator nodes
+// (docs/tree-format.md; GoalTree::indicators()).
 
 #include <filesystem>
 #include <optional>
@@ -54,7 +55,7 @@ struct IndicatorDefinition {
   std::string id;
   std::string label;
   Pillar pillar = Pillar::reach;
-  ResultKind kind = ResultKind::output;
+  ResultKind kind = ResultKind::output;  ///< the key `result` in the indicators and tree files
   Measure measure = Measure::count;
   int direction = 1;                  ///< +1 higher is better, -1 lower is better
   double rate_per = 1000.0;           ///< for Measure::rate: per how many inhabitants

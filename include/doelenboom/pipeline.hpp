@@ -41,6 +41,9 @@ enum class Aggregation { arithmetic, geometric, harmonic, minimum, median };
 enum class NormaliseScope { per_period, all_periods };
 /// Edge weights of a parent: as in the tree, or all equal.
 enum class WeightSource { tree, equal };
+/// What a run does with data for ids that are not indicators of the tree: throw (error), or
+/// leave them out and list them in PipelineResult::unused_indicators() (ignore).
+enum class UnusedData { error, ignore };
 
 std::string_view to_string(Imputation v) noexcept;
 std::string_view to_string(OutlierMethod v) noexcept;
@@ -48,6 +51,7 @@ std::string_view to_string(Normalisation v) noexcept;
 std::string_view to_string(Aggregation v) noexcept;
 std::string_view to_string(NormaliseScope v) noexcept;
 std::string_view to_string(WeightSource v) noexcept;
+std::string_view to_string(UnusedData v) noexcept;
 /// The inverse of to_string (exact names); std::nullopt for anything else.
 std::optional<Imputation> parse_imputation(std::string_view text) noexcept;
 std::optional<OutlierMethod> parse_outlier_method(std::string_view text) noexcept;
@@ -55,6 +59,7 @@ std::optional<Normalisation> parse_normalisation(std::string_view text) noexcept
 std::optional<Aggregation> parse_aggregation(std::string_view text) noexcept;
 std::optional<NormaliseScope> parse_normalise_scope(std::string_view text) noexcept;
 std::optional<WeightSource> parse_weight_source(std::string_view text) noexcept;
+std::optional<UnusedData> parse_unused_data(std::string_view text) noexcept;
 
 /// Data treatment of one indicator, applied in this order: denomination, imputation, outliers.
 struct Treatment {
@@ -143,6 +148,9 @@ struct PipelineSpec {
   std::map<std::string, std::map<std::string, double>> weight_overrides;
   /// Confidence level of node intervals, in (0, 1).
   double confidence = 0.95;
+  /// Data for ids that are not indicator nodes of the tree: an error, or left out and listed in
+  /// the result. Data for a goal's id is an error either way (goals are computed, not read).
+  UnusedData unused_data = UnusedData::error;
 
   /// Where the parts of a spec read from YAML were given, for messages of check(): keys
   /// "levels/<name>", "nodes/<id>", "weight_overrides/<parent>[/<child>]" and the names of the
@@ -153,7 +161,7 @@ struct PipelineSpec {
   friend bool operator==(const PipelineSpec& a, const PipelineSpec& b) {
     return a.treatment == b.treatment && a.normalise == b.normalise && a.aggregate == b.aggregate &&
            a.weights == b.weights && a.levels == b.levels && a.nodes == b.nodes &&
-           a.weight_overrides == b.weight_overrides && a.confidence == b.confidence;
+           a.weight_overrides == b.weight_overrides && a.confidence == b.confidence && a.unused_data == b.unused_data;
   }
 
   /// Effective settings of a node (node beats level beats global, field by field).
@@ -230,6 +238,9 @@ class PipelineResult {
   /// Ranks per period and node among units: 1 = best, ties take the lowest rank, missing stays NaN.
   [[nodiscard]] Eigen::MatrixXd ranks() const;
   [[nodiscard]] const std::vector<AuditEntry>& audit() const noexcept { return audit_; }
+  /// Indicator ids of the data set that are not nodes of the tree, left out under
+  /// `unused_data: ignore` (in data set order; empty otherwise).
+  [[nodiscard]] const std::vector<std::string>& unused_indicators() const noexcept { return unused_indicators_; }
   /// d score(node) / d score(child) per row, one column per child in tree.children(node) order
   /// (0 for missing children, and everywhere in rows where the node is missing).
   [[nodiscard]] const Eigen::MatrixXd& local_gradient(GoalTree::Index node) const { return local_gradient_.at(node); }
@@ -256,6 +267,7 @@ class PipelineResult {
   double confidence_ = 0.95;
   Eigen::MatrixXd scores_, se_, lower_, upper_, coverage_, treated_;
   std::vector<AuditEntry> audit_;
+  std::vector<std::string> unused_indicators_;
   // Per node and row, the local derivatives d score(node) / d score(child), for contributions.
   std::vector<Eigen::MatrixXd> local_gradient_;  ///< [node] rows x children(node)
   // Scores of suppressed indicator cells (blank in scores_), keyed node * rows + row, so that
@@ -266,7 +278,8 @@ class PipelineResult {
                                ContributionTable& out) const;
 };
 
-/// Run the pipeline. Throws PipelineError listing every problem of the spec (check()), and for
+/// Run the pipeline. Throws PipelineError listing every problem of the spec (check()); for data
+/// ids that are goals of the tree, or not in the tree at all under `unused_data: error`; and for
 /// data the spec cannot handle (a geometric mean over a non-positive score, a denominator the
 /// unit does not have, a constant column under minmax, ...), naming node, unit and period.
 PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const PipelineSpec& spec,

@@ -45,6 +45,11 @@ struct Unit {
   /// label (the fixed names win over labels of the same name).
   /// std::nullopt when there is no such attribute.
   [[nodiscard]] std::optional<std::string> attribute(std::string_view key) const;
+  /// A numeric attribute by name: population, land_area_km2, or a label holding a number (e.g.
+  /// "12.5"; spaces around it are ignored). std::nullopt when there is no such attribute, when
+  /// the population or land area is unknown (NaN), when the label is not a number, and for the
+  /// text attributes of attribute() (id, name, ..., which also win over labels of the same name).
+  [[nodiscard]] std::optional<double> numeric_attribute(std::string_view key) const;
 };
 
 class UnitRegistry {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from ._core import DataError, Error, ParseError, Period, PipelineError, TreeError, __version__
 from .dataset import Dataset
+from .estimates import Pseudonymiser, estimate_prepost, estimate_reach, estimate_survey
 from .examples import example_tree_path, example_trees
 from .goal_tree import GoalTree, check_tree_file
 from .indicators import IndicatorDefinition, IndicatorSet
@@ -31,12 +32,16 @@ __all__ = [
     "ParseError",
     "Period",
     "PipelineError",
+    "Pseudonymiser",
     "TreeError",
     "Unit",
     "UnitRegistry",
     "__version__",
     "cbs_size_class",
     "check_tree_file",
+    "estimate_prepost",
+    "estimate_reach",
+    "estimate_survey",
     "example_tree_path",
     "example_trees",
     "gemeenten",

@@ -102,6 +102,9 @@ class GoalTree:
     def node(self, id: str) -> NodeDict: ...
     @property
     def edges(self) -> list[EdgeDict]: ...
+    @property
+    def indicators(self) -> IndicatorSet: ...
+    def with_indicators(self, indicators: IndicatorSet) -> GoalTree: ...
     def definition(self) -> dict[str, Any]: ...
     def weight(self, child: str, parent: str) -> float: ...
     def level_rank(self, id: str) -> int: ...
@@ -116,7 +119,12 @@ class GoalTree:
     def subtree(self, id: str) -> GoalTree: ...
     def effective_weights(self, ancestor: str) -> npt.NDArray[np.float64]: ...
     def effective_weight_matrix(self) -> npt.NDArray[np.float64]: ...
-    def add_node(self, node: _NodeInput, parents: Iterable[_ParentInput] = ()) -> None: ...
+    def add_node(
+        self,
+        node: _NodeInput,
+        parents: Iterable[_ParentInput] = (),
+        definition: IndicatorDefinition | None = None,
+    ) -> None: ...
     def remove_node(self, id: str) -> None: ...
     def add_edge(self, child: str, parent: str, weight: float = 1.0) -> None: ...
     def remove_edge(self, child: str, parent: str) -> None: ...
@@ -387,3 +395,197 @@ class Dataset:
     def export_records(self) -> list[dict[str, Any]]: ...
     def find(self, unit: str, period: Period | str | int, indicator: str) -> int | None: ...
     def concat(self, other: Dataset) -> Dataset: ...
+
+# ---- estimates (python/src/register_estimates.cpp) -------------------------------------------
+
+_I32: TypeAlias = npt.NDArray[np.int32]
+_PeriodInput: TypeAlias = Period | str | int
+
+missing_day: int
+
+class Pseudonymiser:
+    """Keyed pseudonyms: the first 8 bytes of HMAC-SHA-256(key, id), big-endian."""
+
+    min_key_bytes: int
+    def __init__(self, key: bytes | str) -> None: ...
+    def __call__(self, id: str) -> int: ...
+    def hex(self, id: str) -> str: ...
+    def many(self, ids: Sequence[str | bytes]) -> npt.NDArray[np.uint64]: ...
+
+class RegistrationColumns:
+    unit: str
+    period: str
+    client: str
+    hours: str
+    referral: str
+    referrer_contact: str
+    channel: str
+    life_domain: str
+    start_date: str
+    end_date: str
+    def __init__(self) -> None: ...
+
+class ResponseColumns:
+    unit: str
+    period: str
+    instrument: str
+    respondent: str
+    item: str
+    value: str
+    def __init__(self) -> None: ...
+
+class PrePostColumns:
+    unit: str
+    period: str
+    client: str
+    domain: str
+    pre: str
+    post: str
+    def __init__(self) -> None: ...
+
+class Item:
+    """A questionnaire item: id, label, type (likert5, yes_no, grade), scale, reversed."""
+
+    id: str
+    label: str
+    type: str
+    scale: str
+    reversed: bool
+    def __init__(
+        self, id: str, label: str = "", type: str = "likert5", scale: str = "", reversed: bool = False
+    ) -> None: ...
+    @property
+    def min(self) -> float: ...
+    @property
+    def max(self) -> float: ...
+    @property
+    def file(self) -> str: ...
+    @property
+    def line(self) -> int: ...
+
+def read_registrations_csv(
+    path: _PathLike, key: Pseudonymiser, columns: RegistrationColumns = ..., units: UnitRegistry | None = None
+) -> dict[str, Any]: ...
+def check_registrations_csv(
+    path: _PathLike, columns: RegistrationColumns = ..., units: UnitRegistry | None = None
+) -> list[Problem]: ...
+def estimate_reach(
+    unit: _I32,
+    period: _I32,
+    client: npt.NDArray[np.uint64],
+    *,
+    hours: npt.NDArray[np.float64] | None = None,
+    referral: npt.NDArray[np.int8] | None = None,
+    referrer_contact: npt.NDArray[np.int8] | None = None,
+    channel: _I32 | None = None,
+    life_domain: _I32 | None = None,
+    start_day: _I32 | None = None,
+    end_day: _I32 | None = None,
+    unit_names: Sequence[str],
+    periods: Sequence[_PeriodInput],
+    channel_names: Sequence[str] = (),
+    life_domain_names: Sequence[str] = (),
+    source: str = "DataFrame",
+    prefix: str = "reach.",
+    phone_channel: str = "telefoon",
+    rate_per: float = 1000.0,
+    units: UnitRegistry | None = None,
+    suppression_threshold: float = 10.0,
+) -> Dataset: ...
+def load_items_yaml(path: _PathLike) -> list[Item]: ...
+def parse_items_yaml(text: str, source: str = "<string>") -> list[Item]: ...
+def check_items(items: Sequence[Item]) -> list[Problem]: ...
+def read_responses_csv(
+    path: _PathLike,
+    items: Sequence[Item],
+    key: Pseudonymiser,
+    columns: ResponseColumns = ...,
+    units: UnitRegistry | None = None,
+) -> dict[str, Any]: ...
+def check_responses_csv(
+    path: _PathLike, items: Sequence[Item], columns: ResponseColumns = ..., units: UnitRegistry | None = None
+) -> list[Problem]: ...
+def check_responses(
+    unit: _I32,
+    period: _I32,
+    respondent: npt.NDArray[np.uint64],
+    item: _I32,
+    value: npt.NDArray[np.float64],
+    *,
+    instrument: _I32 | None = None,
+    unit_names: Sequence[str],
+    periods: Sequence[_PeriodInput],
+    instrument_names: Sequence[str] = (),
+    items: Sequence[Item],
+    source: str = "DataFrame",
+) -> list[Problem]: ...
+def estimate_survey(
+    unit: _I32,
+    period: _I32,
+    respondent: npt.NDArray[np.uint64],
+    item: _I32,
+    value: npt.NDArray[np.float64],
+    *,
+    instrument: _I32 | None = None,
+    unit_names: Sequence[str],
+    periods: Sequence[_PeriodInput],
+    instrument_names: Sequence[str] = (),
+    items: Sequence[Item],
+    source: str = "DataFrame",
+    confidence: float = 0.95,
+    per_instrument: bool = False,
+    units: UnitRegistry | None = None,
+    suppression_threshold: float = 10.0,
+) -> Dataset: ...
+def read_prepost_csv(
+    path: _PathLike,
+    key: Pseudonymiser,
+    columns: PrePostColumns = ...,
+    min_score: int = 1,
+    max_score: int = 5,
+    units: UnitRegistry | None = None,
+) -> dict[str, Any]: ...
+def check_prepost_csv(
+    path: _PathLike,
+    columns: PrePostColumns = ...,
+    min_score: int = 1,
+    max_score: int = 5,
+    units: UnitRegistry | None = None,
+) -> list[Problem]: ...
+def check_prepost(
+    unit: _I32,
+    period: _I32,
+    client: npt.NDArray[np.uint64],
+    domain: _I32,
+    pre: npt.NDArray[np.float64],
+    post: npt.NDArray[np.float64],
+    *,
+    unit_names: Sequence[str],
+    periods: Sequence[_PeriodInput],
+    domain_names: Sequence[str],
+    source: str = "DataFrame",
+    min_score: int = 1,
+    max_score: int = 5,
+    reliability: float | None = None,
+    confidence: float = 0.95,
+) -> list[Problem]: ...
+def estimate_prepost(
+    unit: _I32,
+    period: _I32,
+    client: npt.NDArray[np.uint64],
+    domain: _I32,
+    pre: npt.NDArray[np.float64],
+    post: npt.NDArray[np.float64],
+    *,
+    unit_names: Sequence[str],
+    periods: Sequence[_PeriodInput],
+    domain_names: Sequence[str],
+    source: str = "DataFrame",
+    prefix: str = "zrm.",
+    min_score: int = 1,
+    max_score: int = 5,
+    reliability: float | None = None,
+    confidence: float = 0.95,
+    units: UnitRegistry | None = None,
+    suppression_threshold: float = 10.0,
+) -> tuple[Dataset, list[dict[str, Any]]]: ...

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import _core, _render
-from ._core import ParseError
+from ._core import IndicatorDefinition, ParseError
+from .indicators import IndicatorSet, as_core_indicators
 
 if TYPE_CHECKING:
     import numpy as np
@@ -28,6 +29,23 @@ PathLike = str | os.PathLike[str]
 
 NODE_COLUMNS = ("id", "label", "kind", "level")
 OPTIONAL_NODE_COLUMNS = ("direction", "description")
+#: Optional columns of the nodes table with an indicator node's definition (as in the tree file;
+#: ``result`` is output or outcome, a custom scale has ``scale_min`` and ``scale_max``).
+DEFINITION_TEXT_COLUMNS = ("pillar", "result", "measure", "scale", "unit")
+DEFINITION_NUMBER_COLUMNS = ("rate_per", "scale_min", "scale_max", "norm", "goalpost_min", "goalpost_max")
+DEFINITION_COLUMNS = (
+    "pillar",
+    "result",
+    "measure",
+    "rate_per",
+    "scale",
+    "scale_min",
+    "scale_max",
+    "norm",
+    "goalpost_min",
+    "goalpost_max",
+    "unit",
+)
 EDGE_COLUMNS = ("child", "parent")
 OPTIONAL_EDGE_COLUMNS = ("weight",)
 
@@ -190,6 +208,32 @@ def _require_columns(frame: Any, required: Sequence[str], optional: Sequence[str
             raise _parse_error(msg, code="missing_column", file=table, field=column)
 
 
+def _definition_columns(found: Sequence[IndicatorDefinition | None]) -> dict[str, Any]:
+    """The columns of :data:`DEFINITION_COLUMNS` for nodes whose definitions are ``found`` (None: none)."""
+    import pandas as pd
+
+    def text(get: Any) -> list[str | None]:
+        return [None if d is None else (get(d) or None) for d in found]
+
+    def number(get: Any) -> pd.Series:
+        values = [None if d is None else get(d) for d in found]
+        return pd.Series([float("nan") if v is None else v for v in values], dtype="float64")
+
+    return {
+        "pillar": text(lambda d: d.pillar),
+        "result": text(lambda d: d.kind),
+        "measure": text(lambda d: d.measure),
+        "rate_per": number(lambda d: d.rate_per),
+        "scale": text(lambda d: d.scale[0] if d.scale else None),
+        "scale_min": number(lambda d: d.scale[1] if d.scale else None),
+        "scale_max": number(lambda d: d.scale[2] if d.scale else None),
+        "norm": number(lambda d: d.norm),
+        "goalpost_min": number(lambda d: d.goalposts[0] if d.goalposts else None),
+        "goalpost_max": number(lambda d: d.goalposts[1] if d.goalposts else None),
+        "unit": text(lambda d: d.unit),
+    }
+
+
 def _plural(count: int, word: str) -> str:
     """``"1 node"``, ``"3 nodes"``."""
     return f"{count} {word}" if count == 1 else f"{count} {word}s"
@@ -212,6 +256,11 @@ class GoalTree:
     indicators and 0/None for goals. Edges are dicts ``{"child", "parent", "weight"}`` or tuples
     ``(child, parent[, weight])`` with weight 1 by default. ``levels`` lists the level names top
     first; by default the order in which the nodes first use them.
+
+    An indicator node's dict may also hold its indicator definition in the keys of
+    :data:`DEFINITION_COLUMNS` (``pillar``, ``result``, ``measure``, ...; None is "not given"), as
+    an indicator node of a tree file does; :attr:`indicators` gives the definitions and
+    :meth:`with_indicators` attaches those of a separate indicators file.
     """
 
     __slots__ = ("_tree",)
@@ -322,8 +371,11 @@ class GoalTree:
 
         ``nodes`` needs the columns ``id, label, kind, level`` and may have ``direction`` and
         ``description``; ``edges`` needs ``child, parent`` and may have ``weight`` (default 1).
-        Other columns are ignored. A missing value (NaN, None, NA) in an optional column means
-        "not given": direction +1 for indicators and none for goals, no description, weight 1.
+        ``nodes`` may also have the definition columns of :data:`DEFINITION_COLUMNS`: an indicator
+        row with any of them filled in has a definition (pillar, result and measure are then
+        required), a goal row must leave them empty. Other columns are ignored. A missing value
+        (NaN, None, NA) in an optional column means "not given": direction +1 for indicators and
+        none for goals, no description, weight 1, no definition.
 
         The level order (top first) is ``levels`` when given, else the categories of the level
         column when it is an ordered categorical (as :meth:`to_pandas` makes it), else the order in
@@ -341,7 +393,9 @@ class GoalTree:
 
         node_list: list[dict[str, Any]] = []
         columns = {
-            c: nodes[c].tolist() for c in (*NODE_COLUMNS, *OPTIONAL_NODE_COLUMNS) if c in nodes.columns
+            c: nodes[c].tolist()
+            for c in (*NODE_COLUMNS, *OPTIONAL_NODE_COLUMNS, *DEFINITION_COLUMNS)
+            if c in nodes.columns
         }
         for position in range(len(nodes)):
             row = position + 1
@@ -358,6 +412,14 @@ class GoalTree:
                 msg = f"nodes, row {row}, field 'direction': direction {direction:g} is not a whole number (expected 1 or -1)"
                 raise _parse_error(msg, code="bad_direction", file="nodes", row=row, field="direction")
             node["direction"] = int(direction) if direction is not None else None
+            for column in DEFINITION_TEXT_COLUMNS:
+                if column in cell:
+                    node[column] = _text_cell(
+                        cell[column], table="nodes", row=row, column=column, allow_missing=True
+                    )
+            for column in DEFINITION_NUMBER_COLUMNS:
+                if column in cell:
+                    node[column] = _number_cell(cell[column], table="nodes", row=row, column=column)
             node_list.append(_with_default_direction(node))
 
         edge_list: list[dict[str, Any]] = []
@@ -400,9 +462,12 @@ class GoalTree:
 
         ``nodes`` has the columns ``id, label, kind, level, direction, description`` in node order:
         ``level`` is an ordered categorical whose categories are the tree's levels, ``direction`` a
-        nullable Int64 (missing for goals) and ``description`` missing where there is none.
-        ``edges`` has ``child, parent, weight`` grouped by child in node order. The tree's name and
-        description are kept in ``nodes.attrs``; :meth:`from_pandas` on the pair gives an equal tree.
+        nullable Int64 (missing for goals) and ``description`` missing where there is none. When
+        the tree has indicator definitions, the columns of :data:`DEFINITION_COLUMNS` follow
+        (missing on rows without a definition; a named scale also gets its ``scale_min`` and
+        ``scale_max``). ``edges`` has ``child, parent, weight`` grouped by child in node order. The
+        tree's name and description are kept in ``nodes.attrs``; :meth:`from_pandas` on the pair
+        gives an equal tree.
         """
         import pandas as pd
 
@@ -420,6 +485,11 @@ class GoalTree:
                 "description": [n["description"] or None for n in nodes],
             }
         )
+        definitions = self._tree.indicators
+        if len(definitions):
+            found = [definitions.find(n["id"]) for n in nodes]
+            for column, values in _definition_columns(found).items():
+                node_frame[column] = values
         node_frame.attrs["name"] = self._tree.name
         node_frame.attrs["description"] = self._tree.description
         edges = self._tree.edges
@@ -473,6 +543,29 @@ class GoalTree:
     def num_edges(self) -> int:
         """Number of edges."""
         return self._tree.num_edges
+
+    @property
+    def indicators(self) -> IndicatorSet:
+        """The indicator definitions of the indicator nodes, in node order (empty when there are none).
+
+        They come from the tree file (an indicator node's ``pillar``, ``result``, ``measure``, ...)
+        and from :meth:`with_indicators`; their id, label, description and direction are the node's.
+        """
+        return IndicatorSet._wrap(self._tree.indicators)
+
+    def with_indicators(self, indicators: IndicatorSet | _core.IndicatorSet | PathLike) -> GoalTree:
+        """A new tree with the definitions of an indicator set (or indicators file) attached.
+
+        This tree is unchanged. Raises TreeError listing every problem: an id that is not an
+        indicator node of the tree, a direction, label or description other than the node's (an
+        empty description takes the node's), and an indicator that already has a definition (in
+        the tree file or an earlier set), naming both files and lines.
+        """
+        core = as_core_indicators(indicators)
+        if core is None:
+            msg = "with_indicators needs an IndicatorSet or the path of an indicators file, not None"
+            raise TypeError(msg)
+        return GoalTree._wrap(self._tree.with_indicators(core))
 
     def node(self, id: str) -> NodeDict:
         """One node as a dict; TreeError naming an unknown id."""
@@ -576,10 +669,13 @@ class GoalTree:
         parents: Mapping[str, float] | Iterable[str | tuple[str, float]] = (),
         description: str = "",
         direction: int | None = None,
+        definition: IndicatorDefinition | None = None,
     ) -> None:
         """Add a node with edges to its parents: ids (weight 1), ``(id, weight)`` pairs or a dict id -> weight.
 
-        ``direction`` defaults to +1 for indicators. TreeError (tree unchanged) when the result is invalid.
+        ``direction`` defaults to +1 for indicators. An indicator may come with its
+        ``definition`` (its id and label may be empty: they are the node's). TreeError (tree
+        unchanged) when the result is invalid.
         """
         node = _with_default_direction(
             {
@@ -592,10 +688,13 @@ class GoalTree:
             }
         )
         parent_list = list(parents.items()) if isinstance(parents, Mapping) else list(parents)
-        self._tree.add_node(node, parent_list)
+        self._tree.add_node(node, parent_list, definition)
 
     def remove_node(self, id: str) -> None:
-        """Remove a node and every edge touching it; TreeError (tree unchanged) when the result is invalid."""
+        """Remove a node, every edge touching it and its indicator definition.
+
+        TreeError (tree unchanged) when the result is invalid.
+        """
         self._tree.remove_node(id)
 
     def add_edge(self, child: str, parent: str, weight: float = 1.0) -> None:

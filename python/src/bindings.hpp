@@ -17,6 +17,10 @@ void register_errors(py::module_& m);
 void register_goal_tree(py::module_& m);
 /// Period, IndicatorDefinition/IndicatorSet, Unit/UnitRegistry, Dataset, CBS size classes.
 void register_data(py::module_& m);
+/// Pseudonymiser and the reach, survey and pre/post readers, checks and estimators.
+void register_estimates(py::module_& m);
+/// PipelineSpec, run_pipeline and PipelineResult (after the tree and data types).
+void register_pipeline(py::module_& m);
 /// The statistics kernels, as the submodule `stats`.
 void register_stats(py::module_& m);
 

@@ -13,6 +13,8 @@ PYBIND11_MODULE(_core, m) {
   m.attr("tree_format_version") = doelenboom::tree_format_version;
   doelenboom::python::register_errors(m);
   doelenboom::python::register_data(m);
+  doelenboom::python::register_estimates(m);
   doelenboom::python::register_goal_tree(m);
+  doelenboom::python::register_pipeline(m);
   doelenboom::python::register_stats(m);
 }

@@ -529,6 +529,8 @@ void register_data(py::module_& m) {
       .def_property_readonly("size_class", &Unit::size_class, "CBS size class of the population.")
       .def("attribute", &Unit::attribute, py::arg("key"),
            "An attribute by name (id, name, type, parent, cbs_code, province, size_class, baseline or a label), or None.")
+      .def("numeric_attribute", &Unit::numeric_attribute, py::arg("key"),
+           "A numeric attribute (population, land_area_km2 or a label holding a number), or None.")
       .def("__repr__", [](const Unit& u) { return "<Unit '" + u.id + "' " + u.name + ">"; });
 
   py::class_<UnitRegistry>(m, "UnitRegistry", "The units data are about, with lookup by id and name.")

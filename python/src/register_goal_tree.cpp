@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -15,6 +16,7 @@
 
 #include "bindings.hpp"
 #include "doelenboom/goal_tree.hpp"
+#include "doelenboom/indicator.hpp"
 #include "doelenboom/tree_io.hpp"
 
 namespace doelenboom::python {
@@ -102,15 +104,119 @@ void check_keys(const py::dict& d, const std::vector<std::string>& allowed, cons
   }
 }
 
-const std::vector<std::string> node_keys = {"id", "label", "kind", "level", "description", "direction",
-                                            "file", "line", "row"};
+// The keys of an indicator definition a node dict may carry (as the columns of
+// GoalTree.to_pandas); None is "not given".
+const std::vector<std::string> definition_keys = {"pillar", "result",  "measure",      "rate_per",     "scale", "scale_min",
+                                                  "scale_max", "norm", "goalpost_min", "goalpost_max", "unit"};
+const std::vector<std::string> node_keys = [] {
+  std::vector<std::string> keys = {"id", "label", "kind", "level", "description", "direction", "file", "line", "row"};
+  keys.insert(keys.end(), definition_keys.begin(), definition_keys.end());
+  return keys;
+}();
 const std::vector<std::string> edge_keys = {"child", "parent", "weight", "file", "line", "row"};
 
-Node node_from_python(py::handle item, std::size_t position) {
+std::optional<double> to_number(py::handle value, std::size_t position, const Location& where, const char* field) {
+  if (value.is_none()) return std::nullopt;
+  if (!py::isinstance<py::str>(value) && !PyBool_Check(value.ptr())) {
+    const double x = PyFloat_AsDouble(value.ptr());
+    if (!(x == -1.0 && PyErr_Occurred())) return x;
+    PyErr_Clear();
+  }
+  bad_item("node", position, where, field,
+           std::string(field) + " is " + py::repr(value).cast<std::string>() + " (expected a number)");
+}
+
+// The indicator definition in the definition keys of a node dict, if any is given. Its id, label,
+// description and direction are the node's.
+std::optional<IndicatorDefinition> definition_from_dict(const py::dict& d, const Node& node, std::size_t position) {
+  std::vector<std::string> given;
+  for (const auto& key : definition_keys) {
+    if (d.contains(key.c_str()) && !d[key.c_str()].is_none()) given.push_back(key);
+  }
+  if (given.empty()) return std::nullopt;
+  if (node.kind != NodeKind::indicator) {
+    std::string names;
+    for (const auto& key : given) names += (names.empty() ? "" : ", ") + key;
+    bad_item("node", position, node.where, given.front(),
+             "goal '" + node.id + "' has indicator definition values (" + names + "; expected them on indicators only)");
+  }
+  const auto text = [&](const char* key) -> std::optional<std::string> {
+    if (!d.contains(key) || d[key].is_none()) return std::nullopt;
+    return to_text(d[key], "node", position, node.where, key);
+  };
+  const auto number = [&](const char* key) -> std::optional<double> {
+    return d.contains(key) ? to_number(d[key], position, node.where, key) : std::nullopt;
+  };
+  const auto required = [&](const char* key, const char* expected) {
+    auto value = text(key);
+    if (!value) {
+      bad_item("node", position, node.where, key,
+               "indicator '" + node.id + "' has a definition but no " + key + " (expected one of: " + expected + ")");
+    }
+    return *value;
+  };
+  IndicatorDefinition def;
+  def.id = node.id;
+  def.label = node.label;
+  def.description = node.description;
+  def.direction = node.direction;
+  def.where = node.where;
+  const std::string pillar = required("pillar", "reach, satisfaction, goal_attainment");
+  const std::string result = required("result", "output, outcome");
+  const std::string measure = required("measure", "count, rate, proportion, mean, ordinal_change");
+  if (const auto p = parse_pillar(pillar)) {
+    def.pillar = *p;
+  } else {
+    bad_item("node", position, node.where, "pillar",
+             "pillar '" + pillar + "' is not one of: reach, satisfaction, goal_attainment (or bereik, tevredenheid, doelrealisatie)");
+  }
+  if (const auto k = parse_result_kind(result)) {
+    def.kind = *k;
+  } else {
+    bad_item("node", position, node.where, "result", "result '" + result + "' is not one of: output, outcome");
+  }
+  if (const auto m = parse_measure(measure)) {
+    def.measure = *m;
+  } else {
+    bad_item("node", position, node.where, "measure",
+             "measure '" + measure + "' is not one of: count, rate, proportion, mean, ordinal_change");
+  }
+  if (const auto x = number("rate_per")) def.rate_per = *x;
+  const auto scale_name = text("scale");
+  const auto scale_min = number("scale_min");
+  const auto scale_max = number("scale_max");
+  if (scale_min || scale_max) {
+    if (!scale_min || !scale_max) {
+      bad_item("node", position, node.where, scale_min ? "scale_max" : "scale_min",
+               "a scale needs both scale_min and scale_max (or neither, with a named scale)");
+    }
+    def.scale = Scale{scale_name.value_or(""), *scale_min, *scale_max};
+  } else if (scale_name) {
+    def.scale = named_scale(*scale_name);
+    if (!def.scale) {
+      bad_item("node", position, node.where, "scale",
+               "scale '" + *scale_name + "' is not a known scale (expected likert5, rapportcijfer, zrm, or scale_min and scale_max)");
+    }
+  }
+  def.norm = number("norm");
+  def.goalpost_min = number("goalpost_min");
+  def.goalpost_max = number("goalpost_max");
+  if (auto unit = text("unit")) def.unit_text = std::move(*unit);
+  return def;
+}
+
+struct NodeInput {
   Node node;
+  std::optional<IndicatorDefinition> definition;
+};
+
+NodeInput node_from_python(py::handle item, std::size_t position) {
+  Node node;
+  std::optional<py::dict> dict;
   py::object id, label, kind, level, description = py::none(), direction = py::none();
   if (py::isinstance<py::dict>(item)) {
     auto d = py::reinterpret_borrow<py::dict>(item);
+    dict = d;
     node.where = location_from_dict(d);
     check_keys(d, node_keys, "node", position, node.where);
     for (const char* key : {"id", "label", "kind", "level"}) {
@@ -151,7 +257,9 @@ Node node_from_python(py::handle item, std::size_t position) {
   node.level = to_text(level, "node", position, node.where, "level");
   if (!description.is_none()) node.description = to_text(description, "node", position, node.where, "description");
   node.direction = to_direction(direction, position, node.where);
-  return node;
+  NodeInput out{node, std::nullopt};
+  if (dict) out.definition = definition_from_dict(*dict, out.node, position);
+  return out;
 }
 
 Edge edge_from_python(py::handle item, std::size_t position) {
@@ -195,7 +303,11 @@ TreeDefinition definition_from_python(const py::iterable& nodes, const py::itera
   def.levels = std::move(levels);
   def.source = std::move(source);
   std::size_t i = 0;
-  for (auto item : nodes) def.nodes.push_back(node_from_python(item, i++));
+  for (auto item : nodes) {
+    NodeInput input = node_from_python(item, i++);
+    def.nodes.push_back(std::move(input.node));
+    if (input.definition) def.indicators.push_back(std::move(*input.definition));
+  }
   i = 0;
   for (auto item : edges) def.edges.push_back(edge_from_python(item, i++));
   return def;
@@ -283,7 +395,9 @@ node index (the position in `ids()`).
           py::arg("nodes"), py::arg("edges"), py::arg("levels"), py::kw_only(), py::arg("name") = "",
           py::arg("description") = "", py::arg("source") = "",
           R"doc(Build and validate a tree. Nodes are dicts (id, label, kind, level, optional description,
-direction, file, line, row) or tuples (id, label, kind, level[, description[, direction]]); edges are
+direction, file, line, row and, for an indicator, the definition keys pillar, result, measure,
+rate_per, scale, scale_min, scale_max, norm, goalpost_min, goalpost_max, unit; None is "not given")
+or tuples (id, label, kind, level[, description[, direction]]); edges are
 dicts (child, parent, optional weight, file, line, row) or tuples (child, parent[, weight]). Levels are
 listed top level first. Raises ParseError for malformed items and TreeError listing every structural
 problem.)doc")
@@ -391,10 +505,26 @@ TreeError naming file, row and column.)doc")
             d["levels"] = self.levels();
             d["nodes"] = nodes_to_list(self.nodes());
             d["edges"] = edges_to_list(self.edges());
+            d["indicators"] = self.indicators().definitions();
             d["source"] = self.source();
             return d;
           },
-          "The definition as plain data: a dict with name, description, levels, nodes, edges, source.")
+          "The definition as plain data: a dict with name, description, levels, nodes, edges, indicators "
+          "(IndicatorDefinition objects in node order), source.")
+      .def_property_readonly(
+          "indicators", [](const GoalTree& self) { return self.indicators(); },
+          "The indicator definitions of the indicator nodes, in node order (an IndicatorSet; empty when none).")
+      .def(
+          "with_indicators",
+          [](const GoalTree& self, const IndicatorSet& set) {
+            GoalTree tree = self;
+            py::gil_scoped_release release;
+            return tree.with_indicators(set);
+          },
+          py::arg("indicators"),
+          R"doc(A new tree with the definitions of an IndicatorSet attached to their indicator nodes. Raises
+TreeError listing every problem: an id that is not an indicator node, a direction, label or
+description other than the node's, an indicator that already has a definition (naming both places).)doc")
       .def(
           "weight",
           [](const GoalTree& self, const std::string& child, const std::string& parent) {
@@ -469,14 +599,22 @@ the ancestor itself, 0 for nodes not below it.)doc")
 
       .def(
           "add_node",
-          [](GoalTree& self, const py::handle& node, const py::iterable& parents) {
-            self.add_node(node_from_python(node, self.size()), parents_from_python(parents));
+          [](GoalTree& self, const py::handle& node, const py::iterable& parents,
+             std::optional<IndicatorDefinition> definition) {
+            NodeInput input = node_from_python(node, self.size());
+            if (input.definition && definition) {
+              bad_item("node", self.size(), input.node.where, "definition",
+                       "indicator '" + input.node.id + "' has definition keys and a definition (expected one of them)");
+            }
+            self.add_node(std::move(input.node), parents_from_python(parents),
+                          definition ? std::move(definition) : std::move(input.definition));
           },
-          py::arg("node"), py::arg("parents") = py::tuple(),
-          "Add a node (dict or tuple as in build) with edges to its parents (ids, or (id, weight) tuples).")
+          py::arg("node"), py::arg("parents") = py::tuple(), py::arg("definition") = py::none(),
+          "Add a node (dict or tuple as in build) with edges to its parents (ids, or (id, weight) tuples) and, "
+          "for an indicator, optionally its IndicatorDefinition (an empty id or label is the node's).")
       .def(
           "remove_node", [](GoalTree& self, const std::string& id) { self.remove_node(id); }, py::arg("id"),
-          "Remove a node and every edge touching it.")
+          "Remove a node, every edge touching it and its indicator definition.")
       .def(
           "add_edge",
           [](GoalTree& self, const std::string& child, const std::string& parent, double weight) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <functional>
 #include <random>
 #include <string>
 
@@ -270,3 +271,174 @@ TEST(Validation, OtherDefinitionErrors) {
 }
 
 TEST(Validation, ValidTreeHasNoProblems) { EXPECT_TRUE(db::GoalTree::check(diamond()).empty()); }
+
+// ---- indicator definitions ------------------------------------------------------------------
+
+namespace {
+
+// A definition for an indicator of diamond(): x is a proportion (direction 1), y a mean (-1).
+db::IndicatorDefinition definition(std::string id, db::Measure measure = db::Measure::proportion, int direction = 1) {
+  db::IndicatorDefinition d;
+  d.id = std::move(id);
+  d.pillar = db::Pillar::satisfaction;
+  d.kind = db::ResultKind::outcome;
+  d.measure = measure;
+  d.direction = direction;
+  if (measure == db::Measure::mean) d.scale = db::named_scale("likert5");
+  return d;
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const db::TreeError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "expected a TreeError";
+  return {};
+}
+
+}  // namespace
+
+TEST(Indicators, DefinitionsTakeTheNodesLabelAndDescriptionAndKeepNodeOrder) {
+  auto d = diamond();
+  d.nodes[4].description = "Gemiddelde score";
+  d.indicators = {definition("y", db::Measure::mean, -1), definition("x")};  // not in node order
+  d.indicators[1].norm = 0.8;
+  const auto t = db::GoalTree::build(d);
+  ASSERT_EQ(t.indicators().size(), 2u);
+  EXPECT_EQ(t.indicators().definitions()[0].id, "x");  // node order
+  EXPECT_EQ(t.indicators().definitions()[1].id, "y");
+  const auto& x = t.indicators().at("x");
+  EXPECT_EQ(x.label, "Doel x (cliëntondersteuning)");  // the node's label
+  EXPECT_EQ(x.description, "");
+  EXPECT_EQ(x.norm, 0.8);
+  EXPECT_EQ(t.indicators().at("y").description, "Gemiddelde score");
+  EXPECT_EQ(t.indicators().at("y").scale, (db::Scale{"likert5", 1, 5}));
+  // definition() gives them back filled in and in node order; building that gives an equal tree.
+  const auto back = t.definition();
+  ASSERT_EQ(back.indicators.size(), 2u);
+  EXPECT_EQ(back.indicators[0].label, "Doel x (cliëntondersteuning)");
+  EXPECT_EQ(db::GoalTree::build(back), t);
+  // Definitions are part of equality.
+  EXPECT_FALSE(t == db::GoalTree::build(diamond()));
+  EXPECT_TRUE(db::GoalTree::build(diamond()).indicators().definitions().empty());
+  EXPECT_TRUE(db::GoalTree().indicators().definitions().empty());
+}
+
+TEST(Indicators, DefinitionForAnUnknownIdOrAGoal) {
+  auto d = diamond();
+  d.indicators = {definition("q"), definition("A")};
+  d.indicators[0].where = {"i.yaml", 3, 0, {}};
+  d.indicators[1].where = {"i.yaml", 9, 0, {}};
+  EXPECT_EQ(build_error(d),
+            "2 problems:\n"
+            "  i.yaml:3: indicator definition 'q' has no node in the tree (expected the id of an indicator node)\n"
+            "  i.yaml:9: indicator definition 'A' is for goal 'A' (expected the id of an indicator node; goals have no "
+            "definitions)");
+  const auto problems = db::GoalTree::check(d);
+  ASSERT_EQ(problems.size(), 2u);
+  EXPECT_EQ(problems[0].code, "unknown_indicator");
+  EXPECT_EQ(problems[1].code, "not_an_indicator");
+  EXPECT_EQ(problems[1].ids, (std::vector<std::string>{"A"}));
+}
+
+TEST(Indicators, DirectionLabelAndDescriptionMustAgreeWithTheNode) {
+  auto d = diamond();
+  d.nodes[4].where = {"t.yaml", 20, 0, {}};
+  d.indicators = {definition("y", db::Measure::mean, 1)};
+  d.indicators[0].label = "Tevredenheid";
+  d.indicators[0].description = "Anders";
+  d.indicators[0].where = {"i.yaml", 4, 0, {}};
+  EXPECT_EQ(build_error(d),
+            "3 problems:\n"
+            "  i.yaml:4: indicator 'y': the definition has direction 1, but node 'y' (t.yaml:20) has direction -1 "
+            "(expected the same direction in both)\n"
+            "  i.yaml:4: indicator 'y': the definition has label 'Tevredenheid', but node 'y' (t.yaml:20) has label "
+            "'Doel y (cliëntondersteuning)' (expected the same label in both)\n"
+            "  i.yaml:4: indicator 'y': the definition has description 'Anders', but node 'y' (t.yaml:20) has none "
+            "(expected the node's description, or none)");
+  for (const auto& p : db::GoalTree::check(d)) EXPECT_EQ(p.code, "indicator_mismatch");
+}
+
+TEST(Indicators, TheDefinitionsOwnValuesAreChecked) {
+  auto d = diamond();
+  d.indicators = {definition("x"), definition("y", db::Measure::mean, -1)};
+  d.indicators[0].norm = 80;
+  d.indicators[1].scale.reset();
+  EXPECT_EQ(build_error(d),
+            "2 problems:\n"
+            "  indicator 'x': norm 80 is outside [0, 1], the range of a proportion indicator\n"
+            "  indicator 'y': a mean needs a scale (add 'scale: likert5', 'scale: rapportcijfer', 'scale: zrm' or "
+            "'scale: {name: ..., min: ..., max: ...}')");
+}
+
+TEST(Indicators, WithIndicatorsAttachesASeparateSetAndLeavesTheTreeAlone) {
+  auto d = diamond();
+  d.indicators = {definition("x")};
+  d.indicators[0].where = {"t.yaml", 12, 0, {}};
+  const auto t = db::GoalTree::build(d);
+
+  auto y = definition("y", db::Measure::mean, -1);
+  y.label = t.node("y").label;  // an indicators file gives the label; it must be the node's
+  y.where = {"i.yaml", 3, 0, {}};
+  const auto both = t.with_indicators(db::IndicatorSet({y}));
+  EXPECT_EQ(t.indicators().size(), 1u);  // unchanged
+  ASSERT_EQ(both.indicators().size(), 2u);
+  EXPECT_EQ(both.indicators().at("y").where.file, "i.yaml");
+  EXPECT_EQ(both.indicators().at("y").direction, -1);
+  EXPECT_EQ(both.size(), t.size());
+  EXPECT_EQ(both.num_edges(), t.num_edges());
+
+  // The same indicator in the tree and in the set: an error naming both places.
+  auto x = definition("x");
+  x.label = t.node("x").label;
+  x.where = {"i.yaml", 8, 0, {}};
+  EXPECT_EQ(error_of([&] { (void)t.with_indicators(db::IndicatorSet({x})); }),
+            "i.yaml:8: indicator 'x' is defined twice: at t.yaml:12 and at i.yaml:8 (expected one definition per "
+            "indicator: in the tree file or in a separate indicators file, not both)");
+  // An id of the set that is not an indicator node of the tree.
+  auto r = definition("R");
+  r.label = "R";
+  EXPECT_EQ(error_of([&] { (void)t.with_indicators(db::IndicatorSet({r})); }),
+            "indicator definition 'R' is for goal 'R' (expected the id of an indicator node; goals have no definitions)");
+  EXPECT_EQ(t.with_indicators(db::IndicatorSet()), t);
+}
+
+TEST(Indicators, EditsKeepDefinitionsValid) {
+  auto d = diamond();
+  d.indicators = {definition("x"), definition("y", db::Measure::mean, -1)};
+  auto t = db::GoalTree::build(d);
+
+  // Removing an indicator node removes its definition.
+  t.remove_node("y");
+  EXPECT_EQ(t.indicators().size(), 1u);
+  EXPECT_EQ(t.indicators().find("y"), nullptr);
+
+  // Adding an indicator node with its definition (the id may be left empty).
+  auto z = definition("", db::Measure::count);
+  z.kind = db::ResultKind::output;
+  z.pillar = db::Pillar::reach;
+  z.unit_text = "cliënten";
+  t.add_node(indicator("z"), {{"A", 1.0}}, z);
+  ASSERT_NE(t.indicators().find("z"), nullptr);
+  EXPECT_EQ(t.indicators().at("z").label, t.node("z").label);
+  EXPECT_EQ(t.indicators().at("z").unit_text, "cliënten");
+  EXPECT_EQ(t.indicators().definitions().back().id, "z");
+
+  // A failed edit leaves the tree and its definitions unchanged.
+  const auto before = t;
+  auto bad = definition("w", db::Measure::count, -1);  // the node has direction 1
+  EXPECT_EQ(error_of([&] { t.add_node(indicator("w"), {{"A", 1.0}}, bad); }),
+            "indicator 'w': the definition has direction -1, but node 'w' has direction 1 (expected the same "
+            "direction in both)");
+  EXPECT_THROW(t.add_node(goal("G", "mid"), {{"R", 1.0}}, definition("G")), db::TreeError);
+  EXPECT_EQ(t, before);
+
+  // A subtree keeps the definitions of its nodes only.
+  const auto sub = t.subtree("A");
+  EXPECT_EQ(sub.indicators().size(), 2u);  // x and z
+  const auto only_b = t.subtree("B");
+  ASSERT_EQ(only_b.indicators().size(), 1u);
+  EXPECT_EQ(only_b.indicators().definitions()[0].id, "x");
+}

@@ -27,21 +27,21 @@ indicators:
   - id: clienten_bereikt
     label: Aantal cliënten bereikt
     pillar: bereik
-    kind: output
+    result: output
     measure: count
     unit: cliënten
     description: "Unieke cliënten die minstens één gesprek hadden: telling per jaar"
   - id: clienten_per_1000
     label: Cliënten per 1000 inwoners
     pillar: reach
-    kind: output
+    result: output
     measure: rate
     rate_per: 1000
     norm: 2.5
   - id: p_tevreden
     label: Aandeel tevreden cliënten
     pillar: tevredenheid
-    kind: outcome
+    result: outcome
     measure: proportion
     norm: 0.8
     goalposts: [0.5, 1]
@@ -49,25 +49,25 @@ indicators:
   - id: cijfer
     label: Rapportcijfer cliëntondersteuning
     pillar: satisfaction
-    kind: outcome
+    result: outcome
     measure: mean
     scale: rapportcijfer
   - id: past_bij_vraag
     label: Ondersteuning past bij de hulpvraag
     pillar: tevredenheid
-    kind: outcome
+    result: outcome
     measure: mean
     scale: {name: eigen, min: 0, max: 100}
   - id: zrm_verandering
     label: Verandering zelfredzaamheid (ZRM)
     pillar: doelrealisatie
-    kind: outcome
+    result: outcome
     measure: ordinal_change
     scale: zrm
   - id: doorlooptijd
     label: Doorlooptijd in dagen
     pillar: reach
-    kind: output
+    result: output
     measure: count
     direction: -1
     norm: 30
@@ -96,7 +96,7 @@ std::string one(const std::string& body) {
   return text;
 }
 
-const std::string basics = "label: X\npillar: reach\nkind: output\n";
+const std::string basics = "label: X\npillar: reach\nresult: output\n";
 
 TEST(Indicator, ParsesEveryKeyAndDutchPillars) {
   const auto set = db::IndicatorSet::parse_yaml(example, "indicators.yaml");
@@ -137,6 +137,8 @@ TEST(Indicator, YamlRoundTripIsEqualAndStable) {
   EXPECT_TRUE(contains(yaml, "doelenboom_indicators: 1"));
   EXPECT_TRUE(contains(yaml, "pillar: satisfaction"));  // Dutch names are written in English
   EXPECT_TRUE(contains(yaml, "scale: rapportcijfer"));  // shorthand kept
+  EXPECT_TRUE(contains(yaml, "    result: outcome\n"));
+  EXPECT_FALSE(contains(yaml, "kind:"));
   const auto again = db::IndicatorSet::parse_yaml(yaml, "out.yaml");
   EXPECT_EQ(again, set);
   EXPECT_EQ(again.to_yaml(), yaml);
@@ -221,30 +223,41 @@ TEST(IndicatorErrors, UnknownKeyNamesFileLineIndicatorAndTheAllowedKeys) {
       "  - id: x\n"
       "    label: X\n"
       "    pillar: reach\n"
-      "    kind: output\n"
+      "    result: output\n"
       "    pilar: reach\n"
       "    measure: count\n";
   EXPECT_EQ(parse_error(text),
-            "indicators.yaml:7: indicator 'x': unknown key 'pilar' (expected one of: id, label, pillar, kind, "
+            "indicators.yaml:7: indicator 'x': unknown key 'pilar' (expected one of: id, label, pillar, result, "
             "measure, direction, rate_per, scale, norm, goalposts, unit, description)");
 }
 
 TEST(IndicatorErrors, MissingRequiredKey) {
-  EXPECT_EQ(parse_error(one("label: X\nkind: output\nmeasure: count")),
+  EXPECT_EQ(parse_error(one("label: X\nresult: output\nmeasure: count")),
             "indicators.yaml:3: indicator 'x': missing required key 'pillar' (expected one of: reach, satisfaction, "
             "goal_attainment)");
 }
 
-TEST(IndicatorErrors, BadPillarKindMeasureAndDirectionAreAllReported) {
-  const std::string message = parse_error(one("label: X\npillar: bereikt\nkind: outcum\nmeasure: share\ndirection: 2"));
+TEST(IndicatorErrors, BadPillarResultMeasureAndDirectionAreAllReported) {
+  const std::string message = parse_error(one("label: X\npillar: bereikt\nresult: outcum\nmeasure: share\ndirection: 2"));
   EXPECT_TRUE(contains(message, "4 problems:"));
   EXPECT_TRUE(contains(message, "indicators.yaml:5: indicator 'x': pillar 'bereikt' is not one of: reach, satisfaction, "
                                  "goal_attainment (or bereik, tevredenheid, doelrealisatie)"));
-  EXPECT_TRUE(contains(message, "indicators.yaml:6: indicator 'x': kind 'outcum' is not one of: output, outcome"));
+  EXPECT_TRUE(contains(message, "indicators.yaml:6: indicator 'x': result 'outcum' is not one of: output, outcome"));
   EXPECT_TRUE(contains(message, "indicators.yaml:7: indicator 'x': measure 'share' is not one of: count, rate, "
                                  "proportion, mean, ordinal_change"));
   EXPECT_TRUE(contains(message, "indicators.yaml:8: indicator 'x': direction '2' must be 1 (higher is better) or -1 "
                                  "(lower is better)"));
+}
+
+TEST(IndicatorErrors, KindIsReadAsTheOlderNameOfResult) {
+  const auto set = db::IndicatorSet::parse_yaml(one("label: X\npillar: reach\nkind: outcome\nmeasure: count"));
+  EXPECT_EQ(set.at("x").kind, db::ResultKind::outcome);
+  EXPECT_TRUE(contains(set.to_yaml(), "result: outcome"));
+  EXPECT_EQ(parse_error(one("label: X\npillar: reach\nresult: output\nkind: outcome\nmeasure: count")),
+            "indicators.yaml:7: indicator 'x': key 'kind' is the older name of 'result', which is given on line 6 "
+            "(expected only 'result')");
+  EXPECT_EQ(parse_error(one("label: X\npillar: reach\nmeasure: count")),
+            "indicators.yaml:3: indicator 'x': missing required key 'result' (expected one of: output, outcome)");
 }
 
 TEST(IndicatorErrors, MeanWithoutScale) {
@@ -294,13 +307,13 @@ TEST(IndicatorErrors, NumbersMustBeNumbers) {
 
 TEST(IndicatorErrors, DuplicateIdNamesTheFirstLine) {
   const std::string text = one(basics + "measure: count") + "  - id: x\n    label: Y\n    pillar: reach\n"
-                                                             "    kind: output\n    measure: count\n";
+                                                             "    result: output\n    measure: count\n";
   EXPECT_EQ(parse_error(text), "indicators.yaml:8: duplicate indicator id 'x' (first defined on line 3)");
 }
 
 TEST(IndicatorErrors, InvalidId) {
   EXPECT_EQ(parse_error("doelenboom_indicators: 1\nindicators:\n  - id: p tevreden\n    label: X\n    pillar: reach\n"
-                        "    kind: output\n    measure: count\n"),
+                        "    result: output\n    measure: count\n"),
             "indicators.yaml:3: indicator 'p tevreden': id 'p tevreden' is not a valid id (expected an ASCII slug: a "
             "letter or digit, then letters, digits, '_', '-' or '.')");
 }
@@ -332,12 +345,12 @@ TEST(IndicatorErrors, ManyProblemsAtOnceInFileOrder) {
       "  - id: a\n"
       "    label: A\n"
       "    pillar: reach\n"
-      "    kind: output\n"
+      "    result: output\n"
       "    measure: mean\n"
       "  - id: b\n"
       "    label: B\n"
       "    pillar: reach\n"
-      "    kind: output\n"
+      "    result: output\n"
       "    measure: proportion\n"
       "    norm: 1.5\n"
       "    colour: red\n";

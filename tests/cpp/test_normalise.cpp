@@ -45,6 +45,7 @@ class Normalisation : public ::testing::Test {
     const auto tree = flat_tree({{"x", 1.0, direction}});
     db::PipelineSpec spec;
     spec.normalise = n;
+    spec.unused_data = db::UnusedData::ignore;  // u5's row comes from "other", outside the tree
     db::RunContext context;
     context.indicators = defs;
     const auto r = db::run_pipeline(tree, data, spec, context);

@@ -400,6 +400,71 @@ TEST(PipelineUncertainty, DeltaMethodAgreesWithMonteCarlo) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Data for ids that are not indicators of the tree is never dropped silently.
+
+TEST(PipelineUnusedData, IdsOutsideTheTreeAreAnErrorByDefault) {
+  const auto tree = flat_tree({{"x"}, {"y"}});
+  const auto data = db::Dataset::from_records(
+      {rec("u", 2022, "x", 1.0), rec("u", 2022, "z", 2.0), rec("u", 2022, "y", 3.0), rec("u", 2022, "w", 4.0)});
+  try {
+    (void)db::run_pipeline(tree, data, raw_spec());
+    ADD_FAILURE() << "expected a PipelineError";
+  } catch (const db::PipelineError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "the data set has 2 indicator ids that are not in the tree: 'z', 'w' (remove their rows, or set "
+              "unused_data to 'ignore' in the pipeline to leave them out)");
+    ASSERT_EQ(e.problems().size(), 1U);
+    EXPECT_EQ(e.problems()[0].code, "unused_data");
+    EXPECT_EQ(e.problems()[0].ids, (std::vector<std::string>{"z", "w"}));
+  }
+  const auto one = db::Dataset::from_records({rec("u", 2022, "x", 1.0), rec("u", 2022, "z", 2.0)});
+  EXPECT_EQ(pipeline_error([&] { (void)db::run_pipeline(tree, one, raw_spec()); }),
+            "the data set has 1 indicator id that is not in the tree: 'z' (remove its rows, or set unused_data to "
+            "'ignore' in the pipeline to leave them out)");
+  // Many ids: the first 20 are named, all are in the problem's ids.
+  std::vector<db::EstimateRecord> records{rec("u", 2022, "x", 1.0)};
+  for (int k = 0; k < 25; ++k) records.push_back(rec("u", 2022, "extra" + std::to_string(k), 1.0));
+  try {
+    (void)db::run_pipeline(tree, db::Dataset::from_records(records), raw_spec());
+    ADD_FAILURE() << "expected a PipelineError";
+  } catch (const db::PipelineError& e) {
+    EXPECT_TRUE(contains(e.what(), "25 indicator ids that are not in the tree: 'extra0', 'extra1', "));
+    EXPECT_TRUE(contains(e.what(), "'extra19' and 5 more (remove their rows"));
+    EXPECT_EQ(e.problems()[0].ids.size(), 25U);
+  }
+}
+
+TEST(PipelineUnusedData, IgnoreLeavesThemOutAndListsThem) {
+  const auto tree = flat_tree({{"x"}, {"y"}});
+  const auto data = db::Dataset::from_records(
+      {rec("u", 2022, "x", 1.0), rec("u", 2022, "z", 2.0), rec("u", 2022, "y", 3.0), rec("u", 2022, "w", 4.0)});
+  auto spec = raw_spec();
+  spec.unused_data = db::UnusedData::ignore;
+  const auto r = db::run_pipeline(tree, data, spec);
+  EXPECT_EQ(r.unused_indicators(), (std::vector<std::string>{"z", "w"}));
+  EXPECT_EQ(at(r, r.scores(), 0, "top"), 2.0);
+  const auto clean = db::run_pipeline(tree, db::Dataset::from_records({rec("u", 2022, "x", 1.0), rec("u", 2022, "y", 3.0)}), spec);
+  EXPECT_TRUE(clean.unused_indicators().empty());
+}
+
+TEST(PipelineUnusedData, DataForAGoalIsAlwaysAnError) {
+  const auto tree = flat_tree({{"x"}, {"y"}});
+  const auto data = db::Dataset::from_records({rec("u", 2022, "x", 1.0), rec("u", 2022, "top", 2.0), rec("u", 2022, "z", 2.0)});
+  auto spec = raw_spec();
+  spec.unused_data = db::UnusedData::ignore;
+  EXPECT_EQ(pipeline_error([&] { (void)db::run_pipeline(tree, data, spec); }),
+            "the data set has values for 'top', a goal of the tree: goal scores are computed from their children, not "
+            "read from the data");
+  // With the default both problems are reported at once.
+  EXPECT_EQ(pipeline_error([&] { (void)db::run_pipeline(tree, data, raw_spec()); }),
+            "2 problems:\n"
+            "  the data set has values for 'top', a goal of the tree: goal scores are computed from their children, "
+            "not read from the data\n"
+            "  the data set has 1 indicator id that is not in the tree: 'z' (remove its rows, or set unused_data to "
+            "'ignore' in the pipeline to leave them out)");
+}
+
 TEST(PipelineUncertainty, SharedDescendantsAreCountedOnceWithTheSumOfTheirPaths) {
   // top = (g1 + g2)/2, g1 = (a + b)/2, g2 = (b + c)/2: top = a/4 + b/2 + c/4, so with se 1, 2, 3
   // var(top) = 1/16 + 4/4 + 9/16 = 1.625 (not the 1/16 + 2 * 4/16 + 9/16 that treating the two

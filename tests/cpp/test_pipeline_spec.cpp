@@ -91,6 +91,7 @@ TEST(PipelineSpec, RoundTripIsExact) {
   spec.aggregate.min_coverage = 2.0 / 3.0;
   spec.weights = db::WeightSource::equal;
   spec.confidence = 0.9;
+  spec.unused_data = db::UnusedData::ignore;
   spec.levels["subdoel"].aggregate.method = db::Aggregation::harmonic;
   spec.levels["maatschappelijk resultaat"].weights = db::WeightSource::tree;
   spec.nodes["ind_uren"].treatment.denominator = "";  // clears an inherited denominator
@@ -153,6 +154,20 @@ TEST(PipelineSpec, BadValuesAreRejectedWithFileAndLine) {
   EXPECT_TRUE(contains(message, "p.yaml:5: treatment: key 'imputation' must be a text, found a list"));
   EXPECT_TRUE(contains(message, "p.yaml:7: weight_overrides: 'top': key 'a': 'heavy' is not a finite number"));
   EXPECT_TRUE(contains(message, "p.yaml:8: key 'confidence': '95%' is not a finite number"));
+  EXPECT_EQ(parse_error("doelenboom_pipeline: 1\nunused_data: skip\n"),
+            "p.yaml:2: key 'unused_data': 'skip' is not one of: error, ignore");
+}
+
+TEST(PipelineSpec, UnusedDataSetting) {
+  EXPECT_EQ(db::PipelineSpec{}.unused_data, db::UnusedData::error);
+  const auto spec = db::PipelineSpec::parse_yaml("doelenboom_pipeline: 1\nunused_data: ignore\n");
+  EXPECT_EQ(spec.unused_data, db::UnusedData::ignore);
+  EXPECT_TRUE(contains(spec.to_yaml(), "\nunused_data: ignore\n"));
+  EXPECT_TRUE(contains(db::PipelineSpec{}.to_yaml(), "\nunused_data: error\n"));
+  EXPECT_NE(spec, db::PipelineSpec{});
+  EXPECT_EQ(db::parse_unused_data("error"), db::UnusedData::error);
+  EXPECT_EQ(db::to_string(db::UnusedData::ignore), "ignore");
+  EXPECT_FALSE(db::parse_unused_data("warn").has_value());
 }
 
 TEST(PipelineSpec, VersionSyntaxAndDuplicates) {

@@ -33,6 +33,14 @@ db::PipelineSpec treated_spec(const db::Treatment& t) {
   return spec;
 }
 
+// The imputation tests give a unit rows (but no value of x) through an indicator outside the tree
+// ("other", "y"); the run leaves those out and lists them.
+db::PipelineSpec padded_spec(const db::Treatment& t) {
+  auto spec = treated_spec(t);
+  spec.unused_data = db::UnusedData::ignore;
+  return spec;
+}
+
 std::vector<double> column(const db::PipelineResult& r, const Eigen::MatrixXd& m, const std::string& id = "x") {
   std::vector<double> out;
   for (std::size_t row = 0; row < r.rows(); ++row) out.push_back(at(r, m, row, id));
@@ -167,6 +175,46 @@ TEST(Treatment, DenominationByPopulation) {
                        "needs the unit registry (RunContext.units)"));
 }
 
+TEST(Treatment, DenominationByLandAreaAndNumericLabels) {
+  // Any numeric attribute divides: the land area member and labels holding a number.
+  const auto tree = flat_tree({{"x"}});
+  db::Unit a = unit("u1", 1000, "Salland");
+  db::Unit b = unit("u2", 4000, "Twente");
+  a.land_area_km2 = 50;
+  b.land_area_km2 = 200;
+  a.labels["huishoudens"] = "400";
+  b.labels["huishoudens"] = " 1600 ";
+  const db::UnitRegistry units({a, b});
+  const auto data = db::Dataset::from_records({rec("u1", 2022, "x", 100.0, 10.0), rec("u2", 2022, "x", 100.0, 10.0)});
+  db::RunContext context;
+  context.units = &units;
+  db::Treatment t;
+  t.denominator = "land_area_km2";
+  auto r = db::run_pipeline(tree, data, treated_spec(t), context);
+  EXPECT_EQ(column(r, r.treated()), (std::vector<double>{2.0, 0.5}));
+  EXPECT_EQ(r.audit()[0].why, "denominated: / land_area_km2 50");
+  t.denominator = "huishoudens";
+  r = db::run_pipeline(tree, data, treated_spec(t), context);
+  EXPECT_EQ(column(r, r.treated()), (std::vector<double>{0.25, 0.0625}));
+  EXPECT_EQ(column(r, r.standard_errors()), (std::vector<double>{0.025, 0.00625}));
+
+  // A label that is not a number, an attribute nobody has, and a zero area are errors.
+  t.denominator = "regio";
+  EXPECT_EQ(pipeline_error([&] { (void)db::run_pipeline(tree, data, treated_spec(t), context); }),
+            "2 problems:\n"
+            "  indicator 'x', unit 'u1': denominator 'regio' is the text 'Salland'; expected a positive number\n"
+            "  indicator 'x', unit 'u2': denominator 'regio' is the text 'Twente'; expected a positive number");
+  t.denominator = "kleur";
+  EXPECT_TRUE(contains(pipeline_error([&] { (void)db::run_pipeline(tree, data, treated_spec(t), context); }),
+                       "indicator 'x', unit 'u1': denominator 'kleur' is missing; expected a positive number"));
+  b.land_area_km2 = 0;
+  const db::UnitRegistry zero({a, b});
+  context.units = &zero;
+  t.denominator = "land_area_km2";
+  EXPECT_EQ(pipeline_error([&] { (void)db::run_pipeline(tree, data, treated_spec(t), context); }),
+            "indicator 'x', unit 'u2': denominator 'land_area_km2' is 0; expected a positive number");
+}
+
 TEST(Treatment, ImputationByMeanAndMedian) {
   // u1..u4 = 2, 4, missing, 9: mean of the three = 5, median = 4.
   const auto tree = flat_tree({{"x"}});
@@ -174,7 +222,10 @@ TEST(Treatment, ImputationByMeanAndMedian) {
       {rec("u1", 2022, "x", 2.0, 0.1), rec("u2", 2022, "x", 4.0, 0.1), rec("u3", 2022, "other", 0.0), rec("u4", 2022, "x", 9.0, 0.1)});
   db::Treatment t;
   t.imputation = db::Imputation::mean;
-  auto r = db::run_pipeline(tree, data, treated_spec(t));
+  EXPECT_TRUE(contains(pipeline_error([&] { (void)db::run_pipeline(tree, data, treated_spec(t)); }),
+                       "1 indicator id that is not in the tree: 'other'"));
+  auto r = db::run_pipeline(tree, data, padded_spec(t));
+  EXPECT_EQ(r.unused_indicators(), (std::vector<std::string>{"other"}));
   EXPECT_EQ(column(r, r.treated()), (std::vector<double>{2.0, 4.0, 5.0, 9.0}));
   EXPECT_TRUE(std::isnan(at(r, r.standard_errors(), 2, "x")));  // unknown for an imputed value
   EXPECT_EQ(at(r, r.coverage(), 2, "x"), 1.0);
@@ -183,7 +234,7 @@ TEST(Treatment, ImputationByMeanAndMedian) {
   EXPECT_TRUE(std::isnan(r.audit()[0].old_value));
   EXPECT_EQ(r.audit()[0].why, "imputed: mean of 3 units in 2022");
   t.imputation = db::Imputation::median;
-  r = db::run_pipeline(tree, data, treated_spec(t));
+  r = db::run_pipeline(tree, data, padded_spec(t));
   EXPECT_EQ(at(r, r.treated(), 2, "x"), 4.0);
 }
 
@@ -200,7 +251,7 @@ TEST(Treatment, ImputationByGroupMean) {
   t.impute_group = "regio";
   db::RunContext context;
   context.units = &units;
-  const auto r = db::run_pipeline(tree, data, treated_spec(t), context);
+  const auto r = db::run_pipeline(tree, data, padded_spec(t), context);
   const auto x = column(r, r.treated());
   EXPECT_EQ(x[2], 3.0);
   EXPECT_EQ(x[4], 9.0);
@@ -216,7 +267,7 @@ TEST(Treatment, ImputationByLastObservationCarriedForward) {
       {rec("u1", 2020, "x", 1.0), rec("u2", 2021, "x", 5.0), rec("u1", 2022, "y", 0.0), rec("u2", 2020, "y", 0.0)});
   db::Treatment t;
   t.imputation = db::Imputation::locf;
-  const auto r = db::run_pipeline(tree, data, treated_spec(t));
+  const auto r = db::run_pipeline(tree, data, padded_spec(t));
   const auto x = column(r, r.treated());  // rows u1 2020..2022, u2 2020..2022
   EXPECT_EQ(x[0], 1.0);
   EXPECT_EQ(x[1], 1.0);

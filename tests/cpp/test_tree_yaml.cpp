@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -102,7 +103,8 @@ nodes:
   const ParseError e = parse_error(text);
   EXPECT_TRUE(has_problem(e, "tree.yaml:3: unknown key 'lvels' (expected one of: doelenboom, name, description, levels, nodes)"));
   EXPECT_TRUE(has_problem(e, "tree.yaml:6: node 'x': unknown key 'lable' (expected one of: id, label, kind, level, "
-                             "description, direction, parents)"));
+                             "description, direction, parents, pillar, result, measure, rate_per, scale, norm, "
+                             "goalposts, unit)"));
   EXPECT_TRUE(has_problem(e, "tree.yaml:8: node 'x': parent 'y': unknown key 'wieght' (expected one of: id, weight)"));
   // The misspelt label also leaves the required label missing; all four come in one error.
   EXPECT_TRUE(has_problem(e, "tree.yaml:5: node 'x': missing required key 'label'"));
@@ -381,8 +383,391 @@ TEST(TreeYaml, NederBetuweExample) {
   EXPECT_EQ(tree.children(tree.index_of("vergroten_bereik")).size(), 3U);
 }
 
+// ---- indicator definitions in the tree file ----------------------------------------------------
+
+// Indicator nodes with the keys of an indicator definition; leersessies has none.
+const std::string with_definitions = R"(doelenboom: 1
+levels: [doel, indicator]
+nodes:
+  - id: top
+    label: Zelfregie
+    level: doel
+  - id: clienten
+    label: Aantal cliënten
+    kind: indicator
+    level: indicator
+    description: Unieke cliënten per jaar.
+    pillar: bereik
+    result: output
+    measure: count
+    unit: cliënten
+    parents: [top]
+  - id: p_tevreden
+    label: "% tevreden"
+    kind: indicator
+    level: indicator
+    pillar: tevredenheid
+    result: outcome
+    measure: proportion
+    norm: 0.8
+    goalposts: [0.5, 1]
+    unit: "%"
+    parents: [top]
+  - id: wachttijd
+    label: Wachttijd in weken
+    kind: indicator
+    direction: -1
+    level: indicator
+    pillar: reach
+    result: output
+    measure: mean
+    scale: {name: weken, min: 0, max: 52}
+    parents: [top]
+  - id: per_1000
+    label: Cliënten per 10.000 inwoners
+    kind: indicator
+    level: indicator
+    pillar: reach
+    result: output
+    measure: rate
+    rate_per: 10000
+    parents: [top]
+  - id: leersessies
+    label: Leersessies
+    kind: indicator
+    level: indicator
+    parents: [top]
+)";
+
+// A separate indicators file that clashes with the tree in every possible way.
+const std::string clashing_indicators = R"(doelenboom_indicators: 1
+indicators:
+  - id: clienten
+    label: Aantal cliënten
+    pillar: reach
+    result: output
+    measure: count
+  - id: leersessies
+    label: Leersessies
+    pillar: doelrealisatie
+    result: outcome
+    measure: count
+    direction: -1
+  - id: top
+    label: Zelfregie
+    pillar: doelrealisatie
+    result: outcome
+    measure: count
+  - id: onbekend
+    label: Onbekend
+    pillar: reach
+    result: output
+    measure: count
+)";
+
+std::vector<std::string> messages(const Error& e) {
+  std::vector<std::string> out;
+  for (const auto& p : e.problems()) out.push_back(p.message);
+  return out;
+}
+
+TEST(TreeYamlIndicators, IndicatorNodesCarryTheirDefinitions) {
+  const TreeDefinition def = parse_tree_yaml(with_definitions, "tree.yaml");
+  ASSERT_EQ(def.indicators.size(), 4U);  // leersessies has none
+  const IndicatorDefinition& c = def.indicators[0];
+  EXPECT_EQ(c.id, "clienten");
+  EXPECT_EQ(c.label, "Aantal cliënten");  // the node's label and description
+  EXPECT_EQ(c.description, "Unieke cliënten per jaar.");
+  EXPECT_EQ(c.pillar, Pillar::reach);     // "bereik"
+  EXPECT_EQ(c.kind, ResultKind::output);
+  EXPECT_EQ(c.measure, Measure::count);
+  EXPECT_EQ(c.direction, 1);
+  EXPECT_EQ(c.unit_text, "cliënten");
+  EXPECT_EQ(c.where.to_string(), "tree.yaml:7");
+  const IndicatorDefinition& p = def.indicators[1];
+  EXPECT_EQ(p.pillar, Pillar::satisfaction);
+  EXPECT_EQ(p.kind, ResultKind::outcome);
+  EXPECT_EQ(p.measure, Measure::proportion);
+  EXPECT_EQ(p.norm, 0.8);
+  EXPECT_EQ(p.goalpost_min, 0.5);
+  EXPECT_EQ(p.goalpost_max, 1.0);
+  EXPECT_EQ(p.unit_text, "%");
+  const IndicatorDefinition& w = def.indicators[2];
+  EXPECT_EQ(w.direction, -1);  // the node's direction
+  EXPECT_EQ(w.scale, (Scale{"weken", 0, 52}));
+  EXPECT_EQ(def.indicators[3].rate_per, 10000.0);
+  EXPECT_EQ(def.indicators[3].measure, Measure::rate);
+
+  const GoalTree tree = load_tree_yaml_string(with_definitions, "tree.yaml");
+  EXPECT_EQ(tree.size(), 6U);
+  ASSERT_EQ(tree.indicators().size(), 4U);
+  EXPECT_EQ(tree.indicators().at("wachttijd").label, "Wachttijd in weken");
+  EXPECT_EQ(tree.indicators().find("leersessies"), nullptr);
+  EXPECT_EQ(tree.indicators().find("top"), nullptr);
+  EXPECT_TRUE(load_tree_yaml_string(minimal).indicators().definitions().empty());
+}
+
+TEST(TreeYamlIndicators, DefinitionKeysOnAGoalNameTheLine) {
+  const ParseError e = parse_error(R"(doelenboom: 1
+levels: [doel, indicator]
+nodes:
+  - id: top
+    label: Top
+    level: doel
+    measure: count
+    pillar: bereik
+)");
+  EXPECT_EQ(messages(e), (std::vector<std::string>{
+                             "tree.yaml:7: node 'top': only indicators have an indicator definition: remove 'pillar', "
+                             "'measure' (or add 'kind: indicator')"}));
+  EXPECT_EQ(e.problems()[0].code, "not_an_indicator");
+  EXPECT_EQ(e.problems()[0].ids, (std::vector<std::string>{"top"}));
+}
+
+TEST(TreeYamlIndicators, EveryDefinitionProblemWithFileAndLine) {
+  const ParseError e = parse_error(R"(doelenboom: 1
+levels: [doel, indicator]
+nodes:
+  - id: top
+    label: Top
+    level: doel
+  - id: a
+    label: A
+    kind: indicator
+    level: indicator
+    pilar: bereik
+    measure: mean
+    parents: [top]
+  - id: b
+    label: B
+    kind: indicator
+    level: indicator
+    pillar: bereikt
+    result: outcum
+    measure: proportion
+    scale: likert7
+    parents: [top]
+  - id: c
+    label: C
+    kind: indicator
+    level: indicator
+    pillar: doelrealisatie
+    result: outcome
+    measure: proportion
+    norm: 80
+    parents: [top]
+  - id: d
+    label: D
+    kind: indicator
+    level: indicator
+    pillar: doelrealisatie
+    result: outcome
+    measure: mean
+    parents: [top]
+)");
+  EXPECT_EQ(messages(e),
+            (std::vector<std::string>{
+                "tree.yaml:11: node 'a': unknown key 'pilar' (expected one of: id, label, kind, level, description, "
+                "direction, parents, pillar, result, measure, rate_per, scale, norm, goalposts, unit)",
+                "tree.yaml:7: node 'a': missing required key 'pillar' (expected one of: reach, satisfaction, "
+                "goal_attainment)",
+                "tree.yaml:7: node 'a': missing required key 'result' (expected one of: output, outcome)",
+                "tree.yaml:18: node 'b': pillar 'bereikt' is not one of: reach, satisfaction, goal_attainment (or bereik, "
+                "tevredenheid, doelrealisatie)",
+                "tree.yaml:19: node 'b': result 'outcum' is not one of: output, outcome",
+                "tree.yaml:21: node 'b': scale 'likert7' is not a known scale (expected likert5, rapportcijfer, zrm or "
+                "{name: ..., min: ..., max: ...})",
+                "tree.yaml:23: indicator 'c': norm 80 is outside [0, 1], the range of a proportion indicator",
+                "tree.yaml:32: indicator 'd': a mean needs a scale (add 'scale: likert5', 'scale: rapportcijfer', "
+                "'scale: zrm' or 'scale: {name: ..., min: ..., max: ...}')",
+            }));
+  // check_tree_file gives the same problems without throwing.
+  const fs::path dir = fs::temp_directory_path() / ("doelenboom-test-defs-" + std::to_string(std::random_device{}()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "tree.yaml") << "doelenboom: 1\nlevels: [a]\nnodes:\n  - id: x\n    label: X\n    level: a\n"
+                                      "    unit: uren\n";
+  const auto problems = check_tree_file(dir / "tree.yaml");
+  ASSERT_EQ(problems.size(), 1U);
+  EXPECT_EQ(problems[0].code, "not_an_indicator");
+  EXPECT_EQ(problems[0].where.line, 7U);
+  fs::remove_all(dir);
+}
+
+TEST(TreeYamlIndicators, WriterEmitsDefinitionsAndRoundTrips) {
+  const GoalTree tree = load_tree_yaml_string(with_definitions, "tree.yaml");
+  const std::string text = tree_to_yaml(tree);
+  EXPECT_NE(text.find("  - id: wachttijd\n    label: Wachttijd in weken\n    kind: indicator\n    level: indicator\n"
+                      "    direction: -1\n    pillar: reach\n    result: output\n    measure: mean\n"
+                      "    scale: {name: weken, min: 0, max: 52}\n    parents: [top]\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("    description: Unieke cliënten per jaar.\n    direction: 1\n    pillar: reach\n"
+                      "    result: output\n    measure: count\n    unit: cliënten\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("    measure: proportion\n    norm: 0.8\n    goalposts: [0.5, 1]\n    unit: \"%\"\n"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("    measure: rate\n    rate_per: 10000\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("  - id: leersessies\n    label: Leersessies\n    kind: indicator\n    level: indicator\n"
+                      "    direction: 1\n    parents: [top]\n"),
+            std::string::npos)
+      << text;
+  const GoalTree back = load_tree_yaml_string(text, "saved.yaml");
+  EXPECT_TRUE(back == tree);
+  EXPECT_TRUE(back.definition() == tree.definition());
+  EXPECT_EQ(tree_to_yaml(back), text);
+}
+
+TEST(TreeYamlIndicators, SeparateIndicatorsFileJoinsTheTree) {
+  const GoalTree tree = load_tree_yaml_string(with_definitions, "tree.yaml");
+  const IndicatorSet extra = IndicatorSet::parse_yaml(R"(doelenboom_indicators: 1
+indicators:
+  - id: leersessies
+    label: Leersessies
+    pillar: doelrealisatie
+    result: outcome
+    measure: count
+    unit: sessies
+)",
+                                                      "indicators.yaml");
+  const GoalTree both = tree.with_indicators(extra);
+  std::vector<std::string> ids;
+  for (const auto& d : both.indicators().definitions()) ids.push_back(d.id);
+  EXPECT_EQ(ids, (std::vector<std::string>{"clienten", "p_tevreden", "wachttijd", "per_1000", "leersessies"}));
+  EXPECT_EQ(both.indicators().at("leersessies").where.to_string(), "indicators.yaml:3");
+  EXPECT_EQ(both.indicators().at("clienten").where.to_string(), "tree.yaml:7");
+  EXPECT_EQ(tree.indicators().size(), 4U);  // the original is unchanged
+  // Saved, the tree file holds all definitions.
+  const std::string text = tree_to_yaml(both);
+  EXPECT_NE(text.find("  - id: leersessies\n    label: Leersessies\n    kind: indicator\n    level: indicator\n"
+                      "    direction: 1\n    pillar: goal_attainment\n    result: outcome\n    measure: count\n"
+                      "    unit: sessies\n    parents: [top]\n"),
+            std::string::npos)
+      << text;
+  EXPECT_TRUE(load_tree_yaml_string(text) == both);
+}
+
+TEST(TreeYamlIndicators, SeparateIndicatorsFileThatDisagreesNamesBothFiles) {
+  const GoalTree tree = load_tree_yaml_string(with_definitions, "tree.yaml");
+  const IndicatorSet clash = IndicatorSet::parse_yaml(clashing_indicators, "indicators.yaml");
+  try {
+    (void)tree.with_indicators(clash);
+    FAIL() << "expected a TreeError";
+  } catch (const TreeError& e) {
+    EXPECT_EQ(messages(e),
+              (std::vector<std::string>{
+                  "indicators.yaml:3: indicator 'clienten' is defined twice: at tree.yaml:7 and at indicators.yaml:3 "
+                  "(expected one definition per indicator: in the tree file or in a separate indicators file, not both)",
+                  "indicators.yaml:8: indicator 'leersessies': the definition has direction -1, but node 'leersessies' "
+                  "(tree.yaml:47) has direction 1 (expected the same direction in both)",
+                  "indicators.yaml:14: indicator definition 'top' is for goal 'top' (expected the id of an indicator "
+                  "node; goals have no definitions)",
+                  "indicators.yaml:19: indicator definition 'onbekend' has no node in the tree (expected the id of an "
+                  "indicator node)",
+              }));
+    EXPECT_EQ(e.problems()[0].code, "duplicate_indicator");
+    EXPECT_EQ(e.problems()[1].code, "indicator_mismatch");
+    EXPECT_EQ(e.problems()[2].code, "not_an_indicator");
+    EXPECT_EQ(e.problems()[3].code, "unknown_indicator");
+  }
+}
+
+TEST(TreeYamlIndicators, ShippedExamplesDefineEveryIndicator) {
+  for (const char* name : {"movisie.yaml", "neder-betuwe.yaml"}) {
+    SCOPED_TRACE(name);
+    const GoalTree tree = load_tree_yaml(source_dir / "examples" / "trees" / name);
+    std::size_t indicator_nodes = 0;
+    for (const auto& node : tree.nodes()) {
+      if (node.kind != NodeKind::indicator) continue;
+      ++indicator_nodes;
+      const IndicatorDefinition* d = tree.indicators().find(node.id);
+      ASSERT_NE(d, nullptr) << node.id;
+      EXPECT_FALSE(d->unit_text.empty()) << node.id;
+      // Reach is output; satisfaction and goal attainment are outcomes.
+      EXPECT_EQ(d->kind, d->pillar == Pillar::reach ? ResultKind::output : ResultKind::outcome) << node.id;
+    }
+    EXPECT_EQ(tree.indicators().size(), indicator_nodes);
+  }
+  const GoalTree movisie = load_tree_yaml(source_dir / "examples" / "trees" / "movisie.yaml");
+  EXPECT_EQ(movisie.indicators().size(), 15U);
+  const IndicatorDefinition& quality = movisie.indicators().at("ind_kwaliteit_goed");
+  EXPECT_EQ(quality.pillar, Pillar::satisfaction);
+  EXPECT_EQ(quality.measure, Measure::proportion);
+  EXPECT_EQ(quality.norm, 0.8);
+  EXPECT_EQ(quality.goalpost_min, 0.5);
+  EXPECT_EQ(quality.goalpost_max, 1.0);
+  EXPECT_EQ(quality.unit_text, "aandeel cliënten");
+  EXPECT_EQ(quality.label, "% cliënten dat de kwaliteit van de ondersteuning goed vindt");
+  const IndicatorDefinition& lead_time = movisie.indicators().at("ind_doorlooptijd");
+  EXPECT_EQ(lead_time.direction, -1);
+  EXPECT_EQ(lead_time.norm, 28.0);
+  EXPECT_EQ(lead_time.unit_text, "dagen");
+  const IndicatorDefinition& zrm = movisie.indicators().at("ind_zrm_verbeterd");
+  EXPECT_EQ(zrm.pillar, Pillar::goal_attainment);
+  EXPECT_EQ(zrm.measure, Measure::ordinal_change);
+  EXPECT_EQ(zrm.scale, (Scale{"zrm", 1, 5}));
+  const GoalTree neder_betuwe = load_tree_yaml(source_dir / "examples" / "trees" / "neder-betuwe.yaml");
+  EXPECT_EQ(neder_betuwe.indicators().size(), 8U);
+  EXPECT_EQ(neder_betuwe.indicators().at("ind_bekendheid").norm, 0.5);
+  EXPECT_EQ(neder_betuwe.indicators().at("ind_clienten").measure, Measure::count);
+}
+
 // Random valid definitions: several levels, several parents per node, weights with many
-// decimals, labels that YAML could misread (null, yes, "- x", "a: b", ...), UTF-8 everywhere.
+// decimals, labels that YAML could misread (null, yes, "- x", "a: b", ...), UTF-8 everywhere, and
+// indicator definitions with every measure, named and own scales, norms, goalposts and units.
+// A valid definition for an indicator node: its id, label, description and direction, with
+// random values for the rest.
+IndicatorDefinition random_indicator(std::mt19937& rng, const Node& node, const std::vector<std::string>& texts) {
+  auto pick = [&](std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng); };
+  auto chance = [&](double p) { return std::bernoulli_distribution(p)(rng); };
+  auto uniform = [&](double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(rng); };
+  IndicatorDefinition d;
+  d.id = node.id;
+  d.label = node.label;
+  d.description = node.description;
+  d.direction = node.direction;
+  d.pillar = std::array{Pillar::reach, Pillar::satisfaction, Pillar::goal_attainment}[pick(3)];
+  d.kind = chance(0.5) ? ResultKind::output : ResultKind::outcome;
+  d.measure = std::array{Measure::count, Measure::rate, Measure::proportion, Measure::mean, Measure::ordinal_change}[pick(5)];
+  double lo = 0.0;
+  double hi = 1000.0;
+  switch (d.measure) {
+    case Measure::rate:
+      if (chance(0.5)) d.rate_per = uniform(1.0, 1e6);
+      break;
+    case Measure::proportion: hi = 1.0; break;
+    case Measure::mean:
+    case Measure::ordinal_change:
+      if (d.measure == Measure::ordinal_change) {
+        lo = -5.0;
+        hi = 5.0;
+      }
+      if (d.measure == Measure::mean || chance(0.5)) {
+        if (chance(0.5)) {
+          d.scale = named_scale(std::array{"likert5", "rapportcijfer", "zrm"}[pick(3)]);
+        } else {
+          const double a = uniform(-100.0, 100.0);
+          d.scale = Scale{chance(0.8) ? texts[pick(texts.size())] : "", a, a + uniform(0.1, 100.0)};
+        }
+        if (d.measure == Measure::mean) {
+          lo = d.scale->min;
+          hi = d.scale->max;
+        }
+      }
+      break;
+    case Measure::count: break;
+  }
+  if (chance(0.4)) d.norm = chance(0.2) ? lo : uniform(lo, hi);
+  if (chance(0.3)) {
+    const double a = uniform(lo, lo + (hi - lo) / 3.0);
+    d.goalpost_min = a;
+    d.goalpost_max = chance(0.2) ? hi : uniform(lo + (hi - lo) / 2.0, hi);
+  }
+  if (chance(0.5)) d.unit_text = texts[pick(texts.size())];
+  return d;
+}
+
 TreeDefinition random_definition(std::mt19937& rng) {
   const std::vector<std::string> texts{
       "Cliënt ë ï ö",  "null", "~",       "yes",        "- x",     "a: b", "#hash",  " lead", "trail ",
@@ -417,6 +802,7 @@ TreeDefinition random_definition(std::mt19937& rng) {
       node.kind = bottom ? NodeKind::indicator : NodeKind::goal;
       node.direction = bottom ? (chance(0.7) ? 1 : -1) : 0;
       def.nodes.push_back(node);
+      if (bottom && chance(0.6)) def.indicators.push_back(random_indicator(rng, node, texts));
       if (l > 0) {
         // Round-robin first parent in the level just above gives every goal a child; extra
         // parents anywhere higher make the graph a DAG rather than a tree.

@@ -159,6 +159,32 @@ TEST(Unit, AttributesAndLabels) {
   EXPECT_FALSE(u.attribute("kleur").has_value());
 }
 
+TEST(Unit, NumericAttributes) {
+  db::Unit u = unit("GM0301", "Deventer");
+  u.population = 101236;
+  u.land_area_km2 = 134.35;
+  u.labels["inkomen"] = " 31.5 ";  // spaces around a number are ignored
+  u.labels["regio"] = "Salland";
+  u.labels["leeg"] = "";
+  u.labels["komma"] = "31,5";
+  u.labels["name"] = "12";      // shadowed by the text attribute 'name'
+  u.labels["population"] = "1";  // shadowed by the member
+  EXPECT_EQ(u.numeric_attribute("population"), 101236.0);
+  EXPECT_EQ(u.numeric_attribute("land_area_km2"), 134.35);
+  EXPECT_EQ(u.numeric_attribute("inkomen"), 31.5);
+  EXPECT_FALSE(u.numeric_attribute("regio").has_value());  // not a number
+  EXPECT_FALSE(u.numeric_attribute("leeg").has_value());
+  EXPECT_FALSE(u.numeric_attribute("komma").has_value());
+  EXPECT_FALSE(u.numeric_attribute("name").has_value());
+  EXPECT_FALSE(u.numeric_attribute("id").has_value());
+  EXPECT_FALSE(u.numeric_attribute("size_class").has_value());
+  EXPECT_FALSE(u.numeric_attribute("kleur").has_value());  // no such attribute
+  // Unknown population and land area.
+  const db::Unit blank = unit("GM0302", "Nergens");
+  EXPECT_FALSE(blank.numeric_attribute("population").has_value());
+  EXPECT_FALSE(blank.numeric_attribute("land_area_km2").has_value());
+}
+
 TEST(UnitRegistry, ProvidersUnderGemeentenSubsetAndBaseline) {
   db::UnitRegistry reg({unit("GM0301", "Deventer"), unit("GM0150", "Deventer-bis"),
                         unit("aanbieder-1", "MEE IJsseloevers", "aanbieder", "GM0301")});

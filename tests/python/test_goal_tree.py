@@ -288,7 +288,7 @@ def test_from_pandas_plain_tables_defaults() -> None:
             "level": ["resultaat", "doel", "indicator", "indicator"],
             "direction": [np.nan, np.nan, -1.0, np.nan],
             "description": ["Over alles", None, np.nan, "Twee"],
-            "unit": ["a", "b", "c", "d"],  # other columns are ignored
+            "owner": ["a", "b", "c", "d"],  # other columns are ignored ("unit" is a definition column)
         }
     )
     edges = pd.DataFrame({"child": ["g", "i1", "i2"], "parent": ["top", "g", "g"]})  # no weight column

@@ -1,0 +1,475 @@
+// The aggregation pipeline for Python: PipelineSpec (from keyword settings given as plain dicts, to
+// a dict, YAML, check), run_pipeline (without the GIL) and PipelineResult. Nodes are named by id on
+// this side; the result matrices (rows x nodes, rows unit-major, columns in node index order) leave
+// as read-only numpy views of the result without a copy, computed ones (ranks, contributions) as
+// arrays that own the moved Eigen storage.
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <pybind11/eigen.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include "bindings.hpp"
+#include "doelenboom/dataset.hpp"
+#include "doelenboom/goal_tree.hpp"
+#include "doelenboom/indicator.hpp"
+#include "doelenboom/pipeline.hpp"
+#include "doelenboom/unit.hpp"
+
+namespace doelenboom::python {
+
+namespace {
+
+std::string squote(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+template <class E>
+std::string names_of(std::initializer_list<E> values) {
+  std::string out;
+  for (const E v : values) out += (out.empty() ? "" : ", ") + std::string(to_string(v));
+  return out;
+}
+
+const std::string& normalisation_names() {
+  static const std::string s = names_of({Normalisation::none, Normalisation::minmax, Normalisation::zscore,
+                                         Normalisation::goalposts, Normalisation::distance_to_target,
+                                         Normalisation::rank, Normalisation::percentile_rank});
+  return s;
+}
+const std::string& aggregation_names() {
+  static const std::string s = names_of({Aggregation::arithmetic, Aggregation::geometric, Aggregation::harmonic,
+                                         Aggregation::minimum, Aggregation::median});
+  return s;
+}
+const std::string& imputation_names() {
+  static const std::string s =
+      names_of({Imputation::none, Imputation::mean, Imputation::median, Imputation::group_mean, Imputation::locf});
+  return s;
+}
+const std::string& outlier_names() {
+  static const std::string s = names_of({OutlierMethod::none, OutlierMethod::winsorise, OutlierMethod::log});
+  return s;
+}
+const std::string& scope_names() {
+  static const std::string s = names_of({NormaliseScope::per_period, NormaliseScope::all_periods});
+  return s;
+}
+const std::string& weight_source_names() {
+  static const std::string s = names_of({WeightSource::tree, WeightSource::equal});
+  return s;
+}
+const std::string& unused_data_names() {
+  static const std::string s = names_of({UnusedData::error, UnusedData::ignore});
+  return s;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Python settings (plain dicts, as PipelineSpec.to_dict gives them) -> PipelineSpec. Every
+// problem is collected and raised at once as a PipelineError, worded as the YAML reader words it.
+
+class SettingsReader {
+ public:
+  std::vector<Problem>& problems() noexcept { return problems_; }
+
+  void add(const std::string& code, const std::string& context, const std::string& what) {
+    problems_.push_back(make_problem(code, {}, {}, "pipeline" + context + ": " + what));
+  }
+
+  // The (key, value) pairs of a dict; a non-dict or an unknown key is reported.
+  std::vector<std::pair<std::string, py::object>> entries(const py::handle& value, const std::string& context,
+                                                          const std::string& name, const std::vector<std::string_view>& allowed) {
+    std::vector<std::pair<std::string, py::object>> out;
+    if (value.is_none()) return out;
+    if (!py::isinstance<py::dict>(value)) {
+      add("wrong_type", context, name + " must be a dict, found " + describe(value));
+      return out;
+    }
+    for (const auto& [k, v] : value.cast<py::dict>()) {
+      if (!py::isinstance<py::str>(k)) {
+        add("wrong_type", context, name + ": a key must be a text, found " + describe(k));
+        continue;
+      }
+      auto key = k.cast<std::string>();
+      if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
+        std::string expected;
+        for (const auto a : allowed) expected += (expected.empty() ? "" : ", ") + std::string(a);
+        add("unknown_key", context, name + ": unknown setting " + squote(key) + " (expected one of: " + expected + ")");
+        continue;
+      }
+      out.emplace_back(std::move(key), py::reinterpret_borrow<py::object>(v));
+    }
+    return out;
+  }
+
+  std::optional<double> number(const py::handle& v, const std::string& context, const std::string& name) {
+    if (!py::isinstance<py::str>(v) && !PyBool_Check(v.ptr()) && !v.is_none()) {
+      const double x = PyFloat_AsDouble(v.ptr());
+      if (!(x == -1.0 && PyErr_Occurred())) {
+        if (std::isfinite(x)) return x;
+        add("bad_number", context, name + " must be a finite number, found " + describe(v));
+        return std::nullopt;
+      }
+      PyErr_Clear();
+    }
+    add("wrong_type", context, name + " must be a number, found " + describe(v));
+    return std::nullopt;
+  }
+
+  std::optional<int> integer(const py::handle& v, const std::string& context, const std::string& name) {
+    const auto x = number(v, context, name);
+    if (!x) return std::nullopt;
+    if (*x == std::floor(*x) && std::abs(*x) <= 1e9) return static_cast<int>(*x);
+    add("bad_number", context, name + " must be a whole number, found " + describe(v));
+    return std::nullopt;
+  }
+
+  // A text; None is the empty text where that means "none" (denominator, impute_group).
+  std::optional<std::string> text(const py::handle& v, const std::string& context, const std::string& name,
+                                  bool allow_none = false) {
+    if (v.is_none() && allow_none) return std::string();
+    if (py::isinstance<py::str>(v)) return v.cast<std::string>();
+    add("wrong_type", context, name + " must be a text, found " + describe(v));
+    return std::nullopt;
+  }
+
+  template <class E, class Parse>
+  std::optional<E> choice(const py::handle& v, const std::string& context, const std::string& name, Parse parse,
+                          const std::string& allowed) {
+    const auto t = text(v, context, name);
+    if (!t) return std::nullopt;
+    if (const auto e = parse(*t)) return e;
+    add("bad_choice", context, name + " " + squote(*t) + " is not one of: " + allowed);
+    return std::nullopt;
+  }
+
+  static std::string describe(const py::handle& v) { return py::repr(v).cast<std::string>(); }
+
+ private:
+  std::vector<Problem> problems_;
+};
+
+TreatmentOverride read_treatment(SettingsReader& r, const py::handle& value, const std::string& ctx) {
+  TreatmentOverride t;
+  for (const auto& [key, v] : r.entries(value, ctx, "treatment",
+                                        {"denominator", "denominator_scale", "imputation", "impute_group", "outliers",
+                                         "skew_threshold", "kurtosis_threshold", "winsorise_max"})) {
+    const std::string name = "treatment: " + key;
+    if (key == "denominator") t.denominator = r.text(v, ctx, name, true);
+    if (key == "denominator_scale") t.denominator_scale = r.number(v, ctx, name);
+    if (key == "imputation") t.imputation = r.choice<Imputation>(v, ctx, name, parse_imputation, imputation_names());
+    if (key == "impute_group") t.impute_group = r.text(v, ctx, name, true);
+    if (key == "outliers") t.outliers = r.choice<OutlierMethod>(v, ctx, name, parse_outlier_method, outlier_names());
+    if (key == "skew_threshold") t.skew_threshold = r.number(v, ctx, name);
+    if (key == "kurtosis_threshold") t.kurtosis_threshold = r.number(v, ctx, name);
+    if (key == "winsorise_max") t.winsorise_max = r.integer(v, ctx, name);
+  }
+  return t;
+}
+
+NormaliseOverride read_normalise(SettingsReader& r, const py::handle& value, const std::string& ctx) {
+  NormaliseOverride n;
+  for (const auto& [key, v] : r.entries(value, ctx, "normalise", {"method", "low", "high", "mean", "sd", "scope"})) {
+    const std::string name = "normalise: " + key;
+    if (key == "method") n.method = r.choice<Normalisation>(v, ctx, name, parse_normalisation, normalisation_names());
+    if (key == "low") n.low = r.number(v, ctx, name);
+    if (key == "high") n.high = r.number(v, ctx, name);
+    if (key == "mean") n.mean = r.number(v, ctx, name);
+    if (key == "sd") n.sd = r.number(v, ctx, name);
+    if (key == "scope") n.scope = r.choice<NormaliseScope>(v, ctx, name, parse_normalise_scope, scope_names());
+  }
+  return n;
+}
+
+AggregateOverride read_aggregate(SettingsReader& r, const py::handle& value, const std::string& ctx) {
+  AggregateOverride a;
+  for (const auto& [key, v] : r.entries(value, ctx, "aggregate", {"method", "min_coverage"})) {
+    const std::string name = "aggregate: " + key;
+    if (key == "method") a.method = r.choice<Aggregation>(v, ctx, name, parse_aggregation, aggregation_names());
+    if (key == "min_coverage") a.min_coverage = r.number(v, ctx, name);
+  }
+  return a;
+}
+
+std::map<std::string, Settings> read_sections(SettingsReader& r, const py::handle& value, const char* what) {
+  std::map<std::string, Settings> out;
+  const std::string kind = std::string(what) == "levels" ? "level " : "node ";
+  for (const auto& [id, section] : r.entries(value, "", what, {})) {
+    const std::string ctx = ", " + kind + squote(id);
+    Settings s;
+    for (const auto& [key, v] : r.entries(section, ctx, "settings", {"treatment", "normalise", "aggregate", "weights"})) {
+      if (key == "treatment") s.treatment = read_treatment(r, v, ctx);
+      if (key == "normalise") s.normalise = read_normalise(r, v, ctx);
+      if (key == "aggregate") s.aggregate = read_aggregate(r, v, ctx);
+      if (key == "weights") s.weights = r.choice<WeightSource>(v, ctx, "weights", parse_weight_source, weight_source_names());
+    }
+    out[id] = std::move(s);
+  }
+  return out;
+}
+
+PipelineSpec spec_from_settings(const py::object& treatment, const py::object& normalise, const py::object& aggregate,
+                                const py::object& weights, const py::object& levels, const py::object& nodes,
+                                const py::object& weight_overrides, const py::object& confidence,
+                                const py::object& unused_data) {
+  SettingsReader r;
+  PipelineSpec spec;
+  spec.treatment = read_treatment(r, treatment, "").over(spec.treatment);
+  spec.normalise = read_normalise(r, normalise, "").over(spec.normalise);
+  spec.aggregate = read_aggregate(r, aggregate, "").over(spec.aggregate);
+  if (const auto w = r.choice<WeightSource>(weights, "", "weights", parse_weight_source, weight_source_names())) spec.weights = *w;
+  if (const auto c = r.number(confidence, "", "confidence")) spec.confidence = *c;
+  if (const auto u = r.choice<UnusedData>(unused_data, "", "unused_data", parse_unused_data, unused_data_names())) {
+    spec.unused_data = *u;
+  }
+  spec.levels = read_sections(r, levels, "levels");
+  spec.nodes = read_sections(r, nodes, "nodes");
+  for (const auto& [parent, children] : r.entries(weight_overrides, "", "weight_overrides", {})) {
+    const std::string ctx = ", weight_overrides";
+    auto& target = spec.weight_overrides[parent];
+    for (const auto& [child, w] : r.entries(children, ctx, squote(parent), {})) {
+      if (const auto x = r.number(w, ctx, squote(parent) + ": " + squote(child))) target[child] = *x;
+    }
+  }
+  throw_if_problems<PipelineError>(r.problems());
+  return spec;
+}
+
+// ---------------------------------------------------------------------------------------------
+// PipelineSpec -> dicts (the keyword settings above, so that PipelineSpec(**d) == spec)
+
+py::dict treatment_dict(const TreatmentOverride& t) {
+  py::dict d;
+  if (t.denominator) d["denominator"] = *t.denominator;
+  if (t.denominator_scale) d["denominator_scale"] = *t.denominator_scale;
+  if (t.imputation) d["imputation"] = std::string(to_string(*t.imputation));
+  if (t.impute_group) d["impute_group"] = *t.impute_group;
+  if (t.outliers) d["outliers"] = std::string(to_string(*t.outliers));
+  if (t.skew_threshold) d["skew_threshold"] = *t.skew_threshold;
+  if (t.kurtosis_threshold) d["kurtosis_threshold"] = *t.kurtosis_threshold;
+  if (t.winsorise_max) d["winsorise_max"] = *t.winsorise_max;
+  return d;
+}
+
+py::dict normalise_dict(const NormaliseOverride& n) {
+  py::dict d;
+  if (n.method) d["method"] = std::string(to_string(*n.method));
+  if (n.low) d["low"] = *n.low;
+  if (n.high) d["high"] = *n.high;
+  if (n.mean) d["mean"] = *n.mean;
+  if (n.sd) d["sd"] = *n.sd;
+  if (n.scope) d["scope"] = std::string(to_string(*n.scope));
+  return d;
+}
+
+py::dict aggregate_dict(const AggregateOverride& a) {
+  py::dict d;
+  if (a.method) d["method"] = std::string(to_string(*a.method));
+  if (a.min_coverage) d["min_coverage"] = *a.min_coverage;
+  return d;
+}
+
+py::dict sections_dict(const std::map<std::string, Settings>& sections) {
+  py::dict out;
+  for (const auto& [id, s] : sections) {
+    py::dict d;
+    if (!s.treatment.empty()) d["treatment"] = treatment_dict(s.treatment);
+    if (!s.normalise.empty()) d["normalise"] = normalise_dict(s.normalise);
+    if (!s.aggregate.empty()) d["aggregate"] = aggregate_dict(s.aggregate);
+    if (s.weights) d["weights"] = std::string(to_string(*s.weights));
+    out[py::str(id)] = d;
+  }
+  return out;
+}
+
+py::dict spec_to_dict(const PipelineSpec& spec) {
+  const Treatment& t = spec.treatment;
+  const Normalise& n = spec.normalise;
+  py::dict d;
+  d["treatment"] = treatment_dict({t.denominator, t.denominator_scale, t.imputation, t.impute_group, t.outliers,
+                                   t.skew_threshold, t.kurtosis_threshold, t.winsorise_max});
+  d["normalise"] = normalise_dict({n.method, n.low, n.high, n.mean, n.sd, n.scope});
+  d["aggregate"] = aggregate_dict({spec.aggregate.method, spec.aggregate.min_coverage});
+  d["weights"] = std::string(to_string(spec.weights));
+  d["levels"] = sections_dict(spec.levels);
+  d["nodes"] = sections_dict(spec.nodes);
+  py::dict overrides;
+  for (const auto& [parent, children] : spec.weight_overrides) {
+    py::dict c;
+    for (const auto& [child, w] : children) c[py::str(child)] = w;
+    overrides[py::str(parent)] = c;
+  }
+  d["weight_overrides"] = overrides;
+  d["confidence"] = spec.confidence;
+  d["unused_data"] = std::string(to_string(spec.unused_data));
+  return d;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results
+
+py::list periods_to_list(const std::vector<Period>& periods) {
+  py::list out;
+  for (const auto& p : periods) out.append(p.to_string());
+  return out;
+}
+
+GoalTree::Index node_index(const PipelineResult& r, const std::string& id, const char* what) {
+  if (const auto index = r.tree().find(id)) return *index;
+  throw PipelineError(std::string(what) + ": " + squote(id) + " is not a node of the tree");
+}
+
+py::dict audit_record(const AuditEntry& e) {
+  py::dict d;
+  d["unit"] = e.unit;
+  d["period"] = e.period.to_string();
+  d["indicator"] = e.indicator;
+  d["old"] = e.old_value;
+  d["new"] = e.new_value;
+  d["why"] = e.why;
+  return d;
+}
+
+}  // namespace
+
+void register_pipeline(py::module_& m) {
+  using RV = py::return_value_policy;
+
+  py::class_<PipelineSpec>(m, "PipelineSpec", R"doc(The settings of a pipeline run: treatment -> normalisation -> weighting -> aggregation,
+globally and per level and node (node beats level beats global, field by field). See docs/pipeline.md.)doc")
+      .def(py::init(&spec_from_settings), py::kw_only(), py::arg("treatment") = py::none(),
+           py::arg("normalise") = py::none(), py::arg("aggregate") = py::none(), py::arg("weights") = "tree",
+           py::arg("levels") = py::none(), py::arg("nodes") = py::none(), py::arg("weight_overrides") = py::none(),
+           py::arg("confidence") = 0.95, py::arg("unused_data") = "error",
+           R"doc(From plain settings, as to_dict() gives them: `treatment`, `normalise`, `aggregate` dicts of the
+settings of that section (unset ones keep their defaults), `weights` "tree" or "equal", `levels` and
+`nodes` {name: {"treatment": {...}, "normalise": {...}, "aggregate": {...}, "weights": ...}},
+`weight_overrides` {parent: {child: weight}}, `confidence`, `unused_data` "error" or "ignore".
+Unknown keys, wrong types and unknown method names raise PipelineError listing every problem.)doc")
+      .def_static(
+          "from_yaml",
+          [](const std::string& text, const std::string& source) { return PipelineSpec::parse_yaml(text, source); },
+          py::arg("text"), py::arg("source") = "<string>",
+          "Read pipeline YAML text; ParseError lists every problem with its line.")
+      .def_static(
+          "load_yaml",
+          [](const std::filesystem::path& path) {
+            py::gil_scoped_release release;
+            return PipelineSpec::load_yaml(path);
+          },
+          py::arg("path"), "Read a pipeline file; ParseError lists every problem with file and line.")
+      .def("to_yaml", &PipelineSpec::to_yaml, "YAML text; from_yaml of it gives an equal spec.")
+      .def(
+          "save_yaml",
+          [](const PipelineSpec& s, const std::filesystem::path& path) {
+            py::gil_scoped_release release;
+            s.save_yaml(path);
+          },
+          py::arg("path"), "Write the YAML atomically.")
+      .def("to_dict", &spec_to_dict,
+           "The settings as plain dicts: every global setting, the set fields of each override; "
+           "PipelineSpec(**d) gives an equal spec.")
+      .def(
+          "check", [](const PipelineSpec& s, const GoalTree& tree) { return problems_to_list(s.check(tree)); },
+          py::arg("tree"), "Every problem of the spec against a tree, as problem dicts (empty when it fits).")
+      .def_property_readonly("source", [](const PipelineSpec& s) { return s.source; },
+                             "The file the spec was read from, or empty.")
+      .def("__eq__", [](const PipelineSpec& a, const PipelineSpec& b) { return a == b; }, py::is_operator())
+      .def("__copy__", [](const PipelineSpec& s) { return PipelineSpec(s); })
+      .def("__deepcopy__", [](const PipelineSpec& s, const py::dict&) { return PipelineSpec(s); }, py::arg("memo"))
+      .def("__repr__", [](const PipelineSpec& s) {
+        return "<doelenboom._core.PipelineSpec normalise " + std::string(to_string(s.normalise.method)) + ", aggregate " +
+               std::string(to_string(s.aggregate.method)) + ", " + std::to_string(s.levels.size()) + " level and " +
+               std::to_string(s.nodes.size()) + " node overrides>";
+      });
+
+  py::class_<PipelineResult>(m, "PipelineResult", R"doc(The result of run_pipeline. Rows are (unit, period) pairs, unit-major
+(row = unit * len(periods) + period); columns are the nodes in tree order (tree.ids()). The matrices
+are read-only float64 views of the result (no copy; they keep it alive); missing is NaN.)doc")
+      .def_property_readonly("tree", &PipelineResult::tree, RV::reference_internal, "The tree the result was computed on.")
+      .def_property_readonly("units", &PipelineResult::units, "Unit ids of the rows, in data set order.")
+      .def_property_readonly(
+          "periods", [](const PipelineResult& r) { return periods_to_list(r.periods()); }, "Periods of the rows, as text, sorted.")
+      .def_property_readonly("rows", &PipelineResult::rows, "len(units) * len(periods).")
+      .def_property_readonly("confidence", &PipelineResult::confidence, "Confidence level of lower and upper.")
+      .def_property_readonly("scores", &PipelineResult::scores, RV::reference_internal,
+                             "Node scores: normalised values for indicators, aggregates for goals (rows x nodes).")
+      .def_property_readonly("standard_errors", &PipelineResult::standard_errors, RV::reference_internal,
+                             "Delta-method standard errors (independent indicator errors).")
+      .def_property_readonly("lower", &PipelineResult::lower, RV::reference_internal, "score - z * se.")
+      .def_property_readonly("upper", &PipelineResult::upper, RV::reference_internal, "score + z * se.")
+      .def_property_readonly("coverage", &PipelineResult::coverage, RV::reference_internal,
+                             "Share of a node's weight carried by children with a value (indicators: 1 or 0).")
+      .def_property_readonly("treated", &PipelineResult::treated, RV::reference_internal,
+                             "Indicator values after treatment, before normalisation (NaN for goals).")
+      .def("ranks", &PipelineResult::ranks,
+           "Ranks per period and node among the units: 1 = best, ties take the lowest rank, missing NaN (a new array).")
+      .def_property_readonly(
+          "audit",
+          [](const PipelineResult& r) {
+            py::list out;
+            for (const auto& e : r.audit()) out.append(audit_record(e));
+            return out;
+          },
+          "Every value changed by treatment: dicts with unit, period, indicator, old (NaN when imputed), new, why.")
+      .def_property_readonly(
+          "audit_count", [](const PipelineResult& r) { return r.audit().size(); }, "Number of audit entries.")
+      .def_property_readonly("unused_indicators", &PipelineResult::unused_indicators,
+                             "Data set indicator ids outside the tree, left out under unused_data 'ignore'.")
+      .def(
+          "local_gradient",
+          [](const PipelineResult& r, const std::string& node) -> const Eigen::MatrixXd& {
+            return r.local_gradient(node_index(r, node, "local_gradient"));
+          },
+          py::arg("node"), RV::reference_internal,
+          "d score(node) / d score(child) per row, one column per child in tree.children(node) order (a view).")
+      .def(
+          "contributions",
+          [](const PipelineResult& r, const std::string& node, const std::optional<std::string>& level) {
+            const GoalTree::Index index = node_index(r, node, "contributions");
+            ContributionTable table;
+            {
+              py::gil_scoped_release release;
+              table = r.contributions(index, level ? std::string_view(*level) : std::string_view());
+            }
+            py::list parts;
+            for (const auto p : table.parts) parts.append(r.tree().node(p).id);
+            return py::make_tuple(parts, py::cast(std::move(table.values)));
+          },
+          py::arg("node"), py::arg("level") = py::none(),
+          R"doc((parts, values): the node's score split into the parts of its descendants at `level` (None:
+the indicators), part ids in node order, and a rows x (len(parts) + 1) array whose last column is the
+remainder (paths that bypass the level). Rows sum to the score; NaN where the score is missing.)doc")
+      .def("__repr__", [](const PipelineResult& r) {
+        return "<doelenboom._core.PipelineResult " + std::to_string(r.units().size()) + " units x " +
+               std::to_string(r.periods().size()) + " periods, " + std::to_string(r.tree().size()) + " nodes>";
+      });
+
+  m.def(
+      "run_pipeline",
+      [](const GoalTree& tree, const Dataset& data, const PipelineSpec& spec, const py::object& indicators,
+         const py::object& units) {
+        RunContext context;
+        context.indicators = indicators.is_none() ? nullptr : indicators.cast<const IndicatorSet*>();
+        context.units = units.is_none() ? nullptr : units.cast<const UnitRegistry*>();
+        py::gil_scoped_release release;
+        return run_pipeline(tree, data, spec, context);
+      },
+      py::arg("tree"), py::arg("data"), py::arg("spec"), py::kw_only(), py::arg("indicators") = py::none(),
+      py::arg("units") = py::none(),
+      R"doc(Run the pipeline over every unit and period of the data set (the GIL is released). `indicators`
+(IndicatorSet: goalposts, norms, directions) and `units` (UnitRegistry: denominators, groups) are
+optional. PipelineError lists every problem of the spec or the data.)doc");
+}
+
+}  // namespace doelenboom::python
