@@ -125,20 +125,24 @@ def pandas_reach(c: dict[str, np.ndarray]) -> int:
     from statsmodels.stats.proportion import proportion_confint
 
     df = pd.DataFrame(c)
+    # Vectorised flags first (no Python lambdas in the groupby): what a careful analyst writes.
     df["end_day"] = df["end_day"].where(df["end_day"] != np.iinfo(np.int32).min)
+    df["is_referral"] = df["referral"] == 1
+    df["is_referrer"] = df["referrer_contact"] == 1
+    df["is_phone"] = df["channel"] == 0
+    df["is_open"] = df["end_day"].isna()
     keys = ["unit", "period"]
     g = df.groupby(keys)
     out = g.agg(
         contacts=("client", "size"),
         clients=("client", "nunique"),
         hours=("hours", "sum"),
-        referrals=("referral", lambda s: (s == 1).sum()),
-        referrer_contacts=("referrer_contact", lambda s: (s == 1).sum()),
+        referrals=("is_referral", "sum"),
+        referrer_contacts=("is_referrer", "sum"),
+        phone_questions=("is_phone", "sum"),
     )
-    out["phone_questions"] = (df["channel"] == 0).groupby([df["unit"], df["period"]]).sum()
     per_client = df.groupby([*keys, "client"]).agg(
-        contacts=("client", "size"), first=("start_day", "min"), last=("end_day", "max"),
-        open=("end_day", lambda s: s.isna().any()),
+        contacts=("client", "size"), first=("start_day", "min"), last=("end_day", "max"), open=("is_open", "max")
     )
     cg = per_client.groupby(level=keys)["contacts"]
     mean, sd, n = cg.mean(), cg.std(), cg.size()
@@ -149,7 +153,7 @@ def pandas_reach(c: dict[str, np.ndarray]) -> int:
     out["lead_median"] = lead.quantile(0.5)
     out["lead_p90"] = lead.quantile(0.9)
     dom = df[df["life_domain"] >= 0].drop_duplicates([*keys, "client", "life_domain"])
-    counts = dom.groupby([*keys, "life_domain"]).size().unstack(fill_value=0)
+    counts = dom.groupby([*keys, "life_domain"]).size().unstack(fill_value=0).reindex(out.index, fill_value=0)
     shares = counts.div(out["clients"], axis=0)
     lo, hi = proportion_confint(counts.to_numpy(), out["clients"].to_numpy()[:, None], method="wilson")
     return int(out.size + shares.size + lo.size + hi.size)

@@ -695,39 +695,45 @@ Dataset estimate_survey(const ResponseView& d, const SurveyOptions& options, con
     return by_instrument ? id + "@" + d.instrument_names[instrument] : id;
   };
 
-  // Items: rows grouped by (group, instrument?, item).
-  std::vector<double> values;
+  // Items: one streaming pass accumulates, per (group, instrument?, item), the count, the
+  // positives and Welford's running mean and M2; the key space is small (units x periods x items),
+  // so the accumulators stay in cache and no per-row index is needed.
+  struct Moments {
+    std::size_t count = 0, missing = 0, positive = 0;
+    double mean = 0.0, m2 = 0.0;
+  };
   for (int pass = 0; pass < (options.per_instrument && has_instrument ? 2 : 1); ++pass) {
     const bool by_instrument = pass == 1;
     const std::size_t ninst = by_instrument ? ni : 1;
-    std::vector<std::uint64_t> key(n);
-    for (std::size_t r = 0; r < n; ++r)
-      key[r] = (static_cast<std::uint64_t>(group_of(r)) * ninst + (by_instrument ? instrument_of(r) : 0)) * nit +
-               static_cast<std::uint64_t>(d.item[r]);
-    const detail::Grouping grouping = detail::group_by(key, static_cast<std::uint64_t>(groups) * ninst * nit);
-    for (std::size_t k = 0; k < grouping.groups(); ++k) {
-      const std::uint64_t kk = grouping.keys[k];
-      const auto item_code = static_cast<std::size_t>(kk % nit);
-      const auto instrument = static_cast<std::size_t>((kk / nit) % ninst);
-      const auto g = static_cast<std::size_t>(kk / nit / ninst);
-      const Item& item = d.items[item_code];
-      values.clear();
-      std::size_t missing = 0;
-      for (std::size_t i = grouping.offsets[k]; i < grouping.offsets[k + 1]; ++i) {
-        const double v = d.value[grouping.order[i]];
-        if (std::isnan(v)) ++missing;
-        else values.push_back(v);
+    std::vector<Moments> acc(groups * ninst * nit);
+    for (std::size_t r = 0; r < n; ++r) {
+      const std::size_t item_code = static_cast<std::size_t>(d.item[r]);
+      Moments& m = acc[(group_of(r) * ninst + (by_instrument ? instrument_of(r) : 0)) * nit + item_code];
+      const double v = d.value[r];
+      if (std::isnan(v)) {
+        ++m.missing;
+        continue;
       }
-      if (values.empty()) continue;  // nobody answered: no estimate (not even a share of 0 of 0)
-      const auto answers = static_cast<double>(values.size());
+      const ItemType type = d.items[item_code].type;
+      if (type == ItemType::likert5 ? v >= 4.0 : v == 1.0) ++m.positive;
+      ++m.count;
+      const double delta = v - m.mean;
+      m.mean += delta / static_cast<double>(m.count);
+      m.m2 += delta * (v - m.mean);
+    }
+    for (std::size_t kk = 0; kk < acc.size(); ++kk) {
+      const Moments& m = acc[kk];
+      if (m.count == 0) continue;  // nobody answered: no estimate (not even a share of 0 of 0)
+      const std::size_t item_code = kk % nit;
+      const std::size_t instrument = (kk / nit) % ninst;
+      const std::size_t g = kk / nit / ninst;
+      const Item& item = d.items[item_code];
+      const auto answers = static_cast<double>(m.count);
       const std::string base = qualify(item.id, by_instrument, instrument);
-      const std::string gaps = left_out(missing, "empty answers");
+      const std::string gaps = left_out(m.missing, "empty answers");
       if (item.type == ItemType::likert5 || item.type == ItemType::yes_no) {
-        const double positive = item.type == ItemType::likert5
-                                    ? static_cast<double>(std::count_if(values.begin(), values.end(), [](double v) { return v >= 4.0; }))
-                                    : static_cast<double>(std::count(values.begin(), values.end(), 1.0));
         EstimateRecord e = make(g, base + (item.type == ItemType::likert5 ? ".agree" : ".yes"));
-        set_interval(e, stats::wilson(positive, answers, conf));
+        set_interval(e, stats::wilson(static_cast<double>(m.positive), answers, conf));
         e.n = answers;
         e.method = (item.type == ItemType::likert5 ? "share of answers 4 or 5 (mee eens, helemaal mee eens), Wilson "
                                                    : "share of answers ja, Wilson ") +
@@ -736,7 +742,7 @@ Dataset estimate_survey(const ResponseView& d, const SurveyOptions& options, con
       }
       if (item.type == ItemType::likert5 || item.type == ItemType::grade) {
         EstimateRecord e = make(g, base + ".mean");
-        set_mean(e, stats::mean_interval(values, conf));
+        set_mean(e, stats::mean_interval_from_moments(m.count, m.mean, m.m2, conf));
         e.n = answers;
         e.method = std::string(item.type == ItemType::likert5 ? "mean answer (1..5)" : "mean grade (1..10)") +
                    ", t interval " + pct + gaps;
@@ -745,6 +751,7 @@ Dataset estimate_survey(const ResponseView& d, const SurveyOptions& options, con
     }
   }
 
+  std::vector<double> values;
   // Scales: one response is (group, instrument, respondent); its answers to each scale's items.
   std::map<std::string, std::vector<std::size_t>> scales;  // name -> item codes, in item order
   for (std::size_t i = 0; i < nit; ++i)

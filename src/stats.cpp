@@ -116,18 +116,29 @@ MeanEstimate mean_interval(std::span<const double> x, double confidence) {
   check_finite(f, "x", x);
   check_confidence(f, confidence);
 
+  const double mean = mean_of(x);
+  const double ssd = x.size() > 1 ? sample_variance(x, mean) * static_cast<double>(x.size() - 1) : 0.0;
+  return mean_interval_from_moments(x.size(), mean, ssd, confidence);
+}
+
+MeanEstimate mean_interval_from_moments(std::size_t n, double mean, double sum_squared_deviations, double confidence) {
+  constexpr const char* f = "mean_interval_from_moments";
+  if (n == 0) fail(f, "n = 0; expected at least 1 observation");
+  if (!std::isfinite(mean) || !std::isfinite(sum_squared_deviations) || sum_squared_deviations < 0.0)
+    fail(f, "mean or sum of squared deviations is not a finite number >= 0");
+  check_confidence(f, confidence);
   MeanEstimate out;
-  out.n = x.size();
-  out.mean = mean_of(x);
+  out.n = n;
+  out.mean = mean;
   out.confidence = confidence;
-  if (x.size() == 1) {
+  if (n == 1) {
     out.sd = out.se = out.low = out.high = nan;
     out.interval_defined = false;
     return out;
   }
-  out.sd = std::sqrt(sample_variance(x, out.mean));
-  out.se = out.sd / std::sqrt(static_cast<double>(x.size()));
-  const boost::math::students_t_distribution<double> t(static_cast<double>(x.size() - 1));
+  out.sd = std::sqrt(sum_squared_deviations / static_cast<double>(n - 1));
+  out.se = out.sd / std::sqrt(static_cast<double>(n));
+  const boost::math::students_t_distribution<double> t(static_cast<double>(n - 1));
   const double tq = boost::math::quantile(boost::math::complement(t, (1.0 - confidence) / 2.0));
   out.low = out.mean - tq * out.se;
   out.high = out.mean + tq * out.se;

@@ -73,6 +73,11 @@ struct MeanEstimate {
 /// outside (0, 1).
 [[nodiscard]] MeanEstimate mean_interval(std::span<const double> x, double confidence = 0.95);
 
+/// The same from the moments of the data: n >= 1 observations with this mean and sum of squared
+/// deviations from it (e.g. Welford's running M2), for estimators that stream over rows.
+[[nodiscard]] MeanEstimate mean_interval_from_moments(std::size_t n, double mean, double sum_squared_deviations,
+                                                      double confidence = 0.95);
+
 /// Quantile of sorted data by linear interpolation (Hyndman & Fan 1996 definition 7):
 /// h = (n-1)·p, q = x[⌊h⌋] + (h - ⌊h⌋)·(x[⌊h⌋+1] - x[⌊h⌋]).
 /// Equals `numpy.quantile(x, p)` (method="linear", the default) bit for bit: it uses numpy's

@@ -2,9 +2,11 @@
 
 The goal tree (:class:`GoalTree`) is a directed acyclic graph of goals and indicators; it is read
 from YAML tree files or CSV edge lists, converted to and from pandas, drawn with Graphviz and
-checked by the ``doelenboom`` command. Errors are :class:`Error` (a ValueError) and its children
-:class:`ParseError`, :class:`TreeError`, :class:`DataError` and :class:`PipelineError`; each
-carries ``problems``, a list of dicts (code, file, line, row, field, ids, message).
+checked by the ``doelenboom`` command; :class:`Pipeline` aggregates a :class:`Dataset` of
+indicator estimates up the tree into a :class:`PipelineResult`. Errors are :class:`Error` (a
+ValueError) and its children :class:`ParseError`, :class:`TreeError`, :class:`DataError` and
+:class:`PipelineError`; each carries ``problems``, a list of dicts (code, file, line, row, field,
+ids, message).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from .estimates import Pseudonymiser, estimate_prepost, estimate_reach, estimate
 from .examples import example_tree_path, example_trees
 from .goal_tree import GoalTree, check_tree_file
 from .indicators import IndicatorDefinition, IndicatorSet
+from .pipeline import Pipeline, PipelineResult
 from .units import Unit, UnitRegistry, cbs_size_class, gemeenten
 
 # Show the errors as doelenboom.TreeError rather than doelenboom._core.TreeError in tracebacks.
@@ -31,7 +34,9 @@ __all__ = [
     "IndicatorSet",
     "ParseError",
     "Period",
+    "Pipeline",
     "PipelineError",
+    "PipelineResult",
     "Pseudonymiser",
     "TreeError",
     "Unit",

@@ -43,7 +43,9 @@ _AUDIT_COLUMNS = ("unit", "period", "indicator", "old", "new", "why")
 _PREVIEW_ROWS = 5
 
 
-def _section(value: Section | None, name: str, where: str, *, shorthand: bool = True) -> dict[str, Any] | None:
+def _section(
+    value: Section | None, name: str, where: str, *, shorthand: bool = True
+) -> dict[str, Any] | None:
     """A settings section as a dict; a string is the method name (normalise, aggregate)."""
     if value is None:
         return None
@@ -60,7 +62,7 @@ def _section(value: Section | None, name: str, where: str, *, shorthand: bool = 
 
 
 def _overrides(
-    value: Mapping[str, Mapping[str, Any]] | None, kind: str, weight_overrides: dict[str, dict[str, float]]
+    value: object, kind: str, weight_overrides: dict[str, dict[str, float]]
 ) -> dict[str, dict[str, Any]]:
     """Per-level or per-node settings with the shorthands expanded.
 
@@ -72,7 +74,8 @@ def _overrides(
         msg = f"{kind} must be a dict {{{kind[:-1]}: {{setting: value}}}}, not {type(value).__name__}"
         raise TypeError(msg)
     out: dict[str, dict[str, Any]] = {}
-    for key, settings in value.items():
+    for key, item in value.items():
+        settings: object = item
         where = f"{kind[:-1]} {key!r}: "
         if not isinstance(settings, Mapping):
             msg = f"{where}the settings must be a dict such as {{'aggregate': 'geometric'}}, not {type(settings).__name__}"
@@ -92,6 +95,14 @@ def _overrides(
             del section["weights"]
         out[str(key)] = section
     return out
+
+
+def _span(periods: list[str]) -> str:
+    """ "3 (2020 &ndash; 2022)" for the summary table."""
+    if not periods:
+        return "0"
+    first, last = html.escape(periods[0]), html.escape(periods[-1])
+    return f"{len(periods)} ({first})" if first == last else f"{len(periods)} ({first} &ndash; {last})"
 
 
 def _core_tree(tree: object) -> _core.GoalTree:
@@ -172,11 +183,12 @@ class Pipeline:
             overrides.setdefault(str(parent), {}).update(dict(children))
         source: Any = weights
         if isinstance(weights, Mapping):
-            for parent, children in weights.items():
-                if not isinstance(children, Mapping):
-                    msg = f"weights[{parent!r}] must be a dict {{child: weight}}, not {type(children).__name__}"
+            for parent, given in weights.items():
+                per_child: object = given
+                if not isinstance(per_child, Mapping):
+                    msg = f"weights[{parent!r}] must be a dict {{child: weight}}, not {type(per_child).__name__}"
                     raise TypeError(msg)
-                overrides.setdefault(str(parent), {}).update(dict(children))
+                overrides.setdefault(str(parent), {}).update(dict(per_child))
             source = "tree"
         level_settings = _overrides(levels, "levels", overrides)
         node_settings = _overrides(nodes, "nodes", overrides)
@@ -256,7 +268,9 @@ class Pipeline:
         if core_indicators is None and len(core_tree.indicators) > 0:
             core_indicators = core_tree.indicators
         core_data = _core_dataset(dataset, core_indicators, core_units)
-        result = _core.run_pipeline(core_tree, core_data, self._spec, indicators=core_indicators, units=core_units)
+        result = _core.run_pipeline(
+            core_tree, core_data, self._spec, indicators=core_indicators, units=core_units
+        )
         return PipelineResult(result)
 
     # ---- comparison and display -----------------------------------------------------------
@@ -297,17 +311,15 @@ class Pipeline:
         ]
         if treated:
             parts.append("treatment " + " ".join(treated))
-        extra = [
-            f"{len(d[k])} {k[:-1] if len(d[k]) == 1 else k}"
-            for k in ("levels", "nodes")
-            if d[k]
-        ]
-        if d["weight_overrides"]:
-            extra.append(f"{len(d['weight_overrides'])} weight override(s)")
+        counts = [(len(d[k]), k[:-1]) for k in ("levels", "nodes", "weight_overrides")]
+        counts[2] = (counts[2][0], "weight override")
+        extra = [f"{n} {word}{'' if n == 1 else 's'}" for n, word in counts if n]
         if extra:
             parts.append("overrides for " + ", ".join(extra))
         if d["unused_data"] != "error":
             parts.append(f"unused_data={d['unused_data']}")
+        if d["confidence"] != 0.95:
+            parts.append(f"confidence={d['confidence']:g}")
         return f"<doelenboom.Pipeline {', '.join(parts)}>"
 
 
@@ -321,7 +333,7 @@ class PipelineResult:
     data set are blank in every indicator column; they still count in the aggregates above them.
     """
 
-    __slots__ = ("_core", "_ids", "_rows", "_columns")
+    __slots__ = ("_columns", "_core", "_ids", "_rows")
 
     def __init__(self, core: _core.PipelineResult) -> None:
         self._core = core
@@ -373,7 +385,8 @@ class PipelineResult:
 
         if self._rows is None:
             self._rows = pd.MultiIndex.from_product(
-                [pd.Index(self.units, dtype=object), pd.Index(self.periods, dtype=object)], names=["unit", "period"]
+                [pd.Index(self.units, dtype=object), pd.Index(self.periods, dtype=object)],
+                names=["unit", "period"],
             )
         return self._rows
 
@@ -390,7 +403,9 @@ class PipelineResult:
         import pandas as pd
 
         data = np.array(values, dtype=np.float64, order="F", copy=True)
-        return pd.DataFrame(data, index=self.index, columns=self.columns if columns is None else columns, copy=False)
+        return pd.DataFrame(
+            data, index=self.index, columns=self.columns if columns is None else columns, copy=False
+        )
 
     # ---- wide tables ----------------------------------------------------------------------
 
@@ -540,7 +555,7 @@ class PipelineResult:
         periods = core.periods
         summary = [
             ("units", str(len(core.units))),
-            ("periods", f"{len(periods)} ({html.escape(periods[0])} &ndash; {html.escape(periods[-1])})" if periods else "0"),
+            ("periods", _span(periods)),
             ("nodes", str(len(self._ids))),
             ("confidence", f"{core.confidence:g}"),
             ("audit entries", str(core.audit_count)),
@@ -559,7 +574,9 @@ class PipelineResult:
             unit, period = self._row_labels(np.arange(shown))
             for row in range(shown):
                 cells = "".join(f"<td>{core.scores[row, c]:.4g}</td>" for c in columns)
-                parts.append(f"<tr><td>{html.escape(unit[row])}</td><td>{html.escape(period[row])}</td>{cells}</tr>")
+                parts.append(
+                    f"<tr><td>{html.escape(unit[row])}</td><td>{html.escape(period[row])}</td>{cells}</tr>"
+                )
             parts.append("</table>")
             if core.rows > shown:
                 parts.append(f"<p>… {core.rows - shown} more rows</p>")

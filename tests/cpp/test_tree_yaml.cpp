@@ -355,9 +355,13 @@ TEST(TreeYaml, ExampleInTheFormatDocLoads) {
   const auto end = doc.find("```", begin + 8);
   ASSERT_NE(end, std::string::npos);
   const GoalTree tree = load_tree_yaml_string(doc.substr(begin + 8, end - begin - 8), "tree-format.md");
-  EXPECT_EQ(tree.size(), 6U);
+  EXPECT_EQ(tree.size(), 7U);
   EXPECT_DOUBLE_EQ(tree.weight("informatie_geven", "toegang_informatie"), 2.5);
   EXPECT_EQ(tree.node("ind_doorlooptijd").direction, -1);
+  ASSERT_EQ(tree.indicators().size(), 2U);
+  EXPECT_EQ(tree.indicators().at("ind_voldoende_informatie").norm, 0.7);
+  EXPECT_EQ(tree.indicators().at("ind_tevredenheid").scale, named_scale("rapportcijfer"));
+  EXPECT_EQ(tree.indicators().find("ind_doorlooptijd"), nullptr);
 }
 
 TEST(TreeYaml, MovisieExample) {

@@ -663,3 +663,285 @@ def test_effective_weights_match_path_sums(tree: db.GoalTree) -> None:
 def test_round_trips_on_random_trees(tree: db.GoalTree) -> None:
     assert db.GoalTree.from_pandas(*tree.to_pandas()) == tree
     assert db.GoalTree.from_yaml(tree.to_yaml()) == tree
+
+
+# ------------------------------------------------------------------------------------------------
+# Indicator definitions in the tree and from a separate indicators file
+
+TREE_WITH_DEFINITIONS = """\
+doelenboom: 1
+levels: [doel, indicator]
+nodes:
+  - id: top
+    label: Zelfregie
+    level: doel
+  - id: clienten
+    label: Aantal cliënten
+    kind: indicator
+    level: indicator
+    pillar: bereik
+    result: output
+    measure: count
+    unit: cliënten
+    parents: [top]
+  - id: cijfer
+    label: Rapportcijfer
+    kind: indicator
+    level: indicator
+    parents: [top]
+"""
+
+INDICATORS_FOR_CIJFER = """\
+doelenboom_indicators: 1
+indicators:
+  - id: cijfer
+    label: Rapportcijfer
+    pillar: tevredenheid
+    result: outcome
+    measure: mean
+    scale: rapportcijfer
+    norm: 7
+"""
+
+
+def test_shipped_trees_define_every_indicator() -> None:
+    tree = db.GoalTree.load(db.example_tree_path("movisie"))
+    indicators = tree.indicators
+    assert isinstance(indicators, db.IndicatorSet)
+    assert indicators.ids() == tree.nodes_at_level("indicator")
+    assert len(indicators) == 15
+    quality = indicators["ind_kwaliteit_goed"]
+    assert (quality.pillar, quality.kind, quality.measure) == ("satisfaction", "outcome", "proportion")
+    assert quality.norm == 0.8
+    assert quality.goalposts == (0.5, 1.0)
+    assert quality.unit == "aandeel cliënten"
+    assert quality.label == tree.node("ind_kwaliteit_goed")["label"]
+    lead_time = indicators["ind_doorlooptijd"]
+    assert (lead_time.direction, lead_time.norm, lead_time.unit) == (-1, 28.0, "dagen")
+    assert indicators["ind_zrm_verbeterd"].scale == ("zrm", 1.0, 5.0)
+    table = indicators.to_pandas()
+    assert table.loc[table["pillar"] == "reach", "kind"].unique().tolist() == ["output"]
+    assert sorted(table["pillar"].unique()) == ["goal_attainment", "reach", "satisfaction"]
+    neder_betuwe = db.GoalTree.load(db.example_tree_path("neder-betuwe"))
+    assert len(neder_betuwe.indicators) == 8
+    assert neder_betuwe.indicators["ind_bekendheid"].norm == 0.5
+
+
+def test_tree_without_definitions_has_an_empty_indicator_set(small_tree: db.GoalTree) -> None:
+    assert len(small_tree.indicators) == 0
+    assert small_tree.indicators.ids() == []
+    assert small_tree.core.definition()["indicators"] == []
+
+
+def test_with_indicators_attaches_a_separate_file(tmp_path: Path) -> None:
+    tree = db.GoalTree.from_yaml(TREE_WITH_DEFINITIONS, "tree.yaml")
+    assert tree.indicators.ids() == ["clienten"]
+    assert tree.indicators["clienten"].pillar == "reach"
+    path = tmp_path / "indicators.yaml"
+    path.write_text(INDICATORS_FOR_CIJFER, encoding="utf-8")
+    for source in (path, db.IndicatorSet.load(path)):
+        both = tree.with_indicators(source)
+        assert both.indicators.ids() == ["clienten", "cijfer"]
+        cijfer = both.indicators["cijfer"]
+        assert (cijfer.measure, cijfer.scale, cijfer.norm) == ("mean", ("rapportcijfer", 1.0, 10.0), 7.0)
+        assert (cijfer.file, cijfer.line) == (str(path), 3)
+    assert tree.indicators.ids() == ["clienten"]  # unchanged
+    # Saved, the tree file holds both definitions; loading, pickling and copying keep them.
+    text = both.to_yaml()
+    assert (
+        "  - id: cijfer\n    label: Rapportcijfer\n    kind: indicator\n    level: indicator\n    direction: 1\n"
+        "    pillar: satisfaction\n    result: outcome\n    measure: mean\n    scale: rapportcijfer\n"
+        "    norm: 7\n    parents: [top]\n"
+    ) in text
+    assert db.GoalTree.from_yaml(text) == both
+    assert pickle.loads(pickle.dumps(both)) == both
+    assert both != tree
+
+
+def test_with_indicators_errors_name_both_files_and_lines(tmp_path: Path) -> None:
+    tree_path = tmp_path / "tree.yaml"
+    tree_path.write_text(TREE_WITH_DEFINITIONS, encoding="utf-8")
+    tree = db.GoalTree.load(tree_path)
+    path = tmp_path / "indicators.yaml"
+    path.write_text(
+        "doelenboom_indicators: 1\n"
+        "indicators:\n"
+        "  - {id: clienten, label: Aantal cliënten, pillar: reach, result: output, measure: count}\n"
+        "  - {id: cijfer, label: Cijfer, pillar: satisfaction, result: outcome, measure: mean, scale: rapportcijfer,"
+        " direction: -1}\n"
+        "  - {id: top, label: Zelfregie, pillar: reach, result: output, measure: count}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(db.TreeError) as info:
+        tree.with_indicators(path)
+    assert [p["message"] for p in info.value.problems] == [
+        (
+            f"{path}:3: indicator 'clienten' is defined twice: at {tree_path}:7 and at {path}:3 (expected one "
+            "definition per indicator: in the tree file or in a separate indicators file, not both)"
+        ),
+        (
+            f"{path}:4: indicator 'cijfer': the definition has direction -1, but node 'cijfer' ({tree_path}:16) "
+            "has direction 1 (expected the same direction in both)"
+        ),
+        (
+            f"{path}:4: indicator 'cijfer': the definition has label 'Cijfer', but node 'cijfer' ({tree_path}:16) "
+            "has label 'Rapportcijfer' (expected the same label in both)"
+        ),
+        (
+            f"{path}:5: indicator definition 'top' is for goal 'top' (expected the id of an indicator node; goals "
+            "have no definitions)"
+        ),
+    ]
+    assert [p["code"] for p in info.value.problems] == [
+        "duplicate_indicator",
+        "indicator_mismatch",
+        "indicator_mismatch",
+        "not_an_indicator",
+    ]
+    assert info.value.problems[0]["ids"] == ["clienten"]
+    with pytest.raises(TypeError, match="not None"):
+        tree.with_indicators(None)  # type: ignore[arg-type]
+
+
+def test_definition_keys_on_a_goal_in_yaml() -> None:
+    text = TREE_WITH_DEFINITIONS.replace("    level: doel\n", "    level: doel\n    measure: count\n", 1)
+    with pytest.raises(db.ParseError) as info:
+        db.GoalTree.from_yaml(text, "tree.yaml")
+    assert str(info.value) == (
+        "tree.yaml:7: node 'top': only indicators have an indicator definition: remove 'measure' (or add "
+        "'kind: indicator')"
+    )
+
+
+def test_pandas_carries_definitions() -> None:
+    tree = db.GoalTree.load(db.example_tree_path("movisie"))
+    nodes, edges = tree.to_pandas()
+    assert list(nodes.columns) == [
+        "id",
+        "label",
+        "kind",
+        "level",
+        "direction",
+        "description",
+        "pillar",
+        "result",
+        "measure",
+        "rate_per",
+        "scale",
+        "scale_min",
+        "scale_max",
+        "norm",
+        "goalpost_min",
+        "goalpost_max",
+        "unit",
+    ]
+    row = nodes.set_index("id").loc["ind_kwaliteit_goed"]
+    assert (row["pillar"], row["result"], row["measure"], row["unit"]) == (
+        "satisfaction",
+        "outcome",
+        "proportion",
+        "aandeel cliënten",
+    )
+    assert (row["norm"], row["goalpost_min"], row["goalpost_max"]) == (0.8, 0.5, 1.0)
+    zrm = nodes.set_index("id").loc["ind_zrm_verbeterd"]
+    assert (zrm["scale"], zrm["scale_min"], zrm["scale_max"]) == ("zrm", 1.0, 5.0)
+    goal = nodes.set_index("id").loc["zelfregie"]
+    assert goal[["pillar", "result", "measure", "scale", "unit"]].isna().all()
+    assert goal[["rate_per", "norm", "goalpost_min"]].isna().all()
+    assert nodes["norm"].dtype == np.float64
+    back = db.GoalTree.from_pandas(nodes, edges)
+    assert back == tree
+    assert back.indicators == tree.indicators
+
+
+def test_from_pandas_definition_columns() -> None:
+    nodes = pd.DataFrame(
+        {
+            "id": ["top", "p", "m"],
+            "label": ["Top", "Aandeel", "Gemiddelde"],
+            "kind": ["goal", "indicator", "indicator"],
+            "level": ["doel", "indicator", "indicator"],
+            "pillar": [None, "doelrealisatie", "tevredenheid"],
+            "result": [None, "outcome", "outcome"],
+            "measure": [None, "proportion", "mean"],
+            "scale": [None, None, "eigen"],
+            "scale_min": [np.nan, np.nan, 0.0],
+            "scale_max": [np.nan, np.nan, 100.0],
+            "norm": [np.nan, 0.6, np.nan],
+        }
+    )
+    edges = pd.DataFrame({"child": ["p", "m"], "parent": ["top", "top"]})
+    tree = db.GoalTree.from_pandas(nodes, edges)
+    assert tree.indicators.ids() == ["p", "m"]
+    assert tree.indicators["p"].pillar == "goal_attainment"
+    assert tree.indicators["p"].norm == 0.6
+    assert tree.indicators["m"].scale == ("eigen", 0.0, 100.0)
+    assert tree.indicators["m"].label == "Gemiddelde"
+
+
+def test_from_pandas_definition_errors() -> None:
+    base = {
+        "id": ["top", "i"],
+        "label": ["Top", "I"],
+        "kind": ["goal", "indicator"],
+        "level": ["doel", "indicator"],
+    }
+    edges = pd.DataFrame({"child": ["i"], "parent": ["top"]})
+
+    def error(extra: dict[str, list[object]]) -> db.Error:
+        with pytest.raises(db.Error) as info:
+            db.GoalTree.from_pandas(pd.DataFrame({**base, **extra}), edges)
+        return info.value
+
+    goal = error({"pillar": ["bereik", "bereik"], "result": [None, "output"], "measure": [None, "count"]})
+    assert isinstance(goal, db.ParseError)
+    assert str(goal) == (
+        "nodes, row 1, field 'pillar': goal 'top' has indicator definition values (pillar; expected them on "
+        "indicators only)"
+    )
+    missing = error({"pillar": [None, "bereik"], "result": [None, "output"]})
+    assert str(missing) == (
+        "nodes, row 2, field 'measure': indicator 'i' has a definition but no measure (expected one of: count, rate, "
+        "proportion, mean, ordinal_change)"
+    )
+    assert missing.problems[0]["field"] == "measure"
+    assert missing.problems[0]["row"] == 2
+    bad = error({"pillar": [None, "bereikt"], "result": [None, "output"], "measure": [None, "count"]})
+    assert str(bad) == (
+        "nodes, row 2, field 'pillar': pillar 'bereikt' is not one of: reach, satisfaction, goal_attainment (or "
+        "bereik, tevredenheid, doelrealisatie)"
+    )
+    norm = error(
+        {
+            "pillar": [None, "reach"],
+            "result": [None, "output"],
+            "measure": [None, "proportion"],
+            "norm": [None, 80],
+        }
+    )
+    assert isinstance(norm, db.TreeError)
+    assert (
+        str(norm)
+        == "nodes, row 2: indicator 'i': norm 80 is outside [0, 1], the range of a proportion indicator"
+    )
+
+
+def test_edits_keep_definitions(small_tree: db.GoalTree) -> None:
+    tree = small_tree.copy()
+    definition = db.IndicatorDefinition("", "", "bereik", "output", "count", unit="uren")
+    tree.add_node("z", "Uren", level="leaf", kind="indicator", parents=["A"], definition=definition)
+    assert tree.indicators.ids() == ["z"]
+    assert tree.indicators["z"].label == "Uren"
+    assert tree.indicators["z"].unit == "uren"
+    before = tree.copy()
+    wrong = db.IndicatorDefinition("", "", "bereik", "output", "count", direction=-1)
+    with pytest.raises(db.TreeError) as info:
+        tree.add_node("w", "W", level="leaf", kind="indicator", parents=["A"], definition=wrong)
+    assert str(info.value) == (
+        "indicator 'w': the definition has direction -1, but node 'w' has direction 1 (expected the same direction "
+        "in both)"
+    )
+    assert tree == before
+    tree.remove_node("z")
+    assert len(tree.indicators) == 0
+    assert small_tree.indicators.ids() == []
