@@ -106,6 +106,7 @@ def _span(periods: list[str]) -> str:
 
 
 def _core_tree(tree: object) -> _core.GoalTree:
+    """The compiled tree of a GoalTree (or a compiled one as it is)."""
     if isinstance(tree, GoalTree):
         return tree.core
     if isinstance(tree, _core.GoalTree):
@@ -115,6 +116,7 @@ def _core_tree(tree: object) -> _core.GoalTree:
 
 
 def _core_dataset(dataset: object, indicators: object, units: object) -> _core.Dataset:
+    """The compiled data set of a Dataset, a compiled one, or a DataFrame of estimates."""
     import pandas as pd
 
     if isinstance(dataset, Dataset):
@@ -206,6 +208,7 @@ class Pipeline:
 
     @classmethod
     def _wrap(cls, spec: _core.PipelineSpec) -> Pipeline:
+        """A facade around a compiled spec (no copy)."""
         self = cls.__new__(cls)
         self._spec = spec
         return self
@@ -256,18 +259,19 @@ class Pipeline:
         """Run over every unit and period of the data set, in one call of the compiled engine.
 
         ``dataset`` is a :class:`~doelenboom.Dataset` (or a DataFrame of estimates, converted with
-        :meth:`Dataset.from_pandas`). ``units`` (a :class:`~doelenboom.UnitRegistry`) is needed for
-        denominators and group imputation; ``indicators`` (an :class:`~doelenboom.IndicatorSet` or
-        the path of an indicators file) gives goalposts, norms and directions — by default the
-        definitions the tree carries, if any. Raises :class:`~doelenboom.PipelineError` listing
+        :meth:`Dataset.from_pandas` with the ``indicators`` and ``units`` given here). ``units`` (a
+        :class:`~doelenboom.UnitRegistry`) is needed for denominators and group imputation;
+        ``indicators`` (an :class:`~doelenboom.IndicatorSet` or the path of an indicators file)
+        gives goalposts, norms and directions — by default the definitions the tree carries, if
+        any. The GIL is released during the run. Raises :class:`~doelenboom.PipelineError` listing
         every problem of the settings or the data.
         """
         core_tree = _core_tree(tree)
         core_units = as_core_units(units)
         core_indicators = as_core_indicators(indicators)
+        core_data = _core_dataset(dataset, core_indicators, core_units)
         if core_indicators is None and len(core_tree.indicators) > 0:
             core_indicators = core_tree.indicators
-        core_data = _core_dataset(dataset, core_indicators, core_units)
         result = _core.run_pipeline(
             core_tree, core_data, self._spec, indicators=core_indicators, units=core_units
         )
@@ -276,20 +280,25 @@ class Pipeline:
     # ---- comparison and display -----------------------------------------------------------
 
     def __eq__(self, other: object) -> bool:
+        """Equal when every setting is equal (the file a spec came from does not count)."""
         if not isinstance(other, Pipeline):
             return NotImplemented
         return bool(self._spec == other._spec)
 
     def __copy__(self) -> Pipeline:
+        """An independent copy."""
         return Pipeline._wrap(copy.copy(self._spec))
 
     def __deepcopy__(self, memo: dict[int, object]) -> Pipeline:
+        """An independent copy."""
         return Pipeline._wrap(copy.copy(self._spec))
 
     def __getstate__(self) -> str:
+        """Pickled as its YAML text."""
         return self.to_yaml()
 
     def __setstate__(self, state: str) -> None:
+        """Unpickle from the YAML text."""
         self._spec = _core.PipelineSpec.from_yaml(state)
 
     def __repr__(self) -> str:
@@ -336,6 +345,7 @@ class PipelineResult:
     __slots__ = ("_columns", "_core", "_ids", "_rows")
 
     def __init__(self, core: _core.PipelineResult) -> None:
+        """Wrap a compiled result (as :meth:`Pipeline.run` does)."""
         self._core = core
         self._ids: list[str] = core.tree.ids()
         self._rows: pd.MultiIndex | None = None
@@ -400,6 +410,7 @@ class PipelineResult:
         return self._columns
 
     def _frame(self, values: np.ndarray, columns: pd.Index | None = None) -> pd.DataFrame:
+        """A wide DataFrame owning a copy of a rows x columns matrix."""
         import pandas as pd
 
         data = np.array(values, dtype=np.float64, order="F", copy=True)
@@ -518,7 +529,8 @@ class PipelineResult:
         node[:] = self._ids
 
         def flat(matrix: np.ndarray) -> np.ndarray:
-            return np.asarray(matrix).ravel(order="C")  # row by row, nodes within a row
+            """Row by row, the nodes within a row."""
+            return np.asarray(matrix).ravel(order="C")
 
         return pd.DataFrame(
             {
@@ -537,6 +549,7 @@ class PipelineResult:
     # ---- display --------------------------------------------------------------------------
 
     def __repr__(self) -> str:
+        """One line: units, periods, nodes, confidence, audit entries and unused indicators."""
         core = self._core
         units, periods = len(core.units), len(core.periods)
         unused = len(core.unused_indicators)

@@ -414,6 +414,26 @@ def test_settings_that_do_not_fit_the_tree_are_listed_by_check_and_run(small_tre
         pipeline.run(small_tree, data)
 
 
+def test_the_tree_s_indicator_definitions_are_used_by_default() -> None:
+    # movisie.yaml gives ind_kwaliteit_goed the goalposts 0.5 .. 1: 0.75 is halfway, 50 on 0..100.
+    tree = db.GoalTree.load(MOVISIE)
+    data = db.Dataset.from_records(
+        [
+            {
+                "unit": "u1",
+                "period": 2022,
+                "indicator": leaf,
+                "value": 0.75 if leaf == "ind_kwaliteit_goed" else 5.0,
+            }
+            for leaf in tree.leaves()
+        ]
+    )
+    pipeline = Pipeline(normalise="none", nodes={"ind_kwaliteit_goed": {"normalise": "goalposts"}})
+    assert pipeline.run(tree, data).scores.loc[("u1", "2022"), "ind_kwaliteit_goed"] == 50.0
+    with pytest.raises(PipelineError, match="goalpost"):
+        pipeline.run(tree, data, indicators=db.IndicatorSet([]))
+
+
 def test_denominators_come_from_the_unit_registry(small_tree: db.GoalTree) -> None:
     registry = db.gemeenten()
     deventer = registry["GM0301"]
