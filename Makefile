@@ -38,10 +38,14 @@ test-consumer: test-cpp
 test-python: python
 	$(PY) -m pytest
 
-bench: deps
+# Every benchmark, each against a baseline measured in the same run; results into docs/performance.md.
+bench: python
+	$(PY) -m pip install -q "networkx>=3"
 	cmake --preset release
 	cmake --build --preset release --target benchmarks
 	$(PY) benchmarks/run_benchmarks.py --build build/release --out docs/performance.md
+	$(PY) benchmarks/bench_estimates.py --out docs/performance.md
+	$(PY) benchmarks/bench_pipeline.py --out docs/performance.md
 
 clean:
 	rm -rf build $(DEMO_OUT)

@@ -1,10 +1,15 @@
 // Uses the installed library the way a municipal tool would: load a tree, query it, check the
 // numbers it gets back. Exits non-zero on any surprise.
 #include <cmath>
+#include <string>
+#include <vector>
 #include <cstdlib>
 #include <iostream>
 
+#include <doelenboom/dataset.hpp>
 #include <doelenboom/goal_tree.hpp>
+#include <doelenboom/pipeline.hpp>
+#include <doelenboom/stats.hpp>
 #include <doelenboom/tree_io.hpp>
 #include <doelenboom/version.hpp>
 
@@ -44,6 +49,41 @@ int main(int argc, char** argv) {
   // Save and load again: the same graph.
   const db::GoalTree again = db::load_tree_yaml_string(db::tree_to_yaml(tree), "again.yaml");
   if (!(again == tree)) return fail("save/load changed the tree");
+  // Estimates for every indicator of the tree in three fictitious units, then the pipeline.
+  std::vector<db::EstimateRecord> records;
+  const db::Period year = *db::Period::parse("2025");
+  const std::vector<std::string> units = {"GM0001", "GM0002", "GM0003"};
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    for (auto leaf : tree.leaves()) {
+      const db::Node& node = tree.node(leaf);
+      if (node.kind != db::NodeKind::indicator) continue;
+      db::EstimateRecord r;
+      r.unit = units[u];
+      r.period = year;
+      r.indicator = node.id;
+      // A share from 40 respondents, different per unit and indicator.
+      const double yes = static_cast<double>(10 + (7 * u + 3 * leaf) % 25);
+      const db::stats::Interval w = db::stats::wilson(yes, 40.0);
+      r.value = w.estimate;
+      r.n = 40.0;
+      r.se = std::sqrt(w.estimate * (1.0 - w.estimate) / 40.0);
+      records.push_back(r);
+    }
+  }
+  const db::Dataset data = db::Dataset::from_records(records);
+  db::PipelineSpec spec;
+  spec.normalise.method = db::Normalisation::minmax;
+  const db::PipelineResult result = db::run_pipeline(tree, data, spec);
+  const auto top = static_cast<Eigen::Index>(root);
+  for (std::size_t row = 0; row < result.rows(); ++row) {
+    const double score = result.scores()(static_cast<Eigen::Index>(row), top);
+    double parts = 0.0;
+    for (const auto& [part, value] : result.contributions(root, row, "activiteit")) parts += value;
+    if (std::abs(parts - score) > 1e-9) return fail("contributions do not add up to the score");
+    std::cout << result.units()[row] << " " << tree.node(root).id << " = " << score << " ["
+              << result.lower()(static_cast<Eigen::Index>(row), top) << ", "
+              << result.upper()(static_cast<Eigen::Index>(row), top) << "], contributions of the activities add up\n";
+  }
   std::cout << "consumer: OK\n";
   return EXIT_SUCCESS;
 }
