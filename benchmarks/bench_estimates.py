@@ -21,19 +21,19 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+from perfdoc import write_section
 
 UNITS = 344
 PERIODS = ["2021", "2022", "2023", "2024"]
 CHANNELS = ["telefoon", "balie", "email", "huisbezoek", "chat"]
 DOMAINS = ["wonen", "zorg", "werk", "inkomen", "onderwijs", "welzijn", "vervoer", "opvoeding"]
-ITEMS = [("l%d" % i, "likert5") for i in range(8)] + [("yn0", "yes_no"), ("yn1", "yes_no")] + [
+ITEMS = [(f"l{i}", "likert5") for i in range(8)] + [("yn0", "yes_no"), ("yn1", "yes_no")] + [
     ("g0", "grade"),
     ("g1", "grade"),
 ]
@@ -153,7 +153,8 @@ def pandas_reach(c: dict[str, np.ndarray]) -> int:
     out["lead_median"] = lead.quantile(0.5)
     out["lead_p90"] = lead.quantile(0.9)
     dom = df[df["life_domain"] >= 0].drop_duplicates([*keys, "client", "life_domain"])
-    counts = dom.groupby([*keys, "life_domain"]).size().unstack(fill_value=0).reindex(out.index, fill_value=0)
+    counts = dom.pivot_table(index=keys, columns="life_domain", values="client", aggfunc="size", fill_value=0)
+    counts = counts.reindex(out.index, fill_value=0)
     shares = counts.div(out["clients"], axis=0)
     lo, hi = proportion_confint(counts.to_numpy(), out["clients"].to_numpy()[:, None], method="wilson")
     return int(out.size + shares.size + lo.size + hi.size)
@@ -173,10 +174,10 @@ def pandas_survey(c: dict[str, np.ndarray]) -> int:
     out["low"], out["high"] = out["mean"] - half, out["mean"] + half
     lik = df[df["kind"] == "likert5"]
     agree = (lik["value"] >= 4).groupby([lik["unit"], lik["period"], lik["item"]]).agg(["sum", "size"])
-    a_lo, a_hi = proportion_confint(agree["sum"], agree["size"], method="wilson")
+    a_lo, _ = proportion_confint(agree["sum"], agree["size"], method="wilson")
     yn = df[df["kind"] == "yes_no"]
     yes = yn.groupby(["unit", "period", "item"])["value"].agg(["sum", "size"])
-    y_lo, y_hi = proportion_confint(yes["sum"], yes["size"], method="wilson")
+    y_lo, _ = proportion_confint(yes["sum"], yes["size"], method="wilson")
     return int(out.size + a_lo.size + y_lo.size)
 
 
@@ -234,9 +235,11 @@ def main() -> int:
     lines = [
         "### Estimates from client-level records (issue 3)",
         "",
-        f"{args.rows:,} registration rows and {args.rows:,} questionnaire answers (numpy columns; "
-        f"{UNITS} units x {len(PERIODS)} periods; generator in `benchmarks/bench_estimates.py`), each path in "
-        "its own process, single-threaded.",
+        (
+            f"{args.rows:,} registration rows and {args.rows:,} questionnaire answers (numpy columns; "
+            f"{UNITS} units x {len(PERIODS)} periods; generator in `benchmarks/bench_estimates.py`), each path "
+            "in its own process, single-threaded."
+        ),
         "",
         "| records | doelenboom | pandas groupby | speed-up | doelenboom extra memory / input | pandas extra memory / input |",
         "|---|---|---|---|---|---|",
@@ -250,14 +253,7 @@ def main() -> int:
         )
     lines += ["", "Goal: at least 3x faster than pandas, extra memory at most twice the input columns.", ""]
     body = "\n".join(lines)
-    text = args.out.read_text(encoding="utf-8") if args.out.exists() else "# Performance\n"
-    begin, end = "<!-- bench:estimates:begin -->", "<!-- bench:estimates:end -->"
-    block = f"{begin}\n{body}{end}"
-    if begin in text:
-        text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    args.out.write_text(text, encoding="utf-8")
+    write_section(args.out, "estimates", body)
     print(body)
     return 0
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import statistics
 import sys
 import time
@@ -35,6 +34,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from perfdoc import write_section
 
 import doelenboom as db
 
@@ -235,7 +235,7 @@ def main() -> int:
     body = "\n".join(lines)
     print(body)
     if not args.no_write:
-        write_section(args.out, body)
+        write_section(args.out, MARKER, body)
     return 0
 
 
@@ -244,18 +244,6 @@ def networkx_version() -> str:
     import networkx as nx
 
     return str(nx.__version__)
-
-
-def write_section(path: Path, body: str) -> None:
-    """Replace (or append) the text between this benchmark's markers."""
-    text = path.read_text(encoding="utf-8") if path.exists() else "# Performance\n"
-    begin, end = f"<!-- bench:{MARKER}:begin -->", f"<!-- bench:{MARKER}:end -->"
-    block = f"{begin}\n{body}{end}"
-    if begin in text:
-        text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: block, text, flags=re.DOTALL)
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

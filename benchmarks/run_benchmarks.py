@@ -10,10 +10,11 @@ import argparse
 import json
 import os
 import platform
-import re
 import subprocess
 import sys
 from pathlib import Path
+
+from perfdoc import write_section
 
 # Each section: the program, a title, and rows (benchmark, baseline or None, what it measures).
 SECTIONS = {
@@ -37,8 +38,8 @@ SECTIONS = {
             ("Baseline_DenseProduct", None,
              "scores = X E^T: normalised indicators times the dense effective weights (lower bound)"),
             ("RunPipeline", "Baseline_DenseProduct",
-             "run_pipeline: 344 units x 8 periods x 500 indicators, 600-node DAG, min-max + arithmetic, "
-             "with standard errors, intervals and gradients"),
+             ("run_pipeline: 344 units x 8 periods x 500 indicators, 600-node DAG, min-max + arithmetic, "
+              "with standard errors, intervals and gradients")),
         ],
     ),
 }
@@ -90,7 +91,6 @@ def main() -> int:
     ap.add_argument("--out", default="docs/performance.md", type=Path)
     ap.add_argument("--only", action="append", help="section key(s) to run")
     args = ap.parse_args()
-    text = args.out.read_text(encoding="utf-8") if args.out.exists() else "# Performance\n"
     for key, (program, _, _) in SECTIONS.items():
         if args.only and key not in args.only:
             continue
@@ -99,14 +99,8 @@ def main() -> int:
             print(f"run_benchmarks: {binary} is missing (build the 'benchmarks' target)", file=sys.stderr)
             return 1
         body = section_text(key, run(binary))
-        begin, end = f"<!-- bench:{key}:begin -->", f"<!-- bench:{key}:end -->"
-        block = f"{begin}\n{body}{end}"
-        if begin in text:
-            text = re.sub(re.escape(begin) + ".*?" + re.escape(end), lambda _: block, text, flags=re.S)
-        else:
-            text = text.rstrip("\n") + "\n\n" + block + "\n"
+        write_section(args.out, key, body)
         print(body)
-    args.out.write_text(text, encoding="utf-8")
     return 0
 
 

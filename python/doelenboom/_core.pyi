@@ -300,7 +300,7 @@ class UnitRegistry:
     def set_baseline(self, id: str, period: Period | str | int) -> None: ...
     def to_columns(self) -> dict[str, Any]: ...
 
-_TextColumn = Sequence[str | None] | tuple[npt.NDArray[np.integer[Any]], Sequence[Any]]
+_TextColumn: TypeAlias = Sequence[str | None] | tuple[npt.NDArray[np.integer[Any]], Sequence[Any]]
 
 class Dataset:
     """Estimates per (unit, period, indicator) with n, se, interval and suppression."""

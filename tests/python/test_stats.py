@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 import scipy.stats as scipy_stats
-import statsmodels.stats.proportion as proportion
+from statsmodels.stats import proportion
 
 from doelenboom._core import DataError, stats
 
