@@ -7,7 +7,7 @@ PREFIX   := build/$(PRESET)-install
 DEMO_OUT ?= demo-output
 export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
 
-.PHONY: all deps demo test test-cpp test-consumer test-python python bench clean
+.PHONY: all deps demo test test-cpp test-consumer test-python lint python bench clean
 
 all: test
 
@@ -21,7 +21,7 @@ python: deps
 demo: python
 	$(VENV)/bin/doelenboom demo --out $(DEMO_OUT)
 
-test: test-cpp test-consumer test-python
+test: test-cpp test-consumer test-python lint
 
 test-cpp: deps
 	cmake --preset $(PRESET)
@@ -37,6 +37,11 @@ test-consumer: test-cpp
 
 test-python: python
 	$(PY) -m pytest
+
+# Style and types of the Python package (configured in pyproject.toml).
+lint: deps
+	$(VENV)/bin/ruff check python tests/python benchmarks
+	$(VENV)/bin/mypy
 
 # Every benchmark, each against a baseline measured in the same run; results into docs/performance.md.
 bench: python
