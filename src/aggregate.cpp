@@ -34,18 +34,34 @@ void aggregate_node(const GoalTree& tree, GoalTree::Index node, const Aggregate&
   const auto& children = tree.children(node);
   const auto n_rows = static_cast<Eigen::Index>(rows.rows());
   const auto k = static_cast<Eigen::Index>(children.size());
-  gradient.setZero(n_rows, k);
+  // Every method below writes every gradient column (the median only some cells: zeroed first).
+  gradient.resize(n_rows, k);
   const auto column = [&](Eigen::Index j) { return scores.col(static_cast<Eigen::Index>(children[static_cast<std::size_t>(j)])).array(); };
   const auto weight = [&](Eigen::Index j) { return weights[static_cast<std::size_t>(j)]; };
+  const bool arithmetic = aggregate.method == Aggregation::arithmetic;
 
-  // Coverage: the share of the (normalised) weight carried by children with a value.
+  // Coverage: the share of the (normalised) weight carried by children with a value; for the
+  // arithmetic mean the weighted sum in the same pass over each child.
   Array cov = Array::Zero(n_rows);
+  Array sum = arithmetic ? Array::Zero(n_rows) : Array();
+  // complete[j]: the child has a value in every row (then the presence tests change nothing and
+  // the plain expressions vectorise; a sum of x - x is NaN iff some x is NaN or infinite).
+  std::vector<char> complete(static_cast<std::size_t>(k), 0);
   for (Eigen::Index j = 0; j < k; ++j) {
-    if (weight(j) > 0.0) cov += (column(j) == column(j)).cast<double>() * weight(j);
+    const double w = weight(j);
+    if (!(w > 0.0)) continue;
+    const auto x = column(j);
+    complete[static_cast<std::size_t>(j)] = (x - x).sum() == 0.0 ? 1 : 0;
+    if (complete[static_cast<std::size_t>(j)] != 0) {
+      cov += w;
+      if (arithmetic) sum += x * w;
+    } else {
+      cov += (x == x).cast<double>() * w;
+      if (arithmetic) sum += (x == x).select(x * w, 0.0);
+    }
   }
   coverage = cov.matrix();
   const Mask ok = (cov > 0.0) && (cov >= aggregate.min_coverage * (1.0 - coverage_tolerance));
-  const Array okd = ok.cast<double>();
   const std::string& id = tree.node(node).id;
 
   // A non-positive child cannot enter a geometric or harmonic mean: an error per child naming the
@@ -73,14 +89,16 @@ void aggregate_node(const GoalTree& tree, GoalTree::Index node, const Aggregate&
 
   switch (aggregate.method) {
     case Aggregation::arithmetic: {
-      Array sum = Array::Zero(n_rows);
-      for (Eigen::Index j = 0; j < k; ++j) {
-        if (weight(j) > 0.0) sum += (column(j) == column(j)).select(column(j) * weight(j), 0.0);
-      }
       const Array inv = good.select(1.0 / cov, 0.0);
       out = good.select(sum * inv, nan).matrix();
       for (Eigen::Index j = 0; j < k; ++j) {
-        if (weight(j) > 0.0) gradient.col(j) = ((column(j) == column(j)).cast<double>() * weight(j) * inv).matrix();
+        if (complete[static_cast<std::size_t>(j)] != 0) {
+          gradient.col(j) = (weight(j) * inv).matrix();
+        } else if (weight(j) > 0.0) {
+          gradient.col(j) = ((column(j) == column(j)).cast<double>() * weight(j) * inv).matrix();
+        } else {
+          gradient.col(j).setZero();
+        }
       }
       return;
     }
@@ -93,7 +111,10 @@ void aggregate_node(const GoalTree& tree, GoalTree::Index node, const Aggregate&
       const Array score = good.select((logs / cov).exp(), nan);
       out = score.matrix();
       for (Eigen::Index j = 0; j < k; ++j) {
-        if (!(weight(j) > 0.0)) continue;
+        if (!(weight(j) > 0.0)) {
+          gradient.col(j).setZero();
+          continue;
+        }
         const Mask use = good && (column(j) == column(j));
         gradient.col(j) = use.select(score * weight(j) / (cov * column(j)), 0.0).matrix();
       }
@@ -108,7 +129,10 @@ void aggregate_node(const GoalTree& tree, GoalTree::Index node, const Aggregate&
       const Array score = good.select(cov / inverse, nan);
       out = score.matrix();
       for (Eigen::Index j = 0; j < k; ++j) {
-        if (!(weight(j) > 0.0)) continue;
+        if (!(weight(j) > 0.0)) {
+          gradient.col(j).setZero();
+          continue;
+        }
         const Mask use = good && (column(j) == column(j));
         gradient.col(j) = use.select(score.square() * weight(j) / (cov * column(j).square()), 0.0).matrix();
       }
@@ -132,6 +156,7 @@ void aggregate_node(const GoalTree& tree, GoalTree::Index node, const Aggregate&
     case Aggregation::median: {
       // The plain (unweighted) median of the present children with a positive weight; for an
       // even count the mean of the middle two, each with gradient 1/2.
+      gradient.setZero();
       std::vector<std::pair<double, Eigen::Index>> present;
       present.reserve(static_cast<std::size_t>(k));
       for (Eigen::Index r = 0; r < n_rows; ++r) {

@@ -63,8 +63,6 @@ struct Parser {
   throw ParseError(message, std::move(problems));
 }
 
-std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
-
 }  // namespace
 
 Location CsvTable::where(std::size_t row, std::string_view column) const {
@@ -143,7 +141,7 @@ CsvTable read_csv_string(std::string_view text, const std::string& source) {
                                       "column " + std::to_string(c + 1) + " of the header has no name"));
     } else if (const auto it = std::find(table.header.begin(), table.header.end(), name); it != table.header.end()) {
       problems.push_back(make_problem("bad_header", at, {},
-                                      "column name " + in_quotes(name) + " appears twice in the header (columns " +
+                                      "column name " + squote(name) + " appears twice in the header (columns " +
                                           std::to_string(it - table.header.begin() + 1) + " and " +
                                           std::to_string(c + 1) + ")"));
     }
@@ -184,10 +182,8 @@ std::optional<std::size_t> find_column(const CsvTable& table, std::string_view n
 }
 
 Problem missing_column_problem(const CsvTable& table, std::string_view name) {
-  std::string columns;
-  for (const auto& h : table.header) columns += (columns.empty() ? "" : ", ") + h;
   return make_problem("missing_column", Location{table.source, 0, 0, {}}, {},
-                      "missing required column " + in_quotes(name) + " (columns are: " + columns + ")");
+                      "missing required column " + squote(name) + " (columns are: " + join_words(table.header) + ")");
 }
 
 std::size_t column_index(const CsvTable& table, std::string_view name) {

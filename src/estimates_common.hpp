@@ -1,12 +1,15 @@
 #pragma once
-// Internal helpers shared by the questionnaire and pre/post estimators (src/questionnaire.cpp,
-// src/prepost.cpp): capped problem lists, dictionary coding, period sorting, a (group, id) hash
-// index and grouping of rows by an integer key. Header-only and internal.
+// Internal helpers shared by the estimators on input files (src/questionnaire.cpp,
+// src/prepost.cpp, src/registrations.cpp): capped problem lists, reading their CSV files and the
+// cells every one of them has, dictionary coding, period sorting, a (group, id) hash index and
+// grouping of rows by an integer key. Header-only and internal.
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -14,8 +17,12 @@
 #include <utility>
 #include <vector>
 
+#include "csv.hpp"
 #include "doelenboom/error.hpp"
 #include "doelenboom/period.hpp"
+#include "doelenboom/pseudonym.hpp"
+#include "doelenboom/unit.hpp"
+#include "utf8.hpp"
 
 namespace doelenboom::detail {
 
@@ -47,7 +54,113 @@ struct ProblemSink {
   }
 };
 
-inline std::string squote(std::string_view s) { return "'" + std::string(s) + "'"; }
+// Column lengths of a view given by column: each must have `n` values (as many as the unit column),
+// or none when it is optional; else a "bad_length" problem.
+struct ColumnLengths {
+  std::vector<Problem>& out;
+  const std::string& source;
+  std::size_t n;
+  bool operator()(std::size_t len, const char* field, bool required = true) {
+    if ((len == 0 && !required) || len == n) return true;
+    out.push_back(make_problem("bad_length", Location{source, 0, 0, field}, {},
+                               "column '" + std::string(field) + "' has " + std::to_string(len) + " values (expected " +
+                                   std::to_string(n) + ", as many as column 'unit')"));
+    return false;
+  }
+};
+
+// Dictionary codes of one row of a view: a code outside 0..size-1 is a "bad_code" problem, and
+// `ok` is false after one.
+struct RowCodes {
+  ProblemSink& sink;
+  std::size_t row;
+  bool ok = true;
+  void operator()(std::int32_t code, std::size_t size, const char* field) {
+    if (code >= 0 && static_cast<std::size_t>(code) < size) return;
+    sink.add(make_problem("bad_code", Location{sink.source, 0, row + 1, field}, {},
+                          std::string(field) + " code " + std::to_string(code) + " is out of range (expected 0.." +
+                              std::to_string(static_cast<long long>(size) - 1) + ")"));
+    ok = false;
+  }
+};
+
+// The CSV file at `path`; std::nullopt when it cannot be read, with the problems in `out`.
+inline std::optional<CsvTable> read_csv_reporting(const std::filesystem::path& path, std::vector<Problem>& out) {
+  try {
+    return read_csv_file(path);
+  } catch (const Error& e) {
+    if (e.problems().empty()) out.push_back(make_problem("read_error", Location{path.string(), 0, 0, {}}, {}, e.what()));
+    else out.insert(out.end(), e.problems().begin(), e.problems().end());
+    return std::nullopt;
+  }
+}
+
+// Reports every column of the header that is not one of `known`.
+inline void check_known_columns(const CsvTable& csv, const std::vector<std::string>& known, std::vector<Problem>& out) {
+  for (const auto& h : csv.header) {
+    if (std::find(known.begin(), known.end(), h) == known.end()) {
+      out.push_back(make_problem("unknown_column", Location{csv.source, csv.header_line, 0, h}, {},
+                                 "unknown column " + squote(h) + " (expected only: " + join_words(known) + ")"));
+    }
+  }
+}
+
+// The indices of the columns the file must have, in the order given; std::nullopt when one is
+// missing (each missing column is a problem in `out`).
+template <class... Names>
+std::optional<std::array<std::size_t, sizeof...(Names)>> required_columns(const CsvTable& csv, std::vector<Problem>& out,
+                                                                          const Names&... names) {
+  const auto find = [&](const std::string& name) {
+    const auto c = find_column(csv, name);
+    if (!c) out.push_back(missing_column_problem(csv, name));
+    return c;
+  };
+  const std::array<std::optional<std::size_t>, sizeof...(Names)> found{find(names)...};
+  std::array<std::size_t, sizeof...(Names)> columns{};
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (!found[i]) return std::nullopt;
+    columns[i] = *found[i];
+  }
+  return columns;
+}
+
+// Problems at the cells of a CSV table, capped per kind as by ProblemSink.
+struct CellSink {
+  const CsvTable& csv;
+  ProblemSink sink;
+  void add(std::size_t row, const std::string& column, const std::string& code, const std::string& what) {
+    sink.add(make_problem(code, csv.where(row, column), {}, what));
+  }
+  // A unit id: false when it is empty; an id that `units` (when given) lacks is reported too.
+  bool unit(std::size_t row, const std::string& column, const std::string& id, const UnitRegistry* units) {
+    if (id.empty()) {
+      add(row, column, "missing_value", "empty unit (expected a unit id)");
+      return false;
+    }
+    if (units != nullptr && units->find(id) == nullptr) {
+      add(row, column, "unknown_unit", "unknown unit " + squote(id) + " (expected a unit id of the unit registry)");
+    }
+    return true;
+  }
+  // A period: false when it is none.
+  bool period(std::size_t row, const std::string& column, const std::string& text) {
+    if (Period::parse(text)) return true;
+    add(row, column, "bad_period", "period " + squote(text) + " (expected 2023, 2023-Q2 or 2023-05)");
+    return false;
+  }
+  void finish() { sink.finish(); }
+};
+
+// The pseudonym of each coded id (`codes` index `ids`), each distinct id hashed once.
+inline std::vector<std::uint64_t> pseudonyms_of(const Pseudonymiser& pseudonymise, const std::vector<std::string>& ids,
+                                                const std::vector<std::int32_t>& codes) {
+  std::vector<std::uint64_t> distinct(ids.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) distinct[i] = pseudonymise(ids[i]);
+  std::vector<std::uint64_t> out;
+  out.reserve(codes.size());
+  for (const auto c : codes) out.push_back(distinct[static_cast<std::size_t>(c)]);
+  return out;
+}
 
 // Code of `value` in a dictionary, adding it when new.
 inline std::int32_t intern(std::vector<std::string>& names, std::unordered_map<std::string, std::int32_t>& index,

@@ -95,14 +95,10 @@ void read_goalposts(Reader& r, const Entry& entry, const std::string& context, c
 }
 
 void read_indicator(Reader& r, const YAML::Node& item, std::size_t position, std::vector<IndicatorDefinition>& out) {
-  if (!item.IsMap()) {
-    r.add("wrong_type", item, "indicator " + std::to_string(position), {},
-          "expected a mapping with the keys " + detail::join_words(indicator_keys) + ", found " + detail::describe(item));
-    return;
-  }
-  const auto id = detail::scalar_value(item, "id");
-  const std::string context = id ? "indicator " + squote(*id) : "indicator " + std::to_string(position);
-  const std::vector<std::string> ids = id ? std::vector<std::string>{*id} : std::vector<std::string>{};
+  const auto named = r.item(item, position, "indicator", indicator_keys);
+  if (!named) return;
+  const std::string& context = named->context;
+  const std::vector<std::string>& ids = named->ids;
   auto keys = r.entries(item, context, indicator_keys, ids, older_indicator_keys);
   if (const auto old = keys.find("kind"); old != keys.end()) {
     if (const auto it = keys.find("result"); it != keys.end()) {
@@ -119,16 +115,11 @@ void read_indicator(Reader& r, const YAML::Node& item, std::size_t position, std
 
   IndicatorDefinition d;
   d.where = r.at(item);
-  const auto get = [&](std::string_view key, bool allow_null = false) -> std::optional<std::string> {
-    const auto it = keys.find(key);
-    if (it == keys.end()) return std::nullopt;
-    return r.text(it->second, context, ids, allow_null);
-  };
-  if (auto v = get("id")) d.id = std::move(*v);
-  if (auto v = get("label")) d.label = std::move(*v);
-  if (auto v = get("description", true)) d.description = std::move(*v);
+  if (auto v = r.text(keys, "id", context, ids)) d.id = std::move(*v);
+  if (auto v = r.text(keys, "label", context, ids)) d.label = std::move(*v);
+  if (auto v = r.text(keys, "description", context, ids, true)) d.description = std::move(*v);
   detail::read_indicator_definition_keys(r, keys, item, context, ids, d);
-  if (const auto v = get("direction")) {
+  if (const auto v = r.text(keys, "direction", context, ids)) {
     const auto t = detail::trim_ascii(*v);
     if (t == "1" || t == "+1") {
       d.direction = 1;
@@ -142,57 +133,25 @@ void read_indicator(Reader& r, const YAML::Node& item, std::size_t position, std
   out.push_back(std::move(d));
 }
 
+constexpr detail::YamlFormat indicators_format{"doelenboom_indicators", indicator_format_version,
+                                               "'doelenboom_indicators: 1' and an 'indicators' list", "an indicators file",
+                                               "a mapping with the keys doelenboom_indicators and indicators"};
+
 std::vector<IndicatorDefinition> parse(Reader& r, std::string_view text, std::vector<bool>& had_problems) {
   std::vector<IndicatorDefinition> defs;
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(detail::strip_utf8_bom(text)));
-  } catch (const YAML::Exception& e) {
-    const std::size_t line = e.mark.line >= 0 ? static_cast<std::size_t>(e.mark.line) + 1 : 0;
-    std::string what = "YAML syntax error: " + e.msg;
-    if (e.mark.column >= 0) what += " (column " + std::to_string(e.mark.column + 1) + ")";
-    r.problems().push_back(make_problem("yaml_syntax", Location{r.source(), line, 0, {}}, {}, what));
-    return defs;
-  }
-  if (documents.empty() || documents.front().IsNull()) {
-    r.problems().push_back(make_problem("empty_file", Location{r.source(), 0, 0, {}}, {},
-                                        "the file is empty (expected 'doelenboom_indicators: 1' and an 'indicators' list)"));
-    return defs;
-  }
-  if (documents.size() > 1) {
-    r.add("yaml_syntax", documents[1], "", {}, "the file holds more than one YAML document ('---'); an indicators file holds one");
-  }
-  const YAML::Node& root = documents.front();
-  if (!root.IsMap()) {
-    r.add("wrong_type", root, "", {},
-          "the file must be a mapping with the keys doelenboom_indicators and indicators, found " + detail::describe(root));
-    return defs;
-  }
-  const auto keys = r.entries(root, "", top_keys, {});
-  if (!keys.contains("doelenboom_indicators")) {
-    r.add("missing_key", root, "", {},
-          "missing required key 'doelenboom_indicators' (the format version: start the file with 'doelenboom_indicators: 1')");
-  }
-  if (!keys.contains("indicators")) r.add("missing_key", root, "", {}, "missing required key 'indicators' (the list of indicators)");
-  if (const auto it = keys.find("doelenboom_indicators"); it != keys.end()) {
-    if (const auto v = r.text(it->second, "", {}); v && *v != std::to_string(indicator_format_version)) {
-      r.add("bad_version", it->second.value, "", {},
-            "unsupported format version " + squote(*v) + " (expected " + std::to_string(indicator_format_version) + ")");
-    }
-  }
-  if (const auto it = keys.find("indicators"); it != keys.end()) {
-    const YAML::Node& list = it->second.value;
-    if (!list.IsSequence()) {
-      r.add("wrong_type", list.IsNull() ? it->second.key : list, "", {},
-            "key 'indicators' must be a list of indicators, found " + detail::describe(list));
-    } else {
-      std::size_t position = 0;
-      for (const auto& item : list) {
-        const std::size_t before = r.problems().size();
-        const std::size_t count = defs.size();
-        read_indicator(r, item, ++position, defs);
-        if (defs.size() > count) had_problems.push_back(r.problems().size() > before);
-      }
+  const auto root = r.root(text, indicators_format);
+  if (!root) return defs;
+  const auto keys = r.entries(*root, "", top_keys, {});
+  r.require_version(keys, *root, indicators_format);
+  r.require(keys, "indicators", *root, "", {}, " (the list of indicators)");
+  if (const auto it = keys.find("doelenboom_indicators"); it != keys.end()) r.check_version(it->second, indicators_format);
+  if (const auto it = keys.find("indicators"); it != keys.end() && r.is_list(it->second, "", {}, "a list of indicators")) {
+    std::size_t position = 0;
+    for (const auto& item : it->second.value) {
+      const std::size_t before = r.problems().size();
+      const std::size_t count = defs.size();
+      read_indicator(r, item, ++position, defs);
+      if (defs.size() > count) had_problems.push_back(r.problems().size() > before);
     }
   }
   return defs;
@@ -222,10 +181,7 @@ std::vector<Problem> check_set(const std::vector<IndicatorDefinition>& defs, con
 }
 
 std::vector<IndicatorDefinition> parse_checked(std::string_view text, const std::string& source) {
-  if (const auto bad = detail::find_invalid_utf8(text); bad != std::string_view::npos) {
-    throw_if_problems<ParseError>({detail::invalid_utf8_problem(
-        Location{source, detail::line_of_offset(text, bad), 0, {}}, bad, static_cast<unsigned char>(text[bad]))});
-  }
+  detail::require_utf8(text, source);
   Reader reader(source);
   std::vector<bool> had_problems;
   auto defs = parse(reader, text, had_problems);
@@ -403,13 +359,8 @@ void read_indicator_definition_keys(YamlReader& r, const YamlEntries& keys, cons
   r.require(keys, "pillar", item, context, ids, " (expected one of: reach, satisfaction, goal_attainment)");
   r.require(keys, "result", item, context, ids, " (expected one of: output, outcome)");
   r.require(keys, "measure", item, context, ids, " (expected one of: count, rate, proportion, mean, ordinal_change)");
-  const auto get = [&](std::string_view key, bool allow_null = false) -> std::optional<std::string> {
-    const auto it = keys.find(key);
-    if (it == keys.end()) return std::nullopt;
-    return r.text(it->second, context, ids, allow_null);
-  };
-  if (auto v = get("unit", true)) d.unit_text = std::move(*v);
-  if (const auto v = get("pillar")) {
+  if (auto v = r.text(keys, "unit", context, ids, true)) d.unit_text = std::move(*v);
+  if (const auto v = r.text(keys, "pillar", context, ids)) {
     if (const auto p = parse_pillar(trim_ascii(*v))) {
       d.pillar = *p;
     } else {
@@ -417,14 +368,14 @@ void read_indicator_definition_keys(YamlReader& r, const YamlEntries& keys, cons
             "pillar " + squote(*v) + " is not one of: reach, satisfaction, goal_attainment (or bereik, tevredenheid, doelrealisatie)");
     }
   }
-  if (const auto v = get("result")) {
+  if (const auto v = r.text(keys, "result", context, ids)) {
     if (const auto k = parse_result_kind(ascii_lower(trim_ascii(*v)))) {
       d.kind = *k;
     } else {
       r.add("bad_value", keys.at("result").value, context, ids, "result " + squote(*v) + " is not one of: output, outcome");
     }
   }
-  if (const auto v = get("measure")) {
+  if (const auto v = r.text(keys, "measure", context, ids)) {
     if (const auto m = parse_measure(ascii_lower(trim_ascii(*v)))) {
       d.measure = *m;
     } else {

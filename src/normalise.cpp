@@ -52,13 +52,23 @@ void normalise_group(const std::string& indicator, const Normalise& n, int direc
   const Eigen::Index size = g.y.size();
   double mn = std::numeric_limits<double>::infinity(), mx = -mn, sum = 0.0;
   std::size_t count = 0;
-  for (Eigen::Index i = 0; i < size; ++i) {
-    const double y = g.y(i);
-    if (!present(y)) continue;
-    mn = std::min(mn, y);
-    mx = std::max(mx, y);
-    sum += y;
-    ++count;
+  {
+    // Accumulated in locals: the lambdas below capture mn, mx and sum by reference, which would
+    // keep them in memory inside this loop.
+    double low = mn, high = mx, total = 0.0;
+    std::size_t k = 0;
+    for (Eigen::Index i = 0; i < size; ++i) {
+      const double y = g.y(i);
+      if (!present(y)) continue;
+      low = std::min(low, y);
+      high = std::max(high, y);
+      total += y;
+      ++k;
+    }
+    mn = low;
+    mx = high;
+    sum = total;
+    count = k;
   }
   const std::string context = "indicator " + in_quotes(indicator) + ", " + g.where;
   const auto fail = [&](const std::string& what) {
@@ -68,11 +78,12 @@ void normalise_group(const std::string& indicator, const Normalise& n, int direc
   };
   // A linear map out = (y - origin) * scale + low, applied to present values.
   const auto linear = [&](double origin, double scale) {
+    const double slope = d * span / scale;  // once, not per row
     for (Eigen::Index i = 0; i < size; ++i) {
       const double y = g.y(i);
       // The same order of operations as COINr's n_minmax: (x - min)/(max - min)*(u - l) + l.
       g.out(i) = present(y) ? (y - origin) / scale * span + n.low : nan;
-      g.factor(i) = present(y) ? d * span / scale : nan;
+      g.factor(i) = present(y) ? slope : nan;
     }
   };
   if (count == 0 && n.method != Normalisation::goalposts && n.method != Normalisation::none) {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <iomanip>
 #include <limits>
 #include <numeric>
@@ -61,8 +62,11 @@ std::string unused_data_message(const std::vector<std::string>& unused) {
 
 }  // namespace
 
-PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const PipelineSpec& spec, const RunContext& context) {
+PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const PipelineSpec& spec, const RunContext& given) {
   throw_problems(spec.check(tree));
+  // Without indicator definitions from the caller, those the tree carries (if any).
+  RunContext context = given;
+  if (context.indicators == nullptr && tree.indicators().size() > 0) context.indicators = &tree.indicators();
 
   PipelineResult result;
   result.tree_ = tree;
@@ -75,8 +79,15 @@ PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const Pip
   const auto periods = static_cast<Eigen::Index>(layout.period_count());
 
   // The dataset's values into the indicator columns (treated_ holds the raw values until treated).
+  // The goal columns of se are all written by propagate_standard_errors, so only the indicator
+  // columns start as missing (fresh pages are written once, not twice).
   result.treated_ = Eigen::MatrixXd::Constant(rows, n, nan);
-  Eigen::MatrixXd se = Eigen::MatrixXd::Constant(rows, n, nan);
+  Eigen::MatrixXd se(rows, n);
+  std::vector<GoalTree::Index> indicators;
+  for (GoalTree::Index v = 0; v < tree.size(); ++v) {
+    if (tree.node(v).kind == NodeKind::indicator) indicators.push_back(v);
+  }
+  for (const auto v : indicators) se.col(static_cast<Eigen::Index>(v)).setConstant(nan);
   std::vector<Eigen::Index> column_of(data.indicators().size(), -1);
   {
     std::vector<Problem> problems;
@@ -103,29 +114,30 @@ PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const Pip
   }
   std::vector<std::pair<Eigen::Index, Eigen::Index>> suppressed;  // (row, column)
   {
-    const auto& unit = data.unit_codes();
-    const auto& period = data.period_codes();
-    const auto& indicator = data.indicator_codes();
-    const auto& value = data.values();
-    const auto& error = data.se();
-    const auto& hidden = data.suppressed();
-    for (Eigen::Index k = 0; k < value.size(); ++k) {
-      const Eigen::Index c = column_of[static_cast<std::size_t>(indicator(k))];
+    // In data set order, by code: the stores are scattered over the columns (tried: bucketing by
+    // column or staging 8-row tiles first is slower), so the loop is kept down to the essentials.
+    const int* unit = data.unit_codes().data();
+    const int* period = data.period_codes().data();
+    const int* indicator = data.indicator_codes().data();
+    const double* value = data.values().data();
+    const double* error = data.se().data();
+    const std::uint8_t* hidden = data.suppressed().data();
+    double* treated = result.treated_.data();
+    double* errors = se.data();
+    const auto count = static_cast<Eigen::Index>(data.size());
+    for (Eigen::Index k = 0; k < count; ++k) {
+      const Eigen::Index c = column_of[static_cast<std::size_t>(indicator[k])];
       if (c < 0) continue;
-      const Eigen::Index r = unit(k) * periods + period(k);
-      result.treated_(r, c) = value(k);
-      se(r, c) = error(k);
-      if (hidden[static_cast<std::size_t>(k)] != 0) suppressed.emplace_back(r, c);
+      const Eigen::Index r = unit[k] * periods + period[k];
+      treated[c * rows + r] = value[k];
+      errors[c * rows + r] = error[k];
+      if (hidden[k] != 0) suppressed.emplace_back(r, c);
     }
   }
 
   // Treatment.
   std::vector<Problem> problems;
   std::vector<detail::AuditRecord> audit;
-  std::vector<GoalTree::Index> indicators;
-  for (GoalTree::Index v = 0; v < tree.size(); ++v) {
-    if (tree.node(v).kind == NodeKind::indicator) indicators.push_back(v);
-  }
   for (const auto v : indicators) {
     const Treatment t = spec.treatment_of(tree, v);
     if (detail::is_identity(t)) continue;
@@ -135,8 +147,9 @@ PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const Pip
   throw_problems(problems);
 
   // Normalisation; se_normalised = |d normalised / d raw| * se (0 where the derivative is 0).
-  result.scores_ = Eigen::MatrixXd::Constant(rows, n, nan);
-  result.coverage_ = Eigen::MatrixXd::Zero(rows, n);
+  // Every column of scores and coverage is written below (indicators here, goals by aggregation).
+  result.scores_.resize(rows, n);
+  result.coverage_.resize(rows, n);
   Eigen::VectorXd factor(rows);
   for (const auto v : indicators) {
     const auto c = static_cast<Eigen::Index>(v);
@@ -144,7 +157,12 @@ PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const Pip
     const int direction = def ? def->direction : tree.node(v).direction;
     detail::normalise_indicator(tree.node(v).id, spec.normalise_of(tree, v), direction, def, layout, result.treated_.col(c),
                                 result.scores_.col(c), factor, problems);
-    se.col(c) = (factor.array() == 0.0).select(0.0, factor.array().abs() * se.col(c).array()).matrix();
+    // Where no derivative is 0 (all but the rank methods) the condition changes nothing.
+    if ((factor.array() == 0.0).any()) {
+      se.col(c) = (factor.array() == 0.0).select(0.0, factor.array().abs() * se.col(c).array()).matrix();
+    } else {
+      se.col(c).array() *= factor.array().abs();
+    }
     result.coverage_.col(c) = (result.scores_.col(c).array() == result.scores_.col(c).array()).cast<double>().matrix();
   }
   throw_problems(problems);

@@ -8,6 +8,7 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <ranges>
 #include <span>
 #include <string>
 #include <utility>
@@ -17,8 +18,11 @@
 #include "doelenboom/pipeline.hpp"
 #include "pipeline_internal.hpp"
 #include "utf8.hpp"
+#include "yaml_reader.hpp"
 
 namespace doelenboom {
+
+using detail::squote;
 
 // ---------------------------------------------------------------------------------------------
 // Names of the enums
@@ -43,9 +47,7 @@ std::string_view name_of(E value, const std::array<std::pair<E, std::string_view
 
 template <class E, std::size_t N>
 std::string all_names(const std::array<std::pair<E, std::string_view>, N>& names) {
-  std::string out;
-  for (const auto& [value, name] : names) out += (out.empty() ? "" : ", ") + std::string(name);
-  return out;
+  return detail::join_words(names | std::views::values);
 }
 
 constexpr std::array<std::pair<Imputation, std::string_view>, 5> imputation_names{{
@@ -197,7 +199,7 @@ std::vector<double> PipelineSpec::child_weights_of(const GoalTree& tree, GoalTre
 namespace {
 
 using detail::brief;
-using detail::in_quotes;
+using detail::join_words;
 
 bool uses_range(Normalisation m) noexcept {
   return m == Normalisation::minmax || m == Normalisation::goalposts || m == Normalisation::distance_to_target ||
@@ -217,7 +219,7 @@ class Checker {
       const std::string key = "levels/" + level;
       const auto& levels = tree_.levels();
       if (std::find(levels.begin(), levels.end(), level) == levels.end()) {
-        add("unknown_level", key, {}, "level " + in_quotes(level) + " is not a level of the tree (levels: " + join(levels) + ")");
+        add("unknown_level", key, {}, "level " + squote(level) + " is not a level of the tree (levels: " + join_words(levels) + ")");
         continue;
       }
       check_section(key, settings, false);
@@ -226,17 +228,17 @@ class Checker {
       const std::string key = "nodes/" + id;
       const auto index = tree_.find(id);
       if (!index) {
-        add("unknown_node", key, {id}, "node " + in_quotes(id) + " is not in the tree");
+        add("unknown_node", key, {id}, "node " + squote(id) + " is not in the tree");
         continue;
       }
       const bool indicator = tree_.node(*index).kind == NodeKind::indicator;
       if (!indicator && (!settings.treatment.empty() || !settings.normalise.empty())) {
         add("not_applicable", key, {id},
-            "node " + in_quotes(id) + " is a goal: treatment and normalisation apply to indicators only");
+            "node " + squote(id) + " is a goal: treatment and normalisation apply to indicators only");
       }
       if (indicator && (!settings.aggregate.empty() || settings.weights)) {
         add("not_applicable", key, {id},
-            "node " + in_quotes(id) + " is an indicator: aggregation and weights apply to goals only");
+            "node " + squote(id) + " is an indicator: aggregation and weights apply to goals only");
       }
       check_section(key, settings, false, *index);
     }
@@ -249,12 +251,6 @@ class Checker {
   const GoalTree& tree_;
   std::vector<Problem> problems_;
 
-  static std::string join(const std::vector<std::string>& words) {
-    std::string out;
-    for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
-    return out;
-  }
-
   Location where(const std::string& key) const {
     if (const auto it = spec_.where.find(key); it != spec_.where.end()) return it->second;
     return Location{spec_.source, 0, 0, {}};
@@ -263,8 +259,8 @@ class Checker {
   // "pipeline, node 'x': what" (or "pipeline: what" for the global sections).
   void add(std::string code, const std::string& key, std::vector<std::string> ids, const std::string& what) {
     std::string context = "pipeline";
-    if (key.rfind("levels/", 0) == 0) context += ", level " + in_quotes(key.substr(7));
-    if (key.rfind("nodes/", 0) == 0) context += ", node " + in_quotes(key.substr(6));
+    if (key.rfind("levels/", 0) == 0) context += ", level " + squote(key.substr(7));
+    if (key.rfind("nodes/", 0) == 0) context += ", node " + squote(key.substr(6));
     if (key.rfind("weight_overrides/", 0) == 0) context += ", weight_overrides";
     problems_.push_back(make_problem(std::move(code), where(key), std::move(ids), context + ": " + what));
   }
@@ -334,11 +330,11 @@ class Checker {
       const std::string key = "weight_overrides/" + parent;
       const auto index = tree_.find(parent);
       if (!index) {
-        add("unknown_node", key, {parent}, "parent " + in_quotes(parent) + " is not in the tree");
+        add("unknown_node", key, {parent}, "parent " + squote(parent) + " is not in the tree");
         continue;
       }
       if (tree_.node(*index).kind == NodeKind::indicator) {
-        add("not_applicable", key, {parent}, in_quotes(parent) + " is an indicator and has no children to weigh");
+        add("not_applicable", key, {parent}, squote(parent) + " is an indicator and has no children to weigh");
         continue;
       }
       const auto& kids = tree_.children(*index);
@@ -349,10 +345,10 @@ class Checker {
           std::vector<std::string> names;
           for (const auto k : kids) names.push_back(tree_.node(k).id);
           add("unknown_child", ckey, {parent, child},
-              in_quotes(child) + " is not a child of " + in_quotes(parent) + " (children: " + join(names) + ")");
+              squote(child) + " is not a child of " + squote(parent) + " (children: " + join_words(names) + ")");
         } else if (!(std::isfinite(weight) && weight >= 0.0)) {
           add("bad_weight", ckey, {parent, child},
-              "the weight of " + in_quotes(child) + " under " + in_quotes(parent) + " is " + brief(weight) +
+              "the weight of " + squote(child) + " under " + squote(parent) + " is " + brief(weight) +
                   "; expected a finite number >= 0");
         }
       }
@@ -369,7 +365,7 @@ class Checker {
       if (finite && !(total > 0.0)) {
         const auto& id = tree_.node(v).id;
         add("zero_weights", spec_.weight_overrides.contains(id) ? "weight_overrides/" + id : "nodes/" + id, {id},
-            "every child of " + in_quotes(id) + " has weight 0; at least one must be positive");
+            "every child of " + squote(id) + " has weight 0; at least one must be positive");
       }
     }
   }
@@ -394,172 +390,107 @@ constexpr std::array<std::string_view, 8> treatment_keys{"denominator", "denomin
 constexpr std::array<std::string_view, 6> normalise_keys{"method", "low", "high", "mean", "sd", "scope"};
 constexpr std::array<std::string_view, 2> aggregate_keys{"method", "min_coverage"};
 
-std::string join(std::span<const std::string_view> words) {
-  std::string out;
-  for (const auto w : words) out += (out.empty() ? "" : ", ") + std::string(w);
-  return out;
+using detail::describe;
+using Reader = detail::YamlReader;
+using Entry = detail::YamlEntry;
+
+// Sections keyed by ids take every key.
+constexpr std::span<const std::string_view> any_key{};
+
+constexpr detail::YamlFormat pipeline_format{"doelenboom_pipeline", pipeline_format_version,
+                                             "'doelenboom_pipeline: 1' and the settings", "a pipeline file",
+                                             "a mapping starting with 'doelenboom_pipeline: 1'"};
+
+std::string key_name(const Entry& e) { return squote(e.key.Scalar()); }
+
+std::optional<double> number(Reader& r, const Entry& e, const std::string& context) {
+  const auto t = r.text(e, context, {});
+  if (!t) return std::nullopt;
+  if (const auto x = detail::parse_finite_double(*t)) return x;
+  r.add("bad_number", e.value, context, {}, "key " + key_name(e) + ": " + squote(*t) + " is not a finite number");
+  return std::nullopt;
 }
 
-std::string describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Scalar: return "the text " + in_quotes(node.Scalar());
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
-    default: return "nothing";
-  }
+std::optional<int> integer(Reader& r, const Entry& e, const std::string& context) {
+  const auto t = r.text(e, context, {});
+  if (!t) return std::nullopt;
+  int value = 0;
+  const auto* end = t->data() + t->size();
+  const auto [ptr, ec] = std::from_chars(t->data(), end, value);
+  if (ec == std::errc() && ptr == end && !t->empty()) return value;
+  r.add("bad_number", e.value, context, {}, "key " + key_name(e) + ": " + squote(*t) + " is not a whole number");
+  return std::nullopt;
 }
 
-struct Entry {
-  YAML::Node key;
-  YAML::Node value;
-};
-using Entries = std::vector<std::pair<std::string, Entry>>;
+template <class E, std::size_t N>
+std::optional<E> choice(Reader& r, const Entry& e, const std::string& context,
+                        const std::array<std::pair<E, std::string_view>, N>& names) {
+  const auto t = r.text(e, context, {});
+  if (!t) return std::nullopt;
+  if (const auto v = parse_name(*t, names)) return v;
+  r.add("bad_choice", e.value, context, {}, "key " + key_name(e) + ": " + squote(*t) + " is not one of: " + all_names(names));
+  return std::nullopt;
+}
 
-class Reader {
- public:
-  explicit Reader(std::string source) : source_(std::move(source)) {}
-  [[nodiscard]] const std::string& source() const noexcept { return source_; }
-  std::vector<Problem>& problems() noexcept { return problems_; }
-
-  [[nodiscard]] Location at(const YAML::Node& node) const {
-    const auto mark = node.Mark();
-    return Location{source_, mark.line >= 0 ? static_cast<std::size_t>(mark.line) + 1 : 0, 0, {}};
-  }
-
-  void add(std::string code, const YAML::Node& where, const std::string& context, const std::string& what) {
-    problems_.push_back(make_problem(std::move(code), at(where), {}, context.empty() ? what : context + ": " + what));
-  }
-
-  // The keys of a mapping in file order; unknown, duplicate and non-text keys are reported.
-  Entries entries(const YAML::Node& map, const std::string& context, std::span<const std::string_view> allowed) {
-    Entries out;
-    for (const auto& pair : map) {
-      const YAML::Node& key = pair.first;
-      if (!key.IsScalar()) {
-        add("wrong_type", key, context, "a key must be a text, found " + describe(key));
-        continue;
-      }
-      const std::string& name = key.Scalar();
-      if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-        add("unknown_key", key, context, "unknown key " + in_quotes(name) + " (expected one of: " + join(allowed) + ")");
-        continue;
-      }
-      const auto dup = std::find_if(out.begin(), out.end(), [&](const auto& e) { return e.first == name; });
-      if (dup != out.end()) {
-        add("duplicate_key", key, context,
-            "duplicate key " + in_quotes(name) + " (first given on line " + std::to_string(at(dup->second.key).line) + ")");
-        continue;
-      }
-      out.emplace_back(name, Entry{key, pair.second});
-    }
-    return out;
-  }
-
-  std::optional<std::string> text(const Entry& e, const std::string& context, bool allow_null = false) {
-    if (e.value.IsNull()) {
-      if (allow_null) return std::string();
-      add("missing_value", e.key, context, "key " + in_quotes(e.key.Scalar()) + " has no value");
-      return std::nullopt;
-    }
-    if (!e.value.IsScalar()) {
-      add("wrong_type", e.value, context, "key " + in_quotes(e.key.Scalar()) + " must be a text, found " + describe(e.value));
-      return std::nullopt;
-    }
-    return e.value.Scalar();
-  }
-
-  std::optional<double> number(const Entry& e, const std::string& context) {
-    const auto t = text(e, context);
-    if (!t) return std::nullopt;
-    if (const auto x = detail::parse_finite_double(*t)) return x;
-    add("bad_number", e.value, context, "key " + in_quotes(e.key.Scalar()) + ": " + in_quotes(*t) + " is not a finite number");
-    return std::nullopt;
-  }
-
-  std::optional<int> integer(const Entry& e, const std::string& context) {
-    const auto t = text(e, context);
-    if (!t) return std::nullopt;
-    int value = 0;
-    const auto* end = t->data() + t->size();
-    const auto [ptr, ec] = std::from_chars(t->data(), end, value);
-    if (ec == std::errc() && ptr == end && !t->empty()) return value;
-    add("bad_number", e.value, context, "key " + in_quotes(e.key.Scalar()) + ": " + in_quotes(*t) + " is not a whole number");
-    return std::nullopt;
-  }
-
-  template <class E, std::size_t N>
-  std::optional<E> choice(const Entry& e, const std::string& context, const std::array<std::pair<E, std::string_view>, N>& names) {
-    const auto t = text(e, context);
-    if (!t) return std::nullopt;
-    if (const auto v = parse_name(*t, names)) return v;
-    add("bad_choice", e.value, context,
-        "key " + in_quotes(e.key.Scalar()) + ": " + in_quotes(*t) + " is not one of: " + all_names(names));
-    return std::nullopt;
-  }
-
-  bool is_map(const Entry& e, const std::string& context, const std::string& expected) {
-    if (e.value.IsMap()) return true;
-    if (e.value.IsNull()) return false;  // an empty section sets nothing
-    add("wrong_type", e.value, context, "key " + in_quotes(e.key.Scalar()) + " must be " + expected + ", found " + describe(e.value));
-    return false;
-  }
-
- private:
-  std::string source_;
-  std::vector<Problem> problems_;
-};
+// Whether a section is a mapping; an empty section sets nothing and is no problem.
+bool is_map(Reader& r, const Entry& e, const std::string& context, const std::string& expected) {
+  if (e.value.IsMap()) return true;
+  if (e.value.IsNull()) return false;
+  r.add("wrong_type", e.value, context, {}, "key " + key_name(e) + " must be " + expected + ", found " + describe(e.value));
+  return false;
+}
 
 TreatmentOverride read_treatment(Reader& r, const Entry& section, const std::string& context) {
   TreatmentOverride t;
-  if (!r.is_map(section, context, "a mapping of treatment settings")) return t;
+  if (!is_map(r, section, context, "a mapping of treatment settings")) return t;
   const std::string ctx = context.empty() ? "treatment" : context + ": treatment";
-  for (const auto& [name, e] : r.entries(section.value, ctx, treatment_keys)) {
-    if (name == "denominator") t.denominator = r.text(e, ctx, true);
-    if (name == "denominator_scale") t.denominator_scale = r.number(e, ctx);
-    if (name == "imputation") t.imputation = r.choice(e, ctx, imputation_names);
-    if (name == "impute_group") t.impute_group = r.text(e, ctx, true);
-    if (name == "outliers") t.outliers = r.choice(e, ctx, outlier_names);
-    if (name == "skew_threshold") t.skew_threshold = r.number(e, ctx);
-    if (name == "kurtosis_threshold") t.kurtosis_threshold = r.number(e, ctx);
-    if (name == "winsorise_max") t.winsorise_max = r.integer(e, ctx);
+  for (const auto& [name, e] : r.entry_list(section.value, ctx, treatment_keys, {})) {
+    if (name == "denominator") t.denominator = r.text(e, ctx, {}, true);
+    if (name == "denominator_scale") t.denominator_scale = number(r, e, ctx);
+    if (name == "imputation") t.imputation = choice(r, e, ctx, imputation_names);
+    if (name == "impute_group") t.impute_group = r.text(e, ctx, {}, true);
+    if (name == "outliers") t.outliers = choice(r, e, ctx, outlier_names);
+    if (name == "skew_threshold") t.skew_threshold = number(r, e, ctx);
+    if (name == "kurtosis_threshold") t.kurtosis_threshold = number(r, e, ctx);
+    if (name == "winsorise_max") t.winsorise_max = integer(r, e, ctx);
   }
   return t;
 }
 
 NormaliseOverride read_normalise(Reader& r, const Entry& section, const std::string& context) {
   NormaliseOverride n;
-  if (!r.is_map(section, context, "a mapping of normalisation settings")) return n;
+  if (!is_map(r, section, context, "a mapping of normalisation settings")) return n;
   const std::string ctx = context.empty() ? "normalise" : context + ": normalise";
-  for (const auto& [name, e] : r.entries(section.value, ctx, normalise_keys)) {
-    if (name == "method") n.method = r.choice(e, ctx, normalisation_names);
-    if (name == "low") n.low = r.number(e, ctx);
-    if (name == "high") n.high = r.number(e, ctx);
-    if (name == "mean") n.mean = r.number(e, ctx);
-    if (name == "sd") n.sd = r.number(e, ctx);
-    if (name == "scope") n.scope = r.choice(e, ctx, scope_names);
+  for (const auto& [name, e] : r.entry_list(section.value, ctx, normalise_keys, {})) {
+    if (name == "method") n.method = choice(r, e, ctx, normalisation_names);
+    if (name == "low") n.low = number(r, e, ctx);
+    if (name == "high") n.high = number(r, e, ctx);
+    if (name == "mean") n.mean = number(r, e, ctx);
+    if (name == "sd") n.sd = number(r, e, ctx);
+    if (name == "scope") n.scope = choice(r, e, ctx, scope_names);
   }
   return n;
 }
 
 AggregateOverride read_aggregate(Reader& r, const Entry& section, const std::string& context) {
   AggregateOverride a;
-  if (!r.is_map(section, context, "a mapping of aggregation settings")) return a;
+  if (!is_map(r, section, context, "a mapping of aggregation settings")) return a;
   const std::string ctx = context.empty() ? "aggregate" : context + ": aggregate";
-  for (const auto& [name, e] : r.entries(section.value, ctx, aggregate_keys)) {
-    if (name == "method") a.method = r.choice(e, ctx, aggregation_names);
-    if (name == "min_coverage") a.min_coverage = r.number(e, ctx);
+  for (const auto& [name, e] : r.entry_list(section.value, ctx, aggregate_keys, {})) {
+    if (name == "method") a.method = choice(r, e, ctx, aggregation_names);
+    if (name == "min_coverage") a.min_coverage = number(r, e, ctx);
   }
   return a;
 }
 
 Settings read_settings(Reader& r, const Entry& e, const std::string& context) {
   Settings s;
-  if (!r.is_map(e, context, "a mapping with the keys " + join(section_keys))) return s;
-  for (const auto& [name, entry] : r.entries(e.value, context, section_keys)) {
+  if (!is_map(r, e, context, "a mapping with the keys " + detail::join_words(section_keys))) return s;
+  for (const auto& [name, entry] : r.entry_list(e.value, context, section_keys, {})) {
     if (name == "treatment") s.treatment = read_treatment(r, entry, context);
     if (name == "normalise") s.normalise = read_normalise(r, entry, context);
     if (name == "aggregate") s.aggregate = read_aggregate(r, entry, context);
-    if (name == "weights") s.weights = r.choice(entry, context, weight_source_names);
+    if (name == "weights") s.weights = choice(r, entry, context, weight_source_names);
   }
   return s;
 }
@@ -567,40 +498,14 @@ Settings read_settings(Reader& r, const Entry& e, const std::string& context) {
 PipelineSpec parse(Reader& r, std::string_view text) {
   PipelineSpec spec;
   spec.source = r.source();
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(detail::strip_utf8_bom(text)));
-  } catch (const YAML::Exception& e) {
-    const std::size_t line = e.mark.line >= 0 ? static_cast<std::size_t>(e.mark.line) + 1 : 0;
-    std::string what = "YAML syntax error: " + e.msg;
-    if (e.mark.column >= 0) what += " (column " + std::to_string(e.mark.column + 1) + ")";
-    r.problems().push_back(make_problem("yaml_syntax", Location{r.source(), line, 0, {}}, {}, what));
-    return spec;
-  }
-  if (documents.empty() || documents.front().IsNull()) {
-    r.problems().push_back(make_problem("empty_file", Location{r.source(), 0, 0, {}}, {},
-                                        "the file is empty (expected 'doelenboom_pipeline: 1' and the settings)"));
-    return spec;
-  }
-  if (documents.size() > 1) {
-    r.add("yaml_syntax", documents[1], "", "the file holds more than one YAML document ('---'); a pipeline file holds one");
-  }
-  const YAML::Node& root = documents.front();
-  if (!root.IsMap()) {
-    r.add("wrong_type", root, "", "the file must be a mapping starting with 'doelenboom_pipeline: 1', found " + describe(root));
-    return spec;
-  }
-  const auto keys = r.entries(root, "", top_keys);
-  if (std::none_of(keys.begin(), keys.end(), [](const auto& e) { return e.first == "doelenboom_pipeline"; })) {
-    r.add("missing_key", root, "", "missing required key 'doelenboom_pipeline' (the format version: start the file with 'doelenboom_pipeline: 1')");
-  }
+  const auto root = r.root(text, pipeline_format);
+  if (!root) return spec;
+  const auto keys = r.entry_list(*root, "", top_keys, {});
+  r.require_version(keys, *root, pipeline_format);
   for (const auto& [name, e] : keys) {
     spec.where[name] = r.at(e.key);
     if (name == "doelenboom_pipeline") {
-      if (const auto v = r.text(e, ""); v && *v != std::to_string(pipeline_format_version)) {
-        r.add("bad_version", e.value, "",
-              "unsupported format version " + in_quotes(*v) + " (expected " + std::to_string(pipeline_format_version) + ")");
-      }
+      r.check_version(e, pipeline_format);
     } else if (name == "treatment") {
       spec.treatment = read_treatment(r, e, "").over(spec.treatment);
     } else if (name == "normalise") {
@@ -608,29 +513,29 @@ PipelineSpec parse(Reader& r, std::string_view text) {
     } else if (name == "aggregate") {
       spec.aggregate = read_aggregate(r, e, "").over(spec.aggregate);
     } else if (name == "weights") {
-      if (const auto w = r.choice(e, "", weight_source_names)) spec.weights = *w;
+      if (const auto w = choice(r, e, "", weight_source_names)) spec.weights = *w;
     } else if (name == "confidence") {
-      if (const auto c = r.number(e, "")) spec.confidence = *c;
+      if (const auto c = number(r, e, "")) spec.confidence = *c;
     } else if (name == "unused_data") {
-      if (const auto u = r.choice(e, "", unused_data_names)) spec.unused_data = *u;
+      if (const auto u = choice(r, e, "", unused_data_names)) spec.unused_data = *u;
     } else if (name == "levels" || name == "nodes") {
-      if (!r.is_map(e, "", "a mapping from " + std::string(name == "levels" ? "level names" : "node ids") + " to settings")) continue;
+      if (!is_map(r, e, "", "a mapping from " + std::string(name == "levels" ? "level names" : "node ids") + " to settings")) continue;
       auto& target = name == "levels" ? spec.levels : spec.nodes;
       const std::string what = name == "levels" ? "level " : "node ";
-      for (const auto& [id, section] : r.entries(e.value, name, {})) {
+      for (const auto& [id, section] : r.entry_list(e.value, name, any_key, {})) {
         spec.where[name + "/" + id] = r.at(section.key);
-        target[id] = read_settings(r, section, what + in_quotes(id));
+        target[id] = read_settings(r, section, what + squote(id));
       }
     } else if (name == "weight_overrides") {
-      if (!r.is_map(e, "", "a mapping from parent ids to {child id: weight}")) continue;
-      for (const auto& [parent, section] : r.entries(e.value, "weight_overrides", {})) {
-        const std::string ctx = "weight_overrides: " + in_quotes(parent);
+      if (!is_map(r, e, "", "a mapping from parent ids to {child id: weight}")) continue;
+      for (const auto& [parent, section] : r.entry_list(e.value, "weight_overrides", any_key, {})) {
+        const std::string ctx = "weight_overrides: " + squote(parent);
         spec.where["weight_overrides/" + parent] = r.at(section.key);
         auto& weights = spec.weight_overrides[parent];
-        if (!r.is_map(section, ctx, "a mapping from child ids to weights")) continue;
-        for (const auto& [child, w] : r.entries(section.value, ctx, {})) {
+        if (!is_map(r, section, ctx, "a mapping from child ids to weights")) continue;
+        for (const auto& [child, w] : r.entry_list(section.value, ctx, any_key, {})) {
           spec.where["weight_overrides/" + parent + "/" + child] = r.at(w.key);
-          if (const auto x = r.number(w, ctx)) weights[child] = *x;
+          if (const auto x = number(r, w, ctx)) weights[child] = *x;
         }
       }
     }
@@ -641,10 +546,7 @@ PipelineSpec parse(Reader& r, std::string_view text) {
 }  // namespace
 
 PipelineSpec PipelineSpec::parse_yaml(std::string_view text, const std::string& source) {
-  if (const auto bad = detail::find_invalid_utf8(text); bad != std::string_view::npos) {
-    throw_if_problems<ParseError>({detail::invalid_utf8_problem(Location{source, detail::line_of_offset(text, bad), 0, {}},
-                                                                bad, static_cast<unsigned char>(text[bad]))});
-  }
+  detail::require_utf8(text, source);
   Reader reader(source);
   PipelineSpec spec = parse(reader, text);
   throw_if_problems<ParseError>(reader.problems());

@@ -92,33 +92,14 @@ PrePostTable read_prepost(const std::filesystem::path& path, const Pseudonymiser
   PrePostTable t;
   t.source = path.string();
   check_options(options, t.source, out);
-  detail::CsvTable csv;
-  try {
-    csv = detail::read_csv_file(path);
-  } catch (const Error& e) {
-    if (e.problems().empty()) out.push_back(make_problem("read_error", Location{t.source, 0, 0, {}}, {}, e.what()));
-    else out.insert(out.end(), e.problems().begin(), e.problems().end());
-    return t;
-  }
-  const std::vector<std::string> known{cols.unit, cols.period, cols.client, cols.domain, cols.pre, cols.post};
-  for (const auto& h : csv.header) {
-    if (std::find(known.begin(), known.end(), h) == known.end()) {
-      std::string list;
-      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-      out.push_back(make_problem("unknown_column", Location{t.source, csv.header_line, 0, h}, {},
-                                 "unknown column " + squote(h) + " (expected only: " + list + ")"));
-    }
-  }
-  bool columns_ok = true;
-  auto required = [&](const std::string& name) -> std::size_t {
-    if (auto c = detail::find_column(csv, name)) return *c;
-    out.push_back(detail::missing_column_problem(csv, name));
-    columns_ok = false;
-    return 0;
-  };
-  const std::size_t cu = required(cols.unit), cp = required(cols.period), cc = required(cols.client),
-                    cd = required(cols.domain), cpre = required(cols.pre), cpost = required(cols.post);
-  if (!columns_ok) return t;
+  const auto read = detail::read_csv_reporting(path, out);
+  if (!read) return t;
+  const detail::CsvTable& csv = *read;
+  detail::check_known_columns(csv, {cols.unit, cols.period, cols.client, cols.domain, cols.pre, cols.post}, out);
+  const auto columns =
+      detail::required_columns(csv, out, cols.unit, cols.period, cols.client, cols.domain, cols.pre, cols.post);
+  if (!columns) return t;
+  const auto [cu, cp, cc, cd, cpre, cpost] = *columns;
 
   const std::size_t n = csv.rows.size();
   for (auto* v : {&t.unit, &t.period, &t.domain}) v->reserve(n);
@@ -130,38 +111,27 @@ PrePostTable read_prepost(const std::filesystem::path& path, const Pseudonymiser
   std::unordered_map<std::string, std::int32_t> unit_index, period_index, domain_index, client_index;
   std::vector<std::uint8_t> row_ok(n, 1);
   bool reserved_reported = false;
-  detail::ProblemSink sink{out, t.source};
-  auto bad = [&](std::size_t r, const std::string& field, const std::string& code, const std::string& what) {
-    sink.add(make_problem(code, csv.where(r, field), {}, what));
-  };
+  detail::CellSink cells{csv, {out, t.source}};
   for (std::size_t r = 0; r < n; ++r) {
     const auto& row = csv.rows[r];
     const std::string& unit = row[cu];
-    if (unit.empty()) {
-      bad(r, cols.unit, "missing_value", "empty unit (expected a unit id)");
-      row_ok[r] = 0;
-    } else if (context.units != nullptr && context.units->find(unit) == nullptr) {
-      bad(r, cols.unit, "unknown_unit", "unknown unit " + squote(unit) + " (expected a unit id of the unit registry)");
-    }
+    if (!cells.unit(r, cols.unit, unit, context.units)) row_ok[r] = 0;
     t.unit.push_back(detail::intern(t.unit_names, unit_index, unit));
     const std::string& pt = row[cp];
-    if (!Period::parse(pt)) {
-      bad(r, cols.period, "bad_period", "period " + squote(pt) + " (expected 2023, 2023-Q2 or 2023-05)");
-      row_ok[r] = 0;
-    }
+    if (!cells.period(r, cols.period, pt)) row_ok[r] = 0;
     t.period.push_back(detail::intern(period_texts, period_index, pt));
     const std::string& client = row[cc];
     if (client.empty()) {
-      bad(r, cols.client, "missing_value", "empty client id (expected a client identifier)");
+      cells.add(r, cols.client, "missing_value", "empty client id (expected a client identifier)");
       row_ok[r] = 0;
     }
     client_code.push_back(detail::intern(client_ids, client_index, client));
     const std::string& domain = row[cd];
     if (domain.empty()) {
-      bad(r, cols.domain, "missing_value", "empty domain (expected the name of a domain, e.g. financien)");
+      cells.add(r, cols.domain, "missing_value", "empty domain (expected the name of a domain, e.g. financien)");
       row_ok[r] = 0;
     } else if (domain == reserved_domain && !reserved_reported) {
-      bad(r, cols.domain, "reserved_name",
+      cells.add(r, cols.domain, "reserved_name",
           "the domain name 'score' is reserved for the client score (expected another name for this domain)");
       reserved_reported = true;
     }
@@ -171,9 +141,9 @@ PrePostTable read_prepost(const std::filesystem::path& path, const Pseudonymiser
       double score = std::numeric_limits<double>::quiet_NaN();
       if (!detail::trim_ascii(v).empty()) {
         if (const auto x = detail::parse_finite_double(detail::trim_ascii(v)); !x) {
-          bad(r, *name, "bad_value", "score " + squote(v) + " is not a number (expected " + score_expectation(options) + ")");
+          cells.add(r, *name, "bad_value", "score " + squote(v) + " is not a number (expected " + score_expectation(options) + ")");
         } else if (const std::string why = score_problem(*x, options); !why.empty()) {
-          bad(r, *name, "bad_value", "score " + squote(v) + " " + why + " (expected " + score_expectation(options) + ")");
+          cells.add(r, *name, "bad_value", "score " + squote(v) + " " + why + " (expected " + score_expectation(options) + ")");
         } else {
           score = *x;
         }
@@ -181,7 +151,7 @@ PrePostTable read_prepost(const std::filesystem::path& path, const Pseudonymiser
       dest->push_back(score);
     }
   }
-  sink.finish();
+  cells.finish();
   if (auto mixed = detail::sort_periods(period_texts, t.period, t.periods, t.source, cols.period)) out.push_back(*mixed);
 
   {
@@ -208,12 +178,7 @@ PrePostTable read_prepost(const std::filesystem::path& path, const Pseudonymiser
     dup_sink.finish();
   }
 
-  if (pseudonymise != nullptr) {
-    std::vector<std::uint64_t> pseudonyms(client_ids.size());
-    for (std::size_t i = 0; i < client_ids.size(); ++i) pseudonyms[i] = (*pseudonymise)(client_ids[i]);
-    t.client.reserve(n);
-    for (const auto c : client_code) t.client.push_back(pseudonyms[static_cast<std::size_t>(c)]);
-  }
+  if (pseudonymise != nullptr) t.client = detail::pseudonyms_of(*pseudonymise, client_ids, client_code);
   return t;
 }
 
@@ -238,13 +203,7 @@ std::vector<Problem> check_prepost(const PrePostView& d, const PrePostOptions& o
   std::vector<Problem> out;
   check_options(options, d.source, out);
   const std::size_t n = d.unit.size();
-  auto length_ok = [&](std::size_t len, const char* field) {
-    if (len == n) return true;
-    out.push_back(make_problem("bad_length", Location{d.source, 0, 0, field}, {},
-                               "column '" + std::string(field) + "' has " + std::to_string(len) + " values (expected " +
-                                   std::to_string(n) + ", as many as column 'unit')"));
-    return false;
-  };
+  detail::ColumnLengths length_ok{out, d.source, n};
   const bool ok = length_ok(d.period.size(), "period") & length_ok(d.client.size(), "client") &
                   length_ok(d.domain.size(), "domain") & length_ok(d.pre.size(), "pre") &
                   length_ok(d.post.size(), "post");
@@ -263,14 +222,7 @@ std::vector<Problem> check_prepost(const PrePostView& d, const PrePostOptions& o
   std::vector<std::uint64_t> key, id;
   std::vector<std::size_t> rows;
   for (std::size_t r = 0; r < n; ++r) {
-    bool key_ok = true;
-    const auto code = [&](std::int32_t c, std::size_t size, const char* field) {
-      if (c >= 0 && static_cast<std::size_t>(c) < size) return;
-      sink.add(make_problem("bad_code", loc(r, field), {},
-                            std::string(field) + " code " + std::to_string(c) + " is out of range (expected 0.." +
-                                std::to_string(static_cast<long long>(size) - 1) + ")"));
-      key_ok = false;
-    };
+    detail::RowCodes code{sink, r};
     code(d.unit[r], d.unit_names.size(), "unit");
     code(d.period[r], d.periods.size(), "period");
     code(d.domain[r], d.domain_names.size(), "domain");
@@ -281,7 +233,7 @@ std::vector<Problem> check_prepost(const PrePostView& d, const PrePostOptions& o
                                   score_expectation(options) + ")"));
       }
     }
-    if (!key_ok) continue;
+    if (!code.ok) continue;
     key.push_back((static_cast<std::uint64_t>(d.unit[r]) * np + static_cast<std::uint64_t>(d.period[r])) * nd +
                   static_cast<std::uint64_t>(d.domain[r]));
     id.push_back(d.client[r]);

@@ -19,6 +19,7 @@
 #include "doelenboom/stats.hpp"
 #include "estimates_common.hpp"
 #include "utf8.hpp"
+#include "yaml_reader.hpp"
 
 namespace doelenboom {
 
@@ -87,162 +88,45 @@ bool is_slug(std::string_view id) noexcept {
 
 std::string type_list() { return "likert5, yes_no, grade"; }
 
-std::string join(std::span<const std::string_view> words) {
-  std::string out;
-  for (const auto w : words) out += (out.empty() ? "" : ", ") + std::string(w);
-  return out;
-}
+// Syntax errors name no column here, unlike the other YAML files.
+constexpr detail::YamlFormat items_format{"doelenboom_items", items_format_version,
+                                          "'doelenboom_items: 1' and an 'items' list", "an items file",
+                                          "a mapping with the keys doelenboom_items and items", false};
 
-std::string describe(const YAML::Node& node) {
-  switch (node.Type()) {
-    case YAML::NodeType::Scalar: return "the text " + squote(node.Scalar());
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Map: return "a mapping";
-    default: return "nothing";
-  }
-}
-
-// Collects the problems of one items text, each "<file>:<line>: <context>: <what>".
-class YamlReader {
- public:
-  explicit YamlReader(std::string source) : source_(std::move(source)) {}
-  [[nodiscard]] const std::string& source() const noexcept { return source_; }
-  std::vector<Problem>& problems() noexcept { return problems_; }
-
-  [[nodiscard]] Location at(const YAML::Node& node) const {
-    const auto mark = node.Mark();
-    return Location{source_, mark.line >= 0 ? static_cast<std::size_t>(mark.line) + 1 : 0, 0, {}};
-  }
-  void add(std::string code, const YAML::Node& where, const std::string& context, std::vector<std::string> ids,
-           const std::string& what) {
-    problems_.push_back(
-        make_problem(std::move(code), at(where), std::move(ids), context.empty() ? what : context + ": " + what));
-  }
-  // Known keys of a mapping -> (key node, value node); unknown and duplicate keys are problems.
-  std::map<std::string, std::pair<YAML::Node, YAML::Node>, std::less<>> entries(
-      const YAML::Node& map, const std::string& context, std::span<const std::string_view> allowed,
-      const std::vector<std::string>& ids) {
-    std::map<std::string, std::pair<YAML::Node, YAML::Node>, std::less<>> out;
-    for (const auto& pair : map) {
-      const YAML::Node& key = pair.first;
-      if (!key.IsScalar()) {
-        add("wrong_type", key, context, ids, "a key must be a text, found " + describe(key));
-        continue;
-      }
-      const std::string& name = key.Scalar();
-      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
-        add("unknown_key", key, context, ids, "unknown key " + squote(name) + " (expected one of: " + join(allowed) + ")");
-        continue;
-      }
-      if (const auto it = out.find(name); it != out.end()) {
-        add("duplicate_key", key, context, ids,
-            "duplicate key " + squote(name) + " (first given on line " + std::to_string(at(it->second.first).line) + ")");
-        continue;
-      }
-      out.emplace(name, std::pair{key, pair.second});
-    }
-    return out;
-  }
-  // The text of a value; std::nullopt (with a problem) for a list, a mapping or nothing.
-  std::optional<std::string> text(const std::pair<YAML::Node, YAML::Node>& entry, const std::string& context,
-                                  const std::vector<std::string>& ids, bool allow_null) {
-    const auto& [key, value] = entry;
-    if (value.IsNull()) {
-      if (allow_null) return std::string();
-      add("missing_value", key, context, ids, "key " + squote(key.Scalar()) + " has no value");
-      return std::nullopt;
-    }
-    if (!value.IsScalar()) {
-      add("wrong_type", value, context, ids, "key " + squote(key.Scalar()) + " must be a text, found " + describe(value));
-      return std::nullopt;
-    }
-    return value.Scalar();
-  }
-
- private:
-  std::string source_;
-  std::vector<Problem> problems_;
-};
-
-std::optional<std::string> scalar_value(const YAML::Node& map, std::string_view key) {
-  for (const auto& pair : map)
-    if (pair.first.IsScalar() && pair.first.Scalar() == key && pair.second.IsScalar() && !pair.second.Scalar().empty())
-      return pair.second.Scalar();
-  return std::nullopt;
-}
-
-void read_item(YamlReader& r, const YAML::Node& node, std::size_t position, std::vector<Item>& out) {
-  if (!node.IsMap()) {
-    r.add("wrong_type", node, "item " + std::to_string(position), {},
-          "expected a mapping with the keys " + join(item_keys) + ", found " + describe(node));
-    return;
-  }
-  const auto id = scalar_value(node, "id");
-  const std::string context = id ? "item " + squote(*id) : "item " + std::to_string(position);
-  const std::vector<std::string> ids = id ? std::vector<std::string>{*id} : std::vector<std::string>{};
+void read_item(detail::YamlReader& r, const YAML::Node& node, std::size_t position, std::vector<Item>& out) {
+  const auto named = r.item(node, position, "item", item_keys);
+  if (!named) return;
+  const std::string& context = named->context;
+  const std::vector<std::string>& ids = named->ids;
   const auto keys = r.entries(node, context, item_keys, ids);
-  for (const char* required : {"id", "label", "type"}) {
-    if (!keys.contains(required)) r.add("missing_key", node, context, ids, "missing required key " + squote(required));
-  }
+  for (const char* required : {"id", "label", "type"}) r.require(keys, required, node, context, ids);
   Item item;
   item.where = r.at(node);
-  const auto get = [&](std::string_view key, bool allow_null) -> std::optional<std::string> {
-    const auto it = keys.find(key);
-    return it == keys.end() ? std::nullopt : r.text(it->second, context, ids, allow_null);
-  };
-  if (auto v = get("id", false)) item.id = *v;
-  if (auto v = get("label", false)) item.label = *v;
-  if (auto v = get("type", false)) {
+  if (auto v = r.text(keys, "id", context, ids)) item.id = *v;
+  if (auto v = r.text(keys, "label", context, ids)) item.label = *v;
+  if (auto v = r.text(keys, "type", context, ids)) {
     if (auto t = parse_item_type(*v)) item.type = *t;
-    else r.add("bad_type", keys.at("type").second, context, ids, "type " + squote(*v) + " is not one of: " + type_list());
+    else r.add("bad_type", keys.at("type").value, context, ids, "type " + squote(*v) + " is not one of: " + type_list());
   }
-  if (auto v = get("scale", true)) item.scale = *v;
-  if (auto v = get("reversed", true); v && !v->empty()) {
+  if (auto v = r.text(keys, "scale", context, ids, true)) item.scale = *v;
+  if (auto v = r.text(keys, "reversed", context, ids, true); v && !v->empty()) {
     if (auto b = detail::parse_yes_no(*v)) item.reversed = *b == 1.0;
-    else r.add("bad_value", keys.at("reversed").second, context, ids, "reversed " + squote(*v) + " (expected true or false)");
+    else r.add("bad_value", keys.at("reversed").value, context, ids, "reversed " + squote(*v) + " (expected true or false)");
   }
   out.push_back(std::move(item));
 }
 
-std::vector<Item> parse_items(YamlReader& r, std::string_view text) {
+std::vector<Item> parse_items(detail::YamlReader& r, std::string_view text) {
   std::vector<Item> items;
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(detail::strip_utf8_bom(text)));
-  } catch (const YAML::Exception& e) {
-    const std::size_t line = e.mark.line >= 0 ? static_cast<std::size_t>(e.mark.line) + 1 : 0;
-    r.problems().push_back(make_problem("yaml_syntax", Location{r.source(), line, 0, {}}, {}, "YAML syntax error: " + e.msg));
-    return items;
-  }
-  if (documents.empty() || documents.front().IsNull()) {
-    r.problems().push_back(make_problem("empty_file", Location{r.source(), 0, 0, {}}, {},
-                                        "the file is empty (expected 'doelenboom_items: 1' and an 'items' list)"));
-    return items;
-  }
-  if (documents.size() > 1)
-    r.add("yaml_syntax", documents[1], "", {}, "the file holds more than one YAML document ('---'); an items file holds one");
-  const YAML::Node& root = documents.front();
-  if (!root.IsMap()) {
-    r.add("wrong_type", root, "", {}, "the file must be a mapping with the keys doelenboom_items and items, found " + describe(root));
-    return items;
-  }
-  const auto keys = r.entries(root, "", top_keys, {});
-  if (!keys.contains("doelenboom_items"))
-    r.add("missing_key", root, "", {}, "missing required key 'doelenboom_items' (the format version: start the file with 'doelenboom_items: 1')");
-  if (!keys.contains("items")) r.add("missing_key", root, "", {}, "missing required key 'items' (the list of items)");
-  if (const auto it = keys.find("doelenboom_items"); it != keys.end()) {
-    if (const auto v = r.text(it->second, "", {}, false); v && *v != std::to_string(items_format_version))
-      r.add("bad_version", it->second.second, "", {},
-            "unsupported format version " + squote(*v) + " (expected " + std::to_string(items_format_version) + ")");
-  }
-  if (const auto it = keys.find("items"); it != keys.end()) {
-    const YAML::Node& list = it->second.second;
-    if (!list.IsSequence()) {
-      r.add("wrong_type", list.IsNull() ? it->second.first : list, "", {}, "key 'items' must be a list of items, found " + describe(list));
-    } else {
-      std::size_t position = 0;
-      for (const auto& node : list) read_item(r, node, ++position, items);
-    }
+  const auto root = r.root(text, items_format);
+  if (!root) return items;
+  const auto keys = r.entries(*root, "", top_keys, {});
+  r.require_version(keys, *root, items_format);
+  r.require(keys, "items", *root, "", {}, " (the list of items)");
+  if (const auto it = keys.find("doelenboom_items"); it != keys.end()) r.check_version(it->second, items_format);
+  if (const auto it = keys.find("items"); it != keys.end() && r.is_list(it->second, "", {}, "a list of items")) {
+    std::size_t position = 0;
+    for (const auto& node : it->second.value) read_item(r, node, ++position, items);
   }
   return items;
 }
@@ -320,11 +204,8 @@ std::vector<Problem> check_items(const std::vector<Item>& items) {
 }
 
 std::vector<Item> parse_items_yaml(std::string_view text, const std::string& source) {
-  if (const auto bad = detail::find_invalid_utf8(text); bad != std::string_view::npos) {
-    throw_if_problems<ParseError>({detail::invalid_utf8_problem(
-        Location{source, detail::line_of_offset(text, bad), 0, {}}, bad, static_cast<unsigned char>(text[bad]))});
-  }
-  YamlReader reader(source);
+  detail::require_utf8(text, source);
+  detail::YamlReader reader(source);
   std::vector<Item> items = parse_items(reader, text);
   if (reader.problems().empty()) {
     auto more = check_items(items);
@@ -376,39 +257,20 @@ ResponseTable read_responses(const std::filesystem::path& path, const std::vecto
     auto item_problems = check_items(items);
     out.insert(out.end(), item_problems.begin(), item_problems.end());
   }
-  detail::CsvTable csv;
-  try {
-    csv = detail::read_csv_file(path);
-  } catch (const Error& e) {
-    if (e.problems().empty()) out.push_back(make_problem("read_error", Location{t.source, 0, 0, {}}, {}, e.what()));
-    else out.insert(out.end(), e.problems().begin(), e.problems().end());
-    return t;
-  }
+  const auto read = detail::read_csv_reporting(path, out);
+  if (!read) return t;
+  const detail::CsvTable& csv = *read;
   std::vector<std::string> known;
   for (const std::string* c : {&cols.unit, &cols.period, &cols.instrument, &cols.respondent, &cols.item, &cols.value})
     if (!c->empty()) known.push_back(*c);
-  for (const auto& h : csv.header) {
-    if (std::find(known.begin(), known.end(), h) == known.end()) {
-      std::string list;
-      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-      out.push_back(make_problem("unknown_column", Location{t.source, csv.header_line, 0, h}, {},
-                                 "unknown column " + squote(h) + " (expected only: " + list + ")"));
-    }
-  }
-  bool columns_ok = true;
-  auto required = [&](const std::string& name) -> std::size_t {
-    if (auto c = detail::find_column(csv, name)) return *c;
-    out.push_back(detail::missing_column_problem(csv, name));
-    columns_ok = false;
-    return 0;
-  };
-  const std::size_t cu = required(cols.unit), cp = required(cols.period), cr = required(cols.respondent),
-                    ci = required(cols.item), cv = required(cols.value);
+  detail::check_known_columns(csv, known, out);
+  const auto columns = detail::required_columns(csv, out, cols.unit, cols.period, cols.respondent, cols.item, cols.value);
   const std::optional<std::size_t> instrument_column =
       cols.instrument.empty() ? std::nullopt : detail::find_column(csv, cols.instrument);
   const bool has_instrument = instrument_column.has_value();
   const std::size_t cin = instrument_column.value_or(0);
-  if (!columns_ok) return t;
+  if (!columns) return t;
+  const auto [cu, cp, cr, ci, cv] = *columns;
 
   std::unordered_map<std::string, std::int32_t> item_index;
   for (std::size_t i = 0; i < items.size(); ++i) item_index.emplace(items[i].id, static_cast<std::int32_t>(i));
@@ -426,44 +288,33 @@ ResponseTable read_responses(const std::filesystem::path& path, const std::vecto
   std::vector<std::string> respondent_ids, period_texts;
   std::unordered_map<std::string, std::int32_t> unit_index, period_index, instrument_index, respondent_index;
   std::vector<std::uint8_t> row_ok(n, 1);  // rows whose key cells are valid take part in the duplicate check
-  detail::ProblemSink sink{out, t.source};
-  auto bad = [&](std::size_t r, const std::string& field, const std::string& code, const std::string& what) {
-    sink.add(make_problem(code, csv.where(r, field), {}, what));
-  };
+  detail::CellSink cells{csv, {out, t.source}};
   for (std::size_t r = 0; r < n; ++r) {
     const auto& row = csv.rows[r];
     const std::string& unit = row[cu];
-    if (unit.empty()) {
-      bad(r, cols.unit, "missing_value", "empty unit (expected a unit id)");
-      row_ok[r] = 0;
-    } else if (context.units != nullptr && context.units->find(unit) == nullptr) {
-      bad(r, cols.unit, "unknown_unit", "unknown unit " + squote(unit) + " (expected a unit id of the unit registry)");
-    }
+    if (!cells.unit(r, cols.unit, unit, context.units)) row_ok[r] = 0;
     t.unit.push_back(detail::intern(t.unit_names, unit_index, unit));
     const std::string& pt = row[cp];
-    if (!Period::parse(pt)) {
-      bad(r, cols.period, "bad_period", "period " + squote(pt) + " (expected 2023, 2023-Q2 or 2023-05)");
-      row_ok[r] = 0;
-    }
+    if (!cells.period(r, cols.period, pt)) row_ok[r] = 0;
     t.period.push_back(detail::intern(period_texts, period_index, pt));
     if (has_instrument) {
       const std::string& ins = row[cin];
       if (ins.empty()) {
-        bad(r, cols.instrument, "missing_value", "empty instrument (expected the name of the questionnaire)");
+        cells.add(r, cols.instrument, "missing_value", "empty instrument (expected the name of the questionnaire)");
         row_ok[r] = 0;
       }
       t.instrument.push_back(detail::intern(t.instrument_names, instrument_index, ins));
     }
     const std::string& resp = row[cr];
     if (resp.empty()) {
-      bad(r, cols.respondent, "missing_value", "empty respondent id (expected a respondent identifier)");
+      cells.add(r, cols.respondent, "missing_value", "empty respondent id (expected a respondent identifier)");
       row_ok[r] = 0;
     }
     respondent_code.push_back(detail::intern(respondent_ids, respondent_index, resp));
     const std::string& item_id = row[ci];
     const auto found = item_index.find(item_id);
     if (found == item_index.end()) {
-      bad(r, cols.item, "unknown_item",
+      cells.add(r, cols.item, "unknown_item",
           item_id.empty() ? "empty item (expected an item id of the items file: " + item_list + ")"
                           : "unknown item " + squote(item_id) + " (expected an item id of the items file: " + item_list + ")");
       row_ok[r] = 0;
@@ -479,12 +330,12 @@ ResponseTable read_responses(const std::filesystem::path& path, const std::vecto
                                                            : detail::parse_finite_double(detail::trim_ascii(v));
       const std::string what_item = std::string(to_string(it.type)) + " item " + squote(it.id);
       if (!x) {
-        bad(r, cols.value, "bad_value",
+        cells.add(r, cols.value, "bad_value",
             "value " + squote(v) + " for " + what_item + " is not " +
                 (it.type == ItemType::yes_no ? std::string("a yes/no answer") : std::string("a number")) + " (expected " +
                 expectation(it.type) + (v.find(',') != std::string::npos ? "; use a decimal point" : "") + ")");
       } else if (const std::string why = value_problem(*x, it.type); !why.empty()) {
-        bad(r, cols.value, "bad_value",
+        cells.add(r, cols.value, "bad_value",
             "value " + squote(v) + " for " + what_item + " " + why + " (expected " + expectation(it.type) + ")");
       } else {
         value = *x;
@@ -492,7 +343,7 @@ ResponseTable read_responses(const std::filesystem::path& path, const std::vecto
     }
     t.value.push_back(value);
   }
-  sink.finish();
+  cells.finish();
   if (auto mixed = detail::sort_periods(period_texts, t.period, t.periods, t.source, cols.period)) out.push_back(*mixed);
 
   // Duplicates by (unit, period, instrument, item, respondent), after periods are merged.
@@ -523,12 +374,7 @@ ResponseTable read_responses(const std::filesystem::path& path, const std::vecto
   }
 
   // Each distinct respondent id is hashed once; raw ids go no further than this function.
-  if (pseudonymise != nullptr) {
-    std::vector<std::uint64_t> pseudonyms(respondent_ids.size());
-    for (std::size_t i = 0; i < respondent_ids.size(); ++i) pseudonyms[i] = (*pseudonymise)(respondent_ids[i]);
-    t.respondent.reserve(n);
-    for (const auto c : respondent_code) t.respondent.push_back(pseudonyms[static_cast<std::size_t>(c)]);
-  }
+  if (pseudonymise != nullptr) t.respondent = detail::pseudonyms_of(*pseudonymise, respondent_ids, respondent_code);
   return t;
 }
 
@@ -553,13 +399,7 @@ std::vector<Problem> check_responses_csv(const std::filesystem::path& path, cons
 std::vector<Problem> check_responses(const ResponseView& d) {
   std::vector<Problem> out;
   const std::size_t n = d.unit.size();
-  auto length_ok = [&](std::size_t len, const char* field, bool required) {
-    if ((len == 0 && !required) || len == n) return true;
-    out.push_back(make_problem("bad_length", Location{d.source, 0, 0, field}, {},
-                               "column '" + std::string(field) + "' has " + std::to_string(len) + " values (expected " +
-                                   std::to_string(n) + ", as many as column 'unit')"));
-    return false;
-  };
+  detail::ColumnLengths length_ok{out, d.source, n};
   const bool ok = length_ok(d.period.size(), "period", true) & length_ok(d.instrument.size(), "instrument", false) &
                   length_ok(d.respondent.size(), "respondent", true) & length_ok(d.item.size(), "item", true) &
                   length_ok(d.value.size(), "value", true);
@@ -574,28 +414,18 @@ std::vector<Problem> check_responses(const ResponseView& d) {
 
   detail::ProblemSink sink{out, d.source};
   const auto loc = [&](std::size_t row, const char* field) { return Location{d.source, 0, row + 1, field}; };
-  const auto code_ok = [](std::int32_t code, std::size_t size) {
-    return code >= 0 && static_cast<std::size_t>(code) < size;
-  };
-  const auto range = [](std::size_t size) { return "expected 0.." + std::to_string(static_cast<long long>(size) - 1); };
   const bool has_instrument = !d.instrument.empty();
   const std::uint64_t np = d.periods.size(), ni = std::max<std::size_t>(d.instrument_names.size(), 1),
                       nit = d.items.size();
   std::vector<std::uint64_t> key, id;
   std::vector<std::size_t> rows;
   for (std::size_t r = 0; r < n; ++r) {
-    bool key_ok = true;
-    const auto code = [&](std::int32_t c, std::size_t size, const char* field) {
-      if (code_ok(c, size)) return;
-      sink.add(make_problem("bad_code", loc(r, field), {},
-                            std::string(field) + " code " + std::to_string(c) + " is out of range (" + range(size) + ")"));
-      key_ok = false;
-    };
+    detail::RowCodes code{sink, r};
     code(d.unit[r], d.unit_names.size(), "unit");
     code(d.period[r], d.periods.size(), "period");
     if (has_instrument) code(d.instrument[r], d.instrument_names.size(), "instrument");
     code(d.item[r], d.items.size(), "item");
-    if (!key_ok) continue;
+    if (!code.ok) continue;
     const Item& it = d.items[static_cast<std::size_t>(d.item[r])];
     if (const std::string why = value_problem(d.value[r], it.type); !why.empty()) {
       sink.add(make_problem("bad_value", loc(r, "value"), {it.id},

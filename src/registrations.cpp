@@ -55,13 +55,7 @@ std::vector<Problem> check_registrations(const RegistrationView& d) {
   std::vector<Problem> out;
   const std::size_t n = d.unit.size();
   auto loc = [&](std::size_t row, const char* field) { return Location{d.source, 0, row + 1, field}; };
-  auto length_ok = [&](std::size_t len, const char* field, bool required) {
-    if ((len == 0 && !required) || len == n) return true;
-    out.push_back(make_problem("bad_length", Location{d.source, 0, 0, field}, {},
-                               "column '" + std::string(field) + "' has " + std::to_string(len) +
-                                   " values (expected " + std::to_string(n) + ", as many as column 'unit')"));
-    return false;
-  };
+  detail::ColumnLengths length_ok{out, d.source, n};
   bool ok = length_ok(d.period.size(), "period", true) & length_ok(d.client.size(), "client", true) &
             length_ok(d.hours.size(), "hours", false) & length_ok(d.referral.size(), "referral", false) &
             length_ok(d.referrer_contact.size(), "referrer_contact", false) &
@@ -83,20 +77,14 @@ std::vector<Problem> check_registrations(const RegistrationView& d) {
   }
 
   ProblemSink sink{out, d.source};
-  auto code_ok = [&](std::int32_t code, std::size_t size, bool allow_missing) {
-    return (allow_missing && code == -1) || (code >= 0 && static_cast<std::size_t>(code) < size);
+  // Channel and life domain codes may be -1 (unknown).
+  auto code_ok = [&](std::int32_t code, std::size_t size) {
+    return code == -1 || (code >= 0 && static_cast<std::size_t>(code) < size);
   };
   for (std::size_t r = 0; r < n; ++r) {
-    if (!code_ok(d.unit[r], d.unit_names.size(), false)) {
-      sink.add(make_problem("bad_code", loc(r, "unit"), {},
-                            "unit code " + std::to_string(d.unit[r]) + " is out of range (expected 0.." +
-                                std::to_string(static_cast<long>(d.unit_names.size()) - 1) + ")"));
-    }
-    if (!code_ok(d.period[r], d.periods.size(), false)) {
-      sink.add(make_problem("bad_code", loc(r, "period"), {},
-                            "period code " + std::to_string(d.period[r]) + " is out of range (expected 0.." +
-                                std::to_string(static_cast<long>(d.periods.size()) - 1) + ")"));
-    }
+    detail::RowCodes code{sink, r};
+    code(d.unit[r], d.unit_names.size(), "unit");
+    code(d.period[r], d.periods.size(), "period");
     if (!d.hours.empty() && !std::isnan(d.hours[r]) && !(d.hours[r] >= 0.0 && std::isfinite(d.hours[r]))) {
       sink.add(make_problem("negative_hours", loc(r, "hours"), {},
                             "hours " + std::to_string(d.hours[r]) + " (expected a finite number >= 0)"));
@@ -107,11 +95,11 @@ std::vector<Problem> check_registrations(const RegistrationView& d) {
                               std::string(name) + " " + std::to_string(col[r]) + " (expected 1 yes, 0 no or -1 unknown)"));
       }
     }
-    if (!d.channel.empty() && !code_ok(d.channel[r], d.channel_names.size(), true)) {
+    if (!d.channel.empty() && !code_ok(d.channel[r], d.channel_names.size())) {
       sink.add(make_problem("bad_code", loc(r, "channel"), {},
                             "channel code " + std::to_string(d.channel[r]) + " is out of range"));
     }
-    if (!d.life_domain.empty() && !code_ok(d.life_domain[r], d.life_domain_names.size(), true)) {
+    if (!d.life_domain.empty() && !code_ok(d.life_domain[r], d.life_domain_names.size())) {
       sink.add(make_problem("bad_code", loc(r, "life_domain"), {},
                             "life domain code " + std::to_string(d.life_domain[r]) + " is out of range"));
     }
@@ -150,50 +138,27 @@ std::optional<std::int8_t> parse_flag(std::string_view t) {
   return std::nullopt;
 }
 
-std::optional<double> parse_number(std::string_view t) {
-  double v = 0;
-  auto [p, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
-  if (ec != std::errc{} || p != t.data() + t.size()) return std::nullopt;
-  return v;
-}
-
 // Reads (or, with `pseudonymise` null, only checks) a registrations CSV; problems go to `out`.
 RegistrationTable read_registrations(const std::filesystem::path& path, const Pseudonymiser* pseudonymise,
                                      const RegistrationColumns& cols, const DataContext& context,
                                      std::vector<Problem>& out) {
   RegistrationTable t;
   t.source = path.string();
-  detail::CsvTable csv;
-  try {
-    csv = detail::read_csv_file(path);
-  } catch (const Error& e) {
-    if (e.problems().empty()) out.push_back(make_problem("read_error", Location{t.source, 0, 0, {}}, {}, e.what()));
-    else out.insert(out.end(), e.problems().begin(), e.problems().end());
-    return t;
-  }
+  const auto read = detail::read_csv_reporting(path, out);
+  if (!read) return t;
+  const detail::CsvTable& csv = *read;
   std::vector<std::string> known;
   for (const std::string* c : {&cols.unit, &cols.period, &cols.client, &cols.hours, &cols.referral,
                                &cols.referrer_contact, &cols.channel, &cols.life_domain, &cols.start_date,
                                &cols.end_date})
     if (!c->empty()) known.push_back(*c);
-  for (const auto& h : csv.header) {
-    if (std::find(known.begin(), known.end(), h) == known.end()) {
-      std::string list;
-      for (const auto& k : known) list += (list.empty() ? "" : ", ") + k;
-      out.push_back(make_problem("unknown_column", Location{t.source, csv.header_line, 0, h}, {},
-                                 "unknown column '" + h + "' (expected only: " + list + ")"));
-    }
-  }
-  auto required = [&](const std::string& name) -> std::optional<std::size_t> {
-    if (auto c = detail::find_column(csv, name)) return c;
-    out.push_back(detail::missing_column_problem(csv, name));
-    return std::nullopt;
-  };
+  detail::check_known_columns(csv, known, out);
   auto optional = [&](const std::string& name) -> std::optional<std::size_t> {
     return name.empty() ? std::nullopt : detail::find_column(csv, name);
   };
-  const auto cu = required(cols.unit), cp = required(cols.period), cc = required(cols.client);
-  if (!cu || !cp || !cc) return t;
+  const auto columns = detail::required_columns(csv, out, cols.unit, cols.period, cols.client);
+  if (!columns) return t;
+  const auto [cu, cp, cc] = *columns;
   const auto ch = optional(cols.hours), cr = optional(cols.referral), crc = optional(cols.referrer_contact),
              cch = optional(cols.channel), cl = optional(cols.life_domain), cs = optional(cols.start_date),
              ce = optional(cols.end_date);
@@ -210,36 +175,31 @@ RegistrationTable read_registrations(const std::filesystem::path& path, const Ps
   std::unordered_map<std::string, std::int32_t> unit_index, channel_index, domain_index;
   std::vector<std::string> period_texts;
   std::unordered_map<std::string, std::int32_t> period_index;
-  ProblemSink sink{out, t.source};
-  auto bad = [&](std::size_t r, const std::string& field, const std::string& code, const std::string& what) {
-    sink.add(make_problem(code, csv.where(r, field), {}, what));
-  };
+  detail::CellSink cells{csv, {out, t.source}};
   for (std::size_t r = 0; r < n; ++r) {
     const auto& row = csv.rows[r];
-    const std::string& unit = row[*cu];
-    if (unit.empty()) bad(r, cols.unit, "missing_value", "empty unit (expected a unit id)");
-    else if (context.units != nullptr && context.units->find(unit) == nullptr)
-      bad(r, cols.unit, "unknown_unit", "unknown unit '" + unit + "' (expected a unit id of the unit registry)");
+    const std::string& unit = row[cu];
+    cells.unit(r, cols.unit, unit, context.units);
     t.unit.push_back(detail::intern(t.unit_names, unit_index, unit));
-    const std::string& pt = row[*cp];
-    if (!Period::parse(pt)) bad(r, cols.period, "bad_period", "period '" + pt + "' (expected 2023, 2023-Q2 or 2023-05)");
+    const std::string& pt = row[cp];
+    cells.period(r, cols.period, pt);
     t.period.push_back(detail::intern(period_texts, period_index, pt));
-    const std::string& client = row[*cc];
-    if (client.empty()) bad(r, cols.client, "missing_value", "empty client id (expected a client identifier)");
+    const std::string& client = row[cc];
+    if (client.empty()) cells.add(r, cols.client, "missing_value", "empty client id (expected a client identifier)");
     t.client.push_back(pseudonymise != nullptr ? (*pseudonymise)(client) : 0);
     if (ch) {
       const std::string& v = row[*ch];
-      auto x = v.empty() ? std::optional<double>(std::numeric_limits<double>::quiet_NaN()) : parse_number(v);
-      if (!x) bad(r, cols.hours, "bad_number", "hours '" + v + "' is not a number (expected hours >= 0, e.g. 1.5)");
+      auto x = v.empty() ? std::optional<double>(std::numeric_limits<double>::quiet_NaN()) : detail::parse_finite_double(v);  // "nan"/"inf" are errors, not blanks
+      if (!x) cells.add(r, cols.hours, "bad_number", "hours '" + v + "' is not a number (expected hours >= 0, e.g. 1.5)");
       else if (!std::isnan(*x) && !(*x >= 0.0 && std::isfinite(*x)))
-        bad(r, cols.hours, "negative_hours", "hours " + v + " (expected a finite number >= 0)");
+        cells.add(r, cols.hours, "negative_hours", "hours " + v + " (expected a finite number >= 0)");
       t.hours.push_back(x.value_or(std::numeric_limits<double>::quiet_NaN()));
     }
     for (auto [c, name, dest] : {std::tuple{cr, &cols.referral, &t.referral},
                                  std::tuple{crc, &cols.referrer_contact, &t.referrer_contact}}) {
       if (!c) continue;
       auto f = parse_flag(row[*c]);
-      if (!f) bad(r, *name, "bad_flag", "'" + row[*c] + "' (expected ja/nee, yes/no, 1/0 or empty)");
+      if (!f) cells.add(r, *name, "bad_flag", "'" + row[*c] + "' (expected ja/nee, yes/no, 1/0 or empty)");
       dest->push_back(f.value_or(missing_flag));
     }
     if (cch) t.channel.push_back(row[*cch].empty() ? -1 : detail::intern(t.channel_names, channel_index, row[*cch]));
@@ -251,10 +211,10 @@ RegistrationTable read_registrations(const std::filesystem::path& path, const Ps
         const std::string& v = row[k == 0 ? *cs : *ce];
         if (v.empty()) continue;
         if (auto day = parse_day(v)) days[k] = *day;
-        else bad(r, name, "bad_date", "date '" + v + "' (expected an ISO date YYYY-MM-DD)");
+        else cells.add(r, name, "bad_date", "date '" + v + "' (expected an ISO date YYYY-MM-DD)");
       }
       if (days[0] != missing_day && days[1] != missing_day && days[1] < days[0]) {
-        bad(r, cols.end_date, "end_before_start",
+        cells.add(r, cols.end_date, "end_before_start",
             "end date " + row[*ce] + " is before start date " + row[*cs] + " (expected an end on or after the start)");
       }
       t.start_day.push_back(days[0]);
@@ -265,7 +225,7 @@ RegistrationTable read_registrations(const std::filesystem::path& path, const Ps
     out.push_back(make_problem("too_many_life_domains", Location{t.source, 0, 0, cols.life_domain}, {},
                                std::to_string(t.life_domain_names.size()) + " distinct life domains (expected at most 64)"));
   }
-  sink.finish();
+  cells.finish();
   if (auto mixed = detail::sort_periods(period_texts, t.period, t.periods, t.source, cols.period)) out.push_back(*mixed);
   return t;
 }

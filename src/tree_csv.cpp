@@ -18,13 +18,7 @@ namespace doelenboom {
 
 namespace {
 
-std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
-
-std::string join(const std::vector<std::string>& words) {
-  std::string out;
-  for (const auto& w : words) out += (out.empty() ? "" : ", ") + w;
-  return out;
-}
+using detail::squote;
 
 bool contains_ci(const std::vector<std::string>& values, const std::string& lowered) {
   return std::any_of(values.begin(), values.end(), [&](const std::string& v) { return detail::ascii_lower(v) == lowered; });
@@ -107,7 +101,7 @@ GoalTree load_tree_csv(const std::filesystem::path& path, const CsvTreeColumns& 
     if (attrs.label.empty()) attrs.label = id;
     attrs.level = cell(level_col);
     if (attrs.level.empty()) {
-      problems.push_back(make_problem("missing_value", at(level_col), {id}, "node " + in_quotes(id) + ": the level is empty"));
+      problems.push_back(make_problem("missing_value", at(level_col), {id}, "node " + squote(id) + ": the level is empty"));
     } else if (std::find(level_names.begin(), level_names.end(), attrs.level) == level_names.end()) {
       level_names.push_back(attrs.level);
     }
@@ -120,8 +114,8 @@ GoalTree load_tree_csv(const std::filesystem::path& path, const CsvTreeColumns& 
         attrs.kind = NodeKind::goal;
       } else {
         problems.push_back(make_problem("bad_kind", at(kind_col), {id},
-                                        "node " + in_quotes(id) + ": kind " + in_quotes(attrs.kind_cell) +
-                                            " is not one of: " + join(accepted_kinds) + " (compared case-insensitively)"));
+                                        "node " + squote(id) + ": kind " + squote(attrs.kind_cell) +
+                                            " is not one of: " + detail::join_words(accepted_kinds) + " (compared case-insensitively)"));
       }
     }
     attrs.direction = cell(direction_col);
@@ -133,7 +127,7 @@ GoalTree load_tree_csv(const std::filesystem::path& path, const CsvTreeColumns& 
         weight = *value;
       } else {
         problems.push_back(make_problem("bad_weight", at(weight_col), {id},
-                                        "node " + in_quotes(id) + ": weight " + in_quotes(text) + " is not a number"));
+                                        "node " + squote(id) + ": weight " + squote(text) + " is not a number"));
       }
     }
 
@@ -148,7 +142,7 @@ GoalTree load_tree_csv(const std::filesystem::path& path, const CsvTreeColumns& 
         if (first == here) return;
         problems.push_back(make_problem(
             "inconsistent_rows", at(col), {id},
-            "node " + in_quotes(id) + ": " + std::string(what) + " " + in_quotes(here) + " differs from " + in_quotes(first) +
+            "node " + squote(id) + ": " + std::string(what) + " " + squote(here) + " differs from " + squote(first) +
                 " on row " + std::to_string(node.first_row + 1) +
                 " (a node on several rows needs the same attributes on each)"));
       };
@@ -163,11 +157,11 @@ GoalTree load_tree_csv(const std::filesystem::path& path, const CsvTreeColumns& 
     if (parent.empty()) {
       if (node.root_row) {
         problems.push_back(make_problem("duplicate_row", at(parent_col), {id},
-                                        "node " + in_quotes(id) + " has no parent here and again on row " +
+                                        "node " + squote(id) + " has no parent here and again on row " +
                                             std::to_string(*node.root_row + 1) + " (list a root once)"));
       } else if (node.parent_row) {
         problems.push_back(make_problem("inconsistent_rows", at(parent_col), {id},
-                                        "node " + in_quotes(id) + " has no parent here but a parent on row " +
+                                        "node " + squote(id) + " has no parent here but a parent on row " +
                                             std::to_string(*node.parent_row + 1) +
                                             " (a root has a single row with an empty parent)"));
       }
@@ -176,7 +170,7 @@ GoalTree load_tree_csv(const std::filesystem::path& path, const CsvTreeColumns& 
     }
     if (node.root_row && !node.parent_row) {
       problems.push_back(make_problem("inconsistent_rows", at(parent_col), {id, parent},
-                                      "node " + in_quotes(id) + " has parent " + in_quotes(parent) +
+                                      "node " + squote(id) + " has parent " + squote(parent) +
                                           " here but no parent on row " + std::to_string(*node.root_row + 1) +
                                           " (a root has a single row with an empty parent)"));
     }
@@ -198,7 +192,7 @@ GoalTree load_tree_csv(const std::filesystem::path& path, const CsvTreeColumns& 
     for (std::size_t i = 0; i < numeric.size(); ++i) {
       if (i > 0 && numeric[i].first == numeric[i - 1].first) {
         problems.push_back(make_problem("duplicate_level", file_location, {},
-                                        "levels " + in_quotes(numeric[i - 1].second) + " and " + in_quotes(numeric[i].second) +
+                                        "levels " + squote(numeric[i - 1].second) + " and " + squote(numeric[i].second) +
                                             " are the same number; write each level the same way"));
       }
       level_names.push_back(numeric[i].second);
@@ -226,14 +220,14 @@ GoalTree load_tree_csv(const std::filesystem::path& path, const CsvTreeColumns& 
         node.direction = *value > 0 ? 1 : -1;
       } else {
         problems.push_back(make_problem("bad_direction", direction_at, {id},
-                                        "indicator " + in_quotes(id) + ": direction " + in_quotes(attrs.direction) +
+                                        "indicator " + squote(id) + ": direction " + squote(attrs.direction) +
                                             " must be 1 (higher is better) or -1 (lower is better)"));
       }
       for (const std::size_t r : attrs.direction_mismatches) {
         problems.push_back(make_problem(
             "inconsistent_rows", table.where(r, table.header[*direction_col]), {id},
-            "node " + in_quotes(id) + ": direction " + in_quotes(std::string(detail::trim_ascii(table.rows[r][*direction_col]))) +
-                " differs from " + in_quotes(attrs.direction) + " on row " + std::to_string(attrs.first_row + 1) +
+            "node " + squote(id) + ": direction " + squote(std::string(detail::trim_ascii(table.rows[r][*direction_col]))) +
+                " differs from " + squote(attrs.direction) + " on row " + std::to_string(attrs.first_row + 1) +
                 " (a node on several rows needs the same attributes on each)"));
       }
     } else {

@@ -5,14 +5,13 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
 #include <optional>
-#include <random>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
+#include "data_io.hpp"
 #include "doelenboom/tree_io.hpp"
 #include "doelenboom/version.hpp"
 #include "indicator_check.hpp"
@@ -60,11 +59,7 @@ void read_levels(Reader& r, const Entry& entry, TreeDefinition& def) {
 
 void read_parents(Reader& r, const Entry& entry, const std::string& child, const std::string& context,
                   TreeDefinition& def) {
-  if (!entry.value.IsSequence()) {
-    r.add("wrong_type", entry.value, context, {child},
-          "key 'parents' must be a list of parent ids or {id: ..., weight: ...} items, found " + describe(entry.value));
-    return;
-  }
+  if (!r.is_list(entry, context, {child}, "a list of parent ids or {id: ..., weight: ...} items")) return;
   std::size_t position = 0;
   for (const auto& item : entry.value) {
     ++position;
@@ -146,14 +141,10 @@ void read_definition(Reader& r, const YAML::Node& item, const detail::YamlEntrie
 }
 
 void read_node(Reader& r, const YAML::Node& item, std::size_t position, TreeDefinition& def) {
-  if (!item.IsMap()) {
-    r.add("wrong_type", item, "node " + std::to_string(position), {},
-          "expected a mapping with the keys " + detail::join_words(own_node_keys) + ", found " + describe(item));
-    return;
-  }
-  const auto id = detail::scalar_value(item, "id");
-  const std::string context = id ? "node " + squote(*id) : "node " + std::to_string(position);
-  const std::vector<std::string> ids = id ? std::vector<std::string>{*id} : std::vector<std::string>{};
+  const auto named = r.item(item, position, "node", own_node_keys);
+  if (!named) return;
+  const std::string& context = named->context;
+  const std::vector<std::string>& ids = named->ids;
   const auto keys = r.entries(item, context, node_keys, ids);
   r.require(keys, "id", item, context, ids);
   r.require(keys, "label", item, context, ids);
@@ -161,17 +152,12 @@ void read_node(Reader& r, const YAML::Node& item, std::size_t position, TreeDefi
 
   Node node;
   node.where = r.at(item);
-  const auto get = [&](std::string_view key, bool allow_null = false) -> std::optional<std::string> {
-    const auto it = keys.find(key);
-    if (it == keys.end()) return std::nullopt;
-    return r.text(it->second, context, ids, allow_null);
-  };
-  if (auto v = get("id")) node.id = std::move(*v);
-  if (auto v = get("label")) node.label = std::move(*v);
-  if (auto v = get("level")) node.level = std::move(*v);
-  if (auto v = get("description", true)) node.description = std::move(*v);
+  if (auto v = r.text(keys, "id", context, ids)) node.id = std::move(*v);
+  if (auto v = r.text(keys, "label", context, ids)) node.label = std::move(*v);
+  if (auto v = r.text(keys, "level", context, ids)) node.level = std::move(*v);
+  if (auto v = r.text(keys, "description", context, ids, true)) node.description = std::move(*v);
   bool kind_ok = true;
-  if (const auto v = get("kind")) {
+  if (const auto v = r.text(keys, "kind", context, ids)) {
     if (const auto kind = parse_node_kind(*v)) {
       node.kind = *kind;
     } else {
@@ -205,59 +191,25 @@ void read_node(Reader& r, const YAML::Node& item, std::size_t position, TreeDefi
   def.nodes.push_back(std::move(node));
 }
 
+constexpr detail::YamlFormat tree_format{"doelenboom", tree_format_version, "'doelenboom: 1', levels and nodes",
+                                         "a tree file", "a mapping with the keys doelenboom, levels and nodes"};
+
 TreeDefinition parse(Reader& r, std::string_view text) {
   TreeDefinition def;
   def.source = r.source();
-  std::vector<YAML::Node> documents;
-  try {
-    documents = YAML::LoadAll(std::string(detail::strip_utf8_bom(text)));
-  } catch (const YAML::Exception& e) {
-    const std::size_t line = e.mark.line >= 0 ? static_cast<std::size_t>(e.mark.line) + 1 : 0;
-    std::string what = "YAML syntax error: " + e.msg;
-    if (e.mark.column >= 0) what += " (column " + std::to_string(e.mark.column + 1) + ")";
-    r.problems().push_back(make_problem("yaml_syntax", Location{r.source(), line, 0, {}}, {}, what));
-    return def;
-  }
-  if (documents.empty() || documents.front().IsNull()) {
-    r.problems().push_back(make_problem("empty_file", Location{r.source(), 0, 0, {}}, {},
-                                        "the file is empty (expected 'doelenboom: 1', levels and nodes)"));
-    return def;
-  }
-  if (documents.size() > 1) {
-    r.add("yaml_syntax", documents[1], "", {}, "the file holds more than one YAML document ('---'); a tree file holds one");
-  }
-  const YAML::Node& root = documents.front();
-  if (!root.IsMap()) {
-    r.add("wrong_type", root, "", {},
-          "the file must be a mapping with the keys doelenboom, levels and nodes, found " + describe(root));
-    return def;
-  }
-  const auto keys = r.entries(root, "", top_keys, {});
-  r.require(keys, "doelenboom", root, "", {}, " (the format version: start the file with 'doelenboom: 1')");
-  r.require(keys, "levels", root, "", {}, " (the level names, top first)");
-  r.require(keys, "nodes", root, "", {}, " (the list of nodes)");
-  if (const auto it = keys.find("doelenboom"); it != keys.end()) {
-    if (const auto v = r.text(it->second, "", {}); v && *v != std::to_string(tree_format_version)) {
-      r.add("bad_version", it->second.value, "", {},
-            "unsupported format version " + squote(*v) + " (expected " + std::to_string(tree_format_version) + ")");
-    }
-  }
-  if (const auto it = keys.find("name"); it != keys.end()) {
-    if (auto v = r.text(it->second, "", {}, true)) def.name = std::move(*v);
-  }
-  if (const auto it = keys.find("description"); it != keys.end()) {
-    if (auto v = r.text(it->second, "", {}, true)) def.description = std::move(*v);
-  }
+  const auto root = r.root(text, tree_format);
+  if (!root) return def;
+  const auto keys = r.entries(*root, "", top_keys, {});
+  r.require_version(keys, *root, tree_format);
+  r.require(keys, "levels", *root, "", {}, " (the level names, top first)");
+  r.require(keys, "nodes", *root, "", {}, " (the list of nodes)");
+  if (const auto it = keys.find("doelenboom"); it != keys.end()) r.check_version(it->second, tree_format);
+  if (auto v = r.text(keys, "name", "", {}, true)) def.name = std::move(*v);
+  if (auto v = r.text(keys, "description", "", {}, true)) def.description = std::move(*v);
   if (const auto it = keys.find("levels"); it != keys.end()) read_levels(r, it->second, def);
-  if (const auto it = keys.find("nodes"); it != keys.end()) {
-    const YAML::Node& nodes = it->second.value;
-    if (!nodes.IsSequence()) {
-      r.add("wrong_type", nodes.IsNull() ? it->second.key : nodes, "", {},
-            "key 'nodes' must be a list of nodes, found " + describe(nodes));
-    } else {
-      std::size_t position = 0;
-      for (const auto& item : nodes) read_node(r, item, ++position, def);
-    }
+  if (const auto it = keys.find("nodes"); it != keys.end() && r.is_list(it->second, "", {}, "a list of nodes")) {
+    std::size_t position = 0;
+    for (const auto& item : it->second.value) read_node(r, item, ++position, def);
   }
   return def;
 }
@@ -265,10 +217,7 @@ TreeDefinition parse(Reader& r, std::string_view text) {
 }  // namespace
 
 TreeDefinition parse_tree_yaml(std::string_view text, const std::string& source) {
-  if (const auto bad = detail::find_invalid_utf8(text); bad != std::string_view::npos) {
-    throw_if_problems<ParseError>({detail::invalid_utf8_problem(Location{source, detail::line_of_offset(text, bad), 0, {}},
-                                                                bad, static_cast<unsigned char>(text[bad]))});
-  }
+  detail::require_utf8(text, source);
   Reader reader(source);
   TreeDefinition def = parse(reader, text);
   throw_if_problems<ParseError>(reader.problems());
@@ -331,32 +280,7 @@ std::string tree_to_yaml(const GoalTree& tree) {
 }
 
 void save_tree_yaml(const GoalTree& tree, const std::filesystem::path& path) {
-  const std::string text = tree_to_yaml(tree);
-  const auto fail = [&](const std::string& what) {
-    std::vector<Problem> problems{make_problem("io", Location{path.string(), 0, 0, {}}, {}, what)};
-    throw Error(join_problems(problems), problems);
-  };
-  // Same folder as the target, so that the rename is atomic and never crosses file systems.
-  std::filesystem::path temporary = path;
-  temporary += ".tmp-" + std::to_string(std::random_device{}());
-  {
-    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-    if (!file) fail("cannot create the temporary file " + squote(temporary.string()));
-    file.write(text.data(), static_cast<std::streamsize>(text.size()));
-    file.close();
-    if (!file) {
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);
-      fail("cannot write the temporary file " + squote(temporary.string()));
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(temporary, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    fail("cannot replace the file: " + ec.message());
-  }
+  detail::write_file_atomically(path, tree_to_yaml(tree));
 }
 
 std::vector<Problem> check_tree_file(const std::filesystem::path& path) {

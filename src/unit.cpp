@@ -16,7 +16,7 @@ namespace doelenboom {
 
 namespace {
 
-std::string squote(std::string_view text) { return "'" + std::string(text) + "'"; }
+using detail::squote;
 
 // CBS gemeentegrootteklassen; the lower bound of each class is inclusive.
 const std::array<const char*, 8> size_class_names{"< 5 000",           "5 000 - 10 000",    "10 000 - 20 000",

@@ -68,6 +68,13 @@ Problem invalid_utf8_problem(Location where, std::size_t offset, unsigned char b
                           "); save the file as UTF-8 (not Latin-1, Windows-1252 or UTF-16)");
 }
 
+void require_utf8(std::string_view text, const std::string& source) {
+  if (const auto bad = find_invalid_utf8(text); bad != std::string_view::npos) {
+    throw_if_problems<ParseError>(
+        {invalid_utf8_problem(Location{source, line_of_offset(text, bad), 0, {}}, bad, static_cast<unsigned char>(text[bad]))});
+  }
+}
+
 namespace {
 [[noreturn]] void fail_io(const std::string& file, const std::string& what) {
   std::vector<Problem> problems{make_problem("io", Location{file, 0, 0, {}}, {}, what)};

@@ -1,6 +1,6 @@
 #pragma once
 // Internal text helpers shared by the file readers (CSV, YAML): reading a whole file, UTF-8
-// validation with a precise position, numbers parsed without locale surprises.
+// validation with a precise position, numbers parsed without locale surprises, message pieces.
 
 #include <cstddef>
 #include <filesystem>
@@ -31,6 +31,9 @@ inline constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
 /// from the start of the file; `byte` is the offending byte.
 [[nodiscard]] Problem invalid_utf8_problem(Location where, std::size_t offset, unsigned char byte);
 
+/// Throws ParseError with invalid_utf8_problem (at its line of `source`) unless `text` is UTF-8.
+void require_utf8(std::string_view text, const std::string& source);
+
 /// The whole file as bytes. Throws ParseError naming the path when it is missing, a directory
 /// or unreadable.
 [[nodiscard]] std::string read_file_bytes(const std::filesystem::path& path);
@@ -47,5 +50,16 @@ inline constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
 
 /// Shortest decimal text that reads back as exactly `value` ("2.5", "0.1", "1e+22").
 [[nodiscard]] std::string format_double(double value);
+
+/// 'text' in single quotes, for messages.
+[[nodiscard]] inline std::string squote(std::string_view text) { return "'" + std::string(text) + "'"; }
+
+/// "a, b, c" from any range of texts.
+template <class Words>
+[[nodiscard]] std::string join_words(const Words& words) {
+  std::string out;
+  for (const auto& w : words) out += (out.empty() ? "" : ", ") + std::string(w);
+  return out;
+}
 
 }  // namespace doelenboom::detail

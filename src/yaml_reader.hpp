@@ -1,7 +1,8 @@
 #pragma once
-// Internal YAML pieces shared by the tree file (tree_yaml.cpp) and the indicators file
-// (indicator.cpp): a reader that collects every problem with file and line, and the keys of an
-// indicator definition, which both files hold (an indicator node of a tree may carry them).
+// Internal YAML reading shared by the file formats (tree, indicators, pipeline, items): a reader
+// that collects every problem with file and line, and the keys of an indicator definition, which
+// both the tree and the indicators file hold (an indicator node of a tree may carry them). Each
+// format keeps its own schema code; this is the machinery under it.
 
 #include <yaml-cpp/yaml.h>
 
@@ -22,16 +23,6 @@
 #include "utf8.hpp"
 
 namespace doelenboom::detail {
-
-/// 'text' in single quotes, for messages.
-inline std::string squote(std::string_view text) { return "'" + std::string(text) + "'"; }
-
-/// "a, b, c".
-inline std::string join_words(std::span<const std::string_view> words) {
-  std::string out;
-  for (const auto w : words) out += (out.empty() ? "" : ", ") + std::string(w);
-  return out;
-}
 
 /// "the text 'x'", "a list", "a mapping" or "nothing", for "expected X, found Y" messages.
 inline std::string describe(const YAML::Node& node) {
@@ -59,6 +50,24 @@ struct YamlEntry {
 };
 /// The keys of a mapping by name.
 using YamlEntries = std::map<std::string, YamlEntry, std::less<>>;
+/// The keys of a mapping in file order.
+using YamlEntryList = std::vector<std::pair<std::string, YamlEntry>>;
+
+/// A versioned file format, for the messages about the top of a file.
+struct YamlFormat {
+  std::string_view version_key;  ///< "doelenboom_items"
+  int version = 1;
+  std::string_view empty_hint;  ///< what an empty file lacks: "'doelenboom_items: 1' and an 'items' list"
+  std::string_view name;        ///< "an items file"
+  std::string_view root_hint;   ///< what the file must be: "a mapping with the keys doelenboom_items and items"
+  bool syntax_column = true;    ///< whether a syntax error names its column
+};
+
+/// A list item that is a mapping: named in messages by its id ("node 'a'") or else by its position.
+struct YamlItem {
+  std::string context;
+  std::vector<std::string> ids;
+};
 
 /// Collects the problems of one text; each message is "<file>:<line>: <context>: <what>".
 class YamlReader {
@@ -79,12 +88,45 @@ class YamlReader {
     problems_.push_back(make_problem(std::move(code), at(where), ids, context.empty() ? what : context + ": " + what));
   }
 
-  /// The keys of a mapping; reports keys that are not texts, duplicate keys (the first wins, as
-  /// in yaml-cpp's own lookup) and keys in neither `allowed` nor `also_read`. Only `allowed` is
-  /// listed in messages (`also_read` holds older names that are still read).
-  YamlEntries entries(const YAML::Node& map, const std::string& context, std::span<const std::string_view> allowed,
-                      const std::vector<std::string>& ids, std::span<const std::string_view> also_read = {}) {
-    YamlEntries out;
+  /// The root mapping of the one YAML document in `text` (after a byte order mark); std::nullopt
+  /// when there is nothing to read (a syntax error, an empty file, a root that is not a mapping).
+  /// A second document is reported and not read.
+  std::optional<YAML::Node> root(std::string_view text, const YamlFormat& format) {
+    std::vector<YAML::Node> documents;
+    try {
+      documents = YAML::LoadAll(std::string(strip_utf8_bom(text)));
+    } catch (const YAML::Exception& e) {
+      const std::size_t line = e.mark.line >= 0 ? static_cast<std::size_t>(e.mark.line) + 1 : 0;
+      std::string what = "YAML syntax error: " + e.msg;
+      if (format.syntax_column && e.mark.column >= 0) what += " (column " + std::to_string(e.mark.column + 1) + ")";
+      problems_.push_back(make_problem("yaml_syntax", Location{source_, line, 0, {}}, {}, what));
+      return std::nullopt;
+    }
+    if (documents.empty() || documents.front().IsNull()) {
+      problems_.push_back(make_problem("empty_file", Location{source_, 0, 0, {}}, {},
+                                       "the file is empty (expected " + std::string(format.empty_hint) + ")"));
+      return std::nullopt;
+    }
+    if (documents.size() > 1) {
+      add("yaml_syntax", documents[1], "", {},
+          "the file holds more than one YAML document ('---'); " + std::string(format.name) + " holds one");
+    }
+    const YAML::Node& root = documents.front();
+    if (!root.IsMap()) {
+      add("wrong_type", root, "", {}, "the file must be " + std::string(format.root_hint) + ", found " + describe(root));
+      return std::nullopt;
+    }
+    return root;
+  }
+
+  /// The keys of a mapping in file order; reports keys that are not texts, duplicate keys (the
+  /// first wins, as in yaml-cpp's own lookup) and keys in neither `allowed` nor `also_read` (an
+  /// empty `allowed` takes every key: mappings keyed by ids). Only `allowed` is listed in
+  /// messages (`also_read` holds older names that are still read).
+  YamlEntryList entry_list(const YAML::Node& map, const std::string& context, std::span<const std::string_view> allowed,
+                           const std::vector<std::string>& ids, std::span<const std::string_view> also_read = {}) {
+    YamlEntryList out;
+    std::map<std::string, std::size_t, std::less<>> first;  // name -> position in `out`
     for (const auto& pair : map) {
       const YAML::Node& key = pair.first;
       if (!key.IsScalar()) {
@@ -95,19 +137,51 @@ class YamlReader {
       const auto known = [&](std::span<const std::string_view> names) {
         return std::find(names.begin(), names.end(), name) != names.end();
       };
-      if (!known(allowed) && !known(also_read)) {
+      if (!allowed.empty() && !known(allowed) && !known(also_read)) {
         add("unknown_key", key, context, ids,
             "unknown key " + squote(name) + " (expected one of: " + join_words(allowed) + ")");
         continue;
       }
-      if (const auto it = out.find(name); it != out.end()) {
+      if (const auto [it, fresh] = first.emplace(name, out.size()); !fresh) {
         add("duplicate_key", key, context, ids,
-            "duplicate key " + squote(name) + " (first given on line " + std::to_string(at(it->second.key).line) + ")");
+            "duplicate key " + squote(name) + " (first given on line " + std::to_string(at(out[it->second].second.key).line) +
+                ")");
         continue;
       }
-      out.emplace(name, YamlEntry{key, pair.second});
+      out.emplace_back(name, YamlEntry{key, pair.second});
     }
     return out;
+  }
+
+  /// The keys of a mapping by name, checked as by entry_list.
+  YamlEntries entries(const YAML::Node& map, const std::string& context, std::span<const std::string_view> allowed,
+                      const std::vector<std::string>& ids, std::span<const std::string_view> also_read = {}) {
+    auto list = entry_list(map, context, allowed, ids, also_read);
+    return YamlEntries(std::make_move_iterator(list.begin()), std::make_move_iterator(list.end()));
+  }
+
+  /// The context and ids of the item at `position` (1-based) of a list of `noun`s ("node"), named
+  /// by its id key when it has one; std::nullopt (with a problem) when it is not a mapping.
+  /// `keys` are listed in that problem.
+  std::optional<YamlItem> item(const YAML::Node& node, std::size_t position, std::string_view noun,
+                               std::span<const std::string_view> keys) {
+    const std::string numbered = std::string(noun) + " " + std::to_string(position);
+    if (!node.IsMap()) {
+      add("wrong_type", node, numbered, {}, "expected a mapping with the keys " + join_words(keys) + ", found " + describe(node));
+      return std::nullopt;
+    }
+    if (auto id = scalar_value(node, "id")) return YamlItem{std::string(noun) + " " + squote(*id), {std::move(*id)}};
+    return YamlItem{numbered, {}};
+  }
+
+  /// Whether the value of a key is a list; reports "key 'k' must be <what>, found ..." otherwise
+  /// (at the key when it has no value).
+  bool is_list(const YamlEntry& entry, const std::string& context, const std::vector<std::string>& ids,
+               std::string_view what) {
+    if (entry.value.IsSequence()) return true;
+    add("wrong_type", entry.value.IsNull() ? entry.key : entry.value, context, ids,
+        "key " + squote(entry.key.Scalar()) + " must be " + std::string(what) + ", found " + describe(entry.value));
+    return false;
   }
 
   /// The text of a key: std::nullopt (with a problem) when it is a list, a mapping or empty
@@ -127,6 +201,14 @@ class YamlReader {
     return entry.value.Scalar();
   }
 
+  /// The text of `key` when the mapping has it, as text() above; std::nullopt when it has not.
+  std::optional<std::string> text(const YamlEntries& keys, std::string_view key, const std::string& context,
+                                  const std::vector<std::string>& ids, bool allow_null = false) {
+    const auto it = keys.find(key);
+    if (it == keys.end()) return std::nullopt;
+    return text(it->second, context, ids, allow_null);
+  }
+
   /// A finite number; `what` names it in messages ("norm", "goalpost min").
   std::optional<double> number(const YAML::Node& key, const YAML::Node& value, const std::string& what,
                                const std::string& context, const std::vector<std::string>& ids) {
@@ -140,14 +222,37 @@ class YamlReader {
     return std::nullopt;
   }
 
-  void require(const YamlEntries& entries, std::string_view key, const YAML::Node& map, const std::string& context,
+  /// Reports `key` missing from `keys` (the entries of `map`); `hint` follows the message.
+  template <class Keys>
+  void require(const Keys& keys, std::string_view key, const YAML::Node& map, const std::string& context,
                const std::vector<std::string>& ids, const std::string& hint = {}) {
-    if (!entries.contains(key)) add("missing_key", map, context, ids, "missing required key " + squote(key) + hint);
+    if (!has(keys, key)) add("missing_key", map, context, ids, "missing required key " + squote(key) + hint);
+  }
+
+  /// Reports a missing format version key, with how the file starts.
+  template <class Keys>
+  void require_version(const Keys& keys, const YAML::Node& root, const YamlFormat& format) {
+    require(keys, format.version_key, root, "", {},
+            " (the format version: start the file with " +
+                squote(std::string(format.version_key) + ": " + std::to_string(format.version)) + ")");
+  }
+
+  /// Reports a format version (the value of `entry`) other than the one this reader reads.
+  void check_version(const YamlEntry& entry, const YamlFormat& format) {
+    const std::string expected = std::to_string(format.version);
+    if (const auto v = text(entry, "", {}); v && *v != expected) {
+      add("bad_version", entry.value, "", {}, "unsupported format version " + squote(*v) + " (expected " + expected + ")");
+    }
   }
 
  private:
   std::string source_;
   std::vector<Problem> problems_;
+
+  static bool has(const YamlEntries& keys, std::string_view key) { return keys.contains(key); }
+  static bool has(const YamlEntryList& keys, std::string_view key) {
+    return std::any_of(keys.begin(), keys.end(), [&](const auto& e) { return e.first == key; });
+  }
 };
 
 /// The keys of an indicator definition that both the indicators file and an indicator node of a

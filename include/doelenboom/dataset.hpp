@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <limits>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <string_view>
@@ -58,6 +59,45 @@ struct EstimateRecord {
   }
 };
 
+/// Estimates by column, for Dataset::from_columns: the text columns and the periods as codes into
+/// dictionaries, the numbers as arrays, all of the same length (period_codes.size() rows). This is
+/// how a large table (a DataFrame, a column store) gets in without a string per row. The views
+/// must stay valid during the call.
+struct EstimateColumns {
+  /// A dictionary-coded text column: per row a code into `dictionary`, -1 for missing (read as
+  /// empty text). Entries may repeat (equal texts are one value) and need not all be used. No
+  /// codes at all (an empty span) is empty text in every row; allowed for source and method only.
+  struct Text {
+    std::span<const std::int64_t> codes;
+    std::span<const std::string> dictionary;
+  };
+  Text unit, indicator, source, method;
+  std::span<const std::int64_t> period_codes;  ///< per row a code into `periods` (no missing periods)
+  std::span<const Period> periods;
+  /// Numbers per row; an empty span is missing (NaN) in every row.
+  std::span<const double> value, n, se, ci_low, ci_high;
+  std::span<const std::uint8_t> suppressed;  ///< per row nonzero = suppressed at the source; empty = none
+};
+
+namespace detail {
+/// (unit, period, indicator) codes packed into one mixed-radix key -> row: a direct table when the
+/// key space is small next to the number of rows (the usual panel of units x periods x
+/// indicators), else a hash map.
+class KeyIndex {
+ public:
+  void reset(std::uint64_t key_space, std::size_t rows);
+  /// Adds key -> row unless the key is there already; returns the row it already had.
+  std::optional<std::size_t> insert(std::uint64_t key, std::size_t row);
+  [[nodiscard]] std::optional<std::size_t> find(std::uint64_t key) const;
+
+ private:
+  std::vector<std::uint32_t> table_;  ///< row + 1 per key, 0 = absent (dense)
+  std::unordered_map<std::uint64_t, std::size_t> map_;
+  bool dense_ = false;
+};
+struct DatasetAccess;
+}  // namespace detail
+
 /// What to check data against. Null pointers skip that check.
 struct DataContext {
   const IndicatorSet* indicators = nullptr;  ///< unknown indicator ids and out-of-range values are errors
@@ -79,6 +119,14 @@ class Dataset {
                               const std::string& source = {});
   /// Every problem of the records, empty when they are valid.
   static std::vector<Problem> check_records(const std::vector<EstimateRecord>& records, const DataContext& context = {},
+                                            const std::string& source = {});
+  /// The same from columns (EstimateColumns): the same checks and messages as from_records, row
+  /// for row, but worked on codes (each distinct unit, period and indicator is looked up once), so
+  /// it is the fast way in for large inputs (1.4 million rows in tens of milliseconds). Throws
+  /// std::invalid_argument for columns of different lengths or codes outside their dictionary.
+  static Dataset from_columns(const EstimateColumns& columns, const DataContext& context = {},
+                              const std::string& source = {});
+  static std::vector<Problem> check_columns(const EstimateColumns& columns, const DataContext& context = {},
                                             const std::string& source = {});
 
   /// Read a CSV with columns unit, period, indicator, value and optional n, se, ci_low, ci_high,
@@ -146,6 +194,7 @@ class Dataset {
   [[nodiscard]] Dataset concat(const Dataset& other) const;
 
  private:
+  friend struct detail::DatasetAccess;  // the encoders and checks of dataset.cpp
   std::vector<std::string> units_, indicators_, sources_, methods_;
   std::vector<Period> periods_;
   Eigen::VectorXi unit_code_, period_code_, indicator_code_, source_code_, method_code_;
@@ -153,11 +202,9 @@ class Dataset {
   std::vector<std::uint8_t> suppressed_;
   std::vector<std::uint8_t> source_suppressed_;  ///< suppressed on input, whatever the threshold
   double threshold_ = default_suppression_threshold;
-  /// (unit code, period code, indicator code) packed into one key -> row, for find().
-  std::unordered_map<std::uint64_t, std::size_t> key_index_;
+  /// (unit code, period code, indicator code) -> row, for find().
+  detail::KeyIndex key_index_;
   std::unordered_map<std::string, int> unit_lookup_, indicator_lookup_;  ///< dictionary text -> code
-
-  static Dataset build(const std::vector<EstimateRecord>& records, double threshold);
 };
 
 }  // namespace doelenboom

@@ -12,12 +12,14 @@ ids, message).
 from __future__ import annotations
 
 from ._core import DataError, Error, ParseError, Period, PipelineError, TreeError, __version__
+from .compare import compare, forecast, trend
 from .dataset import Dataset
 from .estimates import Pseudonymiser, estimate_prepost, estimate_reach, estimate_survey
 from .examples import example_tree_path, example_trees
 from .goal_tree import GoalTree, check_tree_file
 from .indicators import IndicatorDefinition, IndicatorSet
 from .pipeline import Pipeline, PipelineResult
+from .signals import SignalRules, signals
 from .units import Unit, UnitRegistry, cbs_size_class, gemeenten
 
 # Show the errors as doelenboom.TreeError rather than doelenboom._core.TreeError in tracebacks.
@@ -38,16 +40,21 @@ __all__ = [
     "PipelineError",
     "PipelineResult",
     "Pseudonymiser",
+    "SignalRules",
     "TreeError",
     "Unit",
     "UnitRegistry",
     "__version__",
     "cbs_size_class",
     "check_tree_file",
+    "compare",
     "estimate_prepost",
     "estimate_reach",
     "estimate_survey",
     "example_tree_path",
     "example_trees",
+    "forecast",
     "gemeenten",
+    "signals",
+    "trend",
 ]

@@ -300,7 +300,9 @@ class UnitRegistry:
     def set_baseline(self, id: str, period: Period | str | int) -> None: ...
     def to_columns(self) -> dict[str, Any]: ...
 
-_TextColumn: TypeAlias = Sequence[str | None] | tuple[npt.NDArray[np.integer[Any]], Sequence[Any]]
+_TextColumn: TypeAlias = (
+    Sequence[str | None] | npt.NDArray[np.object_] | tuple[npt.NDArray[np.integer[Any]], Sequence[Any]]
+)
 
 class Dataset:
     """Estimates per (unit, period, indicator) with n, se, interval and suppression."""
@@ -318,7 +320,9 @@ class Dataset:
     @staticmethod
     def from_columns(
         unit: _TextColumn,
-        period: Sequence[str | int] | tuple[npt.NDArray[np.integer[Any]], Sequence[Any]],
+        period: Sequence[str | int]
+        | npt.NDArray[np.object_]
+        | tuple[npt.NDArray[np.integer[Any]], Sequence[Any]],
         indicator: _TextColumn,
         value: npt.ArrayLike,
         *,
@@ -668,3 +672,62 @@ def run_pipeline(
     indicators: IndicatorSet | None = None,
     units: UnitRegistry | None = None,
 ) -> PipelineResult: ...
+
+# ---- comparisons and trends (register_compare.cpp) ----------------------------------------------
+
+def koploper_table(
+    result: PipelineResult,
+    units: UnitRegistry | None = None,
+    nodes: Sequence[str] = ...,
+    report_units: Sequence[str] = ...,
+    period: str | None = None,
+    level: float = 0.95,
+    alpha: float = 0.05,
+    baseline: str | None = None,
+    peer_attribute: str = "size_class",
+    peer_list: Sequence[str] = ...,
+    draws: int = 1000,
+    seed: int = 0,
+) -> dict[str, Any]: ...
+def linear_trend(x: Sequence[float], y: Sequence[float], confidence: float = 0.95) -> dict[str, float]: ...
+def holt(
+    y: Sequence[float],
+    horizon: int = 2,
+    level: float = 0.95,
+    alpha: float | None = None,
+    beta: float | None = None,
+    initial_level: float | None = None,
+    initial_trend: float | None = None,
+) -> dict[str, Any]: ...
+def unit_trend(result: PipelineResult, unit: str, node: str, confidence: float = 0.95) -> dict[str, Any]: ...
+def unit_forecast(
+    result: PipelineResult,
+    unit: str,
+    node: str,
+    horizon: int = 2,
+    level: float = 0.95,
+    alpha: float | None = None,
+    beta: float | None = None,
+) -> dict[str, Any]: ...
+
+# ---- signals (register_signals.cpp) -----------------------------------------------------------
+
+class SignalRules:
+    """Rules of the signal engine (docs/signals.md); SignalRules() holds the defaults."""
+
+    def __init__(self) -> None: ...
+    @staticmethod
+    def from_yaml(text: str, source: str = "<string>") -> SignalRules: ...
+    @staticmethod
+    def load_yaml(path: _PathLike) -> SignalRules: ...
+    def check(self, tree: GoalTree) -> list[Problem]: ...
+    @property
+    def source(self) -> str: ...
+    def __eq__(self, other: object) -> bool: ...
+
+def evaluate_signals(
+    result: PipelineResult,
+    rules: SignalRules,
+    data: Dataset | None = None,
+    units: UnitRegistry | None = None,
+) -> dict[str, list[Any]]: ...

@@ -270,8 +270,7 @@ class Pipeline:
         core_units = as_core_units(units)
         core_indicators = as_core_indicators(indicators)
         core_data = _core_dataset(dataset, core_indicators, core_units)
-        if core_indicators is None and len(core_tree.indicators) > 0:
-            core_indicators = core_tree.indicators
+        # Without indicators, run_pipeline takes the definitions the tree carries (if any).
         result = _core.run_pipeline(
             core_tree, core_data, self._spec, indicators=core_indicators, units=core_units
         )

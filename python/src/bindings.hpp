@@ -21,8 +21,12 @@ void register_data(py::module_& m);
 void register_estimates(py::module_& m);
 /// PipelineSpec, run_pipeline and PipelineResult (after the tree and data types).
 void register_pipeline(py::module_& m);
+/// The koploper table, linear trends and Holt forecasts (after the pipeline types).
+void register_compare(py::module_& m);
 /// The statistics kernels, as the submodule `stats`.
 void register_stats(py::module_& m);
+/// SignalRules and evaluate_signals (after the pipeline types).
+void register_signals(py::module_& m);
 
 /// A problem as a dict: code, file, line, row, field, ids, message (unknown parts are None).
 py::dict problem_to_dict(const Problem& problem);

@@ -8,6 +8,7 @@
 #include <limits>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -105,27 +106,175 @@ std::optional<Scale> scale_from_python(const py::object& value) {
 // ---------------------------------------------------------------------------------------------
 // Dataset columns from Python
 
-// A text column: a sequence of str (None = empty), or (codes, categories) as pandas.factorize
-// gives them (code -1 = missing). Categories are converted once, not once per row.
-struct TextColumn {
-  std::vector<std::int64_t> codes;
-  std::vector<std::string> categories;
-  [[nodiscard]] std::size_t size() const { return codes.size(); }
-  [[nodiscard]] const std::string& at(std::size_t row) const {
-    static const std::string empty;
-    const auto c = codes[row];
-    return c < 0 ? empty : categories[static_cast<std::size_t>(c)];
+// A text or period column as Python objects: a list, or a one-dimensional numpy object array
+// (what from_pandas passes for text columns). Items are borrowed from `keep`.
+struct ObjectItems {
+  py::object keep;
+  PyObject* const* items = nullptr;
+  std::size_t size = 0;
+  bool from_numpy = false;
+};
+
+std::optional<ObjectItems> object_items(const py::object& value) {
+  ObjectItems out;
+  if (py::isinstance<py::array>(value)) {
+    auto a = py::reinterpret_borrow<py::array>(value);
+    if (a.dtype().kind() != 'O' || a.ndim() != 1) return std::nullopt;
+    if (!(a.flags() & py::array::c_style)) a = py::array::ensure(a, py::array::c_style);
+    out.keep = a;
+    out.items = static_cast<PyObject* const*>(a.data());
+    out.size = static_cast<std::size_t>(a.size());
+    out.from_numpy = true;
+    return out;
   }
+  if (py::isinstance<py::str>(value) || py::isinstance<py::tuple>(value) || !py::isinstance<py::sequence>(value)) {
+    return std::nullopt;
+  }
+  out.keep = py::reinterpret_steal<py::object>(PySequence_Fast(value.ptr(), "expected a sequence"));
+  if (!out.keep) throw py::error_already_set();
+  out.items = PySequence_Fast_ITEMS(out.keep.ptr());
+  out.size = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(out.keep.ptr()));
+  return out;
+}
+
+// pandas' own notion of a missing value (pd.NA, NaT, ...), when pandas is loaded; only asked
+// about items that are neither text, None nor NaN.
+bool pandas_missing(PyObject* item) {
+  const auto modules = py::module_::import("sys").attr("modules").cast<py::dict>();
+  if (!modules.contains("pandas")) return false;
+  const py::object answer = modules["pandas"].attr("isna")(py::handle(item));
+  return PyBool_Check(answer.ptr()) && answer.ptr() == Py_True;
+}
+
+bool none_or_nan(PyObject* item) {
+  return item == Py_None || (PyFloat_Check(item) && std::isnan(PyFloat_AsDouble(item)));
+}
+
+// Codes of Python objects in order of first appearance, as pandas.factorize gives them but
+// without its per-object overhead: texts go through a small open-addressing table probed with
+// Python's cached str hash and compared by identity first (pandas keeps one object per distinct
+// text), then by content; other objects through a dict (period columns: int years, Periods).
+// Missing values get -1.
+class Factorizer {
+ public:
+  std::vector<std::int64_t> codes;
+  std::vector<py::object> categories;  // the first object of each code
+
+  // Returns false for an item that is not a text when only texts are allowed.
+  bool add(PyObject* item, bool texts_only, bool ask_pandas) {
+    if (item == last_ && last_ != nullptr) {
+      codes.push_back(last_code_);
+      return true;
+    }
+    std::int64_t code = -1;
+    if (PyUnicode_Check(item)) {
+      code = text_code(item);
+    } else if (!none_or_nan(item)) {
+      // Other objects are few and far between in a text column (a missing value, a wrong type);
+      // each distinct one is looked at once.
+      if (PyObject_Hash(item) == -1) {  // unhashable: a category of its own
+        PyErr_Clear();
+        if (texts_only) return false;
+        code = static_cast<std::int64_t>(categories.size());
+        categories.push_back(py::reinterpret_borrow<py::object>(item));
+      } else {
+        const auto key = py::reinterpret_borrow<py::object>(item);
+        if (others_.contains(key)) {
+          code = others_[key].cast<std::int64_t>();
+        } else {
+          const bool missing = ask_pandas && pandas_missing(item);
+          if (!missing && texts_only) return false;
+          code = missing ? -1 : static_cast<std::int64_t>(categories.size());
+          if (!missing) categories.push_back(key);
+          others_[key] = code;
+        }
+      }
+    }
+    last_ = item;
+    last_code_ = code;
+    codes.push_back(code);
+    return true;
+  }
+
+ private:
+  struct Slot {
+    PyObject* object = nullptr;
+    Py_hash_t hash = 0;
+    std::int64_t code = -1;
+  };
+  std::vector<Slot> slots_ = std::vector<Slot>(64);
+  std::size_t texts_ = 0;
+  py::dict others_;
+  PyObject* last_ = nullptr;
+  std::int64_t last_code_ = -1;
+
+  std::int64_t text_code(PyObject* item) {
+    const Py_hash_t hash = PyObject_Hash(item);
+    if (hash == -1) throw py::error_already_set();
+    const std::size_t mask = slots_.size() - 1;
+    for (std::size_t k = static_cast<std::size_t>(hash) & mask;; k = (k + 1) & mask) {
+      Slot& s = slots_[k];
+      if (s.object == nullptr) {
+        s = Slot{item, hash, static_cast<std::int64_t>(categories.size())};
+        categories.push_back(py::reinterpret_borrow<py::object>(item));
+        if (2 * ++texts_ > slots_.size()) grow();
+        return static_cast<std::int64_t>(categories.size()) - 1;
+      }
+      if (s.object == item) return s.code;
+      if (s.hash == hash) {
+        const int order = PyUnicode_Compare(s.object, item);
+        if (order == -1 && PyErr_Occurred()) throw py::error_already_set();
+        if (order == 0) return s.code;
+      }
+    }
+  }
+
+  void grow() {
+    std::vector<Slot> old(slots_.size() * 2);
+    old.swap(slots_);
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& s : old) {
+      if (s.object == nullptr) continue;
+      std::size_t k = static_cast<std::size_t>(s.hash) & mask;
+      while (slots_[k].object != nullptr) k = (k + 1) & mask;
+      slots_[k] = s;
+    }
+  }
+};
+
+// A text column: per row a code into `categories` (-1 = missing, read as empty text). From
+// (codes, categories) as pandas.factorize gives them (the codes stay a view of that array), or
+// from a list or object array of str (factorised here). Categories are converted once.
+struct TextColumn {
+  py::object keep;                   // the numpy array `codes` views, when given
+  std::vector<std::int64_t> own;     // codes made here
+  std::span<const std::int64_t> codes;
+  std::vector<std::string> categories;
 };
 
 bool is_coded(const py::object& value) {
   return py::isinstance<py::tuple>(value) && py::len(value) == 2 && py::isinstance<py::array>(value.cast<py::tuple>()[0]);
 }
 
-std::vector<std::int64_t> codes_from(const py::object& array, const char* field, const std::string& source) {
-  const auto a = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(array);
-  if (!a || a.ndim() != 1) parse_fail("bad_value", Location{source, 0, 0, field}, "the codes must be a one-dimensional integer array");
-  return {a.data(), a.data() + a.size()};
+py::array_t<std::int64_t> codes_from(const py::object& array, const char* field, const std::string& source) {
+  auto a = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>::ensure(array);
+  if (!a || a.ndim() != 1) {
+    PyErr_Clear();
+    parse_fail("bad_value", Location{source, 0, 0, field}, "the codes must be a one-dimensional integer array");
+  }
+  return a;
+}
+
+[[noreturn]] void not_a_text(py::handle item, std::size_t position, const char* field, const std::string& source) {
+  parse_fail("bad_value", Location{source, 0, position + 1, field},
+             py::repr(item).cast<std::string>() + " is not a text (expected an id as a string)");
+}
+
+std::string text_of(py::handle item) {
+  Py_ssize_t size = 0;
+  const char* data = PyUnicode_AsUTF8AndSize(item.ptr(), &size);
+  if (data == nullptr) throw py::error_already_set();
+  return {data, static_cast<std::size_t>(size)};
 }
 
 TextColumn text_column(const py::object& value, const char* field, std::size_t rows, bool required,
@@ -133,21 +282,20 @@ TextColumn text_column(const py::object& value, const char* field, std::size_t r
   TextColumn col;
   if (value.is_none()) {
     if (required) parse_fail("missing_column", Location{source, 0, 0, field}, "the column is required");
-    col.codes.assign(rows, -1);
+    col.own.assign(rows, -1);
+    col.codes = col.own;
     return col;
   }
   const auto convert = [&](py::handle item, std::size_t position) -> std::string {
-    if (item.is_none()) return {};
-    if (py::isinstance<py::float_>(item) && std::isnan(item.cast<double>())) return {};  // pandas' missing value
-    if (!py::isinstance<py::str>(item)) {
-      parse_fail("bad_value", Location{source, 0, position + 1, field},
-                 py::repr(item).cast<std::string>() + " is not a text (expected an id as a string)");
-    }
-    return item.cast<std::string>();
+    if (none_or_nan(item.ptr())) return {};  // pandas' missing value
+    if (!py::isinstance<py::str>(item)) not_a_text(item, position, field, source);
+    return text_of(item);
   };
   if (is_coded(value)) {
     const auto pair = value.cast<py::tuple>();
-    col.codes = codes_from(pair[0], field, source);
+    const auto array = codes_from(pair[0], field, source);
+    col.keep = array;
+    col.codes = {array.data(), static_cast<std::size_t>(array.size())};
     const auto categories = pair[1].cast<py::sequence>();
     col.categories.reserve(categories.size());
     for (std::size_t k = 0; k < categories.size(); ++k) {
@@ -160,71 +308,105 @@ TextColumn text_column(const py::object& value, const char* field, std::size_t r
         col.categories.push_back(convert(categories[k], row));
       }
     }
+    const auto size = static_cast<std::int64_t>(col.categories.size());
     for (std::size_t row = 0; row < col.codes.size(); ++row) {
-      if (col.codes[row] >= static_cast<std::int64_t>(col.categories.size())) {
+      if (col.codes[row] < -1 || col.codes[row] >= size) {
         parse_fail("bad_value", Location{source, 0, row + 1, field}, "code " + std::to_string(col.codes[row]) + " has no category");
       }
     }
   } else {
-    const auto seq = value.cast<py::sequence>();
-    std::map<std::string, std::int64_t> index;
-    col.codes.reserve(seq.size());
-    for (std::size_t row = 0; row < seq.size(); ++row) {
-      std::string text = convert(seq[row], row);
-      const auto [it, fresh] = index.emplace(text, static_cast<std::int64_t>(col.categories.size()));
-      if (fresh) col.categories.push_back(std::move(text));
-      col.codes.push_back(it->second);
+    auto items = object_items(value);
+    if (!items) items = object_items(py::list(value.cast<py::sequence>()));
+    Factorizer f;
+    f.codes.reserve(items->size);
+    for (std::size_t row = 0; row < items->size; ++row) {
+      if (!f.add(items->items[row], true, items->from_numpy)) not_a_text(items->items[row], row, field, source);
     }
+    col.own = std::move(f.codes);
+    col.codes = col.own;
+    col.categories.reserve(f.categories.size());
+    for (const auto& c : f.categories) col.categories.push_back(text_of(c));
   }
-  if (col.size() != rows) {
+  if (col.codes.size() != rows) {
     parse_fail("bad_length", Location{source, 0, 0, field},
-               "the column has " + std::to_string(col.size()) + " values, expected " + std::to_string(rows));
+               "the column has " + std::to_string(col.codes.size()) + " values, expected " + std::to_string(rows));
   }
   return col;
 }
 
+// A period from a category: text, an int or whole float year, or a pandas Period (read as its
+// text: "2023", "2023Q2", "2023-05").
+std::optional<Period> period_category(py::handle value) {
+  if (auto p = period_from_object(value)) return p;
+  const auto modules = py::module_::import("sys").attr("modules").cast<py::dict>();
+  if (modules.contains("pandas") && py::isinstance(value, modules["pandas"].attr("Period"))) {
+    return Period::parse(py::str(value).cast<std::string>());
+  }
+  return std::nullopt;
+}
+
 // Periods by category: each distinct value is parsed once; a bad one names its first row.
-std::vector<Period> period_column(const py::object& value, std::size_t rows, const std::string& source) {
-  std::vector<std::int64_t> codes;
+struct PeriodColumn {
+  py::object keep;
+  std::vector<std::int64_t> own;
+  std::span<const std::int64_t> codes;
+  std::vector<Period> periods;  // by code
+};
+
+PeriodColumn period_column(const py::object& value, std::size_t rows, const std::string& source) {
+  PeriodColumn col;
   std::vector<py::object> categories;
   if (is_coded(value)) {
     const auto pair = value.cast<py::tuple>();
-    codes = codes_from(pair[0], "period", source);
+    const auto array = codes_from(pair[0], "period", source);
+    col.keep = array;
+    col.codes = {array.data(), static_cast<std::size_t>(array.size())};
     for (auto item : pair[1].cast<py::sequence>()) categories.push_back(py::reinterpret_borrow<py::object>(item));
   } else {
-    const auto seq = value.cast<py::sequence>();
-    codes.reserve(seq.size());
-    for (std::size_t row = 0; row < seq.size(); ++row) {
-      codes.push_back(static_cast<std::int64_t>(categories.size()));
-      categories.push_back(seq[row]);
-    }
+    auto items = object_items(value);
+    if (!items) items = object_items(py::list(value.cast<py::sequence>()));
+    Factorizer f;
+    f.codes.reserve(items->size);
+    for (std::size_t row = 0; row < items->size; ++row) f.add(items->items[row], false, items->from_numpy);
+    col.own = std::move(f.codes);
+    col.codes = col.own;
+    categories = std::move(f.categories);
   }
-  if (codes.size() != rows) {
+  if (col.codes.size() != rows) {
     parse_fail("bad_length", Location{source, 0, 0, "period"},
-               "the column has " + std::to_string(codes.size()) + " values, expected " + std::to_string(rows));
+               "the column has " + std::to_string(col.codes.size()) + " values, expected " + std::to_string(rows));
   }
   std::vector<std::optional<Period>> parsed;
   parsed.reserve(categories.size());
-  for (const auto& c : categories) parsed.push_back(period_from_object(c));
-  std::vector<Period> out(rows);
-  for (std::size_t row = 0; row < rows; ++row) {
-    const auto c = codes[row];
-    if (c < 0 || c >= static_cast<std::int64_t>(parsed.size()) || !parsed[static_cast<std::size_t>(c)]) {
-      const std::string shown = c < 0 || c >= static_cast<std::int64_t>(parsed.size())
-                                    ? std::string("a missing value")
-                                    : squote(py::str(categories[static_cast<std::size_t>(c)]).cast<std::string>());
-      parse_fail("bad_period", Location{source, 0, row + 1, "period"},
-                 shown + " is not a period (expected a year 2023 or '2023', a quarter '2023-Q2' or a month '2023-05')");
-    }
-    out[row] = *parsed[static_cast<std::size_t>(c)];
+  bool all_parsed = true;
+  for (const auto& c : categories) {
+    parsed.push_back(period_category(c));
+    all_parsed = all_parsed && parsed.back().has_value();
   }
-  return out;
+  col.periods.reserve(parsed.size());
+  for (const auto& p : parsed) col.periods.push_back(p.value_or(Period{}));
+  const auto size = static_cast<std::int64_t>(parsed.size());
+  for (std::size_t row = 0; row < rows; ++row) {
+    const auto c = col.codes[row];
+    if (c >= 0 && c < size && (all_parsed || parsed[static_cast<std::size_t>(c)])) continue;
+    const std::string shown = c < 0 || c >= size ? std::string("a missing value")
+                                                 : squote(py::str(categories[static_cast<std::size_t>(c)]).cast<std::string>());
+    parse_fail("bad_period", Location{source, 0, row + 1, "period"},
+               shown + " is not a period (expected a year 2023 or '2023', a quarter '2023-Q2' or a month '2023-05')");
+  }
+  return col;
 }
 
-std::vector<double> number_column(const py::object& value, const char* field, std::size_t rows,
-                                  const std::string& source) {
-  if (value.is_none()) return std::vector<double>(rows, nan);
-  const auto a = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(value);
+// A float64 column as a view of the caller's array (converted once when it is not float64).
+struct NumberColumn {
+  py::array_t<double> keep;
+  std::span<const double> values;  // empty = all missing
+};
+
+NumberColumn number_column(const py::object& value, const char* field, std::size_t rows, const std::string& source) {
+  NumberColumn col;
+  if (value.is_none()) return col;
+  auto a = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(value);
   if (!a || a.ndim() != 1) {
     PyErr_Clear();
     parse_fail("bad_value", Location{source, 0, 0, field}, "the column must be a one-dimensional array of numbers");
@@ -233,11 +415,13 @@ std::vector<double> number_column(const py::object& value, const char* field, st
     parse_fail("bad_length", Location{source, 0, 0, field},
                "the column has " + std::to_string(a.size()) + " values, expected " + std::to_string(rows));
   }
-  return {a.data(), a.data() + a.size()};
+  col.values = {a.data(), static_cast<std::size_t>(a.size())};
+  col.keep = std::move(a);
+  return col;
 }
 
-std::vector<bool> flag_column(const py::object& value, std::size_t rows, const std::string& source) {
-  std::vector<bool> out(rows, false);
+std::vector<std::uint8_t> flag_column(const py::object& value, std::size_t rows, const std::string& source) {
+  std::vector<std::uint8_t> out;
   if (value.is_none()) return out;
   const auto a = py::array_t<bool, py::array::c_style | py::array::forcecast>::ensure(value);
   if (!a || a.ndim() != 1 || static_cast<std::size_t>(a.size()) != rows) {
@@ -245,7 +429,8 @@ std::vector<bool> flag_column(const py::object& value, std::size_t rows, const s
     parse_fail("bad_value", Location{source, 0, 0, "suppressed"},
                "the column must be a one-dimensional array of " + std::to_string(rows) + " booleans");
   }
-  for (std::size_t i = 0; i < rows; ++i) out[i] = a.data()[i];
+  out.resize(rows);
+  for (std::size_t i = 0; i < rows; ++i) out[i] = a.data()[i] ? 1 : 0;
   return out;
 }
 
@@ -661,8 +846,8 @@ record(), export_records() or write_csv(), which blank suppressed rows.)doc")
              const py::object& n, const py::object& se, const py::object& ci_low, const py::object& ci_high,
              const py::object& suppressed, const py::object& source_column, const py::object& method,
              const py::object& indicators, const py::object& units, double threshold, const std::string& source) {
-            const auto values = number_column(value, "value", static_cast<std::size_t>(py::len(value)), source);
-            const std::size_t rows = values.size();
+            const std::size_t rows = static_cast<std::size_t>(py::len(value));
+            const auto values = number_column(value, "value", rows, source);
             const auto unit_col = text_column(unit, "unit", rows, true, source);
             const auto indicator_col = text_column(indicator, "indicator", rows, true, source);
             const auto source_col = text_column(source_column, "source", rows, false, source);
@@ -674,23 +859,23 @@ record(), export_records() or write_csv(), which blank suppressed rows.)doc")
             const auto highs = number_column(ci_high, "ci_high", rows, source);
             const auto flags = flag_column(suppressed, rows, source);
             const DataContext ctx = context_from(indicators, units, threshold);
+            EstimateColumns columns;
+            const auto text = [](const TextColumn& c) { return EstimateColumns::Text{c.codes, c.categories}; };
+            columns.unit = text(unit_col);
+            columns.indicator = text(indicator_col);
+            columns.source = text(source_col);
+            columns.method = text(method_col);
+            columns.period_codes = periods.codes;
+            columns.periods = periods.periods;
+            columns.value = values.values;
+            columns.n = ns.values;
+            columns.se = ses.values;
+            columns.ci_low = lows.values;
+            columns.ci_high = highs.values;
+            columns.suppressed = flags;
+            // The numpy arrays stay alive (held above) while the GIL is released.
             py::gil_scoped_release release;
-            std::vector<EstimateRecord> rs(rows);
-            for (std::size_t i = 0; i < rows; ++i) {
-              EstimateRecord& r = rs[i];
-              r.unit = unit_col.at(i);
-              r.period = periods[i];
-              r.indicator = indicator_col.at(i);
-              r.value = values[i];
-              r.n = ns[i];
-              r.se = ses[i];
-              r.ci_low = lows[i];
-              r.ci_high = highs[i];
-              r.suppressed = flags[i];
-              r.source = source_col.at(i);
-              r.method = method_col.at(i);
-            }
-            return Dataset::from_records(rs, ctx, source);
+            return Dataset::from_columns(columns, ctx, source);
           },
           py::arg("unit"), py::arg("period"), py::arg("indicator"), py::arg("value"), py::kw_only(),
           py::arg("n") = py::none(), py::arg("se") = py::none(), py::arg("ci_low") = py::none(),
@@ -698,9 +883,12 @@ record(), export_records() or write_csv(), which blank suppressed rows.)doc")
           py::arg("method") = py::none(), py::arg("indicators") = py::none(), py::arg("units") = py::none(),
           py::arg("suppression_threshold") = default_suppression_threshold, py::arg("source_name") = "",
           R"doc(From columns: `value`, `n`, `se`, `ci_low`, `ci_high` are float arrays (None = all missing),
-`suppressed` a bool array; `unit`, `indicator`, `source`, `method` are lists of str or
-(codes, categories) as pandas.factorize returns them (code -1 = missing); `period` likewise, with
-str or int-year categories. Rows are numbered from 1 in messages; `source_name` names the data.)doc")
+`suppressed` a bool array; `unit`, `indicator`, `source`, `method` are lists or object arrays of
+str (None, NaN or pandas' NA = missing; factorised here) or (codes, categories) as
+pandas.factorize returns them (code -1 = missing); `period` likewise, with str, int-year or
+pandas Period values. The arrays are read in place (no copy) by Dataset::from_columns, which
+checks codes rather than strings. Rows are numbered from 1 in messages; `source_name` names the
+data.)doc")
       .def_static(
           "read_csv",
           [](const std::filesystem::path& path, const py::object& indicators, const py::object& units, double threshold) {

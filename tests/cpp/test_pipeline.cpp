@@ -400,6 +400,142 @@ TEST(PipelineUncertainty, DeltaMethodAgreesWithMonteCarlo) {
   }
 }
 
+// A random layered DAG: every node below the top has one to three parents on the level above
+// (so some goals have children that share indicators and some are tree-shaped).
+db::GoalTree random_layered_dag(unsigned seed) {
+  const std::size_t sizes[] = {1, 5, 14, 40};
+  db::TreeDefinition d;
+  d.levels = {"top", "mid", "low", "indicator"};
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<double> weight(0.5, 3.0);
+  const auto id = [](std::size_t l, std::size_t k) { return "n" + std::to_string(l) + "_" + std::to_string(k); };
+  for (std::size_t l = 0; l < 4; ++l) {
+    for (std::size_t k = 0; k < sizes[l]; ++k) {
+      d.nodes.push_back(db::Node{id(l, k), id(l, k), l == 3 ? db::NodeKind::indicator : db::NodeKind::goal, d.levels[l], {},
+                                 l == 3 ? (k % 4 == 0 ? -1 : 1) : 0, {}});
+      if (l == 0) continue;
+      const std::size_t first = k * sizes[l - 1] / sizes[l];
+      std::vector<std::size_t> parents{first};
+      for (int extra = 0; extra < 2; ++extra) {
+        const std::size_t p = std::uniform_int_distribution<std::size_t>(0, sizes[l - 1] - 1)(rng);
+        if (rng() % 3 == 0 && std::find(parents.begin(), parents.end(), p) == parents.end()) parents.push_back(p);
+      }
+      for (const auto p : parents) d.edges.push_back(db::Edge{id(l, k), id(l - 1, p), weight(rng), {}});
+    }
+  }
+  return db::GoalTree::build(d);
+}
+
+// var = sum_i J_i^2 se_i^2 with J built per row over every node from the local gradients: the
+// definition, without the regrouping and blocking of uncertainty.cpp.
+Eigen::MatrixXd reference_standard_errors(const db::PipelineResult& r) {
+  const auto& tree = r.tree();
+  const auto n = tree.size();
+  const auto rows = static_cast<Eigen::Index>(r.rows());
+  Eigen::MatrixXd out = r.standard_errors();
+  for (Eigen::Index row = 0; row < rows; ++row) {
+    std::vector<Eigen::VectorXd> jac(n);
+    for (const auto v : tree.topological_order()) {
+      jac[v] = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(n));
+      if (tree.node(v).kind == db::NodeKind::indicator) {
+        jac[v](static_cast<Eigen::Index>(v)) = 1.0;
+        continue;
+      }
+      const auto& children = tree.children(v);
+      for (std::size_t c = 0; c < children.size(); ++c) {
+        jac[v] += r.local_gradient(v)(row, static_cast<Eigen::Index>(c)) * jac[children[c]];
+      }
+      double var = 0.0;
+      for (std::size_t i = 0; i < n; ++i) {
+        const double j = jac[v](static_cast<Eigen::Index>(i));
+        if (tree.node(i).kind != db::NodeKind::indicator || j == 0.0) continue;
+        const double s = r.standard_errors()(row, static_cast<Eigen::Index>(i));
+        var += j * j * s * s;
+      }
+      const double score = r.scores()(row, static_cast<Eigen::Index>(v));
+      out(row, static_cast<Eigen::Index>(v)) = std::isnan(score) ? na : std::sqrt(var);
+    }
+  }
+  return out;
+}
+
+TEST(PipelineUncertainty, RegroupedAndBlockedPropagationEqualsTheFullJacobian) {
+  for (const unsigned seed : {1U, 2U, 3U}) {
+    const auto tree = random_layered_dag(seed);
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<double> value(10.0, 90.0), se(0.5, 3.0), coin(0.0, 1.0);
+    // 150 rows: two full blocks of 64 and a short one. Some cells missing (in every block, or
+    // only in the middle block: under the arithmetic mean the other blocks then have the same
+    // gradients in every row), some se unknown, or none known.
+    std::vector<db::EstimateRecord> records, gaps_in_one_block, without_se;
+    for (int u = 0; u < 150; ++u) {
+      for (const auto leaf : tree.leaves()) {
+        const bool missing = coin(rng) < 0.1;
+        auto r = rec("u" + std::to_string(u), 2022, tree.node(leaf).id, value(rng), coin(rng) < 0.05 ? na : se(rng));
+        if (!missing || u < 64 || u >= 128) gaps_in_one_block.push_back(r);
+        if (missing) continue;
+        records.push_back(r);
+        r.se = na;
+        without_se.push_back(r);
+      }
+    }
+    for (const auto method : all_methods) {
+      for (const auto* data : {&records, &gaps_in_one_block, &without_se}) {
+        auto spec = movisie_spec(method);
+        spec.aggregate.min_coverage = 0.3;
+        const auto r = db::run_pipeline(tree, db::Dataset::from_records(*data), spec);
+        const auto want = reference_standard_errors(r);
+        const auto& got = r.standard_errors();
+        ASSERT_TRUE((got.array().isNaN() == want.array().isNaN()).all()) << to_string(method) << " seed " << seed;
+        const Eigen::ArrayXXd diff = got.array().isNaN().select(0.0, (got - want).array().abs());
+        const Eigen::ArrayXXd scale = want.array().isNaN().select(1.0, want.array().abs().max(1.0));
+        EXPECT_LE((diff / scale).maxCoeff(), 1e-12) << to_string(method) << " seed " << seed;
+        if (data == &without_se) {
+          EXPECT_EQ(got.array().isNaN().count(), got.size()) << to_string(method);  // all unknown
+        }
+      }
+    }
+  }
+}
+
+TEST(PipelineRun, IndicatorsDefaultToTheDefinitionsTheTreeCarries) {
+  const auto plain = random_layered_dag(4);  // no definitions
+  const auto definitions = [&](double high) {
+    std::vector<db::IndicatorDefinition> defs;
+    for (const auto leaf : plain.leaves()) {
+      db::IndicatorDefinition d;
+      d.id = plain.node(leaf).id;
+      d.label = plain.node(leaf).label;
+      d.measure = db::Measure::count;
+      d.direction = plain.node(leaf).direction;
+      d.goalpost_min = 0.0;
+      d.goalpost_max = high;
+      defs.push_back(d);
+    }
+    return db::IndicatorSet(defs);
+  };
+  const auto defs = definitions(100.0);
+  const auto tree = plain.with_indicators(defs);
+  std::vector<db::EstimateRecord> records;
+  for (int u = 0; u < 5; ++u) {
+    for (const auto leaf : plain.leaves()) records.push_back(rec("u" + std::to_string(u), 2022, plain.node(leaf).id, 10.0 + u + static_cast<double>(leaf)));
+  }
+  const auto data = db::Dataset::from_records(records);
+  const auto spec = movisie_spec(db::Aggregation::arithmetic, db::Normalisation::goalposts);
+  // Goalposts come from definitions: none in the plain tree and none given is an error...
+  EXPECT_TRUE(contains(pipeline_error([&] { (void)db::run_pipeline(plain, data, spec); }),
+                       "goalposts normalisation needs goalpost_min and goalpost_max"));
+  // ...a tree that carries them supplies them when the context gives none...
+  db::RunContext given;
+  given.indicators = &defs;
+  const auto by_default = db::run_pipeline(tree, data, spec);
+  EXPECT_EQ((by_default.scores() - db::run_pipeline(plain, data, spec, given).scores()).cwiseAbs().maxCoeff(), 0.0);
+  // ...and definitions given by the caller win over the tree's.
+  const auto wider = definitions(200.0);
+  given.indicators = &wider;
+  EXPECT_GT((db::run_pipeline(tree, data, spec, given).scores() - by_default.scores()).cwiseAbs().maxCoeff(), 1.0);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Data for ids that are not indicators of the tree is never dropped silently.
 

@@ -136,6 +136,12 @@ TEST(RegistrationErrors, NegativeHours) {
       << msg;
 }
 
+TEST(RegistrationErrors, NanAndInfHoursAreNotNumbers) {
+  auto msg = error_of(write("nan.csv", "unit,period,client,hours\nGM0001,2024,a,nan\nGM0001,2024,b,inf\n"));
+  EXPECT_NE(msg.find("nan.csv:2, row 1, field 'hours': hours 'nan' is not a number"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("nan.csv:3, row 2, field 'hours': hours 'inf' is not a number"), std::string::npos) << msg;
+}
+
 TEST(RegistrationErrors, EndBeforeStart) {
   auto msg = error_of(write("dates.csv", "unit,period,client,start_date,end_date\nGM0001,2024,a,2024-05-02,2024-05-01\n"));
   EXPECT_NE(msg.find("dates.csv:2, row 1, field 'end_date': end date 2024-05-01 is before start date 2024-05-02"),

@@ -1,0 +1,305 @@
+"""Comparing koplopers: rank intervals, peers, change since the baseline; trends and forecasts.
+
+:func:`compare` builds the koploper table (units x chosen nodes) from a :class:`PipelineResult`;
+:func:`trend` gives a unit's linear trend of a node score and :func:`forecast` Holt's
+additive-trend forecast with prediction intervals. Every formula and assumption is in
+``docs/compare.md``.
+
+A rank says where a unit stands, not why: a low satisfaction score can mean complex clients (case
+mix) rather than a bad provider. Read ranks with their interval and never rank providers naively.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import _core
+from .units import as_core_units, gemeenten
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .pipeline import PipelineResult
+    from .units import UnitRegistry
+
+__all__ = ["KOPLOPER_COLUMNS", "compare", "forecast", "holt", "linear_trend", "trend"]
+
+#: The columns of :func:`compare`, in order.
+KOPLOPER_COLUMNS = (
+    "period",
+    "score",
+    "low",
+    "high",
+    "rank",
+    "rank_low",
+    "rank_high",
+    "rank_median",
+    "baseline",
+    "change_since_baseline",
+    "change_low",
+    "change_high",
+    "change_p_value",
+    "change_beyond_noise",
+    "peer_mean",
+    "peer_median",
+    "peer_count",
+    "difference_from_peers",
+    "national",
+    "peers",
+)
+
+CASE_MIX_WARNING = (
+    "Ranks show where a unit stands, not why: a low (satisfaction) score can reflect complex "
+    "clients rather than poor support. Read each rank with its interval and the context."
+)
+
+
+def _core_result(result: object) -> _core.PipelineResult:
+    if isinstance(result, _core.PipelineResult):
+        return result
+    core = getattr(result, "core", None)
+    if isinstance(core, _core.PipelineResult):
+        return core
+    msg = f"result must be a doelenboom.PipelineResult, not {type(result).__name__}"
+    raise TypeError(msg)
+
+
+def _registry(units: object, core: _core.PipelineResult) -> _core.UnitRegistry | None:
+    """The given registry, or the shipped gemeenten list when the result is about gemeenten."""
+    if units is not None:
+        return as_core_units(units)
+    if any(u.startswith("GM") for u in core.units):
+        return gemeenten().core
+    return None
+
+
+def _names(values: str | Sequence[str] | None, what: str) -> list[str]:
+    if values is None:
+        return []
+    if isinstance(values, str):
+        return [values]
+    out: list[object] = list(values)
+    for v in out:
+        if not isinstance(v, str):
+            msg = f"{what} must be ids (str), got {v!r}"
+            raise TypeError(msg)
+    return [str(v) for v in out]
+
+
+def _period_text(period: object) -> str | None:
+    return None if period is None else str(period)
+
+
+def compare(
+    result: PipelineResult | _core.PipelineResult,
+    nodes: str | Sequence[str] | None = None,
+    peers: str | Sequence[str] = "size_class",
+    units: str | Sequence[str] | None = None,
+    baseline: object = None,
+    level: float = 0.95,
+    seed: int = 0,
+    *,
+    registry: UnitRegistry | _core.UnitRegistry | None = None,
+    period: object = None,
+    alpha: float = 0.05,
+    draws: int = 1000,
+) -> pd.DataFrame:
+    """The koploper table: one row per (unit, node) for one period (default the last).
+
+    ``nodes``: node ids (default all nodes). ``peers``: a unit attribute shared by the peers
+    (``"size_class"`` — the CBS gemeentegrootteklasse —, ``"province"`` or any label) or an
+    explicit list of unit ids. ``units``: the unit ids to report (default all; ranks, peers and the
+    national figure always use every unit of the result). ``baseline``: the nulmeting period of
+    every unit (default: each unit's ``baseline`` in the registry, else the first period).
+    ``level``: of the score, rank and change intervals; ``seed``: of the rank simulation.
+    ``registry``: the :class:`UnitRegistry` with the units' attributes (default: the shipped
+    gemeenten list when the units are gemeente codes).
+
+    Columns: ``KOPLOPER_COLUMNS``; ``change_beyond_noise`` is a nullable boolean (``<NA>`` when
+    a standard error is unknown). ``attrs`` hold the settings and the case-mix warning.
+    """
+    import pandas as pd
+
+    core = _core_result(result)
+    reg = _registry(registry, core)
+    if isinstance(peers, str):
+        peer_attribute, peer_list = peers, []
+    else:
+        peer_attribute, peer_list = "size_class", _names(peers, "peers")
+        if not peer_list:
+            msg = "peers: an explicit list of peers must not be empty"
+            raise ValueError(msg)
+    cols = _core.koploper_table(
+        core,
+        reg,
+        nodes=_names(nodes, "nodes"),
+        report_units=_names(units, "units"),
+        period=_period_text(period),
+        level=float(level),
+        alpha=float(alpha),
+        baseline=_period_text(baseline),
+        peer_attribute=peer_attribute,
+        peer_list=peer_list,
+        draws=int(draws),
+        seed=int(seed),
+    )
+    index = pd.MultiIndex.from_arrays(
+        [pd.Index(cols["unit"], dtype=object), pd.Index(cols["node"], dtype=object)], names=["unit", "node"]
+    )
+    data: dict[str, Any] = {}
+    for name in KOPLOPER_COLUMNS:
+        values = cols[name]
+        if name == "change_beyond_noise":
+            arr = np.asarray(values, dtype=np.float64)
+            data[name] = pd.array([pd.NA if np.isnan(v) else bool(v) for v in arr], dtype="boolean")
+        elif name in ("period", "baseline", "peers"):
+            data[name] = pd.array(values, dtype=object)
+        else:
+            data[name] = np.asarray(values, dtype=np.float64)
+    frame = pd.DataFrame(data, index=index)
+    frame.attrs.update(
+        {
+            "level": float(level),
+            "alpha": float(alpha),
+            "seed": int(seed),
+            "draws": int(draws),
+            "peers": peers if isinstance(peers, str) else list(peers),
+            "warning": CASE_MIX_WARNING,
+        }
+    )
+    return frame
+
+
+def linear_trend(x: Sequence[float], y: Sequence[float], confidence: float = 0.95) -> dict[str, float]:
+    """OLS ``y = intercept + slope * x`` with a t interval of the slope (equals ``np.polyfit(x, y, 1)``)."""
+    return dict(_core.linear_trend([float(v) for v in x], [float(v) for v in y], confidence))
+
+
+def holt(
+    y: Sequence[float],
+    horizon: int = 2,
+    level: float = 0.95,
+    smoothing_level: float | None = None,
+    smoothing_trend: float | None = None,
+    initial_level: float | None = None,
+    initial_trend: float | None = None,
+) -> dict[str, Any]:
+    """Holt's additive-trend method on a plain series (docs/compare.md): fitted values, states,
+    the parameters and ``horizon`` forecasts with analytic ETS(A,A,N) intervals at ``level``."""
+    return dict(
+        _core.holt(
+            [float(v) for v in y],
+            horizon=int(horizon),
+            level=float(level),
+            alpha=smoothing_level,
+            beta=smoothing_trend,
+            initial_level=initial_level,
+            initial_trend=initial_trend,
+        )
+    )
+
+
+def trend(
+    result: PipelineResult | _core.PipelineResult,
+    unit: str,
+    node: str,
+    horizon: int = 2,
+    confidence: float = 0.95,
+) -> pd.DataFrame:
+    """The OLS linear trend of one unit's node score (x = the period's ordinal).
+
+    One row per observed period and per future period (``horizon`` of them), indexed by period:
+    ``score`` (NaN in the future) and ``trend`` (intercept + slope * x). ``attrs`` hold ``slope``,
+    ``intercept``, ``se_slope``, ``slope_low``, ``slope_high`` (t interval at ``confidence``),
+    ``sigma`` and ``n``. Fewer than 3 periods with a score raise DataError naming unit and node.
+    """
+    import pandas as pd
+
+    d = _core.unit_trend(_core_result(result), unit, node, confidence)
+    periods = list(d["periods"])
+    x = list(np.asarray(d["x"], dtype=np.float64))
+    last = _core.Period(periods[-1])
+    future = []
+    p = last
+    for _ in range(int(horizon)):
+        p = p.next()
+        future.append(p)
+    periods += [str(f) for f in future]
+    x += [float(f.ordinal()) for f in future]
+    xs = np.asarray(x, dtype=np.float64)
+    score = np.concatenate([np.asarray(d["values"], dtype=np.float64), np.full(len(future), np.nan)])
+    frame = pd.DataFrame(
+        {"score": score, "trend": d["intercept"] + d["slope"] * xs},
+        index=pd.Index(periods, dtype=object, name="period"),
+    )
+    frame.attrs.update(
+        {
+            "unit": unit,
+            "node": node,
+            "slope": d["slope"],
+            "intercept": d["intercept"],
+            "se_slope": d["se_slope"],
+            "slope_low": d["low"],
+            "slope_high": d["high"],
+            "sigma": d["sigma"],
+            "n": d["n"],
+            "confidence": confidence,
+        }
+    )
+    return frame
+
+
+def forecast(
+    result: PipelineResult | _core.PipelineResult,
+    unit: str,
+    node: str,
+    horizon: int = 2,
+    level: float = 0.95,
+    smoothing_level: float | None = None,
+    smoothing_trend: float | None = None,
+) -> pd.DataFrame:
+    """Holt's additive-trend forecast of one unit's node score for the next ``horizon`` periods.
+
+    Indexed by period: the observed periods (``score``, one-step-ahead ``fitted``) then the
+    forecast periods (``forecast``, ``se``, ``low``, ``high`` at ``level``). Smoothing parameters
+    are estimated by least squares (as statsmodels ``Holt(y, initialization_method="estimated")``)
+    unless given. ``attrs`` hold alpha, beta, the initial states, SSE and sigma2. Fewer than 4
+    periods with a score raise DataError naming unit and node.
+    """
+    import pandas as pd
+
+    d = _core.unit_forecast(
+        _core_result(result), unit, node, int(horizon), float(level), smoothing_level, smoothing_trend
+    )
+    observed = list(d["periods"])
+    future = list(d["forecast_periods"])
+    n, h = len(observed), len(future)
+    nan_n, nan_h = np.full(n, np.nan), np.full(h, np.nan)
+    frame = pd.DataFrame(
+        {
+            "score": np.concatenate([np.asarray(d["values"]), nan_h]),
+            "fitted": np.concatenate([np.asarray(d["fitted"]), nan_h]),
+            "forecast": np.concatenate([nan_n, np.asarray(d["forecast"])]),
+            "se": np.concatenate([nan_n, np.asarray(d["forecast_se"])]),
+            "low": np.concatenate([nan_n, np.asarray(d["forecast_low"])]),
+            "high": np.concatenate([nan_n, np.asarray(d["forecast_high"])]),
+        },
+        index=pd.Index(observed + future, dtype=object, name="period"),
+    )
+    frame.attrs.update(
+        {
+            "unit": unit,
+            "node": node,
+            "smoothing_level": d["alpha"],
+            "smoothing_trend": d["beta"],
+            "initial_level": d["initial_level"],
+            "initial_trend": d["initial_trend"],
+            "sse": d["sse"],
+            "sigma2": d["sigma2"],
+            "level": float(level),
+        }
+    )
+    return frame

@@ -1,0 +1,100 @@
+// Signals for Python: SignalRules (YAML text or file, check against a tree) and evaluate_signals
+// (without the GIL), whose signals leave as columns (dict of lists) for a DataFrame.
+
+#include <cstddef>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include "bindings.hpp"
+#include "doelenboom/signals.hpp"
+
+namespace doelenboom::python {
+
+namespace {
+
+py::dict signal_columns(const std::vector<Signal>& signals) {
+  const std::size_t n = signals.size();
+  py::list unit(n), period(n), node(n), rule(n), severity(n), value(n), reference(n), difference(n), statistic(n),
+      p_value(n), base(n), nl(n), en(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const Signal& s = signals[i];
+    unit[i] = s.unit;
+    period[i] = s.period.to_string();
+    node[i] = s.node;
+    rule[i] = std::string(to_string(s.rule));
+    severity[i] = std::string(to_string(s.severity));
+    value[i] = s.value;
+    reference[i] = s.reference;
+    difference[i] = s.difference;
+    statistic[i] = s.statistic;
+    p_value[i] = s.p_value;
+    base[i] = s.n;
+    nl[i] = s.message_nl;
+    en[i] = s.message_en;
+  }
+  py::dict out;
+  out["unit"] = unit;
+  out["period"] = period;
+  out["node"] = node;
+  out["rule"] = rule;
+  out["severity"] = severity;
+  out["value"] = value;
+  out["reference"] = reference;
+  out["difference"] = difference;
+  out["statistic"] = statistic;
+  out["p_value"] = p_value;
+  out["n"] = base;
+  out["message_nl"] = nl;
+  out["message_en"] = en;
+  return out;
+}
+
+}  // namespace
+
+void register_signals(py::module_& m) {
+  py::class_<SignalRules>(m, "SignalRules", R"doc(The rules of the signal engine (docs/signals.md): norm, drop,
+reach, outlier and data, each with its settings, and per-node settings (disabled rules, a norm).
+SignalRules() holds the defaults.)doc")
+      .def(py::init<>())
+      .def_static(
+          "from_yaml", [](const std::string& text, const std::string& source) { return SignalRules::parse_yaml(text, source); },
+          py::arg("text"), py::arg("source") = "<string>",
+          "Read signal rules YAML text; ParseError lists every problem with its line.")
+      .def_static(
+          "load_yaml",
+          [](const std::filesystem::path& path) {
+            py::gil_scoped_release release;
+            return SignalRules::load_yaml(path);
+          },
+          py::arg("path"), "Read a signal rules file; ParseError lists every problem with file and line.")
+      .def(
+          "check", [](const SignalRules& r, const GoalTree& tree) { return problems_to_list(r.check(tree)); },
+          py::arg("tree"), "Problems of the rules against a tree (unknown nodes, a norm on a goal), as problem dicts.")
+      .def_property_readonly("source", [](const SignalRules& r) { return r.source; }, "The file the rules were read from, or empty.")
+      .def("__eq__", [](const SignalRules& a, const SignalRules& b) { return a == b; }, py::is_operator())
+      .def("__repr__", [](const SignalRules& r) {
+        return "<doelenboom._core.SignalRules " + std::to_string(r.nodes.size()) + " node settings" +
+               (r.source.empty() ? std::string() : " from " + r.source) + ">";
+      });
+
+  m.def(
+      "evaluate_signals",
+      [](const PipelineResult& result, const SignalRules& rules, const Dataset* data, const UnitRegistry* units) {
+        std::vector<Signal> signals;
+        {
+          py::gil_scoped_release release;
+          signals = evaluate_signals(result, rules, SignalContext{data, units});
+        }
+        return signal_columns(signals);
+      },
+      py::arg("result"), py::arg("rules"), py::arg("data") = nullptr, py::arg("units") = nullptr,
+      "Every signal of the rules over a pipeline result, as columns: unit, period, node, rule, severity, value, "
+      "reference, difference, statistic, p_value, n, message_nl, message_en.");
+}
+
+}  // namespace doelenboom::python

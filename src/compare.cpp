@@ -1,0 +1,490 @@
+#include "doelenboom/compare.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <numeric>
+#include <random>
+#include <span>
+#include <unordered_map>
+
+#include <boost/math/distributions/normal.hpp>
+#include <boost/random/normal_distribution.hpp>
+
+#include "doelenboom/error.hpp"
+#include "doelenboom/stats.hpp"
+
+namespace doelenboom {
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+Eigen::Index ix(std::size_t i) { return static_cast<Eigen::Index>(i); }
+
+void check_level(double level, const char* what) {
+  if (!(level > 0.0 && level < 1.0)) {
+    throw DataError(std::string(what) + " must be in (0, 1), got " + std::to_string(level));
+  }
+}
+
+double normal_quantile(double p) { return boost::math::quantile(boost::math::normal_distribution<double>(), p); }
+
+/// Ranks of values (descending, 1 = best, ties take the lowest rank), written to out[i].
+void rank_descending(std::span<const double> values, std::vector<std::pair<double, std::size_t>>& order,
+                     std::span<double> out) {
+  order.resize(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) order[i] = {values[i], i};
+  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    const bool tie = k > 0 && order[k].first == order[k - 1].first;
+    out[order[k].second] = tie ? out[order[k - 1].second] : static_cast<double>(k + 1);
+  }
+}
+
+/// numpy's linear quantile of the sorted draws of one unit, given as a histogram of ranks 1..n
+/// (counts[r - 1] draws had rank r; draws in total).
+double histogram_quantile(std::span<const std::uint32_t> counts, std::size_t draws, double p) {
+  const double h = static_cast<double>(draws - 1) * p;
+  const double lo = std::floor(h);
+  const auto i = static_cast<std::size_t>(lo);
+  // The value at sorted position k: the smallest rank whose cumulative count exceeds k.
+  const auto at = [&](std::size_t k) {
+    std::size_t cum = 0;
+    for (std::size_t r = 0; r < counts.size(); ++r) {
+      cum += counts[r];
+      if (cum > k) return static_cast<double>(r + 1);
+    }
+    return static_cast<double>(counts.size());
+  };
+  const double a = at(i);
+  if (i + 1 >= draws) return a;
+  const double b = at(i + 1);
+  const double t = h - lo;
+  return t >= 0.5 ? b - (b - a) * (1.0 - t) : a + (b - a) * t;  // numpy's _lerp
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Rank intervals
+
+RankIntervals rank_intervals(const ScoreTable& table, const RankIntervalOptions& options) {
+  table.check();
+  check_level(options.level, "rank interval level");
+  if (options.draws == 0) throw DataError("rank intervals need at least one draw");
+  std::vector<std::size_t> columns = options.columns;
+  if (columns.empty()) {
+    columns.resize(table.nodes.size());
+    std::iota(columns.begin(), columns.end(), std::size_t{0});
+  }
+  for (const auto c : columns) {
+    if (c >= table.nodes.size()) {
+      throw DataError("rank intervals: node column " + std::to_string(c) + " is out of range (" +
+                      std::to_string(table.nodes.size()) + " nodes)");
+    }
+  }
+  const auto rows = table.scores.rows();
+  const auto cols = table.scores.cols();
+  RankIntervals out;
+  out.level = options.level;
+  out.draws = options.draws;
+  out.rank = Eigen::MatrixXd::Constant(rows, cols, nan);
+  out.median = out.rank;
+  out.low = out.rank;
+  out.high = out.rank;
+  const double p_low = (1.0 - options.level) / 2.0;
+  const double p_high = (1.0 + options.level) / 2.0;
+  const std::size_t draws = options.draws;
+
+  std::vector<std::size_t> present;
+  std::vector<std::pair<double, std::size_t>> order;
+  std::vector<double> score, se, value, observed, ranks, drawn;
+  std::vector<std::uint32_t> counts;  // n x n: counts[i * n + r - 1] = draws in which unit i had rank r
+  for (const auto c : columns) {
+    const auto col = ix(c);
+    for (std::size_t p = 0; p < table.periods.size(); ++p) {
+      present.clear();
+      score.clear();
+      se.clear();
+      for (std::size_t u = 0; u < table.units.size(); ++u) {
+        const auto r = ix(table.row(u, p));
+        const double x = table.scores(r, col);
+        if (std::isnan(x)) continue;
+        present.push_back(u);
+        score.push_back(x);
+        se.push_back(table.standard_errors(r, col));
+      }
+      const std::size_t n = present.size();
+      if (n == 0) continue;
+      observed.resize(n);
+      rank_descending(score, order, observed);
+      std::seed_seq seq{static_cast<std::uint32_t>(options.seed), static_cast<std::uint32_t>(options.seed >> 32U),
+                        static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(c)};
+      std::mt19937_64 engine(seq);
+      boost::random::normal_distribution<double> normal(0.0, 1.0);
+      value.resize(n);
+      ranks.resize(n);
+      // Few units: a histogram of ranks per unit (n x n); many units: the ranks of every draw (n x draws).
+      const bool histogram = n <= draws;
+      if (histogram) {
+        counts.assign(n * n, 0U);
+      } else {
+        drawn.resize(n * draws);
+      }
+      for (std::size_t d = 0; d < draws; ++d) {
+        for (std::size_t i = 0; i < n; ++i) {
+          const double z = normal(engine);
+          value[i] = std::isnan(se[i]) ? score[i] : score[i] + se[i] * z;
+        }
+        rank_descending(value, order, ranks);
+        if (histogram) {
+          for (std::size_t i = 0; i < n; ++i) ++counts[i * n + static_cast<std::size_t>(ranks[i]) - 1];
+        } else {
+          for (std::size_t i = 0; i < n; ++i) drawn[i * draws + d] = ranks[i];
+        }
+      }
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto r = ix(table.row(present[i], p));
+        out.rank(r, col) = observed[i];
+        if (std::isnan(se[i])) {
+          out.median(r, col) = out.low(r, col) = out.high(r, col) = observed[i];
+          continue;
+        }
+        if (histogram) {
+          const std::span<const std::uint32_t> mine(counts.data() + i * n, n);
+          out.median(r, col) = histogram_quantile(mine, draws, 0.5);
+          out.low(r, col) = histogram_quantile(mine, draws, p_low);
+          out.high(r, col) = histogram_quantile(mine, draws, p_high);
+        } else {
+          const std::span<double> mine(drawn.data() + i * draws, draws);
+          std::sort(mine.begin(), mine.end());
+          out.median(r, col) = stats::quantile(mine, 0.5);
+          out.low(r, col) = stats::quantile(mine, p_low);
+          out.high(r, col) = stats::quantile(mine, p_high);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Peer groups
+
+PeerComparison compare_with_peers(const ScoreTable& table, const UnitRegistry& units,
+                                  const PeerDefinition& definition) {
+  table.check();
+  const std::size_t nu = table.units.size();
+  const std::size_t np = table.periods.size();
+  const auto rows = table.scores.rows();
+  const auto cols = table.scores.cols();
+  PeerComparison out;
+  out.peers.resize(nu);
+  out.description.resize(nu);
+
+  // Peer indices per unit.
+  std::vector<std::vector<std::size_t>> peer_index(nu);
+  if (!definition.list.empty()) {
+    std::vector<std::size_t> members;
+    for (const auto& id : definition.list) {
+      const auto it = std::find(table.units.begin(), table.units.end(), id);
+      if (it == table.units.end()) {
+        throw DataError("peer list: unit '" + id + "' has no scores (the list may only name units of the result)");
+      }
+      const auto k = static_cast<std::size_t>(it - table.units.begin());
+      if (std::find(members.begin(), members.end(), k) == members.end()) members.push_back(k);
+    }
+    std::sort(members.begin(), members.end());
+    for (std::size_t u = 0; u < nu; ++u) {
+      for (const auto k : members) {
+        if (k != u) peer_index[u].push_back(k);
+      }
+      out.description[u] = "list of " + std::to_string(members.size()) + " units (" +
+                           std::to_string(peer_index[u].size()) + " peers)";
+    }
+  } else {
+    const std::string& key = definition.attribute;
+    std::vector<std::optional<std::string>> value(nu);
+    std::map<std::string, std::vector<std::size_t>> groups;
+    for (std::size_t u = 0; u < nu; ++u) {
+      if (const Unit* unit = units.find(table.units[u]); unit != nullptr) value[u] = unit->attribute(key);
+      if (value[u] && value[u]->empty()) value[u].reset();
+      if (value[u]) groups[*value[u]].push_back(u);
+    }
+    for (std::size_t u = 0; u < nu; ++u) {
+      if (!value[u]) {
+        out.description[u] = "no " + key + " for unit " + table.units[u] + " (no peers)";
+        continue;
+      }
+      for (const auto k : groups[*value[u]]) {
+        if (k != u) peer_index[u].push_back(k);
+      }
+      out.description[u] = key + " = " + *value[u] + " (" + std::to_string(peer_index[u].size()) + " peers)";
+    }
+  }
+  for (std::size_t u = 0; u < nu; ++u) {
+    for (const auto k : peer_index[u]) out.peers[u].push_back(table.units[k]);
+  }
+
+  out.mean = Eigen::MatrixXd::Constant(rows, cols, nan);
+  out.median = out.mean;
+  out.difference = out.mean;
+  out.count = Eigen::MatrixXd::Zero(rows, cols);
+  std::vector<double> values;
+  for (Eigen::Index c = 0; c < cols; ++c) {
+    for (std::size_t p = 0; p < np; ++p) {
+      for (std::size_t u = 0; u < nu; ++u) {
+        values.clear();
+        for (const auto k : peer_index[u]) {
+          const double x = table.scores(ix(table.row(k, p)), c);
+          if (!std::isnan(x)) values.push_back(x);
+        }
+        const auto r = ix(table.row(u, p));
+        out.count(r, c) = static_cast<double>(values.size());
+        if (values.empty()) continue;
+        out.mean(r, c) = std::accumulate(values.begin(), values.end(), 0.0) / static_cast<double>(values.size());
+        out.median(r, c) = stats::quantile_unsorted(values, 0.5);
+        out.difference(r, c) = table.scores(r, c) - out.mean(r, c);
+      }
+    }
+  }
+
+  // National figures.
+  std::vector<double> population(nu, nan);
+  for (std::size_t u = 0; u < nu; ++u) {
+    if (const Unit* unit = units.find(table.units[u]); unit != nullptr) population[u] = unit->population;
+  }
+  out.national_mean = Eigen::MatrixXd::Constant(ix(np), cols, nan);
+  out.national_weighted = out.national_mean;
+  for (Eigen::Index c = 0; c < cols; ++c) {
+    for (std::size_t p = 0; p < np; ++p) {
+      double sum = 0, weighted = 0, weights = 0;
+      std::size_t n = 0;
+      bool all_known = true;
+      for (std::size_t u = 0; u < nu; ++u) {
+        const double x = table.scores(ix(table.row(u, p)), c);
+        if (std::isnan(x)) continue;
+        sum += x;
+        ++n;
+        if (std::isnan(population[u])) {
+          all_known = false;
+        } else {
+          weighted += population[u] * x;
+          weights += population[u];
+        }
+      }
+      if (n == 0) continue;
+      out.national_mean(ix(p), c) = sum / static_cast<double>(n);
+      if (all_known && weights > 0) out.national_weighted(ix(p), c) = weighted / weights;
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changes
+
+namespace {
+
+Change empty_change(Eigen::Index rows, Eigen::Index cols) {
+  Change c;
+  c.change = Eigen::MatrixXd::Constant(rows, cols, nan);
+  c.se = c.low = c.high = c.p_value = c.beyond_noise = c.change;
+  return c;
+}
+
+void set_change(Change& out, Eigen::Index r, Eigen::Index c, double x, double se_x, double ref, double se_ref,
+                double z, double alpha) {
+  if (std::isnan(x) || std::isnan(ref)) return;
+  const double d = x - ref;
+  out.change(r, c) = d;
+  const double se = std::sqrt(se_x * se_x + se_ref * se_ref);
+  if (std::isnan(se)) return;
+  out.se(r, c) = se;
+  out.low(r, c) = d - z * se;
+  out.high(r, c) = d + z * se;
+  double p = 0.0;
+  if (se > 0.0) {
+    p = 2.0 * boost::math::cdf(boost::math::complement(boost::math::normal_distribution<double>(), std::abs(d) / se));
+  } else {
+    p = d != 0.0 ? 0.0 : 1.0;
+  }
+  out.p_value(r, c) = p;
+  out.beyond_noise(r, c) = p < alpha ? 1.0 : 0.0;
+}
+
+}  // namespace
+
+Changes compute_changes(const ScoreTable& table, const UnitRegistry* units, const ChangeOptions& options) {
+  table.check();
+  check_level(options.level, "change interval level");
+  check_level(options.alpha, "alpha of the change test");
+  const std::size_t nu = table.units.size();
+  const std::size_t np = table.periods.size();
+  const auto rows = table.scores.rows();
+  const auto cols = table.scores.cols();
+  const double z = normal_quantile((1.0 + options.level) / 2.0);
+  Changes out;
+  out.since_baseline = empty_change(rows, cols);
+  out.since_previous = empty_change(rows, cols);
+  if (np == 0) return out;
+  out.baselines.resize(nu);
+  for (std::size_t u = 0; u < nu; ++u) {
+    std::optional<Period> base = options.baseline;
+    if (!base && units != nullptr) {
+      if (const Unit* unit = units->find(table.units[u]); unit != nullptr) base = unit->baseline;
+    }
+    if (!base) base = table.periods.front();
+    const auto it = std::find(table.periods.begin(), table.periods.end(), *base);
+    if (it == table.periods.end()) {
+      throw DataError("unit " + table.units[u] + ": its baseline period " + base->to_string() +
+                      " is not among the periods of the scores (" + table.periods.front().to_string() + " .. " +
+                      table.periods.back().to_string() + ")");
+    }
+    out.baselines[u] = *base;
+    const auto b = static_cast<std::size_t>(it - table.periods.begin());
+    for (Eigen::Index c = 0; c < cols; ++c) {
+      const auto rb = ix(table.row(u, b));
+      for (std::size_t p = 0; p < np; ++p) {
+        const auto r = ix(table.row(u, p));
+        const double x = table.scores(r, c);
+        const double se = table.standard_errors(r, c);
+        if (p > b) {
+          set_change(out.since_baseline, r, c, x, se, table.scores(rb, c), table.standard_errors(rb, c), z,
+                     options.alpha);
+        }
+        if (p > 0) {
+          const auto rp = ix(table.row(u, p - 1));
+          set_change(out.since_previous, r, c, x, se, table.scores(rp, c), table.standard_errors(rp, c), z,
+                     options.alpha);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Koploper table
+
+std::vector<KoploperRow> koploper_table(const ScoreTable& table, const UnitRegistry* units,
+                                        const KoploperOptions& options) {
+  table.check();
+  check_level(options.level, "level");
+  if (table.periods.empty()) throw DataError("koploper table: the scores have no periods");
+  std::vector<std::size_t> columns;
+  if (options.nodes.empty()) {
+    columns.resize(table.nodes.size());
+    std::iota(columns.begin(), columns.end(), std::size_t{0});
+  } else {
+    for (const auto& id : options.nodes) columns.push_back(table.node_index(id));
+  }
+  std::vector<std::size_t> report;
+  if (options.units.empty()) {
+    report.resize(table.units.size());
+    std::iota(report.begin(), report.end(), std::size_t{0});
+  } else {
+    for (const auto& id : options.units) report.push_back(table.unit_index(id));
+  }
+  const std::size_t p = options.period ? table.period_index(*options.period) : table.periods.size() - 1;
+
+  // `sub`: the chosen columns over all periods (for the changes); `one`: every column in the
+  // reported period (for ranks and peers; the rank seeds depend on the node's index in the table,
+  // so a node's rank interval does not depend on which other nodes are chosen).
+  ScoreTable sub;
+  sub.units = table.units;
+  sub.periods = table.periods;
+  sub.scores.resize(table.scores.rows(), ix(columns.size()));
+  sub.standard_errors.resizeLike(sub.scores);
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    sub.nodes.push_back(table.nodes[columns[k]]);
+    sub.scores.col(ix(k)) = table.scores.col(ix(columns[k]));
+    sub.standard_errors.col(ix(k)) = table.standard_errors.col(ix(columns[k]));
+  }
+  ScoreTable one;
+  one.units = table.units;
+  one.nodes = table.nodes;
+  one.periods = {table.periods[p]};
+  one.scores.resize(ix(table.units.size()), table.scores.cols());
+  one.standard_errors.resizeLike(one.scores);
+  for (std::size_t u = 0; u < table.units.size(); ++u) {
+    one.scores.row(ix(u)) = table.scores.row(ix(table.row(u, p)));
+    one.standard_errors.row(ix(u)) = table.standard_errors.row(ix(table.row(u, p)));
+  }
+  RankIntervalOptions ro;
+  ro.level = options.level;
+  ro.draws = options.draws;
+  ro.seed = options.seed;
+  ro.columns = columns;
+  const RankIntervals ranks = rank_intervals(one, ro);
+
+  ChangeOptions co;
+  co.level = options.level;
+  co.alpha = options.alpha;
+  co.baseline = options.baseline;
+  const Changes changes = compute_changes(sub, units, co);
+
+  std::optional<PeerComparison> peers;
+  if (units != nullptr) {
+    peers = compare_with_peers(one, *units, options.peers);
+  } else if (!options.peers.list.empty()) {
+    peers = compare_with_peers(one, UnitRegistry{}, options.peers);
+  }
+
+  const double z = normal_quantile((1.0 + options.level) / 2.0);
+  std::vector<KoploperRow> out;
+  out.reserve(report.size() * columns.size());
+  for (const auto u : report) {
+    const auto r = ix(table.row(u, p));
+    for (std::size_t k = 0; k < columns.size(); ++k) {
+      const std::size_t c = columns[k];
+      const auto col = ix(c);
+      const auto kc = ix(k);
+      KoploperRow row;
+      row.unit = table.units[u];
+      row.node = table.nodes[c];
+      row.period = table.periods[p];
+      row.score = table.scores(r, col);
+      const double se = table.standard_errors(r, col);
+      row.low = row.score - z * se;
+      row.high = row.score + z * se;
+      row.rank = ranks.rank(ix(u), col);
+      row.rank_median = ranks.median(ix(u), col);
+      row.rank_low = ranks.low(ix(u), col);
+      row.rank_high = ranks.high(ix(u), col);
+      row.baseline = changes.baselines[u];
+      row.change_since_baseline = changes.since_baseline.change(r, kc);
+      row.change_low = changes.since_baseline.low(r, kc);
+      row.change_high = changes.since_baseline.high(r, kc);
+      row.change_p_value = changes.since_baseline.p_value(r, kc);
+      row.change_beyond_noise = changes.since_baseline.beyond_noise(r, kc);
+      if (peers) {
+        row.peer_mean = peers->mean(ix(u), col);
+        row.peer_median = peers->median(ix(u), col);
+        row.peer_count = peers->count(ix(u), col);
+        row.difference_from_peers = peers->difference(ix(u), col);
+        row.national = peers->national_mean(0, col);
+        row.peers = peers->description[u];
+      } else {
+        row.peer_mean = row.peer_median = row.difference_from_peers = nan;
+        row.peer_count = 0;
+        double sum = 0;
+        std::size_t n = 0;
+        for (std::size_t v = 0; v < table.units.size(); ++v) {
+          const double x = table.scores(ix(table.row(v, p)), col);
+          if (!std::isnan(x)) {
+            sum += x;
+            ++n;
+          }
+        }
+        row.national = n > 0 ? sum / static_cast<double>(n) : nan;
+        row.peers = "no unit registry (no peers)";
+      }
+      out.push_back(std::move(row));
+    }
+  }
+  return out;
+}
+
+}  // namespace doelenboom

@@ -1,0 +1,121 @@
+"""The koploper table (doelenboom.compare) on generated data for real gemeenten (fictitious
+scores): its shape and columns, ranks and rank intervals, change since the baseline against hand
+computation from the result's scores, and peers by CBS size class, province and an explicit list."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+import doelenboom as db
+from conftest import REPO
+from doelenboom.compare import CASE_MIX_WARNING, KOPLOPER_COLUMNS
+
+MOVISIE = REPO / "examples" / "trees" / "movisie.yaml"
+
+
+@pytest.fixture(scope="module")
+def registry() -> db.UnitRegistry:
+    return db.gemeenten()
+
+
+@pytest.fixture(scope="module")
+def result(registry: db.UnitRegistry) -> db.PipelineResult:
+    tree = db.GoalTree.load(MOVISIE)
+    ids = registry.ids()[:40]
+    rng = np.random.default_rng(11)
+    rows = [
+        (u, 2020 + p, leaf, rng.uniform(10, 90), rng.uniform(1, 3))
+        for u in ids
+        for p in range(4)
+        for leaf in tree.leaves()
+    ]
+    frame = pd.DataFrame(rows, columns=["unit", "period", "indicator", "value", "se"])
+    return db.Pipeline().run(tree, frame, units=registry)
+
+
+def test_koploper_table_shape_and_columns(result: db.PipelineResult) -> None:
+    nodes = [result.nodes[0], result.nodes[1]]
+    table = db.compare(result, nodes=nodes)
+    assert tuple(table.columns) == KOPLOPER_COLUMNS
+    assert table.index.names == ["unit", "node"]
+    assert len(table) == len(result.units) * 2
+    assert list(table.index.get_level_values("node")[:2]) == nodes
+    assert (table["period"] == "2023").all()
+    assert str(table["change_beyond_noise"].dtype) == "boolean"
+    assert table.attrs["warning"] == CASE_MIX_WARNING
+    # Score and interval are the result's.
+    last = result.scores.xs("2023", level="period")
+    se = result.standard_errors.xs("2023", level="period")
+    unit = result.units[3]
+    row = table.loc[(unit, nodes[0])]
+    assert row["score"] == pytest.approx(last.loc[unit, nodes[0]])
+    z = stats.norm.ppf(0.975)
+    assert row["high"] == pytest.approx(last.loc[unit, nodes[0]] + z * se.loc[unit, nodes[0]])
+
+
+def test_ranks_and_rank_intervals(result: db.PipelineResult) -> None:
+    node = result.nodes[0]
+    table = db.compare(result, nodes=node, seed=3)
+    ranks = result.ranks.xs("2023", level="period")[node]
+    ours = table.xs(node, level="node")
+    np.testing.assert_array_equal(ours["rank"].to_numpy(), ranks.loc[ours.index].to_numpy())
+    assert (ours["rank_low"] <= ours["rank_median"]).all()
+    assert (ours["rank_median"] <= ours["rank_high"]).all()
+    assert (ours["rank_low"] >= 1).all()
+    assert (ours["rank_high"] <= len(result.units)).all()
+    again = db.compare(result, nodes=node, seed=3)
+    pd.testing.assert_frame_equal(table, again)
+
+
+def test_change_since_baseline_by_hand(result: db.PipelineResult) -> None:
+    node = result.nodes[0]
+    table = db.compare(result, nodes=node, baseline="2021", level=0.9, alpha=0.1)
+    s = result.scores[node]
+    se = result.standard_errors[node]
+    for unit in result.units[:5]:
+        d = s[(unit, "2023")] - s[(unit, "2021")]
+        e = np.hypot(se[(unit, "2023")], se[(unit, "2021")])
+        row = table.loc[(unit, node)]
+        assert row["baseline"] == "2021"
+        assert row["change_since_baseline"] == pytest.approx(d)
+        assert row["change_low"] == pytest.approx(d - stats.norm.ppf(0.95) * e)
+        p = 2 * stats.norm.sf(abs(d) / e)
+        assert row["change_p_value"] == pytest.approx(p, rel=1e-9)
+        assert bool(row["change_beyond_noise"]) == (p < 0.1)
+    default = db.compare(result, nodes=node)
+    assert (default["baseline"] == "2020").all()  # the first period
+
+
+def test_peers_by_size_class_exclude_the_unit(result: db.PipelineResult, registry: db.UnitRegistry) -> None:
+    node = result.nodes[0]
+    table = db.compare(result, nodes=node, registry=registry)
+    classes = {u: db.cbs_size_class(registry[u].population) for u in result.units}
+    last = result.scores.xs("2023", level="period")[node]
+    for unit in result.units[:8]:
+        peers = [u for u in result.units if u != unit and classes[u] == classes[unit]]
+        row = table.loc[(unit, node)]
+        assert row["peers"] == f"size_class = {classes[unit]} ({len(peers)} peers)"
+        if peers:
+            assert row["peer_mean"] == pytest.approx(last[peers].mean())
+            assert row["peer_median"] == pytest.approx(last[peers].median())
+            assert row["difference_from_peers"] == pytest.approx(last[unit] - last[peers].mean())
+        else:
+            assert np.isnan(row["peer_mean"])
+    assert table["national"].iloc[0] == pytest.approx(last.mean())
+
+
+def test_peers_by_province_and_by_list_and_unit_subset(result: db.PipelineResult) -> None:
+    node = result.nodes[0]
+    chosen = list(result.units[:3])
+    table = db.compare(result, nodes=node, peers=chosen, units=chosen[:2])
+    assert list(table.index.get_level_values("unit")) == chosen[:2]
+    assert table["peers"].iloc[0] == "list of 3 units (2 peers)"
+    last = result.scores.xs("2023", level="period")[node]
+    assert table["peer_mean"].iloc[0] == pytest.approx(last[chosen[1:]].mean())
+    by_province = db.compare(result, nodes=node, peers="province")
+    assert by_province["peers"].str.startswith("province = ").all()
+    with pytest.raises(db.DataError, match="unknown node 'nope'"):
+        db.compare(result, nodes="nope")
