@@ -45,31 +45,37 @@ std::vector<double> min_ranks(const Strided& y, std::size_t& count) {
   return rank;
 }
 
+// Minimum, maximum, sum and count of the present values (a function of its own: the lambdas of
+// normalise_group capture their copies by reference, which would keep them in memory there).
+struct Stats {
+  double min, max, sum;
+  std::size_t count;
+};
+
+[[gnu::noinline]] Stats stats_of(const Strided& y) {
+  // Scalars, not the struct's fields and not through std::min / std::max (which return
+  // references): either keeps the accumulators in memory, costing a store-load round trip per row.
+  double low = std::numeric_limits<double>::infinity(), high = -low, sum = 0.0;
+  std::size_t count = 0;
+  for (Eigen::Index i = 0; i < y.size(); ++i) {
+    const double x = y(i);
+    if (!present(x)) continue;
+    low = x < low ? x : low;     // std::min(low, x)
+    high = high < x ? x : high;  // std::max(high, x)
+    sum += x;
+    ++count;
+  }
+  return Stats{low, high, sum, count};
+}
+
 void normalise_group(const std::string& indicator, const Normalise& n, int direction, const IndicatorDefinition* def,
                      Group& g, std::vector<Problem>& problems) {
   const double d = static_cast<double>(direction);
   const double span = n.high - n.low;
   const Eigen::Index size = g.y.size();
-  double mn = std::numeric_limits<double>::infinity(), mx = -mn, sum = 0.0;
-  std::size_t count = 0;
-  {
-    // Accumulated in locals: the lambdas below capture mn, mx and sum by reference, which would
-    // keep them in memory inside this loop.
-    double low = mn, high = mx, total = 0.0;
-    std::size_t k = 0;
-    for (Eigen::Index i = 0; i < size; ++i) {
-      const double y = g.y(i);
-      if (!present(y)) continue;
-      low = std::min(low, y);
-      high = std::max(high, y);
-      total += y;
-      ++k;
-    }
-    mn = low;
-    mx = high;
-    sum = total;
-    count = k;
-  }
+  const Stats stats = stats_of(g.y);  // copied out: the lambdas capture these, not `stats`
+  const double mn = stats.min, mx = stats.max, sum = stats.sum;
+  const std::size_t count = stats.count;
   const std::string context = "indicator " + in_quotes(indicator) + ", " + g.where;
   const auto fail = [&](const std::string& what) {
     problems.push_back(pipeline_problem("cannot_normalise", {indicator}, context + ": " + what));

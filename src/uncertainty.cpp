@@ -84,8 +84,8 @@ void propagate_standard_errors(const GoalTree& tree, const std::vector<Eigen::Ma
     if (built[v] != 0) built_order.push_back(v);
   }
   if (!built_order.empty()) {
-    // Where each child's indicators sit in its parent's list; -1 marks an indicator child, at
-    // the position `single`.
+    // Where each child's indicators sit in its parent's list: `positions` for a goal child, the
+    // one position `single` for an indicator child (-1 for a goal child).
     struct ChildMap {
       std::vector<Eigen::Index> positions;
       Eigen::Index single = -1;
@@ -168,6 +168,10 @@ void propagate_standard_errors(const GoalTree& tree, const std::vector<Eigen::Ma
               if (jk[0] != 0.0) {
                 for (std::size_t r = 0; r < block; ++r) var[r] += j2 * (sk[r] * sk[r]);
               }
+            } else if (const auto sa = Eigen::Map<const Eigen::ArrayXd>(sk, b); (sa - sa).sum() == 0.0) {
+              // se finite in every row of the block: the condition changes nothing (0 * finite
+              // is 0) and the plain loop vectorises.
+              for (std::size_t r = 0; r < block; ++r) var[r] += (jk[r] * jk[r]) * (sk[r] * sk[r]);
             } else {
               for (std::size_t r = 0; r < block; ++r) var[r] += jk[r] != 0.0 ? (jk[r] * jk[r]) * (sk[r] * sk[r]) : 0.0;
             }

@@ -115,6 +115,7 @@ class Dataset {
   /// unknown unit or indicator, value or interval outside the indicator's range) and throws
   /// DataError listing every problem with its row (1-based, in record order). Then applies the
   /// suppression threshold of the context. `source` names the records in messages (e.g. "DataFrame").
+  /// Convenient for small inputs; large ones go in by column with from_columns().
   static Dataset from_records(const std::vector<EstimateRecord>& records, const DataContext& context = {},
                               const std::string& source = {});
   /// Every problem of the records, empty when they are valid.

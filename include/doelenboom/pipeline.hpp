@@ -200,8 +200,11 @@ struct AuditEntry {
 
 /// What a pipeline run needs besides the tree and the data.
 struct RunContext {
-  const IndicatorSet* indicators = nullptr;  ///< goalposts, targets (norm) and directions; else the tree's directions
-  const UnitRegistry* units = nullptr;       ///< denominators and group imputation
+  /// Goalposts, targets (norm) and directions. Null: the definitions the tree carries
+  /// (tree.indicators(), from the tree file or with_indicators()), if it has any; without
+  /// definitions the tree's node directions are used.
+  const IndicatorSet* indicators = nullptr;
+  const UnitRegistry* units = nullptr;  ///< denominators and group imputation
 };
 
 /// The contributions of the descendants of one node, for every row (see PipelineResult::contributions).
@@ -278,7 +281,8 @@ class PipelineResult {
                                ContributionTable& out) const;
 };
 
-/// Run the pipeline. Throws PipelineError listing every problem of the spec (check()); for data
+/// Run the pipeline (context.indicators defaults to the tree's own definitions, see RunContext).
+/// Throws PipelineError listing every problem of the spec (check()); for data
 /// ids that are goals of the tree, or not in the tree at all under `unused_data: error`; and for
 /// data the spec cannot handle (a geometric mean over a non-positive score, a denominator the
 /// unit does not have, a constant column under minmax, ...), naming node, unit and period.

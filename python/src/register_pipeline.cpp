@@ -468,8 +468,9 @@ remainder (paths that bypass the level). Rows sum to the score; NaN where the sc
       py::arg("tree"), py::arg("data"), py::arg("spec"), py::kw_only(), py::arg("indicators") = py::none(),
       py::arg("units") = py::none(),
       R"doc(Run the pipeline over every unit and period of the data set (the GIL is released). `indicators`
-(IndicatorSet: goalposts, norms, directions) and `units` (UnitRegistry: denominators, groups) are
-optional. PipelineError lists every problem of the spec or the data.)doc");
+(IndicatorSet: goalposts, norms, directions; default: the definitions the tree carries, if any)
+and `units` (UnitRegistry: denominators, groups) are optional. PipelineError lists every problem
+of the spec or the data.)doc");
 }
 
 }  // namespace doelenboom::python

@@ -3,12 +3,16 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
+#include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "doelenboom/dataset.hpp"
 
@@ -147,6 +151,162 @@ TEST(Dataset, EmptyDataset) {
   EXPECT_EQ(d.size(), 0U);
   EXPECT_TRUE(d.export_records().empty());
   EXPECT_FALSE(d.find("a", per("2023"), "b").has_value());
+}
+
+// ---- from columns ---------------------------------------------------------------------------
+
+// Records as columns, coded untidily on purpose: the unit and period dictionaries hold one entry
+// per row (repeats), the indicators one per distinct id plus an unused one, empty sources -1.
+struct Columns {
+  std::vector<std::int64_t> unit, period, indicator, source, method;
+  std::vector<std::string> units, indicators, sources, methods;
+  std::vector<db::Period> periods;
+  std::vector<double> value, n, se, lo, hi;
+  std::vector<std::uint8_t> suppressed;
+
+  explicit Columns(const std::vector<db::EstimateRecord>& records) {
+    indicators.push_back("never used");
+    for (const auto& r : records) {
+      unit.push_back(static_cast<std::int64_t>(units.size()));
+      units.push_back(r.unit);
+      period.push_back(static_cast<std::int64_t>(periods.size()));
+      periods.push_back(r.period);
+      const auto at = std::find(indicators.begin(), indicators.end(), r.indicator);
+      indicator.push_back(static_cast<std::int64_t>(at - indicators.begin()));
+      if (at == indicators.end()) indicators.push_back(r.indicator);
+      source.push_back(r.source.empty() ? -1 : static_cast<std::int64_t>(sources.size()));
+      if (!r.source.empty()) sources.push_back(r.source);
+      method.push_back(static_cast<std::int64_t>(methods.size()));
+      methods.push_back(r.method);
+      value.push_back(r.value);
+      n.push_back(r.n);
+      se.push_back(r.se);
+      lo.push_back(r.ci_low);
+      hi.push_back(r.ci_high);
+      suppressed.push_back(r.suppressed ? 1 : 0);
+    }
+  }
+  [[nodiscard]] db::EstimateColumns view() const {
+    db::EstimateColumns c;
+    c.unit = {unit, units};
+    c.indicator = {indicator, indicators};
+    c.source = {source, sources};
+    c.method = {method, methods};
+    c.period_codes = period;
+    c.periods = periods;
+    c.value = value;
+    c.n = n;
+    c.se = se;
+    c.ci_low = lo;
+    c.ci_high = hi;
+    c.suppressed = suppressed;
+    return c;
+  }
+};
+
+void expect_same_numbers(const Eigen::VectorXd& a, const Eigen::VectorXd& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (Eigen::Index i = 0; i < a.size(); ++i) EXPECT_TRUE(a[i] == b[i] || (std::isnan(a[i]) && std::isnan(b[i]))) << i;
+}
+
+TEST(DatasetColumns, TheSameDataSetAsFromRecords) {
+  std::vector<db::EstimateRecord> records{rec("GM1740", "2023", "p_tevreden", 0.8, 120), rec("GM0301", "2022", "p_tevreden", 0.75, 8),
+                                          rec("GM1740", "2022", "cijfer", 7.6, 95), rec("GM1740", "2021", "p_tevreden", 0.7)};
+  records[1].source = "CEO";
+  records[2].source = "klantreis";
+  records[2].se = 0.2;
+  records[3].suppressed = true;
+  records[3].value = nan;
+  records[0].method = "wilson 95%";
+  records[0].ci_low = 0.7;
+  records[0].ci_high = 0.9;
+  const auto set = indicators();
+  const db::DataContext context{&set, &gemeenten(), 10.0};
+  const Columns columns(records);
+  const auto a = db::Dataset::from_columns(columns.view(), context, "columns");
+  const auto b = db::Dataset::from_records(records, context, "columns");
+  EXPECT_EQ(a.units(), b.units());
+  EXPECT_EQ(a.periods(), b.periods());
+  EXPECT_EQ(a.indicators(), b.indicators());  // "never used" is not there
+  EXPECT_EQ(a.sources(), b.sources());
+  EXPECT_EQ(a.methods(), b.methods());
+  EXPECT_EQ(a.unit_codes(), b.unit_codes());
+  EXPECT_EQ(a.period_codes(), b.period_codes());
+  EXPECT_EQ(a.indicator_codes(), b.indicator_codes());
+  EXPECT_EQ(a.source_codes(), b.source_codes());
+  EXPECT_EQ(a.method_codes(), b.method_codes());
+  expect_same_numbers(a.values(), b.values());
+  expect_same_numbers(a.n(), b.n());
+  expect_same_numbers(a.se(), b.se());
+  expect_same_numbers(a.ci_low(), b.ci_low());
+  expect_same_numbers(a.ci_high(), b.ci_high());
+  EXPECT_EQ(a.suppressed(), b.suppressed());
+  EXPECT_EQ(a.suppressed_count(), 2U);  // n 8 < 10, and suppressed at the source
+  EXPECT_EQ(a.export_records(), b.export_records());
+  EXPECT_EQ(a.find("GM1740", per("2021"), "p_tevreden"), 3U);
+  EXPECT_FALSE(a.find("GM0301", per("2023"), "p_tevreden").has_value());
+  // No source or method column: empty text in every row, as records without them.
+  auto bare = columns.view();
+  bare.source = {};
+  bare.method = {};
+  EXPECT_EQ(db::Dataset::from_columns(bare).sources(), (std::vector<std::string>{""}));
+  EXPECT_TRUE(db::Dataset::from_columns(db::EstimateColumns{}).empty());
+}
+
+TEST(DatasetColumns, TheSameProblemsAsFromRecords) {
+  std::vector<db::EstimateRecord> records{rec("GM1740", "2023", "p_tevreden", 1.4, 12), rec("", "2023", "cijfer", 7.0),
+                                          rec("GM9999", "2023-Q1", "clienten", 3.0), rec("GM1740", "2023", "onbekend", nan),
+                                          rec("GM1740", "2023", "p_tevreden", 0.5, -1), rec("Neder-Betuwe", "2023", "cijfer", 0.5)};
+  records[1].period = db::Period{db::Frequency::quarter, 2023, 5};  // not a valid quarter
+  records[4].ci_low = 0.6;
+  records[4].ci_high = 0.4;
+  const auto set = indicators();
+  const db::DataContext context{&set, &gemeenten(), 10.0};
+  const auto want = db::Dataset::check_records(records, context, "data");
+  const auto got = db::Dataset::check_columns(Columns(records).view(), context, "data");
+  ASSERT_EQ(got.size(), want.size());
+  ASSERT_GE(got.size(), 9U);
+  for (std::size_t k = 0; k < got.size(); ++k) {
+    EXPECT_EQ(got[k].message, want[k].message);
+    EXPECT_EQ(got[k].code, want[k].code);
+    EXPECT_EQ(got[k].ids, want[k].ids);
+    EXPECT_EQ(got[k].where.row, want[k].where.row);
+    EXPECT_EQ(got[k].where.field, want[k].where.field);
+  }
+  try {
+    (void)db::Dataset::from_columns(Columns(records).view(), context, "data");
+    ADD_FAILURE() << "expected a DataError";
+  } catch (const db::DataError& e) {
+    try {
+      (void)db::Dataset::from_records(records, context, "data");
+    } catch (const db::DataError& f) {
+      EXPECT_STREQ(e.what(), f.what());
+    }
+  }
+}
+
+TEST(DatasetColumns, ColumnsOfOtherLengthsAndCodesOutsideTheirDictionary) {
+  const Columns columns({rec("a", "2023", "x", 1.0), rec("b", "2023", "x", 2.0)});
+  auto c = columns.view();
+  const std::vector<double> one{1.0};
+  c.se = one;
+  EXPECT_THROW((void)db::Dataset::from_columns(c), std::invalid_argument);
+  c = columns.view();
+  c.unit = {};
+  EXPECT_THROW((void)db::Dataset::from_columns(c), std::invalid_argument);
+  c = columns.view();
+  const std::vector<std::int64_t> outside{0, 2};
+  c.indicator.codes = outside;
+  try {
+    (void)db::Dataset::from_columns(c);
+    ADD_FAILURE() << "expected std::invalid_argument";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "Dataset::from_columns: row 2 of column 'indicator' has code 2, outside its dictionary of 2 entries");
+  }
+  c = columns.view();
+  const std::vector<std::int64_t> missing_period{0, -1};
+  c.period_codes = missing_period;
+  EXPECT_THROW((void)db::Dataset::from_columns(c), std::invalid_argument);
 }
 
 // ---- suppression ----------------------------------------------------------------------------
