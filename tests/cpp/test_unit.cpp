@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "temp_dir.hpp"
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -24,32 +26,8 @@ namespace {
 }
 
 
-const std::filesystem::path gemeenten_csv =
-    std::filesystem::path(DOELENBOOM_SOURCE_DIR) / "python" / "doelenboom" / "data" / "gemeenten.csv";
-
-// A fresh folder per test, removed at the end.
-class TempDir {
- public:
-  explicit TempDir(const std::string& name) : path_(std::filesystem::temp_directory_path() / ("doelenboom_" + name)) {
-    std::filesystem::remove_all(path_);
-    std::filesystem::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  std::filesystem::path write(const std::string& name, const std::string& text) const {
-    const auto p = path_ / name;
-    std::ofstream(p, std::ios::binary) << text;
-    return p;
-  }
-  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
+using doelenboom::testing::gemeenten_csv;
+using doelenboom::testing::TempDir;
 
 template <class E, class F>
 std::string error_message(F&& f) {
