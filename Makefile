@@ -51,6 +51,8 @@ bench: python
 	$(PY) benchmarks/run_benchmarks.py --build build/release --out docs/performance.md
 	$(PY) benchmarks/bench_estimates.py --out docs/performance.md
 	$(PY) benchmarks/bench_pipeline.py --out docs/performance.md
+	$(PY) benchmarks/bench_compare.py --out docs/performance.md
+	$(PY) benchmarks/bench_signals.py --out docs/performance.md
 
 clean:
 	rm -rf build $(DEMO_OUT)

@@ -420,3 +420,64 @@ TEST(SignalRulesFile, ErrorsNameFileLineAndNode) {
 }
 
 }  // namespace
+
+// A lower-is-better indicator (direction -1): the norm is a ceiling, and a rise is the bad change.
+TEST(SignalDirection, LowerIsBetterFiresAboveTheNormAndOnARise) {
+  const char* const yaml = R"(doelenboom: 1
+name: Doorlooptijd
+levels: [doel, indicator]
+nodes:
+  - id: top
+    label: Snel geholpen
+    level: doel
+  - id: doorlooptijd
+    label: Doorlooptijd
+    kind: indicator
+    direction: -1
+    level: indicator
+    pillar: bereik
+    result: output
+    measure: count
+    norm: 28
+    unit: dagen
+    parents: [top]
+)";
+  const auto t = db::load_tree_yaml_string(yaml, "doorlooptijd.yaml");
+  std::vector<db::EstimateRecord> records;
+  for (int u = 1; u <= 6; ++u) {
+    for (int y = 2022; y <= 2025; ++y) records.push_back(cell("u" + std::to_string(u), y, "doorlooptijd", 20.0 + u, na, 0.5));
+  }
+  // u1 rises from 21 to 35 days (worse, above the norm); u2 falls from 22 to 10 days (better).
+  for (auto& r : records) {
+    if (r.unit == "u1" && r.period == year(2025)) r.value = 35;
+    if (r.unit == "u2" && r.period == year(2025)) r.value = 10;
+  }
+  db::PipelineSpec spec;
+  spec.normalise.method = db::Normalisation::none;
+  const auto d = db::Dataset::from_records(records);
+  const auto r = db::run_pipeline(t, d, spec);
+  db::SignalRules rules;
+  rules.outlier.enabled = false;
+  const auto all = db::evaluate_signals(r, rules, {&d, nullptr});
+
+  const auto norm = of(all, db::SignalRule::norm);
+  ASSERT_EQ(norm.size(), 1U);  // only u1's 35 > 28; u2's 10 and everyone's 21..26 are below the ceiling
+  EXPECT_EQ(norm[0].unit, "u1");
+  EXPECT_DOUBLE_EQ(norm[0].value, 35);
+  EXPECT_DOUBLE_EQ(norm[0].reference, 28);
+  EXPECT_DOUBLE_EQ(norm[0].difference, 7);
+  EXPECT_EQ(norm[0].severity, db::Severity::alert);  // 7 days is more than 10% of 28
+  EXPECT_TRUE(contains(norm[0].message_nl, "35 dagen")) << norm[0].message_nl;
+  EXPECT_TRUE(contains(norm[0].message_nl, "boven de norm van 28 dagen")) << norm[0].message_nl;
+  EXPECT_TRUE(contains(norm[0].message_en, "above the norm of 28 dagen")) << norm[0].message_en;
+
+  // The rise of u1 is a worsening beyond noise; the fall of u2 is an improvement and stays silent.
+  const auto drop = of(all, db::SignalRule::drop_baseline, {}, "doorlooptijd");
+  ASSERT_EQ(drop.size(), 1U);
+  EXPECT_EQ(drop[0].unit, "u1");
+  EXPECT_DOUBLE_EQ(drop[0].value, 35);
+  EXPECT_DOUBLE_EQ(drop[0].reference, 21);
+  EXPECT_NEAR(drop[0].statistic, (35.0 - 21.0) / std::sqrt(0.5 * 0.5 * 2), 1e-9);
+  EXPECT_TRUE(of(all, db::SignalRule::drop_previous, "u2").empty());
+  EXPECT_TRUE(of(all, db::SignalRule::drop_baseline, "u2").empty());
+}

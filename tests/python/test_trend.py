@@ -68,18 +68,69 @@ def test_holt_with_fixed_parameters_equals_statsmodels(y: list[float], a: float,
         np.testing.assert_allclose(plain["forecast"], est.forecast(3), rtol=0, atol=1e-9)
 
 
+# statsmodels' L-BFGS-B run to convergence: its default tolerances leave forecasts up to ~1e-4 off
+# the optimum on these series (our search ends at the exact optimum of the profiled SSE).
+_TIGHT = {"options": {"ftol": 1e-15, "gtol": 1e-12, "maxiter": 10000}}
+
+
+def _statsmodels_holt(y: list[float], **fixed: float) -> object:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = holtwinters.Holt(np.asarray(y), initialization_method="estimated")
+        return model.fit(minimize_kwargs=_TIGHT, **fixed)
+
+
 @pytest.mark.parametrize("y", SERIES)
 def test_optimised_holt_equals_statsmodels_within_1e_6(y: list[float]) -> None:
     ours = holt(y, horizon=3)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ref = holtwinters.Holt(np.asarray(y), initialization_method="estimated").fit()
-    # Never worse than statsmodels' optimum (our search profiles out the initial states exactly).
+    ref = _statsmodels_holt(y)
     assert ours["sse"] <= ref.sse * (1 + 1e-9) + 1e-12
-    scale = max(1.0, float(np.max(np.abs(y))))
-    np.testing.assert_allclose(ours["fitted"], ref.fittedvalues, rtol=0, atol=1e-6 * scale)
-    np.testing.assert_allclose(ours["forecast"], ref.forecast(3), rtol=0, atol=1e-6 * scale)
+    np.testing.assert_allclose(ours["fitted"], ref.fittedvalues, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(ours["forecast"], ref.forecast(3), rtol=0, atol=1e-6)
     assert ours["beta"] <= ours["alpha"] + 1e-15
+
+
+def _statsmodels_holt_at_exact_initial_states(y: list[float], alpha: float, beta: float) -> object:
+    """statsmodels' Holt with fixed smoothing parameters, started at the initial level and trend
+    that minimise its own SSE exactly: its one-step predictions are affine in (level, trend), so
+    three evaluations of its recursion give the least-squares problem, which numpy solves."""
+
+    def fit(level: float, trend: float) -> object:
+        model = holtwinters.Holt(
+            np.asarray(y), initialization_method="known", initial_level=level, initial_trend=trend
+        )
+        return model.fit(smoothing_level=alpha, smoothing_trend=beta, optimized=False)
+
+    base = np.asarray(fit(0.0, 0.0).fittedvalues)
+    design = np.column_stack(
+        [np.asarray(fit(1.0, 0.0).fittedvalues) - base, np.asarray(fit(0.0, 1.0).fittedvalues) - base]
+    )
+    (level, trend), *_ = np.linalg.lstsq(design, np.asarray(y) - base, rcond=None)
+    return fit(float(level), float(trend))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_optimised_holt_on_random_walks_equals_statsmodels_or_beats_its_local_optimum(seed: int) -> None:
+    # On noisy series statsmodels' optimiser sometimes stops at a local optimum (often alpha = 1),
+    # and it leaves the initial states ~1e-6 off their optimum where the SSE is flat. So: our SSE
+    # is never above statsmodels' optimum, where the forecasts differ ours is strictly lower, and
+    # at our smoothing parameters statsmodels' own recursion, started at the exact least-squares
+    # initial states, gives our fitted values and forecasts.
+    rng = np.random.default_rng(seed)
+    same_optimum = 0
+    for _ in range(10):
+        y = list(60 + np.cumsum(rng.normal(0, 3, int(rng.integers(6, 16)))) + rng.normal(0, 1, 1))
+        ours = holt(y, horizon=3)
+        ref = _statsmodels_holt(y)
+        assert ours["sse"] <= ref.sse * (1 + 1e-9) + 1e-12
+        if np.max(np.abs(np.asarray(ours["forecast"]) - ref.forecast(3))) <= 1e-5:
+            same_optimum += 1
+        else:
+            assert ours["sse"] < ref.sse - 1e-3
+        exact = _statsmodels_holt_at_exact_initial_states(y, ours["alpha"], ours["beta"])
+        np.testing.assert_allclose(ours["fitted"], exact.fittedvalues, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(ours["forecast"], exact.forecast(3), rtol=0, atol=1e-9)
+    assert 2 <= same_optimum < 10  # both cases occur in these draws
 
 
 def test_holt_intervals_follow_the_ets_aan_variance() -> None:
@@ -126,10 +177,8 @@ def test_forecast_frame_equals_statsmodels() -> None:
     result = _result(8)
     frame = db.forecast(result, "GM0301", "R", horizon=2)
     y = result.scores.xs("GM0301", level="unit")["R"].to_numpy()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        ref = holtwinters.Holt(y, initialization_method="estimated").fit()
-    np.testing.assert_allclose(frame["forecast"].iloc[-2:], ref.forecast(2), atol=1e-6 * 60)
+    ref = _statsmodels_holt(list(y))
+    np.testing.assert_allclose(frame["forecast"].iloc[-2:], ref.forecast(2), rtol=0, atol=1e-6)
     assert list(frame.index[-2:]) == ["2024", "2025"]
     assert (frame["low"].iloc[-2:] < frame["forecast"].iloc[-2:]).all()
 

@@ -1,0 +1,67 @@
+"""The results of one monitoring run, as the report, the CLI and notebooks use them.
+
+A :class:`MonitoringRun` brings together everything one run of the main job produced: the tree,
+the indicator estimates, the aggregation result, the comparison, trends and forecasts, the
+signals, and the texts that belong next to the numbers (residents' stories, the answers to the
+duidingsvragen). :func:`doelenboom.run` (``doelenboom run CONFIG.yaml``) fills one from a config
+file; the HTML report (:mod:`doelenboom.report`) only reads it.
+
+Long tables use the columns documented with each field. Periods are text (``"2022"``), units are
+CBS codes (``"GM0668"``) and nodes are tree ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from .dataset import Dataset
+    from .goal_tree import GoalTree
+    from .pipeline import PipelineResult
+    from .units import UnitRegistry
+
+__all__ = ["MonitoringRun"]
+
+
+@dataclass
+class MonitoringRun:
+    """Everything one monitoring run produced (see the module documentation)."""
+
+    #: Title of the run, shown on the report ("Koplopergemeenten cliëntondersteuning").
+    name: str
+    tree: GoalTree
+    #: The indicator estimates that went into the pipeline (suppressed cells blank).
+    dataset: Dataset
+    #: The aggregation result (scores, intervals, coverage of every node, unit and period).
+    result: PipelineResult
+    #: Units with names, provinces, populations and size classes.
+    units: UnitRegistry
+    #: The nulmeting (baseline) period and the period the comparison reports on.
+    baseline: str
+    period: str
+    #: doelenboom.compare(...) for `period`: one row per (unit, node) (KOPLOPER_COLUMNS).
+    koplopers: pd.DataFrame
+    #: doelenboom.signals(...): one row per signal (unit, period, node, rule, severity, numbers,
+    #: message_nl, message_en).
+    signals: pd.DataFrame
+    #: Linear trends: unit, node, slope, slope_low, slope_high, n (periods); NaN rows for too few periods.
+    trends: pd.DataFrame
+    #: Holt forecasts: unit, node, period (future), forecast, low, high.
+    forecasts: pd.DataFrame
+    #: Residents' stories (verhalen): unit, period, node (may be empty), title, text.
+    stories: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["unit", "period", "node", "title", "text"]))
+    #: Saved answers to the duidingsvragen and improvement actions: unit, period, question
+    #: (herkennen, verklaren, waarderen, verbeteren, or actie), answer, who, what, when.
+    duiding: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["unit", "period", "question", "answer", "who", "what", "when"])
+    )
+    #: The description of the peer groups used in the comparison ("CBS size class").
+    peers: str = ""
+    #: True for the shipped, invented example: every page says the numbers are fictitious.
+    fictitious: bool = False
+    #: Where the run's data folder is (answers to the duidingsvragen are saved there); None in memory.
+    data_dir: Path | None = None
