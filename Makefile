@@ -7,7 +7,7 @@ PREFIX   := build/$(PRESET)-install
 DEMO_OUT ?= demo-output
 export CMAKE_BUILD_PARALLEL_LEVEL ?= 2
 
-.PHONY: all deps demo test test-cpp test-consumer test-python lint python bench clean
+.PHONY: all deps demo test test-cpp test-consumer test-python lint python bench clean docs
 
 all: test
 
@@ -21,7 +21,7 @@ python: deps
 demo: python
 	$(VENV)/bin/doelenboom demo --out $(DEMO_OUT)
 
-test: test-cpp test-consumer test-python lint
+test: test-cpp test-consumer test-python lint docs
 
 test-cpp: deps
 	cmake --preset $(PRESET)
@@ -35,8 +35,14 @@ test-consumer: test-cpp
 	cmake --build $(BUILD)-consumer
 	$(BUILD)-consumer/consumer $(CURDIR)/examples/trees/movisie.yaml
 
+# DOELENBOOM_REQUIRE_BROWSER: the headless-Chromium report test fails instead of skipping.
 test-python: python
-	$(PY) -m pytest
+	DOELENBOOM_REQUIRE_BROWSER=1 $(PY) -m pytest
+
+# The documentation site, docs/ -> build/docs (Sphinx, MyST; docs/conf.py): warnings are errors,
+# every page is read afresh (-E) and the tutorial notebook is executed.
+docs: python
+	$(PY) -m sphinx -W --keep-going -E -q -b html docs build/docs
 
 # Style and types of the Python package (configured in pyproject.toml).
 lint: deps
@@ -51,8 +57,22 @@ bench: python
 	$(PY) benchmarks/run_benchmarks.py --build build/release --out docs/performance.md
 	$(PY) benchmarks/bench_estimates.py --out docs/performance.md
 	$(PY) benchmarks/bench_pipeline.py --out docs/performance.md
+	$(PY) benchmarks/bench_sensitivity.py --out docs/performance.md
 	$(PY) benchmarks/bench_compare.py --out docs/performance.md
 	$(PY) benchmarks/bench_signals.py --out docs/performance.md
+	$(PY) benchmarks/bench_dask.py --out docs/performance.md
+
+# Sanitizers and fuzzing (docs/hardening.md): the C++ tests under ASan + UBSan, the concurrency
+# test under TSan, and every fuzz target for 20 s (CI) or 600 s each.
+.PHONY: test-asan test-tsan fuzz-short fuzz-long
+test-asan: deps
+	tools/ci-hardening.sh asan
+test-tsan: deps
+	tools/ci-hardening.sh tsan
+fuzz-short: deps
+	tools/ci-hardening.sh fuzz 20
+fuzz-long: deps
+	tools/ci-hardening.sh fuzz 600
 
 clean:
 	rm -rf build $(DEMO_OUT)

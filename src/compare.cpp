@@ -18,6 +18,9 @@
 namespace doelenboom {
 namespace {
 
+/// "1 peer", "0 peers", "3 peers".
+std::string peers_text(std::size_t n) { return std::to_string(n) + (n == 1 ? " peer" : " peers"); }
+
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 Eigen::Index ix(std::size_t i) { return static_cast<Eigen::Index>(i); }
@@ -200,8 +203,7 @@ PeerComparison compare_with_peers(const ScoreTable& table, const UnitRegistry& u
       for (const auto k : members) {
         if (k != u) peer_index[u].push_back(k);
       }
-      out.description[u] = "list of " + std::to_string(members.size()) + " units (" +
-                           std::to_string(peer_index[u].size()) + " peers)";
+      out.description[u] = "list of " + std::to_string(members.size()) + " units (" + peers_text(peer_index[u].size()) + ")";
     }
   } else {
     const std::string& key = definition.attribute;
@@ -220,7 +222,7 @@ PeerComparison compare_with_peers(const ScoreTable& table, const UnitRegistry& u
       for (const auto k : groups[*value[u]]) {
         if (k != u) peer_index[u].push_back(k);
       }
-      out.description[u] = key + " = " + *value[u] + " (" + std::to_string(peer_index[u].size()) + " peers)";
+      out.description[u] = key + " = " + *value[u] + " (" + peers_text(peer_index[u].size()) + ")";
     }
   }
   for (std::size_t u = 0; u < nu; ++u) {

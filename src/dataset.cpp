@@ -32,7 +32,7 @@ constexpr std::string_view required_columns[] = {"unit", "period", "indicator", 
 constexpr std::string_view all_columns[] = {"unit", "period", "indicator", "value",  "n",     "se",
                                             "ci_low", "ci_high", "suppressed", "source", "method"};
 
-std::string squote(std::string_view text) { return "'" + std::string(text) + "'"; }
+using detail::squote;  // long texts shortened, see utf8.hpp
 std::string num(double x) { return detail::format_number(x); }
 
 const char* period_expectation() { return "expected a year '2023', a quarter '2023-Q2' or a month '2023-05'"; }

@@ -13,6 +13,7 @@
 #include <boost/graph/topological_sort.hpp>
 
 #include "indicator_check.hpp"
+#include "utf8.hpp"
 
 namespace doelenboom {
 
@@ -40,7 +41,7 @@ struct EdgeWeight {
 using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS, boost::no_property, EdgeWeight>;
 using Vertex = Graph::vertex_descriptor;
 
-std::string quote(std::string_view id) { return "'" + std::string(id) + "'"; }
+std::string quote(std::string_view id) { return detail::squote(id); }  // long ids shortened
 
 std::string node_phrase(const Node& n) { return "node " + quote(n.id); }
 

@@ -13,6 +13,7 @@
 #include "csv.hpp"
 #include "estimates_common.hpp"
 #include "doelenboom/stats.hpp"
+#include "doelenboom/partial.hpp"
 
 namespace doelenboom {
 
@@ -152,6 +153,7 @@ RegistrationTable read_registrations(const std::filesystem::path& path, const Ps
                                &cols.referrer_contact, &cols.channel, &cols.life_domain, &cols.start_date,
                                &cols.end_date})
     if (!c->empty()) known.push_back(*c);
+  for (const std::string& c : cols.breakdowns) known.push_back(c);
   detail::check_known_columns(csv, known, out);
   auto optional = [&](const std::string& name) -> std::optional<std::size_t> {
     return name.empty() ? std::nullopt : detail::find_column(csv, name);
@@ -162,6 +164,19 @@ RegistrationTable read_registrations(const std::filesystem::path& path, const Ps
   const auto ch = optional(cols.hours), cr = optional(cols.referral), crc = optional(cols.referrer_contact),
              cch = optional(cols.channel), cl = optional(cols.life_domain), cs = optional(cols.start_date),
              ce = optional(cols.end_date);
+  // Breakdown columns are required once named; a missing one is reported like any required column.
+  std::vector<std::size_t> breakdown_columns;
+  std::vector<std::unordered_map<std::string, std::int32_t>> breakdown_index(cols.breakdowns.size());
+  for (const std::string& name : cols.breakdowns) {
+    if (const auto c = detail::find_column(csv, name)) {
+      breakdown_columns.push_back(*c);
+      t.breakdowns.push_back({name, {}, {}});
+      t.breakdowns.back().codes.reserve(csv.rows.size());
+    } else {
+      out.push_back(detail::missing_column_problem(csv, name));
+    }
+  }
+  if (breakdown_columns.size() != cols.breakdowns.size()) return t;
   if (cs.has_value() != ce.has_value()) {
     out.push_back(make_problem("missing_column", Location{t.source, csv.header_line, 0, cs ? cols.end_date : cols.start_date},
                                {}, "the file has only one of the columns '" + cols.start_date + "' and '" +
@@ -199,8 +214,13 @@ RegistrationTable read_registrations(const std::filesystem::path& path, const Ps
                                  std::tuple{crc, &cols.referrer_contact, &t.referrer_contact}}) {
       if (!c) continue;
       auto f = parse_flag(row[*c]);
-      if (!f) cells.add(r, *name, "bad_flag", "'" + row[*c] + "' (expected ja/nee, yes/no, 1/0 or empty)");
+      if (!f) cells.add(r, *name, "bad_flag", detail::squote(row[*c]) + " (expected ja/nee, yes/no, 1/0 or empty)");
       dest->push_back(f.value_or(missing_flag));
+    }
+    for (std::size_t b = 0; b < breakdown_columns.size(); ++b) {
+      const std::string& v = row[breakdown_columns[b]];
+      auto& bd = t.breakdowns[b];
+      bd.codes.push_back(v.empty() ? -1 : detail::intern(bd.names, breakdown_index[b], v));
     }
     if (cch) t.channel.push_back(row[*cch].empty() ? -1 : detail::intern(t.channel_names, channel_index, row[*cch]));
     if (cl) t.life_domain.push_back(row[*cl].empty() ? -1 : detail::intern(t.life_domain_names, domain_index, row[*cl]));
@@ -248,6 +268,43 @@ std::vector<Problem> check_registrations_csv(const std::filesystem::path& path, 
 }
 
 
+std::string breakdown_unit_id(std::string_view unit, std::string_view column, std::string_view value) {
+  std::string id(unit);
+  id += '/';
+  id += column;
+  id += '=';
+  id += value;
+  return id;
+}
+
+RegistrationTable split_by_breakdown(const RegistrationTable& t, std::size_t index) {
+  const RegistrationTable::Breakdown& bd = t.breakdowns.at(index);
+  RegistrationTable out;
+  out.source = t.source;
+  out.periods = t.periods;
+  out.channel_names = t.channel_names;
+  out.life_domain_names = t.life_domain_names;
+  std::unordered_map<std::string, std::int32_t> unit_index;
+  // Every row's new unit code, interned in row order so that sub-units appear as they are met.
+  const auto keep = [&](std::size_t r) { return bd.codes[r] >= 0; };
+  for (std::size_t r = 0; r < t.size(); ++r) {
+    if (!keep(r)) continue;
+    const std::string id = breakdown_unit_id(t.unit_names[static_cast<std::size_t>(t.unit[r])], bd.column,
+                                             bd.names[static_cast<std::size_t>(bd.codes[r])]);
+    out.unit.push_back(detail::intern(out.unit_names, unit_index, id));
+    out.period.push_back(t.period[r]);
+    out.client.push_back(t.client[r]);
+    if (!t.hours.empty()) out.hours.push_back(t.hours[r]);
+    if (!t.referral.empty()) out.referral.push_back(t.referral[r]);
+    if (!t.referrer_contact.empty()) out.referrer_contact.push_back(t.referrer_contact[r]);
+    if (!t.channel.empty()) out.channel.push_back(t.channel[r]);
+    if (!t.life_domain.empty()) out.life_domain.push_back(t.life_domain[r]);
+    if (!t.start_day.empty()) out.start_day.push_back(t.start_day[r]);
+    if (!t.end_day.empty()) out.end_day.push_back(t.end_day[r]);
+  }
+  return out;
+}
+
 Dataset estimate_reach(const RegistrationView& d, const ReachOptions& options, const DataContext& context) {
   throw_if_problems<DataError>(check_registrations(d));
   const std::size_t n = d.unit.size();
@@ -261,7 +318,8 @@ Dataset estimate_reach(const RegistrationView& d, const ReachOptions& options, c
   // Per group counters.
   std::vector<std::int64_t> contacts(groups, 0), referrals(groups, 0), referrer(groups, 0), phones(groups, 0),
       hours_missing(groups, 0), referral_known(groups, 0), referrer_known(groups, 0), channel_known(groups, 0);
-  std::vector<double> hours(groups, 0.0);
+  // Correctly rounded whatever the order of the rows, so partial sums merge to the same double.
+  std::vector<ExactSum> hours(groups);
   // Per (group, client) aggregates.
   detail::PairIndex pairs(std::min<std::size_t>(n, 1u << 20));
   std::vector<std::int32_t> first_start, last_end, slot_contacts;
@@ -274,7 +332,7 @@ Dataset estimate_reach(const RegistrationView& d, const ReachOptions& options, c
     ++contacts[g];
     if (!d.hours.empty()) {
       if (std::isnan(d.hours[r])) ++hours_missing[g];
-      else hours[g] += d.hours[r];
+      else hours[g].add(d.hours[r]);
     }
     if (!d.referral.empty() && d.referral[r] != missing_flag) {
       ++referral_known[g];
@@ -339,7 +397,7 @@ Dataset estimate_reach(const RegistrationView& d, const ReachOptions& options, c
     out.push_back(rec("clients", clients, clients, "distinct pseudonymised clients"));
     out.push_back(rec("contacts", static_cast<double>(contacts[g]), clients, "registered contacts"));
     if (!d.hours.empty()) {
-      out.push_back(rec("hours", hours[g], clients,
+      out.push_back(rec("hours", hours[g].value(), clients,
                         "sum of recorded hours (" + std::to_string(hours_missing[g]) + " of " +
                             std::to_string(contacts[g]) + " contacts without hours)"));
     }

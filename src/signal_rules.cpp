@@ -167,12 +167,10 @@ SignalRules parse(Reader& r, std::string_view text) {
   rules.source = r.source();
   YAML::Node root;
   try {
-    root = YAML::Load(std::string(detail::strip_utf8_bom(text)));
+    root = detail::load_yaml_documents(std::string(detail::strip_utf8_bom(text))).first;
   } catch (const YAML::Exception& ex) {
     const std::size_t line = ex.mark.line >= 0 ? static_cast<std::size_t>(ex.mark.line) + 1 : 0;
-    std::string what = "YAML syntax error: " + ex.msg;
-    if (ex.mark.column >= 0) what += " (column " + std::to_string(ex.mark.column + 1) + ")";
-    r.problems().push_back(make_problem("yaml_syntax", Location{r.source(), line, 0, {}}, {}, what));
+    r.problems().push_back(make_problem("yaml_syntax", Location{r.source(), line, 0, {}}, {}, detail::yaml_error_text(ex, true)));
     return rules;
   }
   if (root.IsNull()) return rules;  // an empty file: all defaults

@@ -54,6 +54,32 @@ std::string p_text(double p, Lang lang) {
 
 std::string z_text(double z, Lang lang) { return localise(fixed(z, 2), lang); }
 
+/// A denominator scale with thousands grouped: "1.000" (nl), "1,000" (en); others as plain numbers.
+std::string scale_text(double scale, Lang lang) {
+  if (scale == std::floor(scale) && std::fabs(scale) < 1e15) {
+    std::string digits = fixed(std::fabs(scale), 0);
+    for (auto i = static_cast<std::ptrdiff_t>(digits.size()) - 3; i > 0; i -= 3) {
+      digits.insert(static_cast<std::size_t>(i), 1, lang == Lang::nl ? '.' : ',');
+    }
+    return (scale < 0 ? "-" : "") + digits;
+  }
+  return localise(trim_zeros(fixed(scale, 6)), lang);
+}
+
+/// "per 1.000 inwoners" / "per 1,000 inhabitants" for a treatment that divides by a unit
+/// attribute; empty without a denominator.
+std::string per_text(const Treatment& t, Lang lang) {
+  if (t.denominator.empty()) return {};
+  const bool one = t.denominator_scale == 1.0;
+  std::string what = t.denominator;
+  if (t.denominator == "population") {
+    what = lang == Lang::nl ? (one ? "inwoner" : "inwoners") : (one ? "inhabitant" : "inhabitants");
+  } else if (t.denominator == "land_area_km2") {
+    what = "km²";
+  }
+  return "per " + (one ? std::string() : scale_text(t.denominator_scale, lang) + " ") + what;
+}
+
 /// How the values of one node read in a sentence.
 struct NodeInfo {
   GoalTree::Index index = 0;
@@ -63,15 +89,21 @@ struct NodeInfo {
   bool reach_count = false;
   std::optional<double> norm;
   std::string label, unit_text;
+  /// The denominator of the treatment ("per 1.000 inwoners"), empty when the value is not divided.
+  std::string per_nl, per_en;
   const NodeRules* settings = nullptr;
 
   [[nodiscard]] bool disabled(std::string_view rule) const { return settings != nullptr && settings->disables(rule); }
 
-  /// The value with its unit: "12 cliënten", "72%", "score 61,3".
-  [[nodiscard]] std::string value(double x, Lang lang) const {
+  /// The value with its unit: "12 cliënten", "72%", "score 61,3", "3,5 uren per 1.000 inwoners"
+  /// (a treated value divided by a denominator); `raw`: a value before treatment, without it.
+  [[nodiscard]] std::string value(double x, Lang lang, bool raw = false) const {
     if (!indicator) return "score " + localise(fixed(x, 1), lang);
-    if (measure == Measure::proportion) return localise(fixed(100.0 * x, 1), lang) + "%";
-    return plain(x, lang) + (unit_text.empty() || unit_text == "%" ? unit_text : " " + unit_text);
+    const std::string& per = lang == Lang::nl ? per_nl : per_en;
+    if (measure == Measure::proportion && (raw || per.empty())) return localise(fixed(100.0 * x, 1), lang) + "%";
+    std::string out = plain(x, lang) + (unit_text.empty() || unit_text == "%" ? unit_text : " " + unit_text);
+    if (!raw && !per.empty()) out += " " + per;
+    return out;
   }
   /// A difference of two values: percentage points for proportions.
   [[nodiscard]] std::string difference(double d, Lang lang) const {
@@ -96,6 +128,7 @@ class Evaluator {
     describe_nodes();
     index_units();
     if (ctx_.data != nullptr) index_dataset();
+    else index_audit();
     mark_hidden();
   }
 
@@ -132,6 +165,8 @@ class Evaluator {
   // Per (row, node) from the dataset: measured (a row exists), suppressed, n, se, raw value.
   std::vector<std::uint8_t> measured_, suppressed_;
   std::vector<double> n_, se_, raw_;
+  // Without a Dataset, per (row, node): 1 when raw_ holds the value before treatment (from the audit).
+  std::vector<std::uint8_t> untreated_;
   // Per (row, node): a suppressed indicator cell, or a goal with one below it.
   std::vector<std::uint8_t> hidden_;
   std::vector<Keyed> out_;
@@ -153,6 +188,11 @@ class Evaluator {
         info.norm = d->norm;
         info.unit_text = d->unit_text;
         info.reach_count = d->pillar == Pillar::reach && d->measure == Measure::count;
+        if (ctx_.spec != nullptr) {
+          const Treatment t = ctx_.spec->treatment_of(tree_, j);
+          info.per_nl = per_text(t, Lang::nl);
+          info.per_en = per_text(t, Lang::en);
+        }
       } else {
         info.measure = Measure::mean;  // unknown: a plain number
       }
@@ -223,6 +263,28 @@ class Evaluator {
     }
   }
 
+  /// Without a Dataset: the value of each treated cell before treatment, from the result's audit
+  /// (the old value of the cell's first entry: denominate, impute and outliers run in that order;
+  /// NaN for an imputed cell, which was not measured).
+  void index_audit() {
+    const std::size_t cells = r_.rows() * nn_;
+    raw_.assign(cells, nan);
+    untreated_.assign(cells, 0);
+    std::unordered_map<std::string, std::size_t> unit_index;
+    for (std::size_t u = 0; u < nu_; ++u) unit_index.emplace(r_.units()[u], u);
+    const auto& ps = r_.periods();
+    for (const AuditEntry& a : r_.audit()) {
+      const auto u = unit_index.find(a.unit);
+      const auto p = std::find(ps.begin(), ps.end(), a.period);
+      const auto j = tree_.find(a.indicator);
+      if (u == unit_index.end() || p == ps.end() || !j) continue;
+      const std::size_t c = cell(r_.row(u->second, static_cast<std::size_t>(p - ps.begin())), *j);
+      if (untreated_[c] != 0) continue;
+      untreated_[c] = 1;
+      raw_[c] = a.old_value;
+    }
+  }
+
   /// Suppressed indicator cells (blank in the result while their coverage is 1, or flagged in the
   /// Dataset) and every goal above one in the same row: no signal uses them.
   void mark_hidden() {
@@ -256,6 +318,17 @@ class Evaluator {
       if (measured_[k] == 0 || suppressed_[k] != 0) return nan;
     }
     return r_.treated()(r, c);
+  }
+
+  /// The raw (untreated) count of an indicator cell, for the reach rule: the Dataset's value when
+  /// a Dataset is given (measured, not suppressed), else the value before treatment from the audit,
+  /// else (treatment left the cell alone) the treated value. NaN when hidden or unknown.
+  [[nodiscard]] double raw_value(std::size_t row, std::size_t j) const {
+    if (hidden_[cell(row, j)] != 0) return nan;
+    const std::size_t k = cell(row, j);
+    if (ctx_.data != nullptr) return measured_[k] != 0 && suppressed_[k] == 0 ? raw_[k] : nan;
+    if (untreated_[k] != 0) return raw_[k];
+    return r_.treated()(static_cast<Eigen::Index>(row), static_cast<Eigen::Index>(j));
   }
 
   [[nodiscard]] double n_of(std::size_t row, std::size_t j) const { return ctx_.data != nullptr ? n_[cell(row, j)] : nan; }
@@ -383,7 +456,8 @@ class Evaluator {
       return unit_defs_[u] != nullptr ? unit_defs_[u]->population : nan;
     };
     for (const NodeInfo& info : nodes_) {
-      if (!info.reach_count || info.disabled("reach")) continue;
+      // A count whose fall is good (direction -1, e.g. a lead time filed under bereik) is no reach.
+      if (!info.reach_count || info.direction < 0 || info.disabled("reach")) continue;
       const std::size_t j = info.index;
       for (std::size_t u = 0; u < nu_; ++u) {
         double sum = 0;
@@ -391,7 +465,7 @@ class Evaluator {
         bool had = false;
         for (std::size_t p = 0; p < np_; ++p) {
           const std::size_t row = r_.row(u, p);
-          const double x = value(row, j);
+          const double x = raw_value(row, j);
           if (std::isfinite(x) && count > 0 && had) evaluate_reach(u, p, info, x, sum / static_cast<double>(count), keys, population);
           if (std::isfinite(x)) {
             sum += x;
@@ -412,7 +486,7 @@ class Evaluator {
       double counts = 0, inhabitants = 0;
       for (std::size_t v = 0; v < nu_; ++v) {
         if (v == u || keys[v] != keys[u]) continue;
-        const double y = value(r_.row(v, p), info.index);
+        const double y = raw_value(r_.row(v, p), info.index);
         const double pop = population(v);
         if (!std::isfinite(y) || !std::isfinite(pop) || pop <= 0) continue;
         counts += y;
@@ -442,15 +516,15 @@ class Evaluator {
     const std::string src_en = from_peers ? "from its population and comparable municipalities" : "from earlier periods";
     if (vanished) {
       s.message_nl = info.label + " in " + name + " is in " + period(p) + " weggevallen: 0, terwijl er eerder wel bereik was (verwacht " +
-                     info.value(expected, Lang::nl) + " " + src_nl + "; " + p_text(pv, Lang::nl) + ").";
+                     info.value(expected, Lang::nl, true) + " " + src_nl + "; " + p_text(pv, Lang::nl) + ").";
       s.message_en = info.label + " in " + name + " vanished in " + period(p) + ": 0, after reach before (expected " +
-                     info.value(expected, Lang::en) + " " + src_en + "; " + p_text(pv, Lang::en) + ").";
+                     info.value(expected, Lang::en, true) + " " + src_en + "; " + p_text(pv, Lang::en) + ").";
     } else {
-      s.message_nl = info.label + " in " + name + " is in " + period(p) + " gedaald naar " + info.value(x, Lang::nl) + ", tegen " +
-                     info.value(expected, Lang::nl) + " verwacht " + src_nl + "; dat is meer dan toeval (" +
+      s.message_nl = info.label + " in " + name + " is in " + period(p) + " gedaald naar " + info.value(x, Lang::nl, true) + ", tegen " +
+                     info.value(expected, Lang::nl, true) + " verwacht " + src_nl + "; dat is meer dan toeval (" +
                      p_text(pv, Lang::nl) + ").";
-      s.message_en = info.label + " in " + name + " fell to " + info.value(x, Lang::en) + " in " + period(p) + ", against " +
-                     info.value(expected, Lang::en) + " expected " + src_en + "; more than chance (" + p_text(pv, Lang::en) + ").";
+      s.message_en = info.label + " in " + name + " fell to " + info.value(x, Lang::en, true) + " in " + period(p) + ", against " +
+                     info.value(expected, Lang::en, true) + " expected " + src_en + "; more than chance (" + p_text(pv, Lang::en) + ").";
     }
   }
 

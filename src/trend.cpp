@@ -216,6 +216,8 @@ LinearTrend linear_trend(std::span<const double> x, std::span<const double> y, d
   LinearTrend out;
   out.n = n;
   out.confidence = confidence;
+  out.x_mean = mx;
+  out.sxx = sxx;
   out.slope = sxy / sxx;
   out.intercept = my - out.slope * mx;
   double ssr = 0;
@@ -229,6 +231,25 @@ LinearTrend linear_trend(std::span<const double> x, std::span<const double> y, d
   const double t = boost::math::quantile(boost::math::students_t_distribution<double>(df), (1.0 + confidence) / 2.0);
   out.low = out.slope - t * out.se_slope;
   out.high = out.slope + t * out.se_slope;
+  return out;
+}
+
+TrendPrediction predict(const LinearTrend& trend, double x, double level) {
+  check_level(level, "prediction interval level");
+  if (!std::isfinite(x)) throw DataError("trend prediction: x is " + std::to_string(x) + "; expected a finite number");
+  if (trend.n < 3 || !(trend.sxx > 0)) {
+    throw DataError("trend prediction: the trend has " + std::to_string(trend.n) +
+                    " points and no spread in x; fit it with linear_trend first");
+  }
+  const double nd = static_cast<double>(trend.n);
+  TrendPrediction out;
+  out.level = level;
+  out.mean = trend.intercept + trend.slope * x;
+  const double dx = x - trend.x_mean;
+  out.se = trend.sigma * std::sqrt(1.0 + 1.0 / nd + dx * dx / trend.sxx);
+  const double t = boost::math::quantile(boost::math::students_t_distribution<double>(nd - 2.0), (1.0 + level) / 2.0);
+  out.low = out.mean - t * out.se;
+  out.high = out.mean + t * out.se;
   return out;
 }
 

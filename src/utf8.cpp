@@ -100,6 +100,13 @@ std::string read_file_bytes(const std::filesystem::path& path) {
   return bytes;
 }
 
+std::string squote(std::string_view text) {
+  if (text.size() <= max_quoted_bytes) return "'" + std::string(text) + "'";
+  std::size_t cut = max_quoted_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) --cut;  // not inside a character
+  return "'" + std::string(text.substr(0, cut)) + "...' (" + std::to_string(text.size()) + " bytes)";
+}
+
 std::string_view trim_ascii(std::string_view text) noexcept {
   constexpr std::string_view space = " \t\r\n";
   const auto first = text.find_first_not_of(space);

@@ -51,8 +51,13 @@ void require_utf8(std::string_view text, const std::string& source);
 /// Shortest decimal text that reads back as exactly `value` ("2.5", "0.1", "1e+22").
 [[nodiscard]] std::string format_double(double value);
 
-/// 'text' in single quotes, for messages.
-[[nodiscard]] inline std::string squote(std::string_view text) { return "'" + std::string(text) + "'"; }
+/// Texts longer than this are shortened in messages (squote).
+inline constexpr std::size_t max_quoted_bytes = 200;
+
+/// 'text' in single quotes, for messages. A text longer than max_quoted_bytes is cut (at a
+/// character boundary) and its length given: 'aaaa...' (52428800 bytes), so that a hostile
+/// 50 MB cell does not make a 50 MB message.
+[[nodiscard]] std::string squote(std::string_view text);
 
 /// "a, b, c" from any range of texts.
 template <class Words>

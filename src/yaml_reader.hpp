@@ -4,15 +4,19 @@
 // both the tree and the indicators file hold (an indicator node of a tree may carry them). Each
 // format keeps its own schema code; this is the machinery under it.
 
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <array>
+#include <climits>
 #include <cstddef>
 #include <functional>
 #include <map>
 #include <optional>
 #include <span>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -42,6 +46,101 @@ inline std::optional<std::string> scalar_value(const YAML::Node& map, std::strin
     }
   }
   return std::nullopt;
+}
+
+/// Where the nodes of one YAML document are, from yaml-cpp's parser events (no nodes are built).
+class YamlDocumentScan : public YAML::EventHandler {
+ public:
+  std::optional<YAML::Mark> first;  ///< the first node of the document
+  bool only_null = true;            ///< the document is one empty node
+
+  void OnDocumentStart(const YAML::Mark& /*mark*/) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t /*anchor*/) override { note(mark, true); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t /*anchor*/) override { note(mark, false); }
+  void OnScalar(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                const std::string& /*value*/) override {
+    note(mark, false);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                       YAML::EmitterStyle::value /*style*/) override {
+    note(mark, false);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string& /*tag*/, YAML::anchor_t /*anchor*/,
+                  YAML::EmitterStyle::value /*style*/) override {
+    note(mark, false);
+  }
+  void OnMapEnd() override {}
+
+ private:
+  void note(const YAML::Mark& mark, bool null) {
+    if (!first) first = mark;
+    only_null = only_null && null;
+  }
+};
+
+/// The first YAML document of a text, and where a second one starts (if there is one).
+struct YamlDocuments {
+  YAML::Node first;
+  std::optional<YAML::Mark> second;
+};
+
+/// Reads the first document of `text` with YAML::Load and finds a second one with the parser, at
+/// most three documents deep. YAML::LoadAll is not used: yaml-cpp 0.7 (Debian 12) loops forever,
+/// allocating, when it cannot read on (",", "[a], b"): every further document is an empty one at
+/// the same place. That place is thrown here as a YAML::ParserException. Throws YAML::Exception
+/// for syntax errors and YAML::DeepRecursion for nesting deeper than yaml-cpp allows.
+inline YamlDocuments load_yaml_documents(const std::string& text) {
+  // YAML allows no control characters but tab, line feed and carriage return (its c-printable
+  // set); yaml-cpp would read a NUL into a label, from where it breaks SVG and HTML output.
+  for (std::size_t i = 0, line = 0, column = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if ((c < 0x20U && c != '\t' && c != '\n' && c != '\r') || c == 0x7FU) {
+      static constexpr char hex[] = "0123456789ABCDEF";
+      YAML::Mark mark;
+      mark.pos = static_cast<int>(std::min<std::size_t>(i, INT_MAX));
+      mark.line = static_cast<int>(std::min<std::size_t>(line, INT_MAX));
+      mark.column = static_cast<int>(std::min<std::size_t>(column, INT_MAX));
+      throw YAML::ParserException(mark, std::string("control character 0x") + hex[c >> 4U] + hex[c & 0xFU] +
+                                            " (YAML allows tab, line feed and carriage return only)");
+    }
+    if (c == '\n') {
+      ++line;
+      column = 0;
+    } else {
+      ++column;
+    }
+  }
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  YamlDocumentScan scans[3];
+  std::size_t count = 0;
+  while (count < 3 && parser.HandleNextDocument(scans[count])) ++count;
+  for (std::size_t k = 1; k < count; ++k) {
+    const YamlDocumentScan& a = scans[k - 1];
+    const YamlDocumentScan& b = scans[k];
+    if (a.only_null && b.only_null && a.first && b.first && a.first->pos == b.first->pos) {
+      const auto pos = static_cast<std::size_t>(b.first->pos);
+      const std::string what = pos < text.size() ? "unexpected " + squote(text.substr(pos, 1)) : "unexpected text";
+      throw YAML::ParserException(*b.first, what);
+    }
+  }
+  YamlDocuments out;
+  if (count == 0) return out;
+  out.first = YAML::Load(text);
+  if (count > 1) out.second = scans[1].first;
+  return out;
+}
+
+/// The message of a YAML::Exception from load_yaml_documents: "YAML syntax error: ..." with the
+/// column when `with_column`; the nesting limit named as such.
+inline std::string yaml_error_text(const YAML::Exception& e, bool with_column) {
+  std::string what = dynamic_cast<const YAML::DeepRecursion*>(&e) != nullptr
+                         ? "YAML lists and mappings nested too deeply (yaml-cpp reads at most 2000 levels)"
+                         : "YAML syntax error: " + e.msg;
+  if (with_column && e.mark.column >= 0) what += " (column " + std::to_string(e.mark.column + 1) + ")";
+  return what;
 }
 
 struct YamlEntry {
@@ -92,26 +191,27 @@ class YamlReader {
   /// when there is nothing to read (a syntax error, an empty file, a root that is not a mapping).
   /// A second document is reported and not read.
   std::optional<YAML::Node> root(std::string_view text, const YamlFormat& format) {
-    std::vector<YAML::Node> documents;
+    YamlDocuments documents;
     try {
-      documents = YAML::LoadAll(std::string(strip_utf8_bom(text)));
+      documents = load_yaml_documents(std::string(strip_utf8_bom(text)));
     } catch (const YAML::Exception& e) {
       const std::size_t line = e.mark.line >= 0 ? static_cast<std::size_t>(e.mark.line) + 1 : 0;
-      std::string what = "YAML syntax error: " + e.msg;
-      if (format.syntax_column && e.mark.column >= 0) what += " (column " + std::to_string(e.mark.column + 1) + ")";
-      problems_.push_back(make_problem("yaml_syntax", Location{source_, line, 0, {}}, {}, what));
+      problems_.push_back(make_problem("yaml_syntax", Location{source_, line, 0, {}}, {},
+                                       yaml_error_text(e, format.syntax_column)));
       return std::nullopt;
     }
-    if (documents.empty() || documents.front().IsNull()) {
+    if (documents.first.IsNull()) {
       problems_.push_back(make_problem("empty_file", Location{source_, 0, 0, {}}, {},
                                        "the file is empty (expected " + std::string(format.empty_hint) + ")"));
       return std::nullopt;
     }
-    if (documents.size() > 1) {
-      add("yaml_syntax", documents[1], "", {},
-          "the file holds more than one YAML document ('---'); " + std::string(format.name) + " holds one");
+    if (documents.second) {
+      const auto line = documents.second->line >= 0 ? static_cast<std::size_t>(documents.second->line) + 1 : 0;
+      problems_.push_back(make_problem(
+          "yaml_syntax", Location{source_, line, 0, {}}, {},
+          "the file holds more than one YAML document ('---'); " + std::string(format.name) + " holds one"));
     }
-    const YAML::Node& root = documents.front();
+    const YAML::Node& root = documents.first;
     if (!root.IsMap()) {
       add("wrong_type", root, "", {}, "the file must be " + std::string(format.root_hint) + ", found " + describe(root));
       return std::nullopt;

@@ -11,6 +11,8 @@ APT_PACKAGES=(
   libeigen3-dev libboost-graph-dev libyaml-cpp-dev libcsv-dev libssl-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   graphviz
+  clang-16 libclang-rt-16-dev   # the fuzz preset: clang with libFuzzer (docs/hardening.md)
+  chromium
 )
 
 missing=()

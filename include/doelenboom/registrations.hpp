@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "doelenboom/dataset.hpp"
@@ -48,6 +49,14 @@ struct RegistrationTable {
   std::vector<std::string> unit_names, channel_names, life_domain_names;
   std::vector<Period> periods;
   std::string source;
+  /// A categorical column named in RegistrationColumns::breakdowns (an area such as kern or wijk,
+  /// or a group such as migratieachtergrond): per row a code into `names`, -1 for an empty cell.
+  struct Breakdown {
+    std::string column;
+    std::vector<std::int32_t> codes;
+    std::vector<std::string> names;
+  };
+  std::vector<Breakdown> breakdowns;  ///< in the order of RegistrationColumns::breakdowns
 
   [[nodiscard]] std::size_t size() const noexcept { return unit.size(); }
   [[nodiscard]] RegistrationView view() const;
@@ -66,6 +75,9 @@ struct RegistrationColumns {
   std::string life_domain = "life_domain";
   std::string start_date = "start_date";  ///< ISO dates YYYY-MM-DD
   std::string end_date = "end_date";
+  /// Extra categorical columns read into RegistrationTable::breakdowns (e.g. "kern",
+  /// "migratieachtergrond"); each must be in the file. Empty: none.
+  std::vector<std::string> breakdowns;
 };
 
 /// Read a registrations CSV, pseudonymising the client column as it reads. Yes/no cells accept
@@ -82,6 +94,14 @@ std::vector<Problem> check_registrations_csv(const std::filesystem::path& path, 
 /// Every problem of registrations given by column (lengths, codes out of range, negative or
 /// non-finite hours, end before start, flags other than -1/0/1), rows 1-based.
 std::vector<Problem> check_registrations(const RegistrationView& data);
+
+/// The registrations regrouped by breakdown `index` of the table: each row's unit becomes the
+/// sub-unit "<unit>/<column>=<value>" (e.g. "GM1740/kern=Opheusden"); rows with an empty value
+/// are left out; everything else is kept. Reach per sub-unit is then estimated and watched like
+/// that of any unit (docs/run-config.md). Throws std::out_of_range for an index out of range.
+RegistrationTable split_by_breakdown(const RegistrationTable& table, std::size_t index);
+/// The sub-unit id split_by_breakdown gives: "<unit>/<column>=<value>".
+std::string breakdown_unit_id(std::string_view unit, std::string_view column, std::string_view value);
 
 struct ReachOptions {
   std::string prefix = "reach.";        ///< prepended to every indicator id

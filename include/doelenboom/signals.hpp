@@ -7,7 +7,9 @@
 //           than in the previous period, beyond sampling noise (two-sided z test on the standard
 //           errors, p < alpha);
 //  reach    a reach-pillar count indicator that vanished (0 after > 0 before) or is far below what
-//           the unit's own earlier periods (or its peers, per inhabitant) predict (Poisson test);
+//           the unit's own earlier periods (or its peers, per inhabitant) predict (Poisson test on
+//           the raw counts, before treatment such as per 1,000 inhabitants; not for direction -1
+//           counts such as a lead time, whose fall is good);
 //  outlier  a value far from its peers (robust z = (x - median) / (1.4826 MAD) over the peer group);
 //  data     too little data: coverage of a top-level goal below a threshold, or a share of
 //           suppressed cells above a threshold.
@@ -143,10 +145,14 @@ struct Signal {
 
 /// What evaluation may use besides the result. Null pointers: without a Dataset there are no n,
 /// no suppressed-share signals and indicator standard errors come from the measure (count:
-/// sqrt(value)); without a registry there is no baseline mark, one peer group and ids as names.
+/// sqrt(value)), and the reach rule takes the raw counts from the result's audit (the value before
+/// the first treatment step) instead of the Dataset; without a registry there is no baseline mark,
+/// one peer group and ids as names; without the spec the result was made with, sentences do not
+/// say that a value was divided by a denominator ("per 1.000 inwoners").
 struct SignalContext {
   const Dataset* data = nullptr;
   const UnitRegistry* units = nullptr;
+  const PipelineSpec* spec = nullptr;
 };
 
 /// All signals, ordered by unit, period, node and rule. Throws ParseError when the rules do not

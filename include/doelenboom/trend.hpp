@@ -23,7 +23,20 @@ struct LinearTrend {
   double low = 0, high = 0;  ///< slope -/+ t_{(1+confidence)/2, n-2} se_slope
   double sigma = 0;      ///< residual standard deviation sqrt(SSR / (n - 2))
   double confidence = 0.95;
+  double x_mean = 0;     ///< mean of x
+  double sxx = 0;        ///< sum of (x - x_mean)^2
 };
+
+/// The linear trend's value at a new x with its OLS prediction interval for a new observation:
+/// mean = intercept + slope x, se = sigma sqrt(1 + 1/n + (x - x_mean)^2 / Sxx), and
+/// mean -/+ t_{(1+level)/2, n-2} se (statsmodels OLS get_prediction(...).summary_frame(obs=True)).
+struct TrendPrediction {
+  double mean = 0, se = 0, low = 0, high = 0;
+  double level = 0.95;
+};
+
+/// Throws DataError for a non-finite x, a level outside (0, 1) or a trend without points.
+[[nodiscard]] TrendPrediction predict(const LinearTrend& trend, double x, double level = 0.95);
 
 /// Throws DataError for fewer than 3 points, different lengths, non-finite values, all x equal
 /// or a confidence outside (0, 1).

@@ -18,7 +18,10 @@ from .estimates import Pseudonymiser, estimate_prepost, estimate_reach, estimate
 from .examples import example_tree_path, example_trees
 from .goal_tree import GoalTree, check_tree_file
 from .indicators import IndicatorDefinition, IndicatorSet
+from .monitoring import MonitoringRun
 from .pipeline import Pipeline, PipelineResult
+from .run import run, write_tables
+from .sensitivity import SensitivityResult, sensitivity
 from .signals import SignalRules, signals
 from .units import Unit, UnitRegistry, cbs_size_class, gemeenten
 
@@ -34,12 +37,14 @@ __all__ = [
     "GoalTree",
     "IndicatorDefinition",
     "IndicatorSet",
+    "MonitoringRun",
     "ParseError",
     "Period",
     "Pipeline",
     "PipelineError",
     "PipelineResult",
     "Pseudonymiser",
+    "SensitivityResult",
     "SignalRules",
     "TreeError",
     "Unit",
@@ -55,6 +60,9 @@ __all__ = [
     "example_trees",
     "forecast",
     "gemeenten",
+    "run",
+    "sensitivity",
     "signals",
     "trend",
+    "write_tables",
 ]

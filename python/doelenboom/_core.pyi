@@ -2,7 +2,8 @@
 with python/src/register_*.cpp)."""
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -673,6 +674,82 @@ def run_pipeline(
     units: UnitRegistry | None = None,
 ) -> PipelineResult: ...
 
+# ---- sensitivity analysis (register_sensitivity.cpp) ---------------------------------------------
+
+class SensitivityResult:
+    """Result of run_sensitivity: scores and ranks runs x (targets * rows), column = target * rows + row."""
+
+    summary_columns: list[str]
+    @property
+    def tree(self) -> GoalTree: ...
+    @property
+    def nominal_spec(self) -> PipelineSpec: ...
+    @property
+    def units(self) -> list[str]: ...
+    @property
+    def periods(self) -> list[str]: ...
+    @property
+    def targets(self) -> list[str]: ...
+    @property
+    def factors(self) -> list[dict[str, Any]]: ...
+    @property
+    def varied_edges(self) -> list[tuple[str, str, float, float]]: ...
+    @property
+    def data_indicators(self) -> list[str]: ...
+    @property
+    def runs(self) -> int: ...
+    @property
+    def base_rows(self) -> int: ...
+    @property
+    def sobol(self) -> bool: ...
+    @property
+    def distribution_runs(self) -> int: ...
+    @property
+    def unperturbed_cells(self) -> int: ...
+    @property
+    def scores(self) -> _Matrix: ...
+    @property
+    def ranks(self) -> _Matrix: ...
+    @property
+    def nominal_scores(self) -> _Matrix: ...
+    @property
+    def nominal_ranks(self) -> _Matrix: ...
+    @property
+    def rank_shift(self) -> _Matrix: ...
+    @property
+    def summary(self) -> _Matrix: ...
+    @property
+    def indices(self) -> dict[str, _Matrix]: ...
+    def choices(self, run: int) -> dict[str, Any]: ...
+    def parameters(self) -> tuple[npt.NDArray[np.int64], _Matrix, npt.NDArray[np.uint64]]: ...
+    def replication_spec(self, run: int) -> PipelineSpec: ...
+    def replication_data(self, data: Dataset, run: int) -> Dataset: ...
+
+def run_sensitivity(
+    tree: GoalTree,
+    data: Dataset,
+    spec: PipelineSpec,
+    *,
+    level_weight_noise: Mapping[str, float] = ...,
+    node_weight_noise: Mapping[str, float] = ...,
+    weight_sets: Sequence[Mapping[str, Mapping[str, float]]] = ...,
+    normalisations: Sequence[PipelineSpec] = ...,
+    aggregations: Sequence[str] = ...,
+    imputations: Sequence[str] = ...,
+    outliers: Sequence[str] = ...,
+    leave_out: Sequence[str] = ...,
+    sampling: str = "off",
+    targets: Sequence[str] = ...,
+    replications: int = 1000,
+    seed: int = 0,
+    threads: int = 0,
+    sobol: bool = True,
+    bootstrap: int = 1000,
+    confidence: float = 0.95,
+    indicators: IndicatorSet | None = None,
+    units: UnitRegistry | None = None,
+) -> SensitivityResult: ...
+
 # ---- comparisons and trends (register_compare.cpp) ----------------------------------------------
 
 def koploper_table(
@@ -690,6 +767,9 @@ def koploper_table(
     seed: int = 0,
 ) -> dict[str, Any]: ...
 def linear_trend(x: Sequence[float], y: Sequence[float], confidence: float = 0.95) -> dict[str, float]: ...
+def trend_prediction(
+    x: Sequence[float], y: Sequence[float], at: Sequence[float], level: float = 0.95
+) -> dict[str, Any]: ...
 def holt(
     y: Sequence[float],
     horizon: int = 2,
@@ -730,4 +810,164 @@ def evaluate_signals(
     rules: SignalRules,
     data: Dataset | None = None,
     units: UnitRegistry | None = None,
+    spec: PipelineSpec | None = None,
 ) -> dict[str, list[Any]]: ...
+
+# ---- monitoring (register_monitoring.cpp) ----
+
+class MonitoringConfig:
+    """A run config (docs/run-config.md)."""
+
+    @staticmethod
+    def load_yaml(path: _PathLike, default_gemeenten: _PathLike = ...) -> MonitoringConfig: ...
+    def check(self) -> list[Problem]: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def fictitious(self) -> bool: ...
+    @property
+    def source(self) -> Path: ...
+    @property
+    def tree(self) -> Path: ...
+    output: Path
+
+class MonitoringResult:
+    """The result of run_monitoring; tables leave as columns (dict of lists or arrays)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def fictitious(self) -> bool: ...
+    @property
+    def tree(self) -> GoalTree: ...
+    @property
+    def units(self) -> UnitRegistry: ...
+    @property
+    def estimates(self) -> Dataset: ...
+    @property
+    def indicator_data(self) -> Dataset: ...
+    @property
+    def indicators_without_data(self) -> list[str]: ...
+    @property
+    def result(self) -> PipelineResult: ...
+    @property
+    def baseline(self) -> str: ...
+    @property
+    def period(self) -> str: ...
+    @property
+    def compare_nodes(self) -> list[str]: ...
+    @property
+    def koplopers(self) -> dict[str, Any]: ...
+    @property
+    def signals(self) -> dict[str, list[Any]]: ...
+    @property
+    def trends(self) -> dict[str, list[Any]]: ...
+    @property
+    def forecasts(self) -> dict[str, list[Any]]: ...
+    @property
+    def stories(self) -> dict[str, list[str]]: ...
+    @property
+    def duiding(self) -> dict[str, list[str]]: ...
+    @property
+    def area_data(self) -> Dataset: ...
+    @property
+    def area_units(self) -> UnitRegistry: ...
+    @property
+    def peers(self) -> str: ...
+    @property
+    def output(self) -> Path: ...
+    @property
+    def data_dir(self) -> Path: ...
+    def write_tables(self, directory: _PathLike) -> list[Path]: ...
+
+def run_monitoring(
+    config: MonitoringConfig, progress: Callable[[str, int, int], None] | None = None
+) -> MonitoringResult: ...
+def monitoring_table_names() -> list[str]: ...
+
+# ---- partial statistics (register_partial.cpp; doelenboom.dask) ----------------------------
+
+partition_position_bits: int
+
+class _Partial:
+    def __init__(self) -> None: ...
+    def to_bytes(self) -> bytes: ...
+    @property
+    def rows(self) -> int: ...
+    @property
+    def source(self) -> str: ...
+    def __eq__(self, other: object) -> bool: ...
+    __hash__: None  # type: ignore[assignment]
+
+class ReachPartial(_Partial):
+    @staticmethod
+    def from_bytes(data: bytes) -> ReachPartial: ...
+    @staticmethod
+    def merge(a: ReachPartial, b: ReachPartial) -> ReachPartial: ...
+
+class SurveyPartial(_Partial):
+    @staticmethod
+    def from_bytes(data: bytes) -> SurveyPartial: ...
+    @staticmethod
+    def merge(a: SurveyPartial, b: SurveyPartial) -> SurveyPartial: ...
+
+class PrePostPartial(_Partial):
+    @staticmethod
+    def from_bytes(data: bytes) -> PrePostPartial: ...
+    @staticmethod
+    def merge(a: PrePostPartial, b: PrePostPartial) -> PrePostPartial: ...
+
+def reach_partial(
+    unit: _I32, period: _I32, client: npt.NDArray[np.uint64], *, position: int = 0, **columns: Any
+) -> ReachPartial: ...
+def estimate_reach_partial(
+    partial: ReachPartial,
+    *,
+    prefix: str = "reach.",
+    phone_channel: str = "telefoon",
+    rate_per: float = 1000.0,
+    units: UnitRegistry | None = None,
+    suppression_threshold: float = 10.0,
+) -> Dataset: ...
+def survey_partial(
+    unit: _I32,
+    period: _I32,
+    respondent: npt.NDArray[np.uint64],
+    item: _I32,
+    value: npt.NDArray[np.float64],
+    *,
+    position: int = 0,
+    **columns: Any,
+) -> SurveyPartial: ...
+def estimate_survey_partial(
+    partial: SurveyPartial,
+    *,
+    confidence: float = 0.95,
+    per_instrument: bool = False,
+    units: UnitRegistry | None = None,
+    suppression_threshold: float = 10.0,
+) -> Dataset: ...
+def prepost_partial(
+    unit: _I32,
+    period: _I32,
+    client: npt.NDArray[np.uint64],
+    domain: _I32,
+    pre: npt.NDArray[np.float64],
+    post: npt.NDArray[np.float64],
+    *,
+    min_score: int = 1,
+    max_score: int = 5,
+    position: int = 0,
+    **columns: Any,
+) -> PrePostPartial: ...
+def estimate_prepost_partial(
+    partial: PrePostPartial,
+    *,
+    prefix: str = "zrm.",
+    min_score: int = 1,
+    max_score: int = 5,
+    reliability: float | None = None,
+    confidence: float = 0.95,
+    units: UnitRegistry | None = None,
+    suppression_threshold: float = 10.0,
+) -> tuple[Dataset, list[dict[str, Any]]]: ...

@@ -1,17 +1,22 @@
-"""The ``doelenboom`` command: check, show and draw goal trees.
+"""The ``doelenboom`` command: check, show and draw goal trees; run the monitoring job.
 
 ``doelenboom validate TREE`` prints every problem of a tree file (one per line, with file and line)
 and exits 1 when there is any; ``doelenboom show TREE`` prints the tree as an indented outline;
-``doelenboom svg TREE -o OUT.svg`` draws it with Graphviz; ``doelenboom demo [--out DIR]`` runs the
-job on the shipped example. TREE is a YAML tree file, a CSV edge list
-(``.csv``; name its columns with ``--csv-columns``) or the name of a shipped example tree.
+``doelenboom svg TREE -o OUT.svg`` draws it with Graphviz. TREE is a YAML tree file, a CSV edge
+list (``.csv``; name its columns with ``--csv-columns``) or the name of a shipped example tree.
 
-Exit codes: 0 success, 1 a problem with the tree or the environment, 2 a usage error.
+``doelenboom run CONFIG.yaml [--out DIR]`` runs the monitoring job of a run config
+(docs/run-config.md): estimates, aggregation, comparison, signals; it prints a short summary and
+writes the result tables (CSV) and the report to the output folder. ``doelenboom demo [--out DIR]``
+does the same on the shipped fictitious example (docs/example.md), generated into ``DIR/data``.
+
+Exit codes: 0 success, 1 a problem with the input or the environment, 2 a usage error.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -64,7 +69,7 @@ def _build_parser() -> argparse.ArgumentParser:
     """The argument parser with its three subcommands."""
     parser = argparse.ArgumentParser(
         prog="doelenboom",
-        description="Check, show and draw goal trees (doelenbomen).",
+        description="Check, show and draw goal trees (doelenbomen); run the monitoring job.",
         epilog="TREE is a YAML tree file, a CSV edge list (.csv) or the name of a shipped example tree "
         f"({', '.join(_example_names())}).",
     )
@@ -83,6 +88,10 @@ def _build_parser() -> argparse.ArgumentParser:
             + ", ".join((*_TEXT_COLUMNS, *_LIST_COLUMNS, *_FLAG_COLUMNS))
             + " (an empty value: no such column; kinds separated by '|')",
         )
+
+    def add_run_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--language", choices=("nl", "en"), default="nl", help="of the summary and report (nl)")
+        sub.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
     validate = commands.add_parser(
         "validate", help="check a tree file and print every problem", description="Check a tree file."
@@ -103,13 +112,25 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     svg.set_defaults(handler=_svg)
 
+    run_cmd = commands.add_parser(
+        "run",
+        help="run the monitoring job of a run config",
+        description="Run the monitoring job of a run config (docs/run-config.md): estimates, aggregation, "
+        "comparison and signals; print a summary and write the tables (CSV) and the report.",
+    )
+    run_cmd.add_argument("config", metavar="CONFIG.yaml", help="the run config")
+    run_cmd.add_argument("--out", metavar="DIR", help="output folder (default: the config's 'output')")
+    add_run_options(run_cmd)
+    run_cmd.set_defaults(handler=_run)
+
     demo = commands.add_parser(
         "demo",
-        help="run the monitoring job on the shipped example",
-        description="Validate and show the shipped Movisie tree and write its drawing (more steps follow "
-        "as the monitoring job grows).",
+        help="run the monitoring job on the shipped (fictitious) example",
+        description="Generate the shipped fictitious example into DIR/data and run the monitoring job on it "
+        "(docs/example.md): the summary on screen, the tables (CSV) and the report in DIR.",
     )
     demo.add_argument("--out", metavar="DIR", default="demo-output", help="output folder (default: demo-output)")
+    add_run_options(demo)
     demo.set_defaults(handler=_demo)
     return parser
 
@@ -211,41 +232,150 @@ def _svg(args: argparse.Namespace, parser_error: Any) -> int:
     return 0
 
 
-def _write_atomically(path: Path, text: str) -> None:
-    """Write text to a temporary file next to ``path`` and move it into place (no partial files)."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+_SEVERITY_ORDER = {"alert": 0, "warning": 1, "info": 2}
+_TEXT = {
+    "nl": {
+        "fictitious": "FICTIEVE GEGEVENS: alle cijfers zijn verzonnen (alleen de gemeenten en inwonertallen zijn echt).",
+        "counts": "{units} eenheden, {periods} perioden (nulmeting {baseline}, rapportage {period}), "
+        "{estimates} schattingen ({suppressed} afgeschermd)",
+        "signals": "Signalen: {total} ({alert} alert, {warning} waarschuwing, {info} info)",
+        "top": "Belangrijkste signalen:",
+        "table": "Koplopertabel, {node} in {period} (score [interval], rang [interval], verandering sinds {baseline}):",
+        "wrote": "Geschreven: {what}",
+        "no_report": "doelenboom: het rapport is overgeslagen (doelenboom.report ontbreekt)",
+        "rank": "rang",
+    },
+    "en": {
+        "fictitious": "FICTITIOUS DATA: every number is invented (only the municipalities and populations are real).",
+        "counts": "{units} units, {periods} periods (baseline {baseline}, reported {period}), "
+        "{estimates} estimates ({suppressed} suppressed)",
+        "signals": "Signals: {total} ({alert} alert, {warning} warning, {info} info)",
+        "top": "Top signals:",
+        "table": "Koploper table, {node} in {period} (score [interval], rank [interval], change since {baseline}):",
+        "wrote": "Wrote: {what}",
+        "no_report": "doelenboom: the report was skipped (doelenboom.report is missing)",
+        "rank": "rank",
+    },
+}
+
+
+def _progress(quiet: bool) -> Any:
+    """A progress callback printing ``[3/9] pipeline`` lines on stderr (None when quiet)."""
+    if quiet:
+        return None
+
+    def report(step: str, number: int, steps: int) -> None:
+        print(f"[{number}/{steps}] {step}", file=sys.stderr, flush=True)
+
+    return report
+
+
+def _number(x: float, language: str, sign: bool = False) -> str:
+    """One decimal, with a decimal comma in Dutch; "-" for a missing number."""
+    if math.isnan(x):
+        return "-"
+    text = f"{x:+.1f}" if sign else f"{x:.1f}"
+    return text.replace(".", ",") if language == "nl" else text
+
+
+def _rank(x: float) -> str:
+    return "-" if math.isnan(x) else str(round(x))
+
+
+def _summary_lines(result: Any, language: str, top: int = 8, rows: int = 5) -> list[str]:
+    """The summary of a run: counts, the top signals and the head of the koploper table."""
+    import pandas as pd
+
+    t = _TEXT[language]
+    lines = [result.name]
+    if result.fictitious:
+        lines.append(t["fictitious"])
+    lines.append(
+        t["counts"].format(
+            units=len(result.result.units),
+            periods=len(result.result.periods),
+            baseline=result.baseline,
+            period=result.period,
+            estimates=len(result.dataset),
+            suppressed=result.dataset.suppressed_count,
+        )
+    )
+    signals = result.signals
+    counts = signals["severity"].value_counts()
+    lines.append(
+        t["signals"].format(
+            total=len(signals),
+            alert=int(counts.get("alert", 0)),
+            warning=int(counts.get("warning", 0)),
+            info=int(counts.get("info", 0)),
+        )
+    )
+    if len(signals):
+        lines.append(t["top"])
+        ordered = signals.assign(
+            _order=signals["severity"].astype(str).map(_SEVERITY_ORDER), _p=signals["p_value"].fillna(1.0)
+        ).sort_values(["_order", "_p", "unit", "period"], kind="stable")
+        # The most pressing signal of each unit and area first, so that one unit cannot fill the list.
+        first = ~ordered.duplicated(["unit", "area"])
+        chosen = pd.concat([ordered[first], ordered[~first]]).head(top)
+        message = "message_nl" if language == "nl" else "message_en"
+        lines.extend(f"  [{row.severity}] {getattr(row, message)}" for row in chosen.itertuples())
+    table = result.koplopers
+    if len(table):
+        root = result.tree.roots()[0] if len(result.tree) else ""
+        nodes = table.index.get_level_values("node")
+        node = root if root in set(nodes) else nodes[0]
+        head = table.xs(node, level="node").dropna(subset=["score"]).sort_values("rank").head(rows)
+        lines.append(t["table"].format(node=node, period=result.period, baseline=result.baseline))
+        for unit, row in head.iterrows():
+            found = result.units.get(str(unit))
+            name = found.name if found is not None else str(unit)
+            lines.append(
+                f"  {_rank(row['rank']):>3}. {name:<24} {_number(row['score'], language):>6} "
+                f"[{_number(row['low'], language)}; {_number(row['high'], language)}]  "
+                f"{t['rank']} {_rank(row['rank_low'])}-{_rank(row['rank_high'])}  "
+                f"{_number(row['change_since_baseline'], language, sign=True)}"
+            )
+    return lines
+
+
+def _run_and_write(config: Path, out: Path | None, language: str, quiet: bool) -> int:
+    """Run a config, write the tables and the report into ``out``, print the summary."""
+    from .run import run as run_monitoring
+    from .run import write_tables
+
+    result = run_monitoring(config, progress=_progress(quiet))
+    target = out if out is not None else result.output_dir
+    assert target is not None
+    written = write_tables(result, target)
+    try:
+        from .report import write_report  # written alongside; the tables are complete without it
+    except ImportError:
+        print(_TEXT[language]["no_report"], file=sys.stderr)
+    else:
+        if not quiet:
+            print(f"[report] {target / 'rapport.html'}", file=sys.stderr, flush=True)
+        written.append(Path(write_report(result, target / "rapport.html", language=language)))
+    for line in _summary_lines(result, language):
+        print(line)
+    print(_TEXT[language]["wrote"].format(what=f"{target} ({', '.join(p.name for p in written)})"))
+    return 0
+
+
+def _run(args: argparse.Namespace, parser_error: Any) -> int:
+    """``doelenboom run CONFIG.yaml``."""
+    return _run_and_write(Path(args.config), Path(args.out) if args.out else None, args.language, args.quiet)
 
 
 def _demo(args: argparse.Namespace, parser_error: Any) -> int:
-    """``doelenboom demo``: the shipped Movisie tree validated, shown and drawn into ``--out``."""
+    """``doelenboom demo``: the shipped fictitious example generated into ``--out``/data and run."""
+    from .example_data import generate
+
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    status = 0
-    for name in example_trees():
-        path = example_tree_path(name)
-        problems = check_tree_file(path)
-        if problems:
-            for problem in problems:
-                print(problem["message"])
-            status = 1
-            continue
-        tree = GoalTree.load(path)
-        print(f"== {tree.name or name}: valid ({_summary(tree)})")
-        if name == "movisie":
-            sys.stdout.write(tree.outline())
-        written = [out / f"{name}.yaml"]
-        _write_atomically(written[0], tree.to_yaml())
-        try:
-            written.append(out / f"{name}.svg")
-            _write_atomically(written[-1], tree.to_svg())
-        except RuntimeError as error:  # Graphviz missing: say how to get it, keep the rest
-            written.pop()
-            print(f"doelenboom: {error}", file=sys.stderr)
-            status = 1
-        print("wrote " + ", ".join(str(p) for p in written))
-    return status
+    if not args.quiet:
+        print(f"[example] {out / 'data'}", file=sys.stderr, flush=True)
+    config = generate(out / "data")
+    return _run_and_write(config, out, args.language, args.quiet)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

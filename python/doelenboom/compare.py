@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from .pipeline import PipelineResult
     from .units import UnitRegistry
 
-__all__ = ["KOPLOPER_COLUMNS", "compare", "forecast", "holt", "linear_trend", "trend"]
+__all__ = ["KOPLOPER_COLUMNS", "compare", "forecast", "holt", "linear_trend", "trend", "trend_prediction"]
 
 #: The columns of :func:`compare`, in order.
 KOPLOPER_COLUMNS = (
@@ -174,8 +174,37 @@ def compare(
 
 
 def linear_trend(x: Sequence[float], y: Sequence[float], confidence: float = 0.95) -> dict[str, float]:
-    """OLS ``y = intercept + slope * x`` with a t interval of the slope (equals ``np.polyfit(x, y, 1)``)."""
+    """OLS ``y = intercept + slope * x`` with a t interval of the slope (equals ``np.polyfit(x, y, 1)``).
+
+    Keys n, slope, intercept, se_slope, low, high, sigma, confidence, and x_mean and sxx (the mean
+    of x and the sum of squares about it, for :func:`trend_prediction`)."""
     return dict(_core.linear_trend([float(v) for v in x], [float(v) for v in y], confidence))
+
+
+def trend_prediction(
+    x: Sequence[float], y: Sequence[float], at: Sequence[float], level: float = 0.95
+) -> pd.DataFrame:
+    """The OLS linear trend of ``(x, y)`` at new ``at`` values with its prediction interval for a
+    new observation (docs/compare.md): ``mean = intercept + slope * at`` and
+    ``mean -/+ t_{n-2} * sigma * sqrt(1 + 1/n + (at - mean x)^2 / Sxx)`` at ``level``, as
+    statsmodels ``OLS(...).get_prediction(...).summary_frame(obs=True)`` (``obs_ci_lower/upper``).
+    Columns x, mean, se, low, high; at least 3 points. This is the band of the trend charts when
+    Holt's interval is undefined (4 periods)."""
+    import pandas as pd
+
+    points = [float(v) for v in at]
+    d = _core.trend_prediction([float(v) for v in x], [float(v) for v in y], points, level)
+    frame = pd.DataFrame(
+        {
+            "x": np.asarray(points, dtype=np.float64),
+            "mean": np.asarray(d["mean"]),
+            "se": np.asarray(d["se"]),
+            "low": np.asarray(d["low"]),
+            "high": np.asarray(d["high"]),
+        }
+    )
+    frame.attrs["level"] = float(d["level"])
+    return frame
 
 
 def holt(

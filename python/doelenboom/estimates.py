@@ -349,6 +349,25 @@ def estimate_reach(
     neither). With ``units`` (a :class:`UnitRegistry` with populations) unknown units are errors and
     ``clients_per_<rate_per>`` is estimated. See docs/estimates.md for every indicator.
     """
+    args, kwargs = _reach_columns(df, key, columns, source)
+    core = _core.estimate_reach(
+        *args,
+        source=source,
+        prefix=prefix,
+        phone_channel=phone_channel,
+        rate_per=float(rate_per),
+        units=_core_units(units),
+        suppression_threshold=float(suppression_threshold),
+        **kwargs,
+    )
+    return Dataset(core)
+
+
+def _reach_columns(
+    df: pd.DataFrame, key: Key, columns: Mapping[str, str] | None, source: str
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The arguments of ``_core.estimate_reach`` (and ``_core.reach_partial``) for a frame: the
+    coded, pseudonymised columns; DataError lists every problem."""
     problems = _Problems(source)
     cols = _frame_columns(df, REACH_COLUMNS, ("unit", "period", "client"), columns, problems)
     if ("start_date" in cols) != ("end_date" in cols):
@@ -377,21 +396,9 @@ def estimate_reach(
         kwargs["start_day"] = _days(df[cols["start_date"]], "start_date", problems)
         kwargs["end_day"] = _days(df[cols["end_date"]], "end_date", problems)
     problems.raise_if_any()
-    core = _core.estimate_reach(
-        unit,
-        period,
-        client,
-        unit_names=unit_names,
-        periods=periods,
-        source=source,
-        prefix=prefix,
-        phone_channel=phone_channel,
-        rate_per=float(rate_per),
-        units=_core_units(units),
-        suppression_threshold=float(suppression_threshold),
-        **kwargs,
-    )
-    return Dataset(core)
+    kwargs["unit_names"] = unit_names
+    kwargs["periods"] = periods
+    return (unit, period, client), kwargs
 
 
 # ---- survey ---------------------------------------------------------------------------------
@@ -473,6 +480,23 @@ def estimate_survey(
     and ``<scale>.mean``. A missing value is no answer and is left out (counted in the method).
     """
     item_list = load_items(items)
+    args, kwargs = _survey_columns(df, item_list, key, columns, source)
+    core = _core.estimate_survey(
+        *args,
+        source=source,
+        confidence=float(confidence),
+        per_instrument=per_instrument,
+        units=_core_units(units),
+        suppression_threshold=float(suppression_threshold),
+        **kwargs,
+    )
+    return Dataset(core)
+
+
+def _survey_columns(
+    df: pd.DataFrame, item_list: list[Item], key: Key, columns: Mapping[str, str] | None, source: str
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The arguments of ``_core.estimate_survey`` (and ``_core.survey_partial``) for a frame."""
     problems = _Problems(source)
     cols = _frame_columns(
         df, SURVEY_COLUMNS, ("unit", "period", "respondent", "item", "value"), columns, problems
@@ -501,23 +525,10 @@ def estimate_survey(
             df[cols["instrument"]], "instrument", problems, required=True
         )
     problems.raise_if_any()
-    core = _core.estimate_survey(
-        unit,
-        period,
-        respondent,
-        item,
-        value,
-        unit_names=unit_names,
-        periods=periods,
-        items=item_list,
-        source=source,
-        confidence=float(confidence),
-        per_instrument=per_instrument,
-        units=_core_units(units),
-        suppression_threshold=float(suppression_threshold),
-        **kwargs,
-    )
-    return Dataset(core)
+    kwargs["unit_names"] = unit_names
+    kwargs["periods"] = periods
+    kwargs["items"] = item_list
+    return (unit, period, respondent, item, value), kwargs
 
 
 # ---- pre/post -------------------------------------------------------------------------------
@@ -558,8 +569,26 @@ def estimate_prepost(
     with ``reliability``, or when None Cronbach's alpha of the pre scores), Cohen's d_z, d_av and
     the Wilcoxon signed-rank p-value. See docs/estimates.md.
     """
-    import pandas as pd
+    args, kwargs = _prepost_columns(df, key, columns, source)
+    core, tables = _core.estimate_prepost(
+        *args,
+        source=source,
+        prefix=prefix,
+        min_score=int(min_score),
+        max_score=int(max_score),
+        reliability=None if reliability is None else float(reliability),
+        confidence=float(confidence),
+        units=_core_units(units),
+        suppression_threshold=float(suppression_threshold),
+        **kwargs,
+    )
+    return PrePostResult(Dataset(core), _shift_frame(tables))
 
+
+def _prepost_columns(
+    df: pd.DataFrame, key: Key, columns: Mapping[str, str] | None, source: str
+) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    """The arguments of ``_core.estimate_prepost`` (and ``_core.prepost_partial``) for a frame."""
     problems = _Problems(source)
     cols = _frame_columns(df, PREPOST_COLUMNS, PREPOST_COLUMNS, columns, problems)
     pseudonymiser = _key(key)
@@ -570,25 +599,14 @@ def estimate_prepost(
     pre = _floats(df[cols["pre"]], "pre", problems)
     post = _floats(df[cols["post"]], "post", problems)
     problems.raise_if_any()
-    core, tables = _core.estimate_prepost(
-        unit,
-        period,
-        client,
-        domain,
-        pre,
-        post,
-        unit_names=unit_names,
-        periods=periods,
-        domain_names=domain_names,
-        source=source,
-        prefix=prefix,
-        min_score=int(min_score),
-        max_score=int(max_score),
-        reliability=None if reliability is None else float(reliability),
-        confidence=float(confidence),
-        units=_core_units(units),
-        suppression_threshold=float(suppression_threshold),
-    )
+    kwargs = {"unit_names": unit_names, "periods": periods, "domain_names": domain_names}
+    return (unit, period, client, domain, pre, post), kwargs
+
+
+def _shift_frame(tables: list[dict[str, Any]]) -> pd.DataFrame:
+    """The shift tables (dicts from _core) as one long frame."""
+    import pandas as pd
+
     rows: list[dict[str, Any]] = []
     for t in tables:
         levels = range(t["min"], t["max"] + 1)
@@ -608,4 +626,4 @@ def estimate_prepost(
                 )
     shifts = pd.DataFrame(rows, columns=["unit", "period", "domain", "pre", "post", "count", "suppressed"])
     shifts["count"] = shifts["count"].astype("Int64")
-    return PrePostResult(Dataset(core), shifts)
+    return shifts

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -45,12 +45,16 @@ class MonitoringRun:
     period: str
     #: doelenboom.compare(...) for `period`: one row per (unit, node) (KOPLOPER_COLUMNS).
     koplopers: pd.DataFrame
-    #: doelenboom.signals(...): one row per signal (unit, period, node, rule, severity, numbers,
-    #: message_nl, message_en).
+    #: One row per signal, columns doelenboom.run.SIGNAL_COLUMNS: unit, area, period, node, rule,
+    #: severity, value, reference, difference, statistic, p_value, n, message_nl, message_en (both
+    #: languages; doelenboom.signals(...) instead gives one ``message`` column in the language asked).
     signals: pd.DataFrame
     #: Linear trends: unit, node, slope, slope_low, slope_high, n (periods); NaN rows for too few periods.
     trends: pd.DataFrame
-    #: Holt forecasts: unit, node, period (future), forecast, low, high.
+    #: Forecasts per unit, node and future period: Holt's forecast, se, low, high (se, low and high
+    #: NaN when Holt's interval is undefined, e.g. with 4 periods; all NaN with fewer than 4) and the
+    #: linear trend with its OLS prediction interval: trend_forecast, trend_se, trend_low, trend_high
+    #: (docs/compare.md).
     forecasts: pd.DataFrame
     #: Residents' stories (verhalen): unit, period, node (may be empty), title, text.
     stories: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["unit", "period", "node", "title", "text"]))
@@ -65,3 +69,23 @@ class MonitoringRun:
     fictitious: bool = False
     #: Where the run's data folder is (answers to the duidingsvragen are saved there); None in memory.
     data_dir: Path | None = None
+    #: Every estimate of every data source under the estimators' ids (reach.clients, ...), before
+    #: they were linked to the tree's indicators; None when not known.
+    estimates: Dataset | None = None
+    #: Signals are also evaluated per area (kern, wijk) and group found in the registrations; their
+    #: rows in `signals` carry the area in the column ``area`` ("kern=Opheusden", empty for the
+    #: whole unit). This table holds the reach of every area and group: unit (the gemeente), area,
+    #: name, period, indicator, value, n, suppressed (numbers blank when suppressed).
+    areas: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(
+            columns=["unit", "area", "name", "period", "indicator", "value", "n", "suppressed"]
+        )
+    )
+    #: Tree indicators without any estimate (the pipeline's coverage shows their absence).
+    indicators_without_data: list[str] = field(default_factory=list)
+    #: The run config the run came from, and the folder its tables were (or will be) written to.
+    config: Path | None = None
+    output_dir: Path | None = None
+    #: The compiled result (doelenboom._core.MonitoringResult) when made by doelenboom.run(); it
+    #: writes the tables (doelenboom.run.write_tables).
+    _core: Any = field(default=None, repr=False, compare=False)

@@ -17,7 +17,7 @@ from . import _core
 from ._typing import Problem
 from .dataset import Dataset
 from .goal_tree import GoalTree
-from .pipeline import PipelineResult
+from .pipeline import Pipeline, PipelineResult
 from .units import UnitRegistry
 
 if TYPE_CHECKING:
@@ -132,12 +132,14 @@ def signals(
     units: UnitRegistry | _core.UnitRegistry | None = None,
     rules: SignalRules | PathLike | Mapping[str, Any] | None = None,
     language: str = "nl",
+    pipeline: Pipeline | _core.PipelineSpec | None = None,
 ) -> pd.DataFrame:
     """All signals of ``rules`` (default: the defaults) over a pipeline result, one row each.
 
     ``dataset`` (the data the result was computed from) adds n, skips unmeasured (imputed) cells
     and enables the suppressed-share rule; ``units`` gives names, baselines (nulmeting), peer
-    groups and populations. Columns: unit, period, node (empty for a whole unit and period),
+    groups and populations; ``pipeline`` (the spec the result was made with) lets the sentences
+    say when a value was divided by a denominator ("uren per 1.000 inwoners"). Columns: unit, period, node (empty for a whole unit and period),
     rule, severity (info, warning, alert), value, reference, difference, statistic (z),
     p_value, n, message (in ``language``: "nl" or "en"). Ordered by unit, period, node, rule.
     """
@@ -149,7 +151,8 @@ def signals(
     core_result = _core_of(result, PipelineResult, _core.PipelineResult, "result")
     core_data = _core_of(dataset, Dataset, _core.Dataset, "dataset")
     core_units = _core_of(units, UnitRegistry, _core.UnitRegistry, "units")
-    columns = _core.evaluate_signals(core_result, _rules(rules), core_data, core_units)
+    core_spec = _core_of(pipeline, Pipeline, _core.PipelineSpec, "pipeline")
+    columns = _core.evaluate_signals(core_result, _rules(rules), core_data, core_units, core_spec)
     columns["message"] = columns.pop(f"message_{language}")
     columns.pop("message_en" if language == "nl" else "message_nl")
     frame = pd.DataFrame(columns, columns=list(SIGNAL_COLUMNS))

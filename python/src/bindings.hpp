@@ -23,10 +23,16 @@ void register_estimates(py::module_& m);
 void register_pipeline(py::module_& m);
 /// The koploper table, linear trends and Holt forecasts (after the pipeline types).
 void register_compare(py::module_& m);
+/// run_sensitivity and SensitivityResult (after the pipeline types).
+void register_sensitivity(py::module_& m);
 /// The statistics kernels, as the submodule `stats`.
 void register_stats(py::module_& m);
 /// SignalRules and evaluate_signals (after the pipeline types).
 void register_signals(py::module_& m);
+/// MonitoringConfig, run_monitoring and MonitoringResult (after the pipeline, compare and signal types).
+void register_monitoring(py::module_& m);
+/// ReachPartial, SurveyPartial, PrePostPartial: mergeable partial statistics (doelenboom.dask).
+void register_partial(py::module_& m);
 
 /// A problem as a dict: code, file, line, row, field, ids, message (unknown parts are None).
 py::dict problem_to_dict(const Problem& problem);

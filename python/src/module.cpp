@@ -16,7 +16,10 @@ PYBIND11_MODULE(_core, m) {
   doelenboom::python::register_estimates(m);
   doelenboom::python::register_goal_tree(m);
   doelenboom::python::register_pipeline(m);
+  doelenboom::python::register_sensitivity(m);
   doelenboom::python::register_compare(m);
   doelenboom::python::register_stats(m);
   doelenboom::python::register_signals(m);
+  doelenboom::python::register_monitoring(m);
+  doelenboom::python::register_partial(m);
 }

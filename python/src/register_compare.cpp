@@ -46,6 +46,8 @@ py::dict trend_dict(const LinearTrend& t) {
   d["high"] = t.high;
   d["sigma"] = t.sigma;
   d["confidence"] = t.confidence;
+  d["x_mean"] = t.x_mean;
+  d["sxx"] = t.sxx;
   return d;
 }
 
@@ -159,6 +161,32 @@ void register_compare(py::module_& m) {
         return trend_dict(linear_trend(x, y, confidence));
       },
       py::arg("x"), py::arg("y"), py::arg("confidence") = 0.95, "OLS y = intercept + slope x with a t interval.");
+
+  m.def(
+      "trend_prediction",
+      [](std::vector<double> x, std::vector<double> y, std::vector<double> at, double level) {
+        std::vector<double> mean, se, low, high;
+        {
+          py::gil_scoped_release release;
+          const LinearTrend t = linear_trend(x, y, level);
+          for (const double v : at) {
+            const TrendPrediction p = predict(t, v, level);
+            mean.push_back(p.mean);
+            se.push_back(p.se);
+            low.push_back(p.low);
+            high.push_back(p.high);
+          }
+        }
+        py::dict d;
+        d["mean"] = array_of(mean);
+        d["se"] = array_of(se);
+        d["low"] = array_of(low);
+        d["high"] = array_of(high);
+        d["level"] = level;
+        return d;
+      },
+      py::arg("x"), py::arg("y"), py::arg("at"), py::arg("level") = 0.95,
+      "The OLS linear trend of (x, y) at new x values with its prediction interval for a new observation.");
 
   m.def(
       "holt",

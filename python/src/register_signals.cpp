@@ -84,15 +84,17 @@ SignalRules() holds the defaults.)doc")
 
   m.def(
       "evaluate_signals",
-      [](const PipelineResult& result, const SignalRules& rules, const Dataset* data, const UnitRegistry* units) {
+      [](const PipelineResult& result, const SignalRules& rules, const Dataset* data, const UnitRegistry* units,
+         const PipelineSpec* spec) {
         std::vector<Signal> signals;
         {
           py::gil_scoped_release release;
-          signals = evaluate_signals(result, rules, SignalContext{data, units});
+          signals = evaluate_signals(result, rules, SignalContext{data, units, spec});
         }
         return signal_columns(signals);
       },
       py::arg("result"), py::arg("rules"), py::arg("data") = nullptr, py::arg("units") = nullptr,
+      py::arg("spec") = nullptr,
       "Every signal of the rules over a pipeline result, as columns: unit, period, node, rule, severity, value, "
       "reference, difference, statistic, p_value, n, message_nl, message_en.");
 }

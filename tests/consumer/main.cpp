@@ -4,10 +4,13 @@
 #include <string>
 #include <vector>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include <doelenboom/dataset.hpp>
 #include <doelenboom/goal_tree.hpp>
+#include <doelenboom/monitoring.hpp>
 #include <doelenboom/pipeline.hpp>
 #include <doelenboom/stats.hpp>
 #include <doelenboom/tree_io.hpp>
@@ -84,6 +87,47 @@ int main(int argc, char** argv) {
               << result.lower()(static_cast<Eigen::Index>(row), top) << ", "
               << result.upper()(static_cast<Eigen::Index>(row), top) << "], contributions of the activities add up\n";
   }
+
+  // The monitoring job from a run config: two fictitious years of registrations per village, and a
+  // village (Opheusden) from which nobody comes in the last year. Its reach signal must name it.
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / "doelenboom_consumer_run";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const auto write = [&](const std::string& name, const std::string& text) { std::ofstream(dir / name) << text; };
+  write("units.csv", "id,name,population\nGM1740,Neder-Betuwe,25017\nGM0275,Rheden,43467\n");
+  std::string registrations = "unit,period,client,kern\n";
+  int client = 0;
+  for (int y = 2021; y <= 2024; ++y) {
+    for (const std::string kern : {"Kesteren", "Opheusden"}) {
+      const int clients = kern == "Opheusden" && y == 2024 ? 0 : 30;
+      for (int c = 0; c < clients; ++c) registrations += "GM1740," + std::to_string(y) + ",c" + std::to_string(++client) + "," + kern + "\n";
+    }
+    for (int c = 0; c < 40; ++c) registrations += "GM0275," + std::to_string(y) + ",c" + std::to_string(++client) + ",\n";
+  }
+  write("registrations.csv", registrations);
+  write("run.yaml", "doelenboom_run: 1\nname: Consumer (fictitious)\nfictitious: true\ntree: " + fs::absolute(argv[1]).string() +
+                        "\nunits: units.csv\npseudonym_key: consumer-example-key-only\ndata:\n  registrations:\n"
+                        "    files: registrations.csv\n    areas: [kern]\nindicators:\n  ind_clienten_bereikt: reach.clients\n"
+                        "compare: {draws: 20}\noutput: out\n");
+  const db::MonitoringConfig config = db::MonitoringConfig::load_yaml(dir / "run.yaml");
+  std::size_t steps = 0;
+  const db::MonitoringResult run = db::run_monitoring(config, [&](std::string_view, std::size_t, std::size_t) { ++steps; });
+  bool village = false;
+  for (const auto& s : run.signals) {
+    if (s.area == "kern=Opheusden" && s.signal.rule == db::SignalRule::reach && s.signal.value == 0.0) {
+      village = true;
+      std::cout << "signal: " << s.signal.message_nl << "\n";
+    }
+  }
+  if (!village) return fail("no reach signal for the village without registrations");
+  const auto written = db::write_tables(run, config.output);
+  if (written.size() != db::monitoring_table_names().size() || !fs::is_regular_file(dir / "out" / "signals.csv")) {
+    return fail("the tables were not written");
+  }
+  std::cout << "monitoring run: " << steps << " steps, " << run.signals.size() << " signals, " << written.size()
+            << " tables\n";
+  fs::remove_all(dir);
   std::cout << "consumer: OK\n";
   return EXIT_SUCCESS;
 }

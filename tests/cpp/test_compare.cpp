@@ -151,7 +151,7 @@ TEST(PeerGroups, BySizeClassUseTheCbsBoundaries) {
   EXPECT_EQ(pc.peers[1], std::vector<std::string>{"u2"});  // 5 000 and 9 999 share "5 000 - 10 000"
   EXPECT_EQ(pc.peers[2], std::vector<std::string>{"u1"});
   EXPECT_EQ(pc.peers[3], std::vector<std::string>{"u4"});  // 10 000 and 19 999
-  EXPECT_EQ(pc.description[1], "size_class = 5 000 - 10 000 (1 peers)");
+  EXPECT_EQ(pc.description[1], "size_class = 5 000 - 10 000 (1 peer)");
   EXPECT_EQ(pc.description[5], "size_class = >= 250 000 (0 peers)");
   EXPECT_DOUBLE_EQ(pc.mean(1, 0), 30);
   EXPECT_DOUBLE_EQ(pc.difference(1, 0), -10);
@@ -281,7 +281,7 @@ TEST(CompareKoploper, TableCombinesScoreRankChangeAndPeers) {
   EXPECT_DOUBLE_EQ(r.peer_mean, 61);    // u1 is the only other "20 000 - 50 000"
   EXPECT_DOUBLE_EQ(r.difference_from_peers, -3);
   EXPECT_DOUBLE_EQ(r.national, (58.0 + 61 + 45) / 3);
-  EXPECT_EQ(r.peers, "size_class = 20 000 - 50 000 (1 peers)");
+  EXPECT_EQ(r.peers, "size_class = 20 000 - 50 000 (1 peer)");
   EXPECT_EQ(rows[1].peers, "size_class = 50 000 - 100 000 (0 peers)");
   EXPECT_TRUE(std::isnan(rows[1].peer_mean));
   // Without a registry there are no peers, but the rest is there.

@@ -481,3 +481,155 @@ nodes:
   EXPECT_TRUE(of(all, db::SignalRule::drop_previous, "u2").empty());
   EXPECT_TRUE(of(all, db::SignalRule::drop_baseline, "u2").empty());
 }
+
+namespace {
+
+/// Eight units of 50 000 inhabitants each; the reach count divided per 1,000 inhabitants.
+db::UnitRegistry fifty_thousand() {
+  std::vector<db::Unit> list;
+  for (int u = 1; u <= 8; ++u) {
+    db::Unit x = unit("u" + std::to_string(u), "Gemeente " + std::to_string(u));
+    x.population = 50000;
+    list.push_back(x);
+  }
+  return db::UnitRegistry(list);
+}
+
+db::PipelineSpec per_thousand(const std::string& node) {
+  db::PipelineSpec spec;
+  spec.normalise.method = db::Normalisation::none;
+  spec.nodes[node].treatment.denominator = "population";
+  spec.nodes[node].treatment.denominator_scale = 1000;
+  return spec;
+}
+
+}  // namespace
+
+TEST(SignalReach, UsesRawCountsWhenThePipelineDividesByPopulation) {
+  // u1 reaches 100 clients in 2022..2024 and 75 in 2025; per 1,000 inhabitants that is 2.0 and
+  // 1.5, where a Poisson test on the rates would see P(X <= 1 | 2) = 0.406 and stay silent. On the
+  // counts: P(X <= 75 | 100) = 0.00547266392707237 (scipy.stats.poisson.cdf(75, 100)) < alpha 0.01.
+  auto records = quiet();
+  for (int y = 2022; y <= 2024; ++y) set(records, "u1", y, "bereik", 100);
+  set(records, "u1", 2025, "bereik", 75);
+  const auto t = tree();
+  const auto d = db::Dataset::from_records(records);
+  const auto units = fifty_thousand();
+  const auto spec = per_thousand("bereik");
+  const auto r = db::run_pipeline(t, d, spec, db::RunContext{nullptr, &units});
+  ASSERT_NEAR(r.treated()(static_cast<Eigen::Index>(r.row(0, 3)), static_cast<Eigen::Index>(*t.find("bereik"))), 1.5, 1e-12);
+  db::SignalRules rules;
+  rules.outlier.enabled = false;
+  // With the Dataset (its values are the raw counts) and without it (the audit's values before treatment).
+  for (const db::SignalContext ctx : {db::SignalContext{&d, &units, &spec}, db::SignalContext{nullptr, &units, &spec}}) {
+    const auto reach = of(db::evaluate_signals(r, rules, ctx), db::SignalRule::reach);
+    ASSERT_EQ(reach.size(), 1U) << (ctx.data != nullptr ? "with" : "without") << " a dataset";
+    EXPECT_EQ(reach[0].unit, "u1");
+    EXPECT_EQ(reach[0].period, year(2025));
+    EXPECT_DOUBLE_EQ(reach[0].value, 75);
+    EXPECT_DOUBLE_EQ(reach[0].reference, 100);
+    EXPECT_DOUBLE_EQ(reach[0].difference, -25);
+    EXPECT_NEAR(reach[0].p_value, 0.00547266392707237, 1e-12);
+    EXPECT_EQ(reach[0].severity, db::Severity::warning);  // 0.0055 is not below alpha / 10
+    // The counts carry the indicator's unit, not "per 1.000 inwoners".
+    EXPECT_TRUE(contains(reach[0].message_nl, "Bereik in Gemeente 1 is in 2025 gedaald naar 75 cliënten, tegen 100 cliënten verwacht"));
+    EXPECT_TRUE(contains(reach[0].message_en, "Bereik in Gemeente 1 fell to 75 cliënten in 2025, against 100 cliënten expected"));
+  }
+}
+
+TEST(SignalReach, SkipsCountsWhoseFallIsGood) {
+  // A lead time filed under bereik as a count: u2 falls from 22 to 10 days. As a reach count
+  // (direction 1) that is P(X <= 10 | 22) = 0.0035466004281163644 < alpha 0.01; with direction -1 the
+  // reach rule leaves it alone.
+  for (const int direction : {1, -1}) {
+    const std::string yaml = std::string(R"(doelenboom: 1
+name: Doorlooptijd
+levels: [doel, indicator]
+nodes:
+  - id: top
+    label: Snel geholpen
+    level: doel
+  - id: doorlooptijd
+    label: Doorlooptijd
+    kind: indicator
+    direction: )") + std::to_string(direction) + R"(
+    level: indicator
+    pillar: bereik
+    result: output
+    measure: count
+    unit: dagen
+    parents: [top]
+)";
+    const auto t = db::load_tree_yaml_string(yaml, "doorlooptijd.yaml");
+    std::vector<db::EstimateRecord> records;
+    for (int u = 1; u <= 6; ++u) {
+      for (int y = 2022; y <= 2025; ++y) {
+        records.push_back(cell("u" + std::to_string(u), y, "doorlooptijd", u == 2 && y == 2025 ? 10.0 : 20.0 + u));
+      }
+    }
+    db::PipelineSpec spec;
+    spec.normalise.method = db::Normalisation::none;
+    const auto d = db::Dataset::from_records(records);
+    const auto r = db::run_pipeline(t, d, spec);
+    const auto reach = of(db::evaluate_signals(r, {}, {&d, nullptr}), db::SignalRule::reach);
+    if (direction > 0) {
+      ASSERT_EQ(reach.size(), 1U);
+      EXPECT_EQ(reach[0].unit, "u2");
+      EXPECT_NEAR(reach[0].p_value, 0.0035466004281163644, 1e-12);
+    } else {
+      EXPECT_TRUE(reach.empty()) << reach.front().message_en;
+    }
+  }
+}
+
+TEST(SignalMessages, ValuesDividedByADenominatorSaySoInTheUnit) {
+  const char* const yaml = R"(doelenboom: 1
+name: Uren
+levels: [doel, indicator]
+nodes:
+  - id: top
+    label: Ondersteuning
+    level: doel
+  - id: uren
+    label: Uren ondersteuning
+    kind: indicator
+    level: indicator
+    pillar: bereik
+    result: output
+    measure: count
+    norm: 4
+    unit: uren
+    parents: [top]
+)";
+  const auto t = db::load_tree_yaml_string(yaml, "uren.yaml");
+  // 300 hours in 50 000 inhabitants = 6 per 1,000; u1 falls to 150 hours = 3 per 1,000 < norm 4.
+  std::vector<db::EstimateRecord> records;
+  for (int u = 1; u <= 8; ++u) {
+    for (int y = 2022; y <= 2025; ++y) records.push_back(cell("u" + std::to_string(u), y, "uren", u == 1 && y == 2025 ? 150 : 300));
+  }
+  const auto d = db::Dataset::from_records(records);
+  const auto units = fifty_thousand();
+  const auto spec = per_thousand("uren");
+  const auto r = db::run_pipeline(t, d, spec, db::RunContext{nullptr, &units});
+  db::SignalRules rules;
+  rules.outlier.enabled = false;
+  const auto all = db::evaluate_signals(r, rules, {&d, &units, &spec});
+  const auto norm = of(all, db::SignalRule::norm);
+  ASSERT_EQ(norm.size(), 1U);
+  EXPECT_NEAR(norm[0].value, 3, 1e-12);
+  EXPECT_EQ(norm[0].message_nl,
+            "Uren ondersteuning in Gemeente 1 is in 2025 3 uren per 1.000 inwoners, onder de norm van 4 uren per 1.000 "
+            "inwoners (verschil -1 uren per 1.000 inwoners).");
+  EXPECT_EQ(norm[0].message_en,
+            "Uren ondersteuning in Gemeente 1 was 3 uren per 1,000 inhabitants in 2025, below the norm of 4 uren per "
+            "1,000 inhabitants (difference -1 uren per 1,000 inhabitants).");
+  // The reach rule speaks of the raw hours: 150 against 300 expected, P(X <= 150 | 300) < 0.001.
+  const auto reach = of(all, db::SignalRule::reach);
+  ASSERT_EQ(reach.size(), 1U);
+  EXPECT_TRUE(contains(reach[0].message_nl, "gedaald naar 150 uren, tegen 300 uren verwacht")) << reach[0].message_nl;
+  EXPECT_NEAR(reach[0].p_value, 6.624718627267633e-22, 1e-31);
+  // Without the spec the sentence cannot know about the denominator and gives the bare unit.
+  const auto bare = of(db::evaluate_signals(r, rules, {&d, &units}), db::SignalRule::norm);
+  ASSERT_EQ(bare.size(), 1U);
+  EXPECT_TRUE(contains(bare[0].message_nl, "is in 2025 3 uren, onder de norm van 4 uren")) << bare[0].message_nl;
+}

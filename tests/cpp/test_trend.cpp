@@ -125,3 +125,28 @@ TEST(Holt, TooFewPeriodsAndBadParametersAreClearErrors) {
   EXPECT_EQ(ok.periods[0].to_string(), "2023");
   EXPECT_EQ(ok.periods[1].to_string(), "2024");
 }
+
+TEST(Trend, PredictionIntervalOfTheLinearTrendByHand) {
+  const std::vector<double> x{0, 1, 2, 3, 4}, y{1, 3, 2, 5, 4};
+  const auto t = db::linear_trend(x, y);
+  EXPECT_NEAR(t.x_mean, 2.0, 1e-14);
+  EXPECT_NEAR(t.sxx, 10.0, 1e-14);
+  // x = 5: mean 1.4 + 0.8 * 5 = 5.4, se^2 = 1.2 (1 + 1/5 + 9/10) = 2.52.
+  const auto p5 = db::predict(t, 5.0);
+  const double tq = 3.1824463052837078;  // t_{0.975, 3} (scipy.stats.t.ppf)
+  EXPECT_NEAR(p5.mean, 5.4, 1e-13);
+  EXPECT_NEAR(p5.se, std::sqrt(2.52), 1e-13);
+  EXPECT_NEAR(p5.low, 5.4 - tq * std::sqrt(2.52), 1e-12);
+  EXPECT_NEAR(p5.high, 5.4 + tq * std::sqrt(2.52), 1e-12);
+  EXPECT_DOUBLE_EQ(p5.level, 0.95);
+  // x = 6 at 90%: mean 6.2, se^2 = 1.2 (1 + 1/5 + 16/10) = 3.36, t_{0.95, 3} = 2.3533634348018233.
+  const auto p6 = db::predict(t, 6.0, 0.90);
+  EXPECT_NEAR(p6.mean, 6.2, 1e-13);
+  EXPECT_NEAR(p6.se, std::sqrt(3.36), 1e-13);
+  EXPECT_NEAR(p6.high - p6.mean, 2.3533634348018233 * std::sqrt(3.36), 1e-11);
+  // At the mean x the band is narrowest: se^2 = 1.2 (1 + 1/5).
+  EXPECT_NEAR(db::predict(t, 2.0).se, std::sqrt(1.44), 1e-13);
+  EXPECT_NE(message_of([&] { (void)db::predict(t, 5.0, 1.0); }).find("prediction interval level"), std::string::npos);
+  EXPECT_NE(message_of([&] { (void)db::predict(t, na); }).find("x is nan"), std::string::npos);
+  EXPECT_NE(message_of([&] { (void)db::predict(db::LinearTrend{}, 1.0); }).find("trend prediction"), std::string::npos);
+}

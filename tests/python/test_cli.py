@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
@@ -233,20 +235,100 @@ def test_console_script(broken_file: Path) -> None:
 # demo
 
 
-@needs_dot
-def test_demo_validates_shows_and_draws_the_shipped_trees(tmp_path: Path) -> None:
-    out = tmp_path / "demo"
-    result = run("demo", "--out", str(out))
-    assert result.returncode == 0, result.stderr
-    movisie = db.GoalTree.load(db.example_tree_path("movisie"))
-    assert f"== {movisie.name}: valid ({len(movisie)} nodes" in result.stdout
-    assert movisie.outline() in result.stdout
-    assert sorted(p.name for p in out.iterdir()) == [
-        "movisie.svg",
-        "movisie.yaml",
-        "neder-betuwe.svg",
-        "neder-betuwe.yaml",
-    ]
-    # What the demo wrote is the same tree, and the drawing carries the Dutch labels.
-    assert db.GoalTree.load(out / "movisie.yaml") == movisie
-    assert "Zelfregie" in (out / "movisie.svg").read_text(encoding="utf-8")
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str, str]:
+    """``doelenboom demo --out DIR`` run once, in this process (the report too, when it is there)."""
+    out = tmp_path_factory.mktemp("demo") / "out"
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+        code = main(["demo", "--out", str(out)])
+    assert code == 0, stderr.getvalue()
+    return out, stdout.getvalue(), stderr.getvalue()
+
+
+TABLES = [
+    "estimates.csv",
+    "indicators.csv",
+    "scores.csv",
+    "koplopers.csv",
+    "signals.csv",
+    "trends.csv",
+    "forecasts.csv",
+    "areas.csv",
+    "audit.csv",
+    "about.txt",
+]
+
+
+def test_demo_prints_the_summary_and_writes_the_tables(demo: tuple[Path, str, str]) -> None:
+    out, stdout, stderr = demo
+    lines = stdout.splitlines()
+    assert lines[0] == "Koplopergemeenten cliëntondersteuning (fictieve gegevens)"
+    assert lines[1].startswith("FICTIEVE GEGEVENS")
+    assert lines[2].startswith("15 eenheden, 4 perioden (nulmeting 2021, rapportage 2024)")
+    assert "Belangrijkste signalen:" in lines
+    # The village that fell silent is among the top signals, by name.
+    assert any("Opheusden (Neder-Betuwe)" in line and "weggevallen" in line for line in lines)
+    assert any(line.startswith("Koplopertabel, zelfregie in 2024") for line in lines)
+    assert stderr.startswith(f"[example] {out / 'data'}\n[1/10] check\n")
+    assert "[10/10] areas" in stderr
+    for name in TABLES:
+        assert (out / name).is_file(), name
+    assert (out / "data" / "koplopers.yaml").is_file()
+    try:
+        import doelenboom.report  # noqa: F401
+    except ImportError:
+        assert "rapport.html" not in {p.name for p in out.iterdir()}
+    else:
+        assert (out / "rapport.html").is_file()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]  # no temporary files left
+
+
+def test_run_on_the_example_config_reproduces_the_demo(
+    demo: tuple[Path, str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out, demo_stdout, _ = demo
+    monkeypatch.setitem(sys.modules, "doelenboom.report", None)  # the tables are what is compared
+    again = tmp_path / "again"
+    assert main(["run", str(out / "data" / "koplopers.yaml"), "--out", str(again), "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err.strip() == "doelenboom: het rapport is overgeslagen (doelenboom.report ontbreekt)"
+    for name in TABLES:
+        assert (again / name).read_bytes() == (out / name).read_bytes(), name
+    # The same summary, but for the files written.
+    assert captured.out.splitlines()[:-1] == demo_stdout.splitlines()[:-1]
+
+
+def test_run_in_english(demo: tuple[Path, str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setitem(sys.modules, "doelenboom.report", None)
+    config = demo[0] / "data" / "koplopers.yaml"
+    assert main(["run", str(config), "--out", str(tmp_path / "en"), "--language", "en", "--quiet"]) == 0
+    stdout = capsys.readouterr().out
+    assert "FICTITIOUS DATA" in stdout
+    assert any(line.startswith("Signals: ") for line in stdout.splitlines())
+    assert "Opheusden (Neder-Betuwe) vanished in 2024" in stdout
+
+
+def test_run_with_a_bad_config_writes_nothing(demo: tuple[Path, str, str], tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "broken"
+    shutil.copytree(demo[0] / "data", folder)
+    config = folder / "koplopers.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("client: client\n", "client: klant\n", 1),
+                      encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(config), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("[1/10] check\ndoelenboom: error: 2 problems:\n")
+    assert f"  {config}:22: 'klant' (column 'client') is not a column of {folder / 'data' / 'registraties.csv'}" in err
+    assert f"  {config}:18: column 'client' of {folder / 'data' / 'registraties.csv'} is not one the config names" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
+def test_run_missing_config_is_an_error_without_traceback(tmp_path: Path) -> None:
+    result = run("run", str(tmp_path / "nothing.yaml"))
+    assert result.returncode == 1
+    assert "nothing.yaml: cannot read the run config" in result.stderr
+    assert "Traceback" not in result.stderr

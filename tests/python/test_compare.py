@@ -97,7 +97,7 @@ def test_peers_by_size_class_exclude_the_unit(result: db.PipelineResult, registr
     for unit in result.units[:8]:
         peers = [u for u in result.units if u != unit and classes[u] == classes[unit]]
         row = table.loc[(unit, node)]
-        assert row["peers"] == f"size_class = {classes[unit]} ({len(peers)} peers)"
+        assert row["peers"] == f"size_class = {classes[unit]} ({len(peers)} {'peer' if len(peers) == 1 else 'peers'})"
         if peers:
             assert row["peer_mean"] == pytest.approx(last[peers].mean())
             assert row["peer_median"] == pytest.approx(last[peers].median())

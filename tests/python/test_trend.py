@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 import doelenboom as db
-from doelenboom.compare import holt, linear_trend
+from doelenboom.compare import holt, linear_trend, trend_prediction
 
 holtwinters = pytest.importorskip("statsmodels.tsa.holtwinters")
 
@@ -209,3 +209,29 @@ def test_optimised_holt_is_never_worse_than_statsmodels_which_can_stop_at_a_loca
         assert ours["sse"] <= ref.sse * (1 + 1e-9)
         strictly_better += ours["sse"] < ref.sse - 0.5
     assert strictly_better == 2
+
+
+@pytest.mark.parametrize("level", [0.95, 0.8])
+@pytest.mark.parametrize("y", [*SERIES, [61.0, 63.5, 62.2, 66.1], [10.0, 12.0, 11.0]])
+def test_trend_prediction_equals_statsmodels_ols_prediction_interval(y: list[float], level: float) -> None:
+    sm = pytest.importorskip("statsmodels.api")
+    x = 2021.0 + np.arange(len(y))
+    at = np.array([x[-1] + 1, x[-1] + 2, x[0], x.mean()])
+    frame = trend_prediction(x, y, at, level)
+    fit = sm.OLS(np.asarray(y), sm.add_constant(x)).fit()
+    expected = fit.get_prediction(sm.add_constant(at, has_constant="add")).summary_frame(alpha=1 - level)
+    assert frame["x"].tolist() == at.tolist()
+    assert np.allclose(frame["mean"].to_numpy(), expected["mean"].to_numpy(), rtol=1e-9, atol=1e-9)
+    assert np.allclose(frame["low"].to_numpy(), expected["obs_ci_lower"].to_numpy(), rtol=1e-9, atol=1e-9)
+    assert np.allclose(frame["high"].to_numpy(), expected["obs_ci_upper"].to_numpy(), rtol=1e-9, atol=1e-9)
+    # se of a new observation: sqrt(scale + se_mean^2)
+    assert np.allclose(frame["se"].to_numpy(), np.sqrt(fit.scale + expected["mean_se"].to_numpy() ** 2), rtol=1e-9)
+    assert frame.attrs["level"] == level
+    t = linear_trend(x, y)
+    assert t["x_mean"] == pytest.approx(x.mean(), rel=1e-14)
+    assert t["sxx"] == pytest.approx(np.sum((x - x.mean()) ** 2), rel=1e-12)
+
+
+def test_trend_prediction_needs_three_points() -> None:
+    with pytest.raises(db.DataError, match="at least 3 points"):
+        trend_prediction([1, 2], [3, 4], [3])

@@ -1,0 +1,320 @@
+"""The estimators on dask.dataframe partitions: the same estimates as
+:func:`doelenboom.estimate_reach`, :func:`~doelenboom.estimate_survey` and
+:func:`~doelenboom.estimate_prepost`, bit for bit, from data too large for one machine.
+
+Each partition becomes a mergeable partial statistic on a worker (its columns coded and its ids
+pseudonymised there), the partials are merged in a tree (``split_every`` at a time; the merge is
+associative and commutative), and the merged partial is finalised into a
+:class:`~doelenboom.Dataset` in the calling process. docs/dask.md says what each partial holds and
+why the result is exact; it also names what is shipped to the workers (the pseudonymisation key).
+
+Without a ``dask.distributed`` client the default dask scheduler runs the graph; with one (e.g.
+``Client("tcp://scheduler:8786")``) it runs on that cluster.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from . import _core
+from .dataset import Dataset
+from .estimates import (
+    Item,
+    Key,
+    PathLike,
+    PrePostResult,
+    Units,
+    _core_units,
+    _prepost_columns,
+    _reach_columns,
+    _shift_frame,
+    _survey_columns,
+    load_items,
+)
+
+if TYPE_CHECKING:
+    import dask.dataframe as dd
+    from dask.delayed import Delayed
+
+    from .goal_tree import GoalTree
+    from .pipeline import Pipeline, PipelineResult
+
+__all__ = [
+    "estimate_prepost",
+    "estimate_reach",
+    "estimate_survey",
+    "merge_tree",
+    "prepost_partials",
+    "reach_partials",
+    "run",
+    "survey_partials",
+]
+
+P = TypeVar("P", _core.ReachPartial, _core.SurveyPartial, _core.PrePostPartial)
+
+
+def _position(index: int) -> int:
+    """The position of the first row of partition ``index``: its rows sort after all earlier ones."""
+    return index << _core.partition_position_bits
+
+
+def _key_for_workers(key: Key) -> bytes | str:
+    if isinstance(key, (bytes, str)):
+        return key
+    msg = (
+        "doelenboom.dask needs the pseudonymisation key itself (bytes or str), not a Pseudonymiser: "
+        "the key is shipped to the workers, which pseudonymise their partitions (docs/dask.md)"
+    )
+    raise TypeError(msg)
+
+
+def _partials(ddf: dd.DataFrame, build: Callable[[Any, int], Any]) -> list[Delayed]:
+    from dask.delayed import delayed
+
+    parts = ddf.to_delayed()  # type: ignore[no-untyped-call]
+    return [delayed(build)(part, _position(i)) for i, part in enumerate(parts)]
+
+
+def _merge_all(*partials: P) -> P:
+    return functools.reduce(type(partials[0]).merge, partials)
+
+
+def merge_tree(partials: Sequence[Delayed], split_every: int = 8) -> Delayed:
+    """The partials merged in a tree, ``split_every`` at a time, as one delayed partial."""
+    from dask.delayed import delayed
+
+    if split_every < 2:
+        msg = f"split_every = {split_every} (expected at least 2)"
+        raise ValueError(msg)
+    level = list(partials)
+    if not level:
+        msg = "no partials to merge (expected at least one partition)"
+        raise ValueError(msg)
+    while len(level) > 1:
+        level = [
+            delayed(_merge_all)(*level[i : i + split_every]) for i in range(0, len(level), split_every)
+        ]
+    return level[0]
+
+
+def _compute(partial: Delayed) -> Any:
+    from dask.base import compute
+
+    (result,) = compute(partial)  # type: ignore[no-untyped-call]
+    return result
+
+
+# ---- reach ----------------------------------------------------------------------------------
+
+
+def _reach_partition(
+    df: Any, position: int, key: bytes | str, columns: Mapping[str, str] | None, source: str
+) -> _core.ReachPartial:
+    args, kwargs = _reach_columns(df, key, columns, source)
+    return _core.reach_partial(*args, source=source, position=position, **kwargs)
+
+
+def reach_partials(
+    ddf: dd.DataFrame, key: Key, *, columns: Mapping[str, str] | None = None, source: str = "DataFrame"
+) -> list[Delayed]:
+    """One delayed :class:`ReachPartial` per partition (for :func:`merge_tree`)."""
+    build = functools.partial(_reach_partition, key=_key_for_workers(key), columns=columns, source=source)
+    return _partials(ddf, build)
+
+
+def estimate_reach(
+    ddf: dd.DataFrame,
+    key: Key,
+    units: Units = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    prefix: str = "reach.",
+    phone_channel: str = "telefoon",
+    rate_per: float = 1000.0,
+    suppression_threshold: float = 10,
+    source: str = "DataFrame",
+    split_every: int = 8,
+) -> Dataset:
+    """:func:`doelenboom.estimate_reach` of a dask DataFrame of registrations, the same arguments
+    and the same result (the hours as the correctly rounded sum: docs/dask.md)."""
+    merged = _compute(merge_tree(reach_partials(ddf, key, columns=columns, source=source), split_every))
+    core = _core.estimate_reach_partial(
+        merged,
+        prefix=prefix,
+        phone_channel=phone_channel,
+        rate_per=float(rate_per),
+        units=_core_units(units),
+        suppression_threshold=float(suppression_threshold),
+    )
+    return Dataset(core)
+
+
+# ---- survey ---------------------------------------------------------------------------------
+
+
+def _survey_partition(
+    df: Any,
+    position: int,
+    items: list[dict[str, Any]],
+    key: bytes | str,
+    columns: Mapping[str, str] | None,
+    source: str,
+) -> _core.SurveyPartial:
+    args, kwargs = _survey_columns(df, load_items(items), key, columns, source)
+    return _core.survey_partial(*args, source=source, position=position, **kwargs)
+
+
+def survey_partials(
+    ddf: dd.DataFrame,
+    items: PathLike | Sequence[Item | Mapping[str, Any]],
+    key: Key,
+    *,
+    columns: Mapping[str, str] | None = None,
+    source: str = "DataFrame",
+) -> list[Delayed]:
+    """One delayed :class:`SurveyPartial` per partition (for :func:`merge_tree`)."""
+    # Items travel as plain dicts (the compiled Item does not pickle).
+    shipped = [
+        {"id": i.id, "label": i.label, "type": i.type, "scale": i.scale, "reversed": i.reversed}
+        for i in load_items(items)
+    ]
+    build = functools.partial(_survey_partition, items=shipped, key=_key_for_workers(key), columns=columns, source=source)
+    return _partials(ddf, build)
+
+
+def estimate_survey(
+    ddf: dd.DataFrame,
+    items: PathLike | Sequence[Item | Mapping[str, Any]],
+    key: Key,
+    units: Units = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    per_instrument: bool = False,
+    confidence: float = 0.95,
+    suppression_threshold: float = 10,
+    source: str = "DataFrame",
+    split_every: int = 8,
+) -> Dataset:
+    """:func:`doelenboom.estimate_survey` of a dask DataFrame of answers: the same result."""
+    partials = survey_partials(ddf, items, key, columns=columns, source=source)
+    merged = _compute(merge_tree(partials, split_every))
+    core = _core.estimate_survey_partial(
+        merged,
+        confidence=float(confidence),
+        per_instrument=per_instrument,
+        units=_core_units(units),
+        suppression_threshold=float(suppression_threshold),
+    )
+    return Dataset(core)
+
+
+# ---- pre/post -------------------------------------------------------------------------------
+
+
+def _prepost_partition(
+    df: Any,
+    position: int,
+    key: bytes | str,
+    columns: Mapping[str, str] | None,
+    source: str,
+    min_score: int,
+    max_score: int,
+) -> _core.PrePostPartial:
+    args, kwargs = _prepost_columns(df, key, columns, source)
+    return _core.prepost_partial(
+        *args, source=source, min_score=min_score, max_score=max_score, position=position, **kwargs
+    )
+
+
+def prepost_partials(
+    ddf: dd.DataFrame,
+    key: Key,
+    *,
+    columns: Mapping[str, str] | None = None,
+    min_score: int = 1,
+    max_score: int = 5,
+    source: str = "DataFrame",
+) -> list[Delayed]:
+    """One delayed :class:`PrePostPartial` per partition (for :func:`merge_tree`)."""
+    build = functools.partial(
+        _prepost_partition,
+        key=_key_for_workers(key),
+        columns=columns,
+        source=source,
+        min_score=int(min_score),
+        max_score=int(max_score),
+    )
+    return _partials(ddf, build)
+
+
+def estimate_prepost(
+    ddf: dd.DataFrame,
+    key: Key,
+    units: Units = None,
+    *,
+    columns: Mapping[str, str] | None = None,
+    prefix: str = "zrm.",
+    min_score: int = 1,
+    max_score: int = 5,
+    reliability: float | None = None,
+    confidence: float = 0.95,
+    suppression_threshold: float = 10,
+    source: str = "DataFrame",
+    split_every: int = 8,
+) -> PrePostResult:
+    """:func:`doelenboom.estimate_prepost` of a dask DataFrame of pre/post scores: the same result."""
+    partials = prepost_partials(
+        ddf, key, columns=columns, min_score=min_score, max_score=max_score, source=source
+    )
+    merged = _compute(merge_tree(partials, split_every))
+    core, tables = _core.estimate_prepost_partial(
+        merged,
+        prefix=prefix,
+        min_score=int(min_score),
+        max_score=int(max_score),
+        reliability=None if reliability is None else float(reliability),
+        confidence=float(confidence),
+        units=_core_units(units),
+        suppression_threshold=float(suppression_threshold),
+    )
+    return PrePostResult(Dataset(core), _shift_frame(tables))
+
+
+# ---- the pipeline on the merged estimates ---------------------------------------------------
+
+
+def run(
+    tree: GoalTree | _core.GoalTree,
+    pipeline: Pipeline,
+    key: Key,
+    *,
+    registrations: dd.DataFrame | None = None,
+    answers: dd.DataFrame | None = None,
+    items: PathLike | Sequence[Item | Mapping[str, Any]] | None = None,
+    prepost: dd.DataFrame | None = None,
+    units: Units = None,
+    suppression_threshold: float = 10,
+    split_every: int = 8,
+) -> PipelineResult:
+    """The estimates of the dask DataFrames given (registrations, answers with their ``items``,
+    pre/post scores; default options), concatenated in that order, aggregated by ``pipeline`` over
+    ``tree``: what ``pipeline.run(tree, reach.concat(survey).concat(prepost.estimates), units)``
+    gives on the single-process estimates."""
+    parts: list[Dataset] = []
+    common: dict[str, Any] = {"suppression_threshold": suppression_threshold, "split_every": split_every}
+    if registrations is not None:
+        parts.append(estimate_reach(registrations, key, units, **common))
+    if answers is not None:
+        if items is None:
+            msg = "answers need their items (an items file or a list of Item)"
+            raise ValueError(msg)
+        parts.append(estimate_survey(answers, items, key, units, **common))
+    if prepost is not None:
+        parts.append(estimate_prepost(prepost, key, units, **common).estimates)
+    if not parts:
+        msg = "nothing to estimate (expected registrations, answers or prepost)"
+        raise ValueError(msg)
+    data = functools.reduce(Dataset.concat, parts)
+    return pipeline.run(tree, data, units)

@@ -1,0 +1,554 @@
+// Partial statistics: random data split at random into k chunks, each chunk coded on its own (its
+// own dictionaries, in order of appearance, as a dask partition is), the chunk partials merged in
+// different orders and trees, must finalise bit for bit to the single-machine estimate of all rows.
+// The exact sum is checked against an independent 128-bit fixed-point sum.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <limits>
+#include <map>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "doelenboom/partial.hpp"
+
+namespace db = doelenboom;
+
+namespace {
+
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+// An independent exact reference for sums (GCC/Clang extension; the exact-sum tests need 128 bits).
+__extension__ using Int128 = __int128;
+
+bool same_bits(double a, double b) { return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b); }
+
+void expect_identical(const db::Dataset& a, const db::Dataset& b) {
+  const auto ra = a.export_records(), rb = b.export_records();
+  ASSERT_EQ(ra.size(), rb.size());
+  ASSERT_GT(ra.size(), 0u);
+  for (std::size_t i = 0; i < ra.size(); ++i) {
+    const auto& x = ra[i];
+    const auto& y = rb[i];
+    const std::string at = "row " + std::to_string(i) + " " + x.unit + " " + x.period.to_string() + " " + x.indicator;
+    EXPECT_EQ(x.unit, y.unit) << at;
+    EXPECT_EQ(x.period, y.period) << at;
+    EXPECT_EQ(x.indicator, y.indicator) << at;
+    EXPECT_EQ(x.method, y.method) << at;
+    EXPECT_EQ(x.source, y.source) << at;
+    EXPECT_EQ(x.suppressed, y.suppressed) << at;
+    for (auto [u, v, what] : {std::tuple{x.value, y.value, "value"}, std::tuple{x.n, y.n, "n"}, std::tuple{x.se, y.se, "se"},
+                              std::tuple{x.ci_low, y.ci_low, "ci_low"}, std::tuple{x.ci_high, y.ci_high, "ci_high"}})
+      EXPECT_TRUE(same_bits(u, v)) << at << " " << what << ": " << u << " vs " << v;
+  }
+}
+
+// Codes of values in order of first appearance (pd.factorize), -1 for "".
+template <class T>
+struct Coder {
+  std::vector<T> names;
+  std::map<T, std::int32_t> index;
+  std::int32_t operator()(const T& v) {
+    auto [it, fresh] = index.emplace(v, static_cast<std::int32_t>(names.size()));
+    if (fresh) names.push_back(v);
+    return it->second;
+  }
+};
+
+// Random cut points: k contiguous chunks (some possibly empty) of n rows.
+std::vector<std::size_t> cuts(std::size_t n, std::size_t k, std::mt19937_64& rng) {
+  std::vector<std::size_t> c{0, n};
+  std::uniform_int_distribution<std::size_t> at(0, n);
+  for (std::size_t i = 1; i < k; ++i) c.push_back(at(rng));
+  std::sort(c.begin(), c.end());
+  return c;
+}
+
+// Merges the partials in several ways: left fold, right fold, reversed, a random tree.
+template <class P>
+std::vector<P> merged_ways(const std::vector<P>& parts, std::mt19937_64& rng) {
+  std::vector<P> out;
+  P left = parts.front();
+  for (std::size_t i = 1; i < parts.size(); ++i) left = P::merge(left, parts[i]);
+  out.push_back(left);
+  P right = parts.back();
+  for (std::size_t i = parts.size() - 1; i-- > 0;) right = P::merge(parts[i], right);
+  out.push_back(right);
+  P reversed = parts.back();
+  for (std::size_t i = parts.size() - 1; i-- > 0;) reversed = P::merge(reversed, parts[i]);
+  out.push_back(reversed);
+  std::vector<P> pool = parts;
+  while (pool.size() > 1) {
+    std::shuffle(pool.begin(), pool.end(), rng);
+    P m = P::merge(pool[0], pool[1]);
+    pool.erase(pool.begin(), pool.begin() + 2);
+    pool.push_back(std::move(m));
+  }
+  out.push_back(pool.front());
+  return out;
+}
+
+// ---- registrations ----------------------------------------------------------------------------
+
+struct RegRow {
+  std::string unit, channel, domain;
+  db::Period period;
+  std::uint64_t client;
+  double hours;
+  std::int8_t referral, referrer;
+  std::int32_t start, end;
+};
+
+std::vector<RegRow> random_registrations(std::size_t n, std::mt19937_64& rng, bool quarter_hours) {
+  std::vector<RegRow> rows;
+  std::uniform_int_distribution<int> unit(0, 4), per(0, 2), client(0, 60), ch(0, 3), dom(0, 5), flag(-1, 1), day(0, 400),
+      len(0, 120), quarters(0, 16);
+  std::uniform_real_distribution<double> real(0.0, 4.0);
+  const char* channels[] = {"telefoon", "balie", "huisbezoek", ""};
+  for (std::size_t i = 0; i < n; ++i) {
+    RegRow r;
+    r.unit = "GM0" + std::to_string(100 + unit(rng));
+    r.period = db::Period{db::Frequency::year, 2021 + per(rng), 0};
+    r.client = 1000 + static_cast<std::uint64_t>(client(rng));
+    r.hours = rng() % 11 == 0 ? nan : quarter_hours ? quarters(rng) * 0.25 : real(rng);
+    r.referral = static_cast<std::int8_t>(flag(rng));
+    r.referrer = static_cast<std::int8_t>(flag(rng));
+    r.channel = channels[ch(rng)];
+    const int d = dom(rng);
+    r.domain = d == 5 ? "" : "domein" + std::to_string(d);
+    r.start = rng() % 9 == 0 ? db::missing_day : 19000 + day(rng);
+    r.end = r.start == db::missing_day || rng() % 5 == 0 ? db::missing_day : r.start + len(rng);
+    rows.push_back(r);
+  }
+  return rows;
+}
+
+struct RegChunk {
+  std::vector<std::int32_t> unit, period, channel, domain, start, end;
+  std::vector<std::uint64_t> client;
+  std::vector<double> hours;
+  std::vector<std::int8_t> referral, referrer;
+  Coder<std::string> units, channels, domains;
+  Coder<db::Period> periods;
+  db::RegistrationView view() const {
+    db::RegistrationView v;
+    v.unit = unit;
+    v.period = period;
+    v.client = client;
+    v.hours = hours;
+    v.referral = referral;
+    v.referrer_contact = referrer;
+    v.channel = channel;
+    v.life_domain = domain;
+    v.start_day = start;
+    v.end_day = end;
+    v.unit_names = units.names;
+    v.periods = periods.names;
+    v.channel_names = channels.names;
+    v.life_domain_names = domains.names;
+    v.source = "test";
+    return v;
+  }
+};
+
+RegChunk reg_chunk(const std::vector<RegRow>& rows, std::size_t from, std::size_t to) {
+  RegChunk c;
+  for (std::size_t i = from; i < to; ++i) {
+    const RegRow& r = rows[i];
+    c.unit.push_back(c.units(r.unit));
+    c.period.push_back(c.periods(r.period));
+    c.client.push_back(r.client);
+    c.hours.push_back(r.hours);
+    c.referral.push_back(r.referral);
+    c.referrer.push_back(r.referrer);
+    c.channel.push_back(r.channel.empty() ? -1 : c.channels(r.channel));
+    c.domain.push_back(r.domain.empty() ? -1 : c.domains(r.domain));
+    c.start.push_back(r.start);
+    c.end.push_back(r.end);
+  }
+  return c;
+}
+
+}  // namespace
+
+TEST(ExactSum, IsTheCorrectlyRoundedSumInAnyOrder) {
+  db::ExactSum s;
+  for (int i = 0; i < 10; ++i) s.add(0.1);
+  EXPECT_EQ(s.value(), 1.0);  // the exact sum of ten doubles 0.1 is 1 + 5.55e-17, nearest double 1
+  db::ExactSum t;
+  t.add(1e100);
+  t.add(1.0);
+  t.add(-1e100);
+  EXPECT_EQ(t.value(), 1.0);
+  db::ExactSum tiny;
+  tiny.add(std::numeric_limits<double>::denorm_min());
+  tiny.add(std::numeric_limits<double>::denorm_min());
+  EXPECT_EQ(tiny.value(), 2 * std::numeric_limits<double>::denorm_min());
+  db::ExactSum neg;
+  neg.add(-2.5);
+  neg.add(0.75);
+  EXPECT_EQ(neg.value(), -1.75);
+  EXPECT_EQ(db::ExactSum{}.value(), 0.0);
+  // Ties round to even: 2^53 + 1 is halfway between 2^53 and 2^53 + 2.
+  db::ExactSum tie;
+  tie.add(9007199254740992.0);
+  tie.add(1.0);
+  EXPECT_EQ(tie.value(), 9007199254740992.0);
+  tie.add(2.0);
+  EXPECT_EQ(tie.value(), 9007199254740996.0);  // 2^53 + 3 -> 2^53 + 4 (even)
+
+  // Against a 128-bit fixed-point sum (values >= 2^-7 are whole multiples of 2^-60).
+  std::mt19937_64 rng(7);
+  std::uniform_real_distribution<double> u(0.01, 9.0);
+  std::vector<double> x(5000);
+  for (auto& v : x) v = u(rng) * (rng() % 2 ? 1.0 : -1.0);
+  Int128 fixed = 0;
+  for (double v : x) fixed += static_cast<Int128>(std::ldexp(v, 60));
+  const double expected = std::ldexp(static_cast<double>(fixed), -60);
+  for (int trial = 0; trial < 3; ++trial) {
+    std::shuffle(x.begin(), x.end(), rng);
+    db::ExactSum a, b;
+    for (std::size_t i = 0; i < x.size(); ++i) (i % 3 == 0 ? a : b).add(x[i]);
+    a.merge(b);
+    EXPECT_TRUE(same_bits(a.value(), expected)) << a.value() << " vs " << expected;
+    EXPECT_EQ(db::ExactSum::from_limbs(a.normalised()), a);
+  }
+  db::ExactSum times;
+  times.add_times(0.1, 3);
+  db::ExactSum thrice;
+  for (int i = 0; i < 3; ++i) thrice.add(0.1);
+  EXPECT_EQ(times, thrice);
+  EXPECT_THROW(times.add(std::numeric_limits<double>::infinity()), std::invalid_argument);
+}
+
+TEST(ReachPartial, MergedInAnyOrderEqualsTheSingleMachineEstimate) {
+  std::mt19937_64 rng(42);
+  for (int trial = 0; trial < 6; ++trial) {
+    const auto rows = random_registrations(3000, rng, true);
+    const RegChunk all = reg_chunk(rows, 0, rows.size());
+    const db::Dataset single = db::estimate_reach(all.view());
+    expect_identical(db::estimate_reach(db::ReachPartial::from_view(all.view())), single);
+    const std::size_t k = 2 + static_cast<std::size_t>(trial);
+    const auto c = cuts(rows.size(), k, rng);
+    std::vector<db::ReachPartial> parts;
+    for (std::size_t i = 0; i + 1 < c.size(); ++i) {
+      const RegChunk chunk = reg_chunk(rows, c[i], c[i + 1]);
+      parts.push_back(db::ReachPartial::from_view(chunk.view(), db::partition_position(i)));
+    }
+    const auto ways = merged_ways(parts, rng);
+    for (const auto& m : ways) {
+      EXPECT_EQ(m, ways.front());
+      expect_identical(db::estimate_reach(m), single);
+      const auto back = db::ReachPartial::from_bytes(m.to_bytes());
+      EXPECT_EQ(back, m);
+    }
+  }
+}
+
+TEST(ReachPartial, HoursAreTheExactSumWhateverTheSplit) {
+  std::mt19937_64 rng(3);
+  const auto rows = random_registrations(4000, rng, false);
+  // The exact hours per (unit, period), from 128-bit fixed point.
+  std::map<std::pair<std::string, db::Period>, Int128> fixed;
+  for (const auto& r : rows)
+    if (!std::isnan(r.hours)) fixed[{r.unit, r.period}] += static_cast<Int128>(std::ldexp(r.hours, 60));
+  std::vector<db::ReachPartial> parts;
+  const auto c = cuts(rows.size(), 5, rng);
+  for (std::size_t i = 0; i + 1 < c.size(); ++i)
+    parts.push_back(db::ReachPartial::from_view(reg_chunk(rows, c[i], c[i + 1]).view(), db::partition_position(i)));
+  const auto ways = merged_ways(parts, rng);
+  for (const auto& m : ways) {
+    const db::Dataset d = db::estimate_reach(m);
+    std::size_t checked = 0;
+    for (const auto& rec : d.export_records()) {
+      if (rec.indicator != "reach.hours") continue;
+      const double expected = std::ldexp(static_cast<double>(fixed.at({rec.unit, rec.period})), -60);
+      EXPECT_TRUE(same_bits(rec.value, expected)) << rec.unit << " " << rec.value << " vs " << expected;
+      ++checked;
+    }
+    EXPECT_EQ(checked, fixed.size());
+  }
+}
+
+TEST(ReachPartial, RejectsMismatchesAndBadBytes) {
+  std::mt19937_64 rng(5);
+  const auto rows = random_registrations(50, rng, true);
+  RegChunk a = reg_chunk(rows, 0, 25), b = reg_chunk(rows, 25, 50);
+  db::RegistrationView vb = b.view();
+  vb.hours = {};
+  EXPECT_THROW(db::ReachPartial::merge(db::ReachPartial::from_view(a.view()), db::ReachPartial::from_view(vb)), db::DataError);
+  db::RegistrationView other = b.view();
+  other.source = "elders";
+  EXPECT_THROW(db::ReachPartial::merge(db::ReachPartial::from_view(a.view()), db::ReachPartial::from_view(other)), db::DataError);
+  // An empty partial is the identity of merge.
+  const auto pa = db::ReachPartial::from_view(a.view());
+  EXPECT_EQ(db::ReachPartial::merge(pa, db::ReachPartial{}), pa);
+  EXPECT_EQ(db::ReachPartial::merge(db::ReachPartial{}, pa), pa);
+  std::string bytes = pa.to_bytes();
+  EXPECT_THROW(db::ReachPartial::from_bytes(bytes.substr(0, bytes.size() - 3)), db::DataError);
+  EXPECT_THROW(db::ReachPartial::from_bytes("nonsense"), db::DataError);
+  EXPECT_THROW(db::SurveyPartial::from_bytes(bytes), db::DataError);
+  // Bad input is reported as by estimate_reach.
+  db::RegistrationView bad = a.view();
+  std::vector<double> hours(a.hours);
+  hours[3] = -1.0;
+  bad.hours = hours;
+  EXPECT_THROW(db::ReachPartial::from_view(bad), db::DataError);
+}
+
+// ---- questionnaires ---------------------------------------------------------------------------
+
+namespace {
+
+struct AnswerRow {
+  std::string unit, instrument;
+  db::Period period;
+  std::uint64_t respondent;
+  std::int32_t item;
+  double value;
+};
+
+std::vector<db::Item> survey_items() {
+  return {{"geholpen", "", db::ItemType::likert5, "putten", false, {}},
+          {"serieus", "", db::ItemType::likert5, "putten", false, {}},
+          {"onduidelijk", "", db::ItemType::likert5, "putten", true, {}},
+          {"tevreden", "", db::ItemType::yes_no, "", false, {}},
+          {"cijfer", "", db::ItemType::grade, "", false, {}},
+          {"regie", "", db::ItemType::grade, "eigen", false, {}},
+          {"keuzes", "", db::ItemType::grade, "eigen", false, {}}};
+}
+
+std::vector<AnswerRow> random_answers(std::mt19937_64& rng) {
+  const auto items = survey_items();
+  std::vector<AnswerRow> rows;
+  std::uniform_int_distribution<int> likert(1, 5), grade(2, 20);
+  for (std::uint64_t resp = 0; resp < 260; ++resp) {
+    AnswerRow base;
+    base.unit = "GM0" + std::to_string(200 + rng() % 3);
+    base.period = db::Period{db::Frequency::quarter, 2023, 1 + static_cast<int>(rng() % 2)};
+    base.instrument = rng() % 2 ? "kort" : "lang";
+    base.respondent = 5000 + resp;
+    for (std::int32_t it = 0; it < static_cast<std::int32_t>(items.size()); ++it) {
+      if (rng() % 7 == 0) continue;  // item not asked
+      AnswerRow r = base;
+      r.item = it;
+      const auto type = items[static_cast<std::size_t>(it)].type;
+      r.value = rng() % 13 == 0 ? nan
+                : type == db::ItemType::likert5 ? likert(rng)
+                : type == db::ItemType::yes_no ? static_cast<double>(rng() % 2)
+                                               : grade(rng) * 0.5;  // grades 1..10 in halves
+      rows.push_back(r);
+    }
+  }
+  std::shuffle(rows.begin(), rows.end(), rng);
+  return rows;
+}
+
+struct AnswerChunk {
+  std::vector<std::int32_t> unit, period, instrument, item;
+  std::vector<std::uint64_t> respondent;
+  std::vector<double> value;
+  Coder<std::string> units, instruments;
+  Coder<db::Period> periods;
+  std::vector<db::Item> items = survey_items();
+  db::ResponseView view() const {
+    db::ResponseView v;
+    v.unit = unit;
+    v.period = period;
+    v.instrument = instrument;
+    v.respondent = respondent;
+    v.item = item;
+    v.value = value;
+    v.unit_names = units.names;
+    v.periods = periods.names;
+    v.instrument_names = instruments.names;
+    v.items = items;
+    v.source = "answers";
+    return v;
+  }
+};
+
+AnswerChunk answer_chunk(const std::vector<AnswerRow>& rows, std::size_t from, std::size_t to) {
+  AnswerChunk c;
+  for (std::size_t i = from; i < to; ++i) {
+    c.unit.push_back(c.units(rows[i].unit));
+    c.period.push_back(c.periods(rows[i].period));
+    c.instrument.push_back(c.instruments(rows[i].instrument));
+    c.item.push_back(rows[i].item);
+    c.respondent.push_back(rows[i].respondent);
+    c.value.push_back(rows[i].value);
+  }
+  return c;
+}
+
+}  // namespace
+
+TEST(SurveyPartial, MergedInAnyOrderEqualsTheSingleMachineEstimate) {
+  std::mt19937_64 rng(11);
+  for (int trial = 0; trial < 4; ++trial) {
+    const auto rows = random_answers(rng);
+    const AnswerChunk all = answer_chunk(rows, 0, rows.size());
+    db::SurveyOptions options;
+    options.per_instrument = trial % 2 == 1;
+    const db::Dataset single = db::estimate_survey(all.view(), options);
+    const auto c = cuts(rows.size(), 3 + static_cast<std::size_t>(trial), rng);
+    std::vector<db::SurveyPartial> parts;
+    for (std::size_t i = 0; i + 1 < c.size(); ++i)
+      parts.push_back(db::SurveyPartial::from_view(answer_chunk(rows, c[i], c[i + 1]).view(), db::partition_position(i)));
+    for (const auto& m : merged_ways(parts, rng)) {
+      expect_identical(db::estimate_survey(m, options), single);
+      EXPECT_EQ(db::SurveyPartial::from_bytes(m.to_bytes()), m);
+    }
+  }
+}
+
+TEST(SurveyPartial, ItemMomentsComeFromExactSums) {
+  // Mean and sd of one grade item against the values worked out by hand: 6, 7.5, 7.5, 9 ->
+  // mean 7.5, squared deviations 2.25 + 0 + 0 + 2.25 = 4.5, sd = sqrt(4.5 / 3) = sqrt(1.5).
+  AnswerChunk c;
+  for (double v : {7.5, 6.0, 9.0, 7.5}) {
+    c.unit.push_back(c.units("GM0001"));
+    c.period.push_back(c.periods(db::Period{db::Frequency::year, 2024, 0}));
+    c.instrument.push_back(c.instruments("kort"));
+    c.item.push_back(4);
+    c.respondent.push_back(c.respondent.size() + 1);
+    c.value.push_back(v);
+  }
+  db::DataContext context;
+  context.suppression_threshold = 0;  // four answers: shown
+  const db::Dataset d = db::estimate_survey(c.view(), {}, context);
+  const auto r = d.record(*d.find("GM0001", db::Period{db::Frequency::year, 2024, 0}, "cijfer.mean"));
+  EXPECT_EQ(r.value, 7.5);
+  EXPECT_DOUBLE_EQ(r.se, std::sqrt(1.5) / 2.0);
+}
+
+TEST(SurveyPartial, AScaleItemAnsweredInTwoPartitionsIsAnError) {
+  AnswerChunk a, b;
+  for (AnswerChunk* c : {&a, &b}) {
+    c->unit.push_back(c->units("GM0001"));
+    c->period.push_back(c->periods(db::Period{db::Frequency::year, 2024, 0}));
+    c->instrument.push_back(c->instruments("kort"));
+    c->item.push_back(0);
+    c->respondent.push_back(77);
+    c->value.push_back(4.0);
+  }
+  try {
+    (void)db::SurveyPartial::merge(db::SurveyPartial::from_view(a.view()), db::SurveyPartial::from_view(b.view(), db::partition_position(1)));
+    ADD_FAILURE() << "no error";
+  } catch (const db::DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("'geholpen' in two partitions"), std::string::npos) << e.what();
+  }
+}
+
+// ---- pre/post ---------------------------------------------------------------------------------
+
+namespace {
+
+struct ScoreRow {
+  std::string unit, domain;
+  db::Period period;
+  std::uint64_t client;
+  double pre, post;
+};
+
+std::vector<ScoreRow> random_scores(std::mt19937_64& rng) {
+  std::vector<ScoreRow> rows;
+  std::uniform_int_distribution<int> score(1, 5), step(-1, 2);
+  const char* domains[] = {"financien", "huisvesting", "werk", "sociaal"};
+  for (std::uint64_t client = 0; client < 150; ++client) {
+    const std::string unit = "GM0" + std::to_string(300 + rng() % 3);
+    const db::Period period{db::Frequency::year, 2022 + static_cast<int>(rng() % 2), 0};
+    const int level = score(rng);  // the client's level: domains of one client agree (alpha > 0)
+    for (const char* dom : domains) {
+      if (rng() % 8 == 0) continue;
+      ScoreRow r{unit, dom, period, 9000 + client, std::clamp(level + step(rng) / 2, 1, 5) * 1.0, nan};
+      r.post = std::clamp(r.pre + step(rng), 1.0, 5.0);
+      if (rng() % 10 == 0) r.pre = nan;
+      if (rng() % 10 == 0) r.post = nan;
+      rows.push_back(r);
+    }
+  }
+  std::shuffle(rows.begin(), rows.end(), rng);
+  return rows;
+}
+
+struct ScoreChunk {
+  std::vector<std::int32_t> unit, period, domain;
+  std::vector<std::uint64_t> client;
+  std::vector<double> pre, post;
+  Coder<std::string> units, domains;
+  Coder<db::Period> periods;
+  db::PrePostView view() const {
+    db::PrePostView v;
+    v.unit = unit;
+    v.period = period;
+    v.client = client;
+    v.domain = domain;
+    v.pre = pre;
+    v.post = post;
+    v.unit_names = units.names;
+    v.periods = periods.names;
+    v.domain_names = domains.names;
+    v.source = "zrm";
+    return v;
+  }
+};
+
+ScoreChunk score_chunk(const std::vector<ScoreRow>& rows, std::size_t from, std::size_t to) {
+  ScoreChunk c;
+  for (std::size_t i = from; i < to; ++i) {
+    c.unit.push_back(c.units(rows[i].unit));
+    c.period.push_back(c.periods(rows[i].period));
+    c.domain.push_back(c.domains(rows[i].domain));
+    c.client.push_back(rows[i].client);
+    c.pre.push_back(rows[i].pre);
+    c.post.push_back(rows[i].post);
+  }
+  return c;
+}
+
+}  // namespace
+
+TEST(PrePostPartial, MergedInAnyOrderEqualsTheSingleMachineEstimate) {
+  std::mt19937_64 rng(23);
+  for (int trial = 0; trial < 4; ++trial) {
+    const auto rows = random_scores(rng);
+    const ScoreChunk all = score_chunk(rows, 0, rows.size());
+    db::PrePostOptions options;
+    if (trial % 2 == 1) options.reliability = 0.8;
+    const db::PrePostResult single = db::estimate_prepost(all.view(), options);
+    const auto c = cuts(rows.size(), 2 + static_cast<std::size_t>(trial), rng);
+    std::vector<db::PrePostPartial> parts;
+    for (std::size_t i = 0; i + 1 < c.size(); ++i)
+      parts.push_back(db::PrePostPartial::from_view(score_chunk(rows, c[i], c[i + 1]).view(), options, db::partition_position(i)));
+    for (const auto& m : merged_ways(parts, rng)) {
+      const db::PrePostResult merged = db::estimate_prepost(m, options);
+      expect_identical(merged.estimates, single.estimates);
+      ASSERT_EQ(merged.shifts.size(), single.shifts.size());
+      for (std::size_t i = 0; i < merged.shifts.size(); ++i) {
+        EXPECT_EQ(merged.shifts[i].unit, single.shifts[i].unit);
+        EXPECT_EQ(merged.shifts[i].period, single.shifts[i].period);
+        EXPECT_EQ(merged.shifts[i].domain, single.shifts[i].domain);
+        EXPECT_EQ(merged.shifts[i].table.counts, single.shifts[i].table.counts);
+        EXPECT_EQ(merged.shifts[i].suppressed, single.shifts[i].suppressed);
+      }
+      EXPECT_EQ(db::PrePostPartial::from_bytes(m.to_bytes()), m);
+    }
+  }
+}
+
+TEST(PrePostPartial, ADomainScoredInTwoPartitionsIsAnError) {
+  std::mt19937_64 rng(2);
+  const auto rows = random_scores(rng);
+  const ScoreChunk a = score_chunk(rows, 0, 10);
+  const auto p = db::PrePostPartial::from_view(a.view());
+  EXPECT_THROW((void)db::PrePostPartial::merge(p, p), db::DataError);
+  db::PrePostOptions other;
+  other.max_score = 6;
+  EXPECT_THROW((void)db::estimate_prepost(p, other), db::DataError);
+}

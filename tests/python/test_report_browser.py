@@ -1,0 +1,259 @@
+"""The report in a real browser: headless Chromium (Debian's ``chromium``), started by the test and
+driven over the DevTools protocol (websocket-client). The page must load from file:// without a
+single console error or exception; the tree, the tables and the signal sentences must be on it;
+navigation to another gemeente must work; the duiding form must save a CSV that pandas reads back
+as the answers on the form. Screenshots are saved in the test's tmp_path and copied to
+build/test-output/report/ (docs/report.md).
+
+Skipped only when no Chromium is installed and DOELENBOOM_REQUIRE_BROWSER is not set; `make test`
+sets it, so CI never skips silently.
+"""
+
+from __future__ import annotations
+
+import base64
+import itertools
+import json
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+import websocket  # websocket-client, in the test extra
+
+from doelenboom.report import DUIDING_COLUMNS, write_report
+from monitoring_fixture import PERIOD, UNITS, build_run
+
+REPO = Path(__file__).resolve().parents[2]
+OUTPUT = REPO / "build" / "test-output" / "report"
+BROWSERS = ("chromium", "chromium-browser", "google-chrome")
+
+
+def _browser() -> str | None:
+    for name in BROWSERS:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+if _browser() is None and not os.environ.get("DOELENBOOM_REQUIRE_BROWSER"):
+    pytest.skip(
+        "no Chromium on the PATH (Debian: apt-get install chromium); set DOELENBOOM_REQUIRE_BROWSER=1 to make this a failure",
+        allow_module_level=True,
+    )
+
+
+
+class DevTools:
+    """A minimal DevTools protocol client over one browser websocket with flat sessions."""
+
+    def __init__(self, url: str) -> None:
+        self.ws = websocket.create_connection(url, timeout=60, suppress_origin=True)
+        self.ids = itertools.count(1)
+        self.events: list[dict[str, Any]] = []
+
+    def send(self, method: str, params: dict[str, Any] | None = None, session: str | None = None) -> dict[str, Any]:
+        message: dict[str, Any] = {"id": next(self.ids), "method": method, "params": params or {}}
+        if session is not None:
+            message["sessionId"] = session
+        self.ws.send(json.dumps(message))
+        while True:
+            reply = json.loads(self.ws.recv())
+            if reply.get("id") == message["id"]:
+                if "error" in reply:
+                    raise RuntimeError(f"{method}: {reply['error']}")
+                return dict(reply.get("result", {}))
+            if "method" in reply:
+                self.events.append(reply)
+
+    def wait_for(self, method: str, timeout: float = 60.0, **match: Any) -> dict[str, Any]:
+        """The first event ``method`` (already received or coming) whose params contain ``match``."""
+        deadline = time.monotonic() + timeout
+        seen = 0
+        while True:
+            for event in self.events[seen:]:
+                params = event.get("params", {})
+                if event["method"] == method and all(params.get(k) == v for k, v in match.items()):
+                    return event
+            seen = len(self.events)
+            if time.monotonic() > deadline:
+                msg = f"no {method} {match} within {timeout} s"
+                raise TimeoutError(msg)
+            self.ws.settimeout(max(0.1, deadline - time.monotonic()))
+            try:
+                self.events.append(json.loads(self.ws.recv()))
+            except websocket.WebSocketTimeoutException:
+                continue
+
+    def close(self) -> None:
+        self.ws.close()
+
+
+@pytest.fixture
+def chromium(tmp_path: Path) -> Iterator[DevTools]:
+    """A headless Chromium of its own (fresh profile in tmp_path), killed afterwards."""
+    binary = _browser()
+    if binary is None:
+        pytest.fail("DOELENBOOM_REQUIRE_BROWSER is set but no Chromium is on the PATH (Debian: apt-get install chromium)")
+    profile = tmp_path / "profile"
+    process = subprocess.Popen(
+        [
+            binary,
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--no-default-browser-check",
+            "--disable-extensions",
+            "--disable-background-networking",
+            "--remote-debugging-address=127.0.0.1",
+            "--remote-debugging-port=0",
+            f"--user-data-dir={profile}",
+            "about:blank",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    client: DevTools | None = None
+    try:
+        port_file = profile / "DevToolsActivePort"
+        deadline = time.monotonic() + 60
+        while not (port_file.exists() and len(port_file.read_text().splitlines()) >= 2):
+            if process.poll() is not None:
+                pytest.fail(f"chromium exited with code {process.returncode} before it listened")
+            if time.monotonic() > deadline:
+                pytest.fail("chromium did not open its DevTools port within 60 s")
+            time.sleep(0.1)
+        port, path = port_file.read_text().splitlines()[:2]
+        client = DevTools(f"ws://127.0.0.1:{port}{path}")
+        yield client
+    finally:
+        if client is not None:
+            client.close()
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=20)
+
+
+def _open(devtools: DevTools, url: str, downloads: Path) -> str:
+    """A new tab on ``url``, with console, log and exceptions reported; its session id."""
+    devtools.send("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(downloads), "eventsEnabled": True})
+    target = devtools.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+    session = devtools.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+    for domain in ("Runtime", "Log", "Page"):
+        devtools.send(f"{domain}.enable", session=session)
+    devtools.send("Emulation.setDeviceMetricsOverride", {"width": 1280, "height": 1600, "deviceScaleFactor": 1, "mobile": False}, session)
+    devtools.send("Page.navigate", {"url": url}, session)
+    devtools.wait_for("Page.loadEventFired")
+    return session
+
+
+def _eval(devtools: DevTools, session: str, expression: str) -> Any:
+    reply = devtools.send("Runtime.evaluate", {"expression": expression, "returnByValue": True, "awaitPromise": True}, session)
+    if "exceptionDetails" in reply:
+        raise AssertionError(f"{expression}: {reply['exceptionDetails']}")
+    return reply["result"].get("value")
+
+
+def _errors(devtools: DevTools) -> list[str]:
+    """Console errors, uncaught exceptions and error log entries seen so far."""
+    out = []
+    for event in devtools.events:
+        params = event.get("params", {})
+        if event["method"] == "Runtime.consoleAPICalled" and params.get("type") in {"error", "assert"}:
+            out.append(f"console.{params['type']}: {params.get('args')}")
+        elif event["method"] == "Runtime.exceptionThrown":
+            out.append(f"exception: {params.get('exceptionDetails')}")
+        elif event["method"] == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
+            out.append(f"log: {params['entry'].get('text')} {params['entry'].get('url', '')}")
+    return out
+
+
+def _screenshot(devtools: DevTools, session: str, path: Path) -> None:
+    data = devtools.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": False}, session)["data"]
+    path.write_bytes(base64.b64decode(data))
+    OUTPUT.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(path, OUTPUT / path.name)
+
+
+def test_report_in_headless_chromium(chromium: DevTools, tmp_path: Path) -> None:
+    run = build_run()
+    report = write_report(run, tmp_path / "rapport.html")
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    session = _open(chromium, report.resolve().as_uri(), downloads)
+
+    # The first page: koplopers, with its table and rank chart; every gemeente in the navigation.
+    assert _eval(chromium, session, "document.querySelector('section.page.current').id") == "koplopers"
+    assert _eval(chromium, session, "document.querySelectorAll('table.koploper-table tbody tr').length") == len(UNITS)
+    assert _eval(chromium, session, "document.querySelectorAll('#koplopers figure.rank-chart svg').length") == 1
+    assert _eval(chromium, session, "document.querySelectorAll('nav a').length") == 1 + len(UNITS)
+    assert _eval(chromium, session, "getComputedStyle(document.getElementById('GM0765')).display") == "none"
+    _screenshot(chromium, session, tmp_path / "report-koplopers.png")
+
+    # Navigate to Pekela through its link.
+    _eval(chromium, session, "document.querySelector('nav a[href=\"#GM0765\"]').click()")
+    _eval(chromium, session, "new Promise(r => setTimeout(r, 200))")
+    assert _eval(chromium, session, "document.querySelector('section.page.current').id") == "GM0765"
+    assert _eval(chromium, session, "getComputedStyle(document.getElementById('koplopers')).display") == "none"
+    assert _eval(chromium, session, "document.querySelector('nav a[aria-current=page]').getAttribute('href')") == "#GM0765"
+    # the tree: one drawn node per tree node, visible with a real size
+    nodes = _eval(chromium, session, "document.querySelectorAll('#GM0765 figure.tree svg g[id^=\"GM0765-tree-node-\"]').length")
+    assert nodes == len(run.tree)
+    box = _eval(chromium, session, "(() => { const r = document.querySelector('#GM0765 figure.tree svg').getBoundingClientRect(); return [r.width, r.height]; })()")
+    assert box[0] > 600
+    assert box[1] > 600
+    # the tables
+    rows = _eval(chromium, session, "document.querySelectorAll('#GM0765 table.indicator-table tbody tr').length")
+    assert rows == len(run.tree.leaves())
+    suppressed = _eval(chromium, session, "document.querySelector('#GM0765 tr[data-indicator=\"ind_putten_aanbevelen\"] td.suppressed').textContent")
+    assert suppressed == "onderdrukt (n < 10)"
+    assert _eval(chromium, session, "document.querySelectorAll('#GM0765 table.peer-table tbody tr').length") > 0
+    # the signals of the report period, with their sentences as text (escaped in the file, plain on screen)
+    shown = _eval(chromium, session, "Array.from(document.querySelectorAll('#GM0765 .signals-block > ul.signals .message')).map(e => e.textContent)")
+    mine = run.signals[(run.signals["unit"] == "GM0765") & (run.signals["period"] == PERIOD)]
+    assert sorted(shown) == sorted(mine["message_nl"])
+    _screenshot(chromium, session, tmp_path / "report-gemeente.png")
+
+    # The duiding form: type an answer, add an action, save; the download is the CSV of the form.
+    _eval(chromium, session, "document.getElementById('GM0765-verklaren').value = 'Minder \"vragen\", meer\\nhuisbezoek'")
+    _eval(chromium, session, "document.querySelector('#GM0765 button[data-action=add]').click()")
+    _eval(
+        chromium,
+        session,
+        "(() => { const r = document.querySelectorAll('#GM0765 tr.action'); const last = r[r.length - 1];"
+        " last.querySelector('input[name=who]').value = 'Wijkteam';"
+        " last.querySelector('input[name=what]').value = 'Spreekuur, elke week';"
+        " last.querySelector('input[name=when]').value = '2025'; })()",
+    )
+    _eval(chromium, session, "document.querySelector('#GM0765 button[data-action=save]').click()")
+    done = chromium.wait_for("Browser.downloadProgress", state="completed")
+    assert done["params"]["state"] == "completed"
+    saved = downloads / "duiding.csv"
+    deadline = time.monotonic() + 20
+    while not saved.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    table = pd.read_csv(saved, dtype=str, keep_default_na=False)
+    assert tuple(table.columns) == DUIDING_COLUMNS
+    pekela = table[(table["unit"] == "GM0765") & (table["period"] == PERIOD)]
+    answers = dict(zip(pekela["question"], pekela["answer"], strict=False))
+    assert answers["herkennen"] == 'Ja, dit "klopt" <grotendeels> & meer'
+    assert answers["verklaren"] == 'Minder "vragen", meer\nhuisbezoek'
+    assert answers["verbeteren"] == "Meer\nhuisbezoeken"
+    actions = pekela[pekela["question"] == "actie"][["who", "what", "when"]].to_numpy().tolist()
+    assert actions == [["Team OCO", "Folder, vernieuwd", "2025-Q1"], ["Wijkteam", "Spreekuur, elke week", "2025"]]
+    kept = table[table["unit"] == "GM0668"]
+    assert kept[["period", "question", "answer"]].to_numpy().tolist() == [["2023", "waarderen", "Oud antwoord"]]
+    status = _eval(chromium, session, "document.querySelector('#GM0765 .status').textContent")
+    assert "duiding.csv" in status
+
+    assert _errors(chromium) == []
