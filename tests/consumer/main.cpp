@@ -12,6 +12,7 @@
 #include <doelenboom/goal_tree.hpp>
 #include <doelenboom/monitoring.hpp>
 #include <doelenboom/pipeline.hpp>
+#include <doelenboom/sensitivity.hpp>
 #include <doelenboom/stats.hpp>
 #include <doelenboom/tree_io.hpp>
 #include <doelenboom/version.hpp>
@@ -87,6 +88,25 @@ int main(int argc, char** argv) {
               << result.lower()(static_cast<Eigen::Index>(row), top) << ", "
               << result.upper()(static_cast<Eigen::Index>(row), top) << "], contributions of the activities add up\n";
   }
+
+  // Sensitivity of the ranks to the weights and the sampling error: every run is a pipeline run.
+  db::SensitivitySpec sens;
+  sens.level_weight_noise["factor"] = 0.25;
+  sens.sampling = db::SamplingFactors::one;
+  sens.replications = 64;
+  sens.bootstrap = 100;
+  sens.seed = 7;
+  const db::SensitivityResult sa = db::run_sensitivity(tree, data, spec, sens);
+  const std::size_t probe = sa.runs() / 2;
+  const db::PipelineResult again_run =
+      db::run_pipeline(tree, sa.replication_data(data, probe), sa.replication_spec(probe));
+  for (std::size_t row = 0; row < sa.rows(); ++row) {
+    const double expected = again_run.scores()(static_cast<Eigen::Index>(row), top);
+    const double got = sa.scores()(static_cast<Eigen::Index>(probe), static_cast<Eigen::Index>(row));
+    if (!(std::abs(expected - got) <= 1e-12)) return fail("a sensitivity run is not its pipeline run");
+  }
+  std::cout << "sensitivity: " << sa.runs() << " runs, " << sa.factors().size() << " factors, run " << probe
+            << " equals its pipeline run\n";
 
   // The monitoring job from a run config: two fictitious years of registrations per village, and a
   // village (Opheusden) from which nobody comes in the last year. Its reach signal must name it.
