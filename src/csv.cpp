@@ -104,6 +104,10 @@ CsvTable read_csv_string(std::string_view text, const std::string& source) {
       b.in_record = true;
       b.record_start_line = line;
     }
+    // libcsv grows its field buffer by blk_size bytes at a time (128 by default): a 50 MB field
+    // would be 400,000 reallocations, quadratic where realloc copies (AddressSanitizer, other
+    // allocators). Growing by the line's length makes it one per line.
+    csv_set_blk_size(&parser.state, std::max<std::size_t>(128, chunk.size()));
     const std::size_t used = csv_parse(&parser.state, chunk.data(), chunk.size(), &on_field, &on_record, &b);
     if (used != chunk.size()) {
       const int err = csv_error(&parser.state);

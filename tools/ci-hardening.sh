@@ -16,8 +16,8 @@ stamp() { echo "ci-hardening: $1 took $(( $(date +%s) - $2 )) s"; }
 case "${1:-}" in
   asan)
     t0=$(date +%s)
-    # -O1 instead of the preset's -O2: a third less compile time, the same checks.
-    cmake --preset asan -B "$BUILD_ROOT/asan" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" >/dev/null
+    # -O1 -g1 instead of the preset's -O2 -g: less compile time, the same checks, stack traces with lines.
+    cmake --preset asan -B "$BUILD_ROOT/asan" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" >/dev/null
     cmake --build "$BUILD_ROOT/asan"
     ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
       ctest --test-dir "$BUILD_ROOT/asan" --output-on-failure -j2 --timeout 600
@@ -55,7 +55,7 @@ case "${1:-}" in
         echo "ci-hardening: fuzz_$t found a crash; the input is in $artifacts/ (keep it in fuzz/regressions/$t/)" >&2
         exit 1
       fi
-      grep -E '^#[0-9]+ *DONE|stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb' "$artifacts/log.txt" || true
+      grep -E '^#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb' "$artifacts/log.txt" || true
       stamp "fuzz_$t" "$t1"
     done
     echo "fuzz: ${#TARGETS[@]} passed, 0 failed"
