@@ -22,15 +22,25 @@ inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
 /// A file holding `text`, rewritten on each call: one path per process (and per name), in
 /// /dev/shm when there is one so that the disk is not touched on every execution.
 inline std::filesystem::path scratch_file(std::string_view text, const std::string& name) {
-  static const std::filesystem::path dir = [] {
-    std::error_code ec;
-    const std::filesystem::path shm = "/dev/shm";
-    auto base = std::filesystem::is_directory(shm, ec) ? shm : std::filesystem::temp_directory_path();
-    auto d = base / ("doelenboom-fuzz-" + std::to_string(::getpid()));
-    std::filesystem::create_directories(d);
-    return d;
-  }();
-  const auto path = dir / name;
+  // The folder is removed when the process ends normally (libFuzzer's -max_total_time, -runs).
+  struct Scratch {
+    std::filesystem::path dir;
+    Scratch() {
+      std::error_code ec;
+      const std::filesystem::path shm = "/dev/shm";
+      const auto base = std::filesystem::is_directory(shm, ec) ? shm : std::filesystem::temp_directory_path();
+      dir = base / ("doelenboom-fuzz-" + std::to_string(::getpid()));
+      std::filesystem::create_directories(dir);
+    }
+    ~Scratch() {
+      std::error_code ignored;
+      std::filesystem::remove_all(dir, ignored);
+    }
+    Scratch(const Scratch&) = delete;
+    Scratch& operator=(const Scratch&) = delete;
+  };
+  static const Scratch scratch;
+  const auto path = scratch.dir / name;
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
   out.close();
