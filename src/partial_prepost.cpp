@@ -1,6 +1,6 @@
-// PrePostPartial: pre/post (src/prepost.cpp, estimate_prepost) as a mergeable partial, and its
-// finaliser, which builds the records as estimate_prepost does from the same numbers in the same
-// order (docs/dask.md).
+// PrePostPartial: pre/post rows (src/prepost.cpp) as a mergeable partial, and its finaliser, the
+// one estimator of change: estimate_prepost(view) finalises the partial of the view, so a merged
+// partial of many partitions gives the single-machine estimates bit for bit (docs/dask.md).
 
 #include <algorithm>
 #include <cmath>

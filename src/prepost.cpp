@@ -1,17 +1,15 @@
 // Pre/post scores on an ordinal instrument (ZRM): the CSV reader (every problem reported, clients
-// pseudonymised while reading) and the grouped estimator of change (docs/estimates.md).
+// pseudonymised while reading), its checks, and the estimator of change, which finalises the
+// view's PrePostPartial (docs/estimates.md).
 
 #include "doelenboom/prepost.hpp"
+#include "doelenboom/partial.hpp"
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <limits>
-#include <optional>
 #include <tuple>
 #include <unordered_map>
-
-#include <Eigen/Core>
 
 #include "csv.hpp"
 #include "estimates_common.hpp"
@@ -40,12 +38,6 @@ namespace {
 
 // The client score's indicators are "<prefix>score.<what>", so no domain may be called "score".
 constexpr std::string_view reserved_domain = "score";
-
-std::string short_number(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.4g", v);
-  return buf;
-}
 
 std::string score_expectation(const PrePostOptions& o) {
   return "a whole number from " + std::to_string(o.min_score) + " to " + std::to_string(o.max_score) +
@@ -252,250 +244,10 @@ std::vector<Problem> check_prepost(const PrePostView& d, const PrePostOptions& o
   return out;
 }
 
-namespace {
-
-struct Pending {
-  std::size_t group;
-  EstimateRecord record;
-};
-
-// Reliability of the client score when none is given: Cronbach's alpha of the pre domain scores
-// over the clients (per unit and period) with a pre score in every domain of the table.
-struct Reliability {
-  double value = std::numeric_limits<double>::quiet_NaN();
-  std::string text;  ///< for the method text
-};
-
-Reliability alpha_of_pre_scores(const PrePostView& d) {
-  const std::size_t n = d.unit.size(), nd = d.domain_names.size(), np = d.periods.size();
-  const auto fail = [&](const std::string& why) {
-    throw DataError("cannot compute the reliability for the Reliable Change Index: " + why +
-                    " (expected Cronbach's alpha of the pre domain scores over clients with every domain scored; "
-                    "give PrePostOptions.reliability instead, e.g. from the instrument's manual)");
-  };
-  if (nd < 2) fail("the table has " + std::to_string(nd) + " domain(s), alpha needs at least 2");
-  detail::PairIndex clients(n / nd + 16);
-  std::vector<double> cells;
-  for (std::size_t r = 0; r < n; ++r) {
-    if (std::isnan(d.pre[r])) continue;
-    const std::uint64_t g = static_cast<std::uint64_t>(d.unit[r]) * np + static_cast<std::uint64_t>(d.period[r]);
-    const std::uint32_t s = clients.slot(g, d.client[r]);
-    if (cells.size() < (static_cast<std::size_t>(s) + 1) * nd) cells.resize((static_cast<std::size_t>(s) + 1) * nd, std::numeric_limits<double>::quiet_NaN());
-    cells[static_cast<std::size_t>(s) * nd + static_cast<std::size_t>(d.domain[r])] = d.pre[r];
-  }
-  std::vector<std::size_t> complete;
-  for (std::size_t s = 0; s < clients.size(); ++s) {
-    bool all = true;
-    for (std::size_t j = 0; j < nd && all; ++j) all = !std::isnan(cells[s * nd + j]);
-    if (all) complete.push_back(s);
-  }
-  if (complete.size() < 2)
-    fail(std::to_string(complete.size()) + " client(s) have all " + std::to_string(nd) + " domains scored, alpha needs at least 2");
-  Eigen::MatrixXd m(static_cast<Eigen::Index>(complete.size()), static_cast<Eigen::Index>(nd));
-  for (std::size_t i = 0; i < complete.size(); ++i)
-    for (std::size_t j = 0; j < nd; ++j)
-      m(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = cells[complete[i] * nd + j];
-  const Eigen::VectorXd totals = m.rowwise().sum();
-  if (!(totals.array() != totals(0)).any()) fail("the total pre score is the same for every complete client");
-  const double alpha = stats::cronbach_alpha(m);
-  if (!(alpha >= 0.0 && alpha < 1.0)) fail("Cronbach's alpha is " + short_number(alpha) + ", outside [0, 1)");
-  return {alpha, "reliability " + short_number(alpha) + " = Cronbach's alpha of the pre scores of the " +
-                     std::to_string(complete.size()) + " clients with all " + std::to_string(nd) + " domains scored"};
-}
-
-void set_wilson(EstimateRecord& e, const stats::Interval& w) {
-  e.value = w.estimate;
-  e.n = w.n;
-  e.ci_low = w.low;
-  e.ci_high = w.high;
-  e.se = std::sqrt(w.estimate * (1.0 - w.estimate) / w.n);
-}
-
-}  // namespace
-
+// The estimator lives in one place: the finaliser of PrePostPartial (src/partial_prepost.cpp).
+// A view is one partition, so the dask path and this one agree bit for bit by construction.
 PrePostResult estimate_prepost(const PrePostView& d, const PrePostOptions& options, const DataContext& context) {
-  throw_if_problems<DataError>(check_prepost(d, options));
-  const std::size_t n = d.unit.size(), np = d.periods.size(), nd = d.domain_names.size();
-  const double conf = options.confidence;
-  const std::string pct = detail::percent_text(conf);
-  const std::string& prefix = options.prefix;
-  std::vector<Pending> pending;
-  PrePostResult result;
-  auto make = [&](std::size_t g, const std::string& id) {
-    EstimateRecord e;
-    e.unit = d.unit_names[g / np];
-    e.period = d.periods[g % np];
-    e.indicator = prefix + id;
-    e.source = d.source;
-    return e;
-  };
-  const auto group_of = [&](std::size_t r) {
-    return static_cast<std::uint64_t>(d.unit[r]) * np + static_cast<std::uint64_t>(d.period[r]);
-  };
-
-  // Domains: pairs with both scores, grouped by (group, domain).
-  std::vector<std::uint32_t> paired;
-  std::vector<std::uint64_t> key;
-  for (std::size_t r = 0; r < n; ++r) {
-    if (std::isnan(d.pre[r]) || std::isnan(d.post[r])) continue;
-    paired.push_back(static_cast<std::uint32_t>(r));
-    key.push_back(group_of(r) * nd + static_cast<std::uint64_t>(d.domain[r]));
-  }
-  {
-    const detail::Grouping grouping = detail::group_by(key, static_cast<std::uint64_t>(d.unit_names.size()) * np * nd);
-    std::vector<int> pre, post;
-    for (std::size_t k = 0; k < grouping.groups(); ++k) {
-      const auto g = static_cast<std::size_t>(grouping.keys[k] / nd);
-      const auto dom = static_cast<std::size_t>(grouping.keys[k] % nd);
-      pre.clear();
-      post.clear();
-      for (std::size_t i = grouping.offsets[k]; i < grouping.offsets[k + 1]; ++i) {
-        const std::size_t r = paired[grouping.order[i]];
-        pre.push_back(static_cast<int>(d.pre[r]));
-        post.push_back(static_cast<int>(d.post[r]));
-      }
-      stats::ShiftTable table = stats::shift_table(pre, post, options.min_score, options.max_score);
-      const auto pairs = static_cast<double>(table.n);
-      const std::string& name = d.domain_names[dom];
-      for (auto [what, count, text] : {std::tuple{".improved", table.improved, "higher"},
-                                       std::tuple{".same", table.same, "the same"},
-                                       std::tuple{".worse", table.worse, "lower"}}) {
-        EstimateRecord e = make(g, name + what);
-        set_wilson(e, stats::wilson(static_cast<double>(count), pairs, conf));
-        e.method = std::string("share of clients whose post score in this domain is ") + text +
-                   " than the pre score (both scored), Wilson " + pct;
-        pending.push_back({g, std::move(e)});
-      }
-      result.shifts.push_back(ShiftTableRecord{d.unit_names[g / np], d.periods[g % np], name, std::move(table),
-                                               pairs < context.suppression_threshold});
-    }
-  }
-
-  // Clients: per (group, client) the sums over the domains scored both times.
-  detail::PairIndex clients(paired.size() / std::max<std::size_t>(nd, 1) + 16);
-  std::vector<double> sum_pre, sum_post;
-  std::vector<std::int32_t> domains;
-  for (const std::uint32_t r : paired) {
-    bool fresh = false;
-    const std::uint32_t s = clients.slot(group_of(r), d.client[r], fresh);
-    if (fresh) {
-      sum_pre.push_back(0.0);
-      sum_post.push_back(0.0);
-      domains.push_back(0);
-    }
-    sum_pre[s] += d.pre[r];
-    sum_post[s] += d.post[r];
-    ++domains[s];
-  }
-  const detail::Grouping by_group =
-      detail::group_by(clients.slot_groups(), static_cast<std::uint64_t>(d.unit_names.size()) * np);
-  std::optional<Reliability> reliability;
-  const auto get_reliability = [&]() -> const Reliability& {
-    if (!reliability) {
-      if (std::isnan(options.reliability)) {
-        reliability = alpha_of_pre_scores(d);
-      } else {
-        reliability = Reliability{options.reliability, "reliability " + short_number(options.reliability) + " (given)"};
-      }
-    }
-    return *reliability;
-  };
-  std::vector<double> pre, post, change;
-  for (std::size_t k = 0; k < by_group.groups(); ++k) {
-    const auto g = static_cast<std::size_t>(by_group.keys[k]);
-    pre.clear();
-    post.clear();
-    change.clear();
-    std::int64_t up = 0, same = 0, down = 0;
-    for (std::size_t i = by_group.offsets[k]; i < by_group.offsets[k + 1]; ++i) {
-      const std::uint32_t s = by_group.order[i];
-      const auto m = static_cast<double>(domains[s]);
-      pre.push_back(sum_pre[s] / m);
-      post.push_back(sum_post[s] / m);
-      // From the integer sums, so that equal changes are equal doubles (ties in the Wilcoxon test).
-      change.push_back((sum_post[s] - sum_pre[s]) / m);
-      up += sum_post[s] > sum_pre[s];
-      same += sum_post[s] == sum_pre[s];
-      down += sum_post[s] < sum_pre[s];
-    }
-    const auto clients_n = static_cast<double>(pre.size());
-    const std::string score = "client score (mean over the domains scored both times)";
-    for (auto [what, count, text] : {std::tuple{"score.improved", up, "higher"}, std::tuple{"score.same", same, "the same"},
-                                     std::tuple{"score.worse", down, "lower"}}) {
-      EstimateRecord e = make(g, what);
-      set_wilson(e, stats::wilson(static_cast<double>(count), clients_n, conf));
-      e.method = "share of clients whose post " + score + " is " + text + " than the pre score, Wilson " + pct;
-      pending.push_back({g, std::move(e)});
-    }
-    {
-      const stats::MeanEstimate m = stats::mean_interval(change, conf);
-      EstimateRecord e = make(g, "score.mean_change");
-      e.value = m.mean;
-      e.n = clients_n;
-      e.se = m.se;
-      e.ci_low = m.low;
-      e.ci_high = m.high;
-      e.method = "mean change (post - pre) of the " + score + ", t interval " + pct;
-      pending.push_back({g, std::move(e)});
-    }
-    if (pre.size() >= 2) {
-      const double sd_pre = stats::mean_interval(pre, conf).sd;
-      if (sd_pre > 0.0) {
-        const Reliability& rel = get_reliability();
-        const Eigen::Map<const Eigen::VectorXd> pre_v(pre.data(), static_cast<Eigen::Index>(pre.size()));
-        const Eigen::Map<const Eigen::VectorXd> post_v(post.data(), static_cast<Eigen::Index>(post.size()));
-        const Eigen::VectorXd rci = stats::rci(pre_v, post_v, sd_pre, rel.value);
-        const double reliably_up = static_cast<double>((rci.array() > stats::reliable_change_threshold).count());
-        const double reliably_down = static_cast<double>((rci.array() < -stats::reliable_change_threshold).count());
-        const std::string how = " (Jacobson & Truax: RCI = change / (sqrt(2) sd_pre sqrt(1 - r)), sd_pre " +
-                                short_number(sd_pre) + " = sample sd of the clients' pre scores in this unit and period, " +
-                                rel.text + "), Wilson " + pct;
-        EstimateRecord e = make(g, "score.reliably_improved");
-        set_wilson(e, stats::wilson(reliably_up, clients_n, conf));
-        e.method = "share of clients with RCI > 1.96" + how;
-        pending.push_back({g, std::move(e)});
-        EstimateRecord w = make(g, "score.reliably_worse");
-        set_wilson(w, stats::wilson(reliably_down, clients_n, conf));
-        w.method = "share of clients with RCI < -1.96" + how;
-        pending.push_back({g, std::move(w)});
-      }
-      const stats::PairedEffect effect = stats::paired_effect(pre, post);
-      if (std::isfinite(effect.d_z)) {
-        EstimateRecord e = make(g, "score.effect_dz");
-        e.value = effect.d_z;
-        e.n = clients_n;
-        e.method = "Cohen's d_z = mean change / sd of the changes (standardiser: " + effect.standardiser_z +
-                   ") of the " + score + ", no interval";
-        pending.push_back({g, std::move(e)});
-      }
-      if (std::isfinite(effect.d_av)) {
-        EstimateRecord e = make(g, "score.effect_dav");
-        e.value = effect.d_av;
-        e.n = clients_n;
-        e.method = "d_av = mean change / ((sd_pre + sd_post) / 2) (standardiser: " + effect.standardiser_av +
-                   ") of the " + score + ", no interval";
-        pending.push_back({g, std::move(e)});
-      }
-    }
-    if (std::any_of(change.begin(), change.end(), [](double c) { return c != 0.0; })) {
-      const stats::WilcoxonResult w = stats::wilcoxon_signed_rank(change);
-      EstimateRecord e = make(g, "score.wilcoxon_p");
-      e.value = w.p_value;
-      e.n = static_cast<double>(w.n_used);
-      e.method = "two-sided Wilcoxon signed-rank p-value of the changes of the " + score + " (" + w.method + ", " +
-                 std::to_string(w.n_zero) + " zero changes dropped as scipy's zero_method 'wilcox'; n = nonzero changes)";
-      pending.push_back({g, std::move(e)});
-    }
-  }
-
-  std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) { return a.group < b.group; });
-  std::vector<EstimateRecord> out;
-  out.reserve(pending.size());
-  for (auto& p : pending) out.push_back(std::move(p.record));
-  DataContext ctx = context;
-  ctx.indicators = nullptr;  // the estimates define their own indicator ids
-  result.estimates = Dataset::from_records(out, ctx);
-  return result;
+  return estimate_prepost(PrePostPartial::from_view(d, options), options, context);
 }
 
 }  // namespace doelenboom
