@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import argparse
 import platform
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from perfdoc import write_section
+from perfdoc import add_output_arguments, publish
+from timing import timed
 
 import doelenboom as db
 
@@ -51,15 +49,6 @@ def generated(tree: db.GoalTree, units: list[str], seed: int = 5) -> pd.DataFram
     )
 
 
-def timed(f: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        f()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
-
-
 def fmt(seconds: float) -> str:
     return f"{seconds * 1000:.0f} ms" if seconds < 10 else f"{seconds:.1f} s"
 
@@ -67,8 +56,7 @@ def fmt(seconds: float) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--out", type=Path, default=REPO / "docs" / "performance.md")
-    parser.add_argument("--no-write", action="store_true")
+    add_output_arguments(parser)
     args = parser.parse_args()
 
     tree = db.GoalTree.load(REPO / "examples" / "trees" / "movisie.yaml")
@@ -80,15 +68,15 @@ def main() -> int:
 
     table = db.compare(result, registry=registry)
     assert len(table) == len(units) * len(nodes)
-    t_table = timed(lambda: db.compare(result, registry=registry), args.repeat)
-    t_top = timed(lambda: db.compare(result, nodes=top, registry=registry), args.repeat)
+    t_table, _ = timed(lambda: db.compare(result, registry=registry), args.repeat)
+    t_top, _ = timed(lambda: db.compare(result, nodes=top, registry=registry), args.repeat)
 
     def all_forecasts() -> None:
         for u in units:
             db.trend(result, u, top)
             db.forecast(result, u, top)
 
-    t_trend = timed(all_forecasts, max(1, args.repeat // 2))
+    t_trend, _ = timed(all_forecasts, max(1, args.repeat // 2))
 
     body = (
         "### Koploper table, trends and forecasts (issue 5)\n\n"
@@ -101,9 +89,7 @@ def main() -> int:
         f"Measured with `benchmarks/bench_compare.py` on {platform.machine()}, Python {platform.python_version()}, "
         f"pandas {pd.__version__}, Release build of the module.\n"
     )
-    print(body)
-    if not args.no_write:
-        write_section(args.out, MARKER, body)
+    publish(body, args, MARKER)
     return 0
 
 

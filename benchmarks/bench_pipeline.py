@@ -25,16 +25,12 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import sys
-import time
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
-from perfdoc import write_section
+from perfdoc import add_output_arguments, publish
+from timing import human, timed
 
 import doelenboom as db
 
@@ -143,29 +139,11 @@ def analyst(
 # timing
 
 
-def timed(f: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """Median wall time of `repeat` calls and the last result."""
-    times, out = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = f()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), out
-
-
-def human(s: float) -> str:
-    """A time for the table: "1.35 s", "84.1 ms"."""
-    return f"{s:.3g} s" if s >= 1 else f"{s * 1e3:.3g} ms"
-
-
 def main() -> int:
     """Time both paths, check they agree, print and write the section."""
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=5, help="timed runs of each path (median reported)")
-    ap.add_argument(
-        "--out", type=Path, default=Path(__file__).resolve().parents[1] / "docs" / "performance.md"
-    )
-    ap.add_argument("--no-write", action="store_true", help="print only")
+    add_output_arguments(ap)
     args = ap.parse_args()
     try:
         import networkx  # noqa: F401
@@ -233,9 +211,7 @@ def main() -> int:
         "",
     ]
     body = "\n".join(lines)
-    print(body)
-    if not args.no_write:
-        write_section(args.out, MARKER, body)
+    publish(body, args, MARKER)
     return 0
 
 

@@ -22,16 +22,13 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
-from perfdoc import write_section
+from perfdoc import add_output_arguments, publish
+from timing import human, timed
 
 import doelenboom as db
 
@@ -50,23 +47,6 @@ FULL = {
     "aggregate": ["arithmetic", "geometric"],
     "outliers": ["none", "winsorise"],
 }
-
-
-def timed(f: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    times, out = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = f()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), out
-
-
-def human(seconds: float) -> str:
-    if seconds < 1e-3:
-        return f"{seconds * 1e6:.3g} µs"
-    if seconds < 1:
-        return f"{seconds * 1e3:.3g} ms"
-    return f"{seconds:.3g} s"
 
 
 # ------------------------------------------------------------------------------------------------
@@ -150,8 +130,7 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=10_000, help="replications of doelenboom")
     ap.add_argument("--baseline-n", type=int, default=200, help="replications of the numpy/pandas baseline")
     ap.add_argument("--repeat", type=int, default=3, help="timed runs of each doelenboom case (median)")
-    ap.add_argument("--out", type=Path, default=REPO / "docs" / "performance.md")
-    ap.add_argument("--no-write", action="store_true", help="print only")
+    add_output_arguments(ap)
     args = ap.parse_args()
 
     tree = db.GoalTree.load(ASEM / "tree.csv", **COLUMNS)
@@ -219,9 +198,7 @@ def main() -> int:
         "",
     ]
     body = "\n".join(lines)
-    print(body)
-    if not args.no_write:
-        write_section(args.out, MARKER, body)
+    publish(body, args, MARKER)
     return 0
 
 

@@ -22,16 +22,13 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
-from perfdoc import write_section
+from perfdoc import add_output_arguments, publish
+from timing import human, timed
 
 import doelenboom as db
 
@@ -48,21 +45,6 @@ RATES = {
     "ind_doorverwijzingen": 0.002,
     "ind_klachtprocedures": 0.0003,
 }
-
-
-def human(s: float) -> str:
-    """A time for the table: "1.35 s", "84.1 ms"."""
-    return f"{s:.3g} s" if s >= 1 else f"{s * 1e3:.3g} ms"
-
-
-def timed(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
-    """Median wall time of ``repeat`` calls and the last result."""
-    times, out = [], None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), out
 
 
 def generate(tree: db.GoalTree, units: db.UnitRegistry, seed: int = 5) -> pd.DataFrame:
@@ -103,8 +85,7 @@ def generate(tree: db.GoalTree, units: db.UnitRegistry, seed: int = 5) -> pd.Dat
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--out", type=Path, default=REPO / "docs" / "performance.md")
-    parser.add_argument("--no-write", action="store_true")
+    add_output_arguments(parser)
     args = parser.parse_args()
 
     tree = db.GoalTree.load(REPO / "examples" / "trees" / "movisie.yaml")
@@ -156,9 +137,7 @@ def main() -> int:
         "",
     ]
     body = "\n".join(lines)
-    print(body)
-    if not args.no_write:
-        write_section(args.out, MARKER, body)
+    publish(body, args, MARKER)
     return 0
 
 

@@ -3,8 +3,12 @@ markers ``<!-- bench:KEY:begin -->`` and ``<!-- bench:KEY:end -->`` and replaces
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
+
+#: Where the sections go unless ``--out`` says otherwise.
+PERFORMANCE_MD = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
 
 
 def write_section(path: Path, key: str, body: str) -> None:
@@ -17,3 +21,16 @@ def write_section(path: Path, key: str, body: str) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + block + "\n"
     path.write_text(text, encoding="utf-8")
+
+
+def add_output_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options :func:`publish` reads: ``--out`` (default docs/performance.md) and ``--no-write``."""
+    parser.add_argument("--out", type=Path, default=PERFORMANCE_MD, help="the file to write the section into")
+    parser.add_argument("--no-write", action="store_true", help="print only")
+
+
+def publish(body: str, args: argparse.Namespace, key: str) -> None:
+    """Print a benchmark's section and, unless ``--no-write``, put it into ``--out`` (KEY's markers)."""
+    print(body)
+    if not args.no_write:
+        write_section(args.out, key, body)

@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 from perfdoc import write_section
+from timing import human
 
 # Each section: the program, a title, and rows (benchmark, baseline or None, what it measures).
 SECTIONS = {
@@ -42,6 +43,18 @@ SECTIONS = {
               "with standard errors, intervals and gradients")),
         ],
     ),
+    "pseudonym": (
+        "bench_pseudonym",
+        "Pseudonymisation (issue 8)",
+        [
+            ("Baseline_OpenSslOneShotHmac", None,
+             "100,000 client ids through OpenSSL's one-shot HMAC-SHA-256 (the earlier implementation; baseline)"),
+            ("PseudonymiseEach", "Baseline_OpenSslOneShotHmac",
+             "the same ids, `Pseudonymiser::operator()` per id (keyed SHA-256 states kept)"),
+            ("PseudonymiseMany", "Baseline_OpenSslOneShotHmac",
+             "the same ids, `Pseudonymiser::many` (one working context for all)"),
+        ],
+    ),
 }
 
 
@@ -61,14 +74,6 @@ def run(binary: Path) -> dict[str, dict]:
 def seconds(b: dict) -> float:
     scale = {"ns": 1e-9, "us": 1e-6, "ms": 1e-3, "s": 1.0}[b["time_unit"]]
     return b["real_time"] * scale
-
-
-def human(s: float) -> str:
-    if s >= 1:
-        return f"{s:.3g} s"
-    if s >= 1e-3:
-        return f"{s * 1e3:.3g} ms"
-    return f"{s * 1e6:.3g} µs"
 
 
 def section_text(key: str, results: dict[str, dict]) -> str:

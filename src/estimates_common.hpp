@@ -154,8 +154,7 @@ struct CellSink {
 // The pseudonym of each coded id (`codes` index `ids`), each distinct id hashed once.
 inline std::vector<std::uint64_t> pseudonyms_of(const Pseudonymiser& pseudonymise, const std::vector<std::string>& ids,
                                                 const std::vector<std::int32_t>& codes) {
-  std::vector<std::uint64_t> distinct(ids.size());
-  for (std::size_t i = 0; i < ids.size(); ++i) distinct[i] = pseudonymise(ids[i]);
+  const std::vector<std::uint64_t> distinct = pseudonymise.many(ids);
   std::vector<std::uint64_t> out;
   out.reserve(codes.size());
   for (const auto c : codes) out.push_back(distinct[static_cast<std::size_t>(c)]);

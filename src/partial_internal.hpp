@@ -196,4 +196,7 @@ inline std::string merged_source(const std::string& a, std::uint64_t rows_a, con
 namespace doelenboom::detail {
 // The survey partial of answers already checked (estimate_survey checks them with its options).
 SurveyPartial survey_partial_unchecked(const ResponseView& data, std::uint64_t position);
+// The reach partial of registrations already checked (estimate_reach checks them), with the clients
+// in the order of their first row; ReachPartial::from_view sorts them by (group, client).
+ReachPartial reach_partial_unchecked(const RegistrationView& data, std::uint64_t position);
 }  // namespace doelenboom::detail

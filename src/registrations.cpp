@@ -1,7 +1,10 @@
+// Registrations: checking them, reading them from CSV (pseudonymising as it reads), regrouping them
+// by a breakdown, and the reach estimator's entry point. The estimates themselves are computed
+// once, in src/partial_reach.cpp: estimate_reach(view) checks the view and finalises its
+// ReachPartial, as the merged partials of a split table are finalised (docs/dask.md).
+
 #include "doelenboom/registrations.hpp"
 
-#include <algorithm>
-#include <bit>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -12,7 +15,7 @@
 
 #include "csv.hpp"
 #include "estimates_common.hpp"
-#include "doelenboom/stats.hpp"
+#include "partial_internal.hpp"
 #include "doelenboom/partial.hpp"
 
 namespace doelenboom {
@@ -307,172 +310,8 @@ RegistrationTable split_by_breakdown(const RegistrationTable& t, std::size_t ind
 
 Dataset estimate_reach(const RegistrationView& d, const ReachOptions& options, const DataContext& context) {
   throw_if_problems<DataError>(check_registrations(d));
-  const std::size_t n = d.unit.size();
-  const std::size_t np = d.periods.size();
-  const std::size_t groups = d.unit_names.size() * np;
-
-  std::int32_t phone = -1;
-  for (std::size_t i = 0; i < d.channel_names.size(); ++i)
-    if (d.channel_names[i] == options.phone_channel) phone = static_cast<std::int32_t>(i);
-
-  // Per group counters.
-  std::vector<std::int64_t> contacts(groups, 0), referrals(groups, 0), referrer(groups, 0), phones(groups, 0),
-      hours_missing(groups, 0), referral_known(groups, 0), referrer_known(groups, 0), channel_known(groups, 0);
-  // Correctly rounded whatever the order of the rows, so partial sums merge to the same double.
-  std::vector<ExactSum> hours(groups);
-  // Per (group, client) aggregates.
-  detail::PairIndex pairs(std::min<std::size_t>(n, 1u << 20));
-  std::vector<std::int32_t> first_start, last_end, slot_contacts;
-  std::vector<std::uint8_t> open;
-  std::vector<std::uint64_t> domains;
-  const bool dates = !d.start_day.empty() && !d.end_day.empty();
-
-  for (std::size_t r = 0; r < n; ++r) {
-    const auto g = static_cast<std::uint32_t>(static_cast<std::size_t>(d.unit[r]) * np + static_cast<std::size_t>(d.period[r]));
-    ++contacts[g];
-    if (!d.hours.empty()) {
-      if (std::isnan(d.hours[r])) ++hours_missing[g];
-      else hours[g].add(d.hours[r]);
-    }
-    if (!d.referral.empty() && d.referral[r] != missing_flag) {
-      ++referral_known[g];
-      referrals[g] += d.referral[r];
-    }
-    if (!d.referrer_contact.empty() && d.referrer_contact[r] != missing_flag) {
-      ++referrer_known[g];
-      referrer[g] += d.referrer_contact[r];
-    }
-    if (!d.channel.empty() && d.channel[r] != -1) {
-      ++channel_known[g];
-      phones[g] += d.channel[r] == phone;
-    }
-    const std::uint32_t s = pairs.slot(g, d.client[r]);
-    if (s == first_start.size()) {
-      first_start.push_back(INT32_MAX);
-      last_end.push_back(INT32_MIN);
-      open.push_back(0);
-      domains.push_back(0);
-      slot_contacts.push_back(0);
-    }
-    ++slot_contacts[s];
-    if (!d.life_domain.empty() && d.life_domain[r] != -1) domains[s] |= std::uint64_t{1} << d.life_domain[r];
-    if (dates) {
-      const std::int32_t a = d.start_day[r], b = d.end_day[r];
-      if (a != missing_day) first_start[s] = std::min(first_start[s], a);
-      if (b != missing_day) last_end[s] = std::max(last_end[s], b);
-      else if (a != missing_day) open[s] = 1;  // started, not ended: the trajectory is still open
-    }
-  }
-
-  // Per group: the clients' values, gathered by a counting sort of slots on their group.
-  const auto& slot_group = pairs.slot_groups();
-  std::vector<std::size_t> offset(groups + 1, 0);
-  for (auto g : slot_group) ++offset[g + 1];
-  for (std::size_t g = 0; g < groups; ++g) offset[g + 1] += offset[g];
-  std::vector<std::uint32_t> by_group(slot_group.size());
-  {
-    std::vector<std::size_t> fill(offset.begin(), offset.end() - 1);
-    for (std::uint32_t s = 0; s < slot_group.size(); ++s) by_group[fill[slot_group[s]]++] = s;
-  }
-
-  const std::string src = d.source;
-  std::vector<EstimateRecord> out;
-  std::vector<double> values;
-  for (std::size_t g = 0; g < groups; ++g) {
-    if (contacts[g] == 0) continue;
-    const std::string& unit = d.unit_names[g / np];
-    const Period& period = d.periods[g % np];
-    const auto clients = static_cast<double>(offset[g + 1] - offset[g]);
-    auto rec = [&](const std::string& id, double value, double base, std::string method) {
-      EstimateRecord e;
-      e.unit = unit;
-      e.period = period;
-      e.indicator = options.prefix + id;
-      e.value = value;
-      e.n = base;
-      e.source = src;
-      e.method = std::move(method);
-      return e;
-    };
-    out.push_back(rec("clients", clients, clients, "distinct pseudonymised clients"));
-    out.push_back(rec("contacts", static_cast<double>(contacts[g]), clients, "registered contacts"));
-    if (!d.hours.empty()) {
-      out.push_back(rec("hours", hours[g].value(), clients,
-                        "sum of recorded hours (" + std::to_string(hours_missing[g]) + " of " +
-                            std::to_string(contacts[g]) + " contacts without hours)"));
-    }
-    if (!d.referral.empty()) {
-      out.push_back(rec("referrals", static_cast<double>(referrals[g]), clients,
-                        "contacts with a referral (" + std::to_string(contacts[g] - referral_known[g]) +
-                            " not recorded)"));
-    }
-    if (!d.referrer_contact.empty()) {
-      out.push_back(rec("referrer_contacts", static_cast<double>(referrer[g]), clients,
-                        "contacts with a referrer (" + std::to_string(contacts[g] - referrer_known[g]) +
-                            " not recorded)"));
-    }
-    if (!d.channel.empty()) {
-      out.push_back(rec("phone_questions", static_cast<double>(phones[g]), clients,
-                        "contacts by channel '" + options.phone_channel + "' (" +
-                            std::to_string(contacts[g] - channel_known[g]) + " without channel)"));
-    }
-    // Conversations per client: the mean of the clients' contact counts, with a t interval.
-    values.clear();
-    for (std::size_t k = offset[g]; k < offset[g + 1]; ++k) values.push_back(slot_contacts[by_group[k]]);
-    {
-      const stats::MeanEstimate m = stats::mean_interval(values);
-      EstimateRecord e = rec("conversations_per_client", m.mean, clients, "mean contacts per client, t interval 95%");
-      e.se = m.se;
-      e.ci_low = m.low;
-      e.ci_high = m.high;
-      out.push_back(e);
-    }
-    if (dates) {
-      values.clear();
-      for (std::size_t k = offset[g]; k < offset[g + 1]; ++k) {
-        const auto s = by_group[k];
-        if (!open[s] && first_start[s] != INT32_MAX && last_end[s] != INT32_MIN)
-          values.push_back(static_cast<double>(last_end[s]) - static_cast<double>(first_start[s]));
-      }
-      if (!values.empty()) {
-        std::sort(values.begin(), values.end());
-        const auto closed = static_cast<double>(values.size());
-        out.push_back(rec("lead_time_median_days", stats::quantile(values, 0.5), closed,
-                          "median days from first start to last end, closed trajectories"));
-        out.push_back(rec("lead_time_p90_days", stats::quantile(values, 0.9), closed,
-                          "90th percentile (linear) of days from first start to last end, closed trajectories"));
-      }
-    }
-    if (!d.life_domain.empty()) {
-      for (std::size_t dom = 0; dom < d.life_domain_names.size(); ++dom) {
-        std::uint64_t with = 0;
-        for (std::size_t k = offset[g]; k < offset[g + 1]; ++k) with += (domains[by_group[k]] >> dom) & 1u;
-        const stats::Interval w = stats::wilson(static_cast<double>(with), clients);
-        EstimateRecord e = rec("share_life_domain." + d.life_domain_names[dom], w.estimate, clients,
-                               "share of clients with a question in this life domain, Wilson 95%");
-        e.ci_low = w.low;
-        e.ci_high = w.high;
-        e.se = std::sqrt(w.estimate * (1.0 - w.estimate) / clients);
-        out.push_back(e);
-      }
-    }
-    if (options.rate_per > 0.0 && context.units != nullptr) {
-      const Unit& u = context.units->at(unit);
-      if (!(u.population > 0.0)) {
-        throw DataError("unit '" + unit + "' has no population (expected one to compute clients per " +
-                        std::to_string(static_cast<long long>(options.rate_per)) +
-                        " inhabitants; give it in the units file or set rate_per to 0)");
-      }
-      char buf[32];
-      auto res = std::to_chars(buf, buf + sizeof buf, options.rate_per);
-      out.push_back(rec("clients_per_" + std::string(buf, res.ptr), clients / u.population * options.rate_per, clients,
-                        "distinct clients per " + std::string(buf, res.ptr) + " inhabitants (population " +
-                            std::to_string(static_cast<long long>(u.population)) + ")"));
-    }
-  }
-  DataContext ctx = context;
-  ctx.indicators = nullptr;  // the estimates define their own indicator ids
-  return Dataset::from_records(out, ctx);
+  // One computation for a table and for the merged partials of its parts (src/partial_reach.cpp).
+  return estimate_reach(detail::reach_partial_unchecked(d, 0), options, context);
 }
 
 }  // namespace doelenboom

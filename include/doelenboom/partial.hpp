@@ -99,7 +99,7 @@ struct ReachPartial {
   PartialDictionary<std::string> channels;
   PartialDictionary<std::string> life_domains;
   std::vector<Group> groups;    ///< units x periods, unit-major
-  std::vector<Client> clients;  ///< sorted by (group, client)
+  std::vector<Client> clients;  ///< sorted by (group, client); the finaliser accepts any order
 
   /// The partial of these registrations, whose first row has `position`. Throws DataError listing
   /// every problem of the input (check_registrations).
@@ -113,8 +113,8 @@ struct ReachPartial {
   friend bool operator==(const ReachPartial&, const ReachPartial&) = default;
 };
 
-/// The reach estimates of a partial: those of estimate_reach() on the same rows, bit for bit
-/// (both sum hours with ExactSum, the correctly rounded sum); docs/dask.md.
+/// The reach estimates of a partial; estimate_reach(view) is estimate_reach(ReachPartial of the
+/// view), so the two agree bit for bit (docs/dask.md).
 Dataset estimate_reach(const ReachPartial& partial, const ReachOptions& options = {}, const DataContext& context = {});
 
 // ---------------------------------------------------------------------------------------------

@@ -5,8 +5,11 @@
 // Python check: int.from_bytes(hmac.new(key, id, "sha256").digest()[:8], "big").
 
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace doelenboom {
 
@@ -16,13 +19,20 @@ class Pseudonymiser {
   explicit Pseudonymiser(std::string key);
   /// The first 8 bytes of HMAC-SHA-256(key, id), big-endian.
   [[nodiscard]] std::uint64_t operator()(std::string_view id) const;
+  /// The pseudonyms of many ids: the same numbers, with one working context for all of them.
+  [[nodiscard]] std::vector<std::uint64_t> many(std::span<const std::string> ids) const;
+  [[nodiscard]] std::vector<std::uint64_t> many(std::span<const std::string_view> ids) const;
   /// The same as 16 lowercase hex digits.
   [[nodiscard]] std::string hex(std::string_view id) const;
 
   static constexpr std::size_t min_key_bytes = 16;
 
+  /// The SHA-256 states after the key blocks (key xor ipad, key xor opad); read only, so copies of a
+  /// Pseudonymiser and threads share them. The key itself is not kept.
+  struct Keyed;
+
  private:
-  std::string key_;
+  std::shared_ptr<const Keyed> keyed_;
 };
 
 }  // namespace doelenboom

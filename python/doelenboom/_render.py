@@ -5,12 +5,21 @@ from __future__ import annotations
 import shutil
 import subprocess
 import textwrap
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ._core import GoalTree as CoreTree
 
-__all__ = ["GRAPHVIZ_HINT", "dot_quote", "dot_to_svg", "graphviz_available", "outline", "to_dot"]
+__all__ = [
+    "GRAPHVIZ_HINT",
+    "dot_quote",
+    "dot_to_svg",
+    "graphviz_available",
+    "outline",
+    "same_rank_lines",
+    "to_dot",
+]
 
 GRAPHVIZ_HINT = (
     "Graphviz's 'dot' program was not found on the PATH; install Graphviz to draw trees "
@@ -37,6 +46,17 @@ def _format_weight(weight: float) -> str:
     return f"{weight:g}"
 
 
+def same_rank_lines(tree: CoreTree, name: Callable[[str], str]) -> list[str]:
+    """One DOT line ``{ rank=same; a; b; }`` per level with nodes, top level first: the nodes of a
+    level share a rank. ``name`` gives a node's DOT name from its id."""
+    out = []
+    for level in tree.levels:
+        members = tree.nodes_at_level(level)
+        if members:
+            out.append(f"  {{ rank=same; {' '.join(name(m) + ';' for m in members)} }}")
+    return out
+
+
 def to_dot(tree: CoreTree, *, wrap: int | None = 24) -> str:
     """Graphviz DOT text for a tree, drawn bottom-up (``rankdir=BT``: edges child -> parent).
 
@@ -56,10 +76,7 @@ def to_dot(tree: CoreTree, *, wrap: int | None = 24) -> str:
         if node["kind"] == "indicator":
             attrs += ["shape=box", 'style="filled"', 'fillcolor="#eef3fb"']
         out.append(f"  {dot_quote(node['id'])} [{', '.join(attrs)}];")
-    for level in tree.levels:
-        members = tree.nodes_at_level(level)
-        if members:
-            out.append(f"  {{ rank=same; {' '.join(dot_quote(i) + ';' for i in members)} }}")
+    out += same_rank_lines(tree, dot_quote)
     for edge in tree.edges:
         line = f"  {dot_quote(edge['child'])} -> {dot_quote(edge['parent'])}"
         if edge["weight"] != 1.0:

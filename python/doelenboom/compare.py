@@ -93,6 +93,27 @@ def _period_text(period: object) -> str | None:
     return None if period is None else str(period)
 
 
+def _koploper_frame(cols: dict[str, Any]) -> pd.DataFrame:
+    """The koploper table from the compiled module's columns (``koploper_table``, and the run's
+    ``koplopers``): indexed by (unit, node), the columns of :data:`KOPLOPER_COLUMNS`, no attrs."""
+    import pandas as pd
+
+    index = pd.MultiIndex.from_arrays(
+        [pd.Index(cols["unit"], dtype=object), pd.Index(cols["node"], dtype=object)], names=["unit", "node"]
+    )
+    data: dict[str, Any] = {}
+    for name in KOPLOPER_COLUMNS:
+        values = cols[name]
+        if name == "change_beyond_noise":
+            arr = np.asarray(values, dtype=np.float64)
+            data[name] = pd.array([pd.NA if np.isnan(v) else bool(v) for v in arr], dtype="boolean")
+        elif name in ("period", "baseline", "peers"):
+            data[name] = pd.array(values, dtype=object)
+        else:
+            data[name] = np.asarray(values, dtype=np.float64)
+    return pd.DataFrame(data, index=index)
+
+
 def compare(
     result: PipelineResult | _core.PipelineResult,
     nodes: str | Sequence[str] | None = None,
@@ -121,8 +142,6 @@ def compare(
     Columns: ``KOPLOPER_COLUMNS``; ``change_beyond_noise`` is a nullable boolean (``<NA>`` when
     a standard error is unknown). ``attrs`` hold the settings and the case-mix warning.
     """
-    import pandas as pd
-
     core = _core_result(result)
     reg = _registry(registry, core)
     if isinstance(peers, str):
@@ -146,20 +165,7 @@ def compare(
         draws=int(draws),
         seed=int(seed),
     )
-    index = pd.MultiIndex.from_arrays(
-        [pd.Index(cols["unit"], dtype=object), pd.Index(cols["node"], dtype=object)], names=["unit", "node"]
-    )
-    data: dict[str, Any] = {}
-    for name in KOPLOPER_COLUMNS:
-        values = cols[name]
-        if name == "change_beyond_noise":
-            arr = np.asarray(values, dtype=np.float64)
-            data[name] = pd.array([pd.NA if np.isnan(v) else bool(v) for v in arr], dtype="boolean")
-        elif name in ("period", "baseline", "peers"):
-            data[name] = pd.array(values, dtype=object)
-        else:
-            data[name] = np.asarray(values, dtype=np.float64)
-    frame = pd.DataFrame(data, index=index)
+    frame = _koploper_frame(cols)
     frame.attrs.update(
         {
             "level": float(level),

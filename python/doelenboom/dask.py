@@ -26,11 +26,13 @@ from .estimates import (
     PathLike,
     PrePostResult,
     Units,
-    _core_units,
     _prepost_columns,
+    _prepost_options,
     _reach_columns,
+    _reach_options,
     _shift_frame,
     _survey_columns,
+    _survey_options,
     load_items,
 )
 
@@ -140,15 +142,8 @@ def estimate_reach(
     """:func:`doelenboom.estimate_reach` of a dask DataFrame of registrations, the same arguments
     and the same result (the hours as the correctly rounded sum: docs/dask.md)."""
     merged = _compute(merge_tree(reach_partials(ddf, key, columns=columns, source=source), split_every))
-    core = _core.estimate_reach_partial(
-        merged,
-        prefix=prefix,
-        phone_channel=phone_channel,
-        rate_per=float(rate_per),
-        units=_core_units(units),
-        suppression_threshold=float(suppression_threshold),
-    )
-    return Dataset(core)
+    options = _reach_options(prefix, phone_channel, rate_per, units, suppression_threshold)
+    return Dataset(_core.estimate_reach_partial(merged, **options))
 
 
 # ---- survey ---------------------------------------------------------------------------------
@@ -200,14 +195,8 @@ def estimate_survey(
     """:func:`doelenboom.estimate_survey` of a dask DataFrame of answers: the same result."""
     partials = survey_partials(ddf, items, key, columns=columns, source=source)
     merged = _compute(merge_tree(partials, split_every))
-    core = _core.estimate_survey_partial(
-        merged,
-        confidence=float(confidence),
-        per_instrument=per_instrument,
-        units=_core_units(units),
-        suppression_threshold=float(suppression_threshold),
-    )
-    return Dataset(core)
+    options = _survey_options(per_instrument, confidence, units, suppression_threshold)
+    return Dataset(_core.estimate_survey_partial(merged, **options))
 
 
 # ---- pre/post -------------------------------------------------------------------------------
@@ -269,16 +258,10 @@ def estimate_prepost(
         ddf, key, columns=columns, min_score=min_score, max_score=max_score, source=source
     )
     merged = _compute(merge_tree(partials, split_every))
-    core, tables = _core.estimate_prepost_partial(
-        merged,
-        prefix=prefix,
-        min_score=int(min_score),
-        max_score=int(max_score),
-        reliability=None if reliability is None else float(reliability),
-        confidence=float(confidence),
-        units=_core_units(units),
-        suppression_threshold=float(suppression_threshold),
+    options = _prepost_options(
+        prefix, min_score, max_score, reliability, confidence, units, suppression_threshold
     )
+    core, tables = _core.estimate_prepost_partial(merged, **options)
     return PrePostResult(Dataset(core), _shift_frame(tables))
 
 

@@ -147,6 +147,15 @@ def _flags(series: pd.Series, source: str) -> np.ndarray:
     return out
 
 
+def _checks(indicators: Indicators, units: Units, suppression_threshold: float) -> dict[str, Any]:
+    """The checks and the threshold every compiled reader of a data set takes, converted."""
+    return {
+        "indicators": as_core_indicators(indicators),
+        "units": as_core_units(units),
+        "suppression_threshold": float(suppression_threshold),
+    }
+
+
 def _threshold_text(threshold: float) -> str:
     return f"{threshold:g}"
 
@@ -209,9 +218,7 @@ class Dataset:
             _coded(frame["period"]),
             _coded(frame["indicator"]),
             _numbers(frame["value"], "value", source),
-            indicators=as_core_indicators(indicators),
-            units=as_core_units(units),
-            suppression_threshold=float(suppression_threshold),
+            **_checks(indicators, units, suppression_threshold),
             source_name=source,
             **kwargs,
         )
@@ -227,10 +234,7 @@ class Dataset:
     ) -> Dataset:
         """From dicts with the keys of :data:`COLUMNS` (unit, period, indicator, value required)."""
         core = _core.Dataset.from_records(
-            [dict(r) for r in records],
-            indicators=as_core_indicators(indicators),
-            units=as_core_units(units),
-            suppression_threshold=float(suppression_threshold),
+            [dict(r) for r in records], **_checks(indicators, units, suppression_threshold)
         )
         return cls(core)
 
@@ -243,12 +247,7 @@ class Dataset:
         suppression_threshold: float = 10,
     ) -> Dataset:
         """Read a data set CSV (UTF-8, header row, the columns of :data:`COLUMNS`)."""
-        core = _core.Dataset.read_csv(
-            os.fspath(path),
-            indicators=as_core_indicators(indicators),
-            units=as_core_units(units),
-            suppression_threshold=float(suppression_threshold),
-        )
+        core = _core.Dataset.read_csv(os.fspath(path), **_checks(indicators, units, suppression_threshold))
         return cls(core)
 
     @staticmethod
@@ -263,10 +262,7 @@ class Dataset:
         import pandas as pd
 
         problems = _core.Dataset.check_csv(
-            os.fspath(path),
-            indicators=as_core_indicators(indicators),
-            units=as_core_units(units),
-            suppression_threshold=float(suppression_threshold),
+            os.fspath(path), **_checks(indicators, units, suppression_threshold)
         )
         frame = pd.DataFrame(problems, columns=list(_PROBLEM_COLUMNS))
         for name in ("line", "row"):

@@ -179,11 +179,15 @@ def _text_codes(
 
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     codes = np.asarray(codes, dtype=np.int32)
-    names = [_id_text(u) for u in uniques]
-    # An empty text is missing too, as an empty CSV cell is.
-    for i, name in enumerate(names):
-        if name.strip() == "":
-            codes[codes == i] = -1
+    if isinstance(uniques, np.ndarray) and uniques.dtype.kind in "iu":
+        # Whole numbers (the usual client ids) in one go: the same texts as _id_text, never empty.
+        names = [str(u) for u in uniques.tolist()]
+    else:
+        names = [_id_text(u) for u in uniques]
+        # An empty text is missing too, as an empty CSV cell is.
+        for i, name in enumerate(names):
+            if name.strip() == "":
+                codes[codes == i] = -1
     if required:
         for row in np.flatnonzero(codes < 0)[: _MAX_LISTED + 1]:
             problems.add(
@@ -322,10 +326,6 @@ def _days(series: pd.Series, field: str, problems: _Problems) -> np.ndarray:
     return np.ascontiguousarray(out, dtype=np.int32)
 
 
-def _core_units(units: Units) -> _core.UnitRegistry | None:
-    return as_core_units(units)
-
-
 # ---- reach ----------------------------------------------------------------------------------
 
 
@@ -350,17 +350,21 @@ def estimate_reach(
     ``clients_per_<rate_per>`` is estimated. See docs/estimates.md for every indicator.
     """
     args, kwargs = _reach_columns(df, key, columns, source)
-    core = _core.estimate_reach(
-        *args,
-        source=source,
-        prefix=prefix,
-        phone_channel=phone_channel,
-        rate_per=float(rate_per),
-        units=_core_units(units),
-        suppression_threshold=float(suppression_threshold),
-        **kwargs,
-    )
-    return Dataset(core)
+    kwargs.update(_reach_options(prefix, phone_channel, rate_per, units, suppression_threshold))
+    return Dataset(_core.estimate_reach(*args, source=source, **kwargs))
+
+
+def _reach_options(
+    prefix: str, phone_channel: str, rate_per: float, units: Units, suppression_threshold: float
+) -> dict[str, Any]:
+    """The options of ``_core.estimate_reach`` (and ``_core.estimate_reach_partial``), converted."""
+    return {
+        "prefix": prefix,
+        "phone_channel": phone_channel,
+        "rate_per": float(rate_per),
+        "units": as_core_units(units),
+        "suppression_threshold": float(suppression_threshold),
+    }
 
 
 def _reach_columns(
@@ -481,16 +485,20 @@ def estimate_survey(
     """
     item_list = load_items(items)
     args, kwargs = _survey_columns(df, item_list, key, columns, source)
-    core = _core.estimate_survey(
-        *args,
-        source=source,
-        confidence=float(confidence),
-        per_instrument=per_instrument,
-        units=_core_units(units),
-        suppression_threshold=float(suppression_threshold),
-        **kwargs,
-    )
-    return Dataset(core)
+    kwargs.update(_survey_options(per_instrument, confidence, units, suppression_threshold))
+    return Dataset(_core.estimate_survey(*args, source=source, **kwargs))
+
+
+def _survey_options(
+    per_instrument: bool, confidence: float, units: Units, suppression_threshold: float
+) -> dict[str, Any]:
+    """The options of ``_core.estimate_survey`` (and ``_core.estimate_survey_partial``), converted."""
+    return {
+        "confidence": float(confidence),
+        "per_instrument": per_instrument,
+        "units": as_core_units(units),
+        "suppression_threshold": float(suppression_threshold),
+    }
 
 
 def _survey_columns(
@@ -570,19 +578,32 @@ def estimate_prepost(
     the Wilcoxon signed-rank p-value. See docs/estimates.md.
     """
     args, kwargs = _prepost_columns(df, key, columns, source)
-    core, tables = _core.estimate_prepost(
-        *args,
-        source=source,
-        prefix=prefix,
-        min_score=int(min_score),
-        max_score=int(max_score),
-        reliability=None if reliability is None else float(reliability),
-        confidence=float(confidence),
-        units=_core_units(units),
-        suppression_threshold=float(suppression_threshold),
-        **kwargs,
+    kwargs.update(
+        _prepost_options(prefix, min_score, max_score, reliability, confidence, units, suppression_threshold)
     )
+    core, tables = _core.estimate_prepost(*args, source=source, **kwargs)
     return PrePostResult(Dataset(core), _shift_frame(tables))
+
+
+def _prepost_options(
+    prefix: str,
+    min_score: int,
+    max_score: int,
+    reliability: float | None,
+    confidence: float,
+    units: Units,
+    suppression_threshold: float,
+) -> dict[str, Any]:
+    """The options of ``_core.estimate_prepost`` (and ``_core.estimate_prepost_partial``), converted."""
+    return {
+        "prefix": prefix,
+        "min_score": int(min_score),
+        "max_score": int(max_score),
+        "reliability": None if reliability is None else float(reliability),
+        "confidence": float(confidence),
+        "units": as_core_units(units),
+        "suppression_threshold": float(suppression_threshold),
+    }
 
 
 def _prepost_columns(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import _core, _render
 from ._core import IndicatorDefinition, ParseError
-from .indicators import IndicatorSet, as_core_indicators
+from .indicators import _MEASUREMENT_COLUMNS, IndicatorSet, as_core_indicators
 
 if TYPE_CHECKING:
     import numpy as np
@@ -33,19 +33,7 @@ OPTIONAL_NODE_COLUMNS = ("direction", "description")
 #: ``result`` is output or outcome, a custom scale has ``scale_min`` and ``scale_max``).
 DEFINITION_TEXT_COLUMNS = ("pillar", "result", "measure", "scale", "unit")
 DEFINITION_NUMBER_COLUMNS = ("rate_per", "scale_min", "scale_max", "norm", "goalpost_min", "goalpost_max")
-DEFINITION_COLUMNS = (
-    "pillar",
-    "result",
-    "measure",
-    "rate_per",
-    "scale",
-    "scale_min",
-    "scale_max",
-    "norm",
-    "goalpost_min",
-    "goalpost_max",
-    "unit",
-)
+DEFINITION_COLUMNS = ("pillar", "result", "measure", *_MEASUREMENT_COLUMNS)
 EDGE_COLUMNS = ("child", "parent")
 OPTIONAL_EDGE_COLUMNS = ("weight",)
 

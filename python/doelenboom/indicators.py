@@ -23,14 +23,9 @@ __all__ = ["IndicatorDefinition", "IndicatorSet"]
 
 PathLike = str | os.PathLike[str]
 
-#: Columns of :meth:`IndicatorSet.to_pandas`, in order.
-COLUMNS = (
-    "id",
-    "label",
-    "pillar",
-    "kind",
-    "measure",
-    "direction",
+#: The columns of a definition's rate, scale, norm, goalposts and unit, in order: in
+#: :data:`COLUMNS` and in a goal tree's nodes table (``doelenboom.goal_tree.DEFINITION_COLUMNS``).
+_MEASUREMENT_COLUMNS = (
     "rate_per",
     "scale",
     "scale_min",
@@ -39,8 +34,9 @@ COLUMNS = (
     "goalpost_min",
     "goalpost_max",
     "unit",
-    "description",
 )
+#: Columns of :meth:`IndicatorSet.to_pandas`, in order.
+COLUMNS = ("id", "label", "pillar", "kind", "measure", "direction", *_MEASUREMENT_COLUMNS, "description")
 
 
 class IndicatorSet:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, cast
 import numpy as np
 
 from . import report_format as fmt
-from ._render import dot_quote
+from ._render import dot_quote, same_rank_lines
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -188,6 +188,13 @@ class _Box:
     lines: list[str]
 
 
+def _check_unit(result: PipelineResult, unit: str) -> None:
+    """KeyError naming the result's units when ``unit`` is not one of them."""
+    if unit not in result.units:
+        msg = f"unit {unit!r} is not in the result (units: {', '.join(result.units)})"
+        raise KeyError(msg)
+
+
 def _node_lines(label: str, numbers: list[str], wrap: int) -> list[str]:
     lines = textwrap.wrap(label, width=wrap, break_long_words=False, break_on_hyphens=False) or [label]
     return lines + numbers
@@ -210,10 +217,7 @@ def _dot_layout(
     ]
     for node_id in ids:
         out.append(f"  {name[node_id]} [label={dot_quote(chr(10).join(texts[node_id]))}];")
-    for level in tree.levels:
-        members = tree.nodes_at_level(level)
-        if members:
-            out.append(f"  {{ rank=same; {' '.join(name[m] + ';' for m in members)} }}")
+    out += same_rank_lines(tree.core, name.__getitem__)
     for edge in tree.edges:
         out.append(f"  {name[edge['child']]} -> {name[edge['parent']]};")
     out.append("}")
@@ -326,9 +330,7 @@ def tree_heatmap(
     """
     fmt.check_language(language)
     words = _WORDS[language]
-    if unit not in result.units:
-        msg = f"unit {unit!r} is not in the result (units: {', '.join(result.units)})"
-        raise KeyError(msg)
+    _check_unit(result, unit)
     if period not in result.periods:
         msg = f"period {period!r} is not in the result (periods: {', '.join(result.periods)})"
         raise KeyError(msg)
@@ -574,9 +576,7 @@ def trend_chart(
     """
     fmt.check_language(language)
     words = _WORDS[language]
-    if unit not in result.units:
-        msg = f"unit {unit!r} is not in the result (units: {', '.join(result.units)})"
-        raise KeyError(msg)
+    _check_unit(result, unit)
     if node not in result.nodes:
         msg = f"node {node!r} is not in the result's tree"
         raise KeyError(msg)

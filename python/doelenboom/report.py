@@ -2,8 +2,9 @@
 
 :func:`write_report` writes a page per gemeente (the doelenboom as a heat map, the three pillars,
 the indicator table, the change since the nulmeting, trends with forecasts, the comparison with
-peers, the signals, the residents' stories next to their numbers and a form for the four
-duidingsvragen) and a koplopers page (the comparison table, rank intervals, a note on case mix).
+peers, the signals, the reach of its areas and groups, the residents' stories next to their
+numbers and a form for the four duidingsvragen) and a koplopers page (the comparison table, rank
+intervals, a note on case mix).
 Styles, charts (inline SVG) and a small script (page navigation, the duiding form) are inside the
 file; nothing is fetched. Dutch by default, English with ``language="en"``; every text from the
 data is HTML-escaped. The layout and the duiding CSV are described in ``docs/report.md``.
@@ -19,6 +20,7 @@ import math
 import os
 import re
 import tempfile
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from statistics import NormalDist
@@ -121,6 +123,7 @@ class _Report:
             headline += [c for c in self.tree.children(root) if c not in self.leaves]
         self.headline = list(dict.fromkeys(headline))[:_HEADLINE_NODES]
         self.units = list(self.result.units)
+        self._signal_anchors: dict[str, list[tuple[dict[str, Any], str]]] = {}
         self.page_ids: dict[str, str] = {}
         taken: set[str] = {"koplopers"}
         for unit in self.units:
@@ -177,21 +180,25 @@ class _Report:
         band = fmt.interval(row["low"], row["high"], "score", self.lang)
         return f'<span class="v">{fmt.score(row["score"], self.lang)}</span>' + (f'<span class="sub line">{band}</span>' if band else "")
 
-    def rank_text(self, row: dict[str, Any] | None) -> str:
-        if row is None or _missing(row.get("rank")):
+    def _with_interval(
+        self, row: dict[str, Any] | None, keys: tuple[str, str, str], show: Callable[[Any, str], str], band: str
+    ) -> str:
+        """``row[value]`` as ``show`` writes it, followed by ``band`` (with ``{low}``, ``{high}`` and
+        ``{dash}``) when both ends of its interval are known; empty without a value."""
+        value, low, high = keys
+        if row is None or _missing(row.get(value)):
             return ""
-        text = fmt.rank(row["rank"], self.lang)
-        if not _missing(row.get("rank_low")) and not _missing(row.get("rank_high")):
-            text += f" ({fmt.rank(row['rank_low'], self.lang)}{fmt.DASH}{fmt.rank(row['rank_high'], self.lang)})"
+        text = show(row[value], self.lang)
+        if not _missing(row.get(low)) and not _missing(row.get(high)):
+            text += band.format(low=show(row[low], self.lang), high=show(row[high], self.lang), dash=fmt.DASH)
         return text
 
+    def rank_text(self, row: dict[str, Any] | None) -> str:
+        return self._with_interval(row, ("rank", "rank_low", "rank_high"), fmt.rank, " ({low}{dash}{high})")
+
     def change_text(self, row: dict[str, Any] | None) -> str:
-        if row is None or _missing(row.get("change_since_baseline")):
-            return ""
-        text = fmt.signed(row["change_since_baseline"], self.lang)
-        if not _missing(row.get("change_low")) and not _missing(row.get("change_high")):
-            text += f" [{fmt.signed(row['change_low'], self.lang)} {fmt.DASH} {fmt.signed(row['change_high'], self.lang)}]"
-        return text
+        keys = ("change_since_baseline", "change_low", "change_high")
+        return self._with_interval(row, keys, fmt.signed, " [{low} {dash} {high}]")
 
     def noise_text(self, row: dict[str, Any] | None) -> str:
         if row is None:
@@ -382,6 +389,7 @@ class _Report:
             self.trend_section(unit),
             self.peers_section(unit),
             self.signals_section(unit),
+            self.areas_section(unit),
             self.stories_section(unit),
             self.duiding_section(unit),
             "</section>",
@@ -429,13 +437,12 @@ class _Report:
         row = self.estimate(unit, self.run.period, indicator)
         cell = self.score_row(unit, self.run.period, indicator)
         out = {"value": "", "n": "", "interval": "", "approximate": "", "score": "", "score_interval": "", "state": "ok"}
-        threshold = fmt.number(self.run.dataset.suppression_threshold, 0, lang, grouping=False)
         if row is None:
             out["state"] = "missing"
             out["value"] = f'<span class="missing">{t["no_data"]}</span>'
         elif bool(row["suppressed"]):
             out["state"] = "suppressed"
-            out["value"] = f'<span class="suppressed">{_e(t["suppressed_n"].format(threshold=threshold))}</span>'
+            out["value"] = self.suppressed_text()
         else:
             out["value"] = fmt.value(row["value"], measure, lang) + (f" {_e(shown)}" if shown else "")
             out["n"] = fmt.number(row["n"], 0, lang)
@@ -451,6 +458,11 @@ class _Report:
             out["score"] = fmt.score(cell["score"], lang)
             out["score_interval"] = fmt.interval(cell["low"], cell["high"], "score", lang)
         return out
+
+    def suppressed_text(self) -> str:
+        """What a suppressed cell shows instead of its numbers: "onderdrukt (n < 10)" with the run's threshold."""
+        threshold = fmt.number(self.run.dataset.suppression_threshold, 0, self.lang, grouping=False)
+        return f'<span class="suppressed">{_e(self.t["suppressed_n"].format(threshold=threshold))}</span>'
 
     def pillar_of(self, indicator: str) -> str:
         definition = self.definitions.get(indicator)
@@ -710,15 +722,25 @@ class _Report:
             f"{table}{chart}</section>"
         )
 
+    def signal_anchors(self, unit: str) -> list[tuple[dict[str, Any], str]]:
+        """The signals of a unit, newest first and alerts first, each with the HTML id of its item
+        (``<page>-signal-<i>``), so other sections can link to it."""
+        if unit not in self._signal_anchors:
+            signals = self.run.signals
+            rows = signals[signals["unit"] == unit] if "unit" in signals.columns else signals.iloc[0:0]
+            records = rows.to_dict("records")
+            records.sort(key=lambda r: (-_period_key(r["period"]), _SEVERITY_ORDER.get(str(r["severity"]), 3), str(r["node"])))
+            page = self.page_ids[unit]
+            self._signal_anchors[unit] = [(r, f"{page}-signal-{i}") for i, r in enumerate(records, start=1)]
+        return self._signal_anchors[unit]
+
     def signals_section(self, unit: str) -> str:
         t = self.t
         signals = self.run.signals
-        rows = signals[signals["unit"] == unit] if "unit" in signals.columns else signals.iloc[0:0]
-        column = f"message_{self.lang}" if f"message_{self.lang}" in rows.columns else "message"
-        records = rows.to_dict("records")
-        records.sort(key=lambda r: (-_period_key(r["period"]), _SEVERITY_ORDER.get(str(r["severity"]), 3), str(r["node"])))
-        now = [self._signal_item(r, column) for r in records if str(r["period"]) == self.run.period]
-        earlier = [self._signal_item(r, column) for r in records if str(r["period"]) != self.run.period]
+        column = f"message_{self.lang}" if f"message_{self.lang}" in signals.columns else "message"
+        records = self.signal_anchors(unit)
+        now = [self._signal_item(r, column, anchor) for r, anchor in records if str(r["period"]) == self.run.period]
+        earlier = [self._signal_item(r, column, anchor) for r, anchor in records if str(r["period"]) != self.run.period]
         body = f'<ul class="signals">{"".join(now)}</ul>' if now else f'<p>{t["signals_none"].format(period=_e(self.run.period))}</p>'
         if earlier:
             body += (
@@ -727,7 +749,7 @@ class _Report:
             )
         return f'<section class="block signals-block"><h3>{t["signals_title"]}</h3>{body}</section>'
 
-    def _signal_item(self, r: dict[str, Any], column: str) -> str:
+    def _signal_item(self, r: dict[str, Any], column: str, anchor: str) -> str:
         severity = str(r["severity"])
         node = str(r["node"]) if isinstance(r.get("node"), str) else ""
         where = f"{_e(r['period'])}" + (f" &middot; {_e(self.label(node))}" if node else "")
@@ -735,10 +757,100 @@ class _Report:
         if isinstance(area, str) and area:
             where += f" &middot; {_e(area)}"  # a kern, wijk or group inside the gemeente
         return (
-            f'<li class="signal severity-{_e(severity)}" data-rule="{_e(r["rule"])}">'
+            f'<li class="signal severity-{_e(severity)}" id="{_e(anchor)}" data-rule="{_e(r["rule"])}">'
             f'<span class="badge">{_e(self.t.get("severity_" + severity, severity))}</span> '
             f'<span class="where">{where}</span> <span class="message">{_e(r.get(column, ""))}</span></li>'
         )
+
+    def areas_section(self, unit: str) -> str:
+        """The reach of the unit's areas and groups (``run.areas``): a row per area or group (and
+        indicator), a column per period; the report-period cells of areas with a signal are marked
+        and link to it. Empty when the unit has no such rows."""
+        t = self.t
+        areas = self.run.areas
+        if areas.empty or "unit" not in areas.columns:
+            return ""
+        records = areas[areas["unit"].astype(str) == unit].to_dict("records")
+        if not records:
+            return ""
+        cells = {(str(r["area"]), str(r["indicator"]), str(r["period"])): r for r in records}
+        indicators = list(dict.fromkeys(str(r["indicator"]) for r in records))
+        marks: dict[str, list[tuple[dict[str, Any], str]]] = {}
+        for r, anchor in self.signal_anchors(unit):
+            area = r.get("area")
+            if isinstance(area, str) and area and str(r["period"]) == self.run.period:
+                marks.setdefault(area, []).append((r, anchor))
+        # An area with a signal but without rows still gets its row: nothing is left out.
+        names = list(dict.fromkeys([str(r["area"]) for r in records] + list(marks)))
+        kinds = list(dict.fromkeys(_area_kind(a)[0] for a in names))
+        names.sort(key=lambda a: (kinds.index(_area_kind(a)[0]), _area_kind(a)[1].casefold(), a))
+        periods = {str(r["period"]) for r in records} | ({self.run.period} if marks else set())
+        columns = sorted(periods, key=lambda p: (_period_key(p), p))
+        several = len(indicators) > 1
+        head = f'<th scope="col">{t["area"]}</th>' + (f'<th scope="col">{t["indicator"]}</th>' if several else "")
+        head += "".join(f'<th scope="col">{_e(p)}</th>' for p in columns)
+        groups = []
+        for area in names:
+            kind, value = _area_kind(area)
+            title = (f'<span class="kind">{_e(kind)}</span> ' if kind else "") + _e(value)
+            rows = []
+            for i, indicator in enumerate(indicators):
+                first = i == 0
+                # a signal on another node than the indicators shown marks the area's first row
+                signals = [
+                    (r, a) for r, a in marks.get(area, [])
+                    if str(r.get("node") or "") == indicator or (first and str(r.get("node") or "") not in indicators)
+                ]
+                label = ""
+                if first:
+                    span = f' rowspan="{len(indicators)}"' if several else ""
+                    label = f'<th scope="{"rowgroup" if several else "row"}"{span}>{title}</th>'
+                if several:
+                    label += f"<td>{_e(self.label(indicator))}</td>"
+                numbers = "".join(
+                    self._area_cell(cells.get((area, indicator, p)), indicator, signals if p == self.run.period else [])
+                    for p in columns
+                )
+                rows.append(f'<tr data-area="{_e(area)}" data-indicator="{_e(indicator)}">{label}{numbers}</tr>')
+            groups.append(f'<tbody data-area="{_e(area)}">{"".join(rows)}</tbody>')
+        described = "; ".join(self._indicator_words(i) for i in indicators)
+        intro = t["areas_intro"].format(indicators=described, period=_e(self.run.period))
+        return (
+            f'<section class="block areas-block"><h3>{t["areas_title"]}</h3><p>{intro}</p>'
+            f'<div class="table-wrap"><table class="area-table"><thead><tr>{head}</tr></thead>{"".join(groups)}</table></div></section>'
+        )
+
+    def _indicator_words(self, indicator: str) -> str:
+        """An indicator's label with its unit, escaped: "Aantal cliënten ... (cliënten)"."""
+        definition = self.definitions.get(indicator)
+        shown = definition.unit if definition is not None and definition.unit and definition.measure != "proportion" else ""
+        return _e(self.label(indicator)) + (f" ({_e(shown)})" if shown else "")
+
+    def _area_cell(self, row: dict[str, Any] | None, indicator: str, signals: list[tuple[dict[str, Any], str]]) -> str:
+        """One period of one area: the value with n below it, the suppressed text (never a number)
+        or "no data"; marked like a signal and linked to it when ``signals`` are given."""
+        t, lang = self.t, self.lang
+        definition = self.definitions.get(indicator)
+        measure = definition.measure if definition is not None else ""
+        if row is not None and bool(row["suppressed"]):
+            css, content = "suppressed", self.suppressed_text()
+        elif row is None or _missing(row.get("value")):
+            css = "missing"
+            content = f'<span class="missing">{t["no_data"]}</span>'
+        else:
+            css = "num"
+            content = f'<span class="v">{fmt.value(row["value"], measure, lang)}</span>'
+            if not _missing(row.get("n")):
+                content += f'<span class="sub line">n = {fmt.number(row["n"], 0, lang)}</span>'
+        if signals:
+            worst = min((str(r["severity"]) for r, _ in signals), key=lambda s: _SEVERITY_ORDER.get(s, 3))
+            css += f" signal severity-{_e(worst)}"
+            content += "".join(
+                f'<a class="badge severity-{_e(r["severity"])}" href="#{_e(anchor)}">'
+                f'{_e(t.get("severity_" + str(r["severity"]), str(r["severity"])))}</a>'
+                for r, anchor in signals
+            )
+        return f'<td class="{css}">{content}</td>'
 
     def stories_section(self, unit: str) -> str:
         t, lang = self.t, self.lang
@@ -849,6 +961,12 @@ class _Report:
             f'<td><input type="text" name="{k}" aria-label="{t[k]}" value="{_e(action.get(k, ""))}"></td>' for k in ("who", "what", "when")
         )
         return f'<tr class="action">{cells}<td><button type="button" data-action="remove">{t["remove_action"]}</button></td></tr>'
+
+
+def _area_kind(area: str) -> tuple[str, str]:
+    """The column and value of a sub-unit key: "kern=Opheusden" -> ("kern", "Opheusden")."""
+    kind, sep, value = area.partition("=")
+    return (kind, value) if sep else ("", area)
 
 
 def _period_key(period: object) -> float:

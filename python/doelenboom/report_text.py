@@ -111,6 +111,10 @@ TEXT: dict[str, dict[str, str]] = {
         "severity_info": "info",
         "severity_warning": "waarschuwing",
         "severity_alert": "alarm",
+        "areas_title": "Bereik per gebied en groep",
+        "areas_intro": "Het bereik per kern, wijk of groep uit de registraties, per periode: {indicators}. Een "
+        "gemarkeerde cel heeft een signaal in {period}; het label verwijst naar dat signaal.",
+        "area": "Gebied of groep",
         "stories_title": "Tellen en vertellen",
         "stories_intro": "Verhalen van inwoners naast de cijfers waar ze bij horen.",
         "stories_none": "Nog geen verhalen voor deze gemeente.",
@@ -234,6 +238,10 @@ TEXT: dict[str, dict[str, str]] = {
         "severity_info": "info",
         "severity_warning": "warning",
         "severity_alert": "alert",
+        "areas_title": "Reach by area and group",
+        "areas_intro": "Reach per village, district or group in the registrations, per period: {indicators}. A "
+        "marked cell has a signal in {period}; its label links to that signal.",
+        "area": "Area or group",
         "stories_title": "Counting and telling (tellen en vertellen)",
         "stories_intro": "Residents' stories next to the numbers they belong to.",
         "stories_none": "No stories for this municipality yet.",

@@ -14,14 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-import numpy as np
-
 from . import _core
-from .compare import CASE_MIX_WARNING, KOPLOPER_COLUMNS
+from .compare import CASE_MIX_WARNING, _koploper_frame
 from .dataset import Dataset
 from .goal_tree import GoalTree
 from .monitoring import MonitoringRun
 from .pipeline import PipelineResult
+from .signals import _signal_frame
 from .units import UnitRegistry, gemeenten_path
 
 if TYPE_CHECKING:
@@ -62,33 +61,8 @@ def load_config(path: PathLike) -> _core.MonitoringConfig:
 
 def _koplopers(cols: dict[str, Any], seed: object) -> pd.DataFrame:
     """The koploper table as :func:`doelenboom.compare` gives it."""
-    import pandas as pd
-
-    index = pd.MultiIndex.from_arrays(
-        [pd.Index(cols["unit"], dtype=object), pd.Index(cols["node"], dtype=object)], names=["unit", "node"]
-    )
-    data: dict[str, Any] = {}
-    for name in KOPLOPER_COLUMNS:
-        values = cols[name]
-        if name == "change_beyond_noise":
-            arr = np.asarray(values, dtype=np.float64)
-            data[name] = pd.array([pd.NA if np.isnan(v) else bool(v) for v in arr], dtype="boolean")
-        elif name in ("period", "baseline", "peers"):
-            data[name] = pd.array(values, dtype=object)
-        else:
-            data[name] = np.asarray(values, dtype=np.float64)
-    frame = pd.DataFrame(data, index=index)
+    frame = _koploper_frame(cols)
     frame.attrs.update({"seed": seed, "warning": CASE_MIX_WARNING})
-    return frame
-
-
-def _signals(cols: dict[str, Any]) -> pd.DataFrame:
-    import pandas as pd
-
-    frame = pd.DataFrame(cols, columns=list(SIGNAL_COLUMNS))
-    for name in ("value", "reference", "difference", "statistic", "p_value", "n"):
-        frame[name] = frame[name].astype("float64")
-    frame["severity"] = pd.Categorical(frame["severity"], categories=["info", "warning", "alert"], ordered=True)
     return frame
 
 
@@ -150,7 +124,7 @@ def run(config: PathLike, progress: Progress | None = None) -> MonitoringRun:
         baseline=core.baseline,
         period=core.period,
         koplopers=koplopers,
-        signals=_signals(core.signals),
+        signals=_signal_frame(core.signals, SIGNAL_COLUMNS),
         trends=_frame(core.trends, ("slope", "slope_low", "slope_high", "intercept")),
         forecasts=_frame(
             core.forecasts,

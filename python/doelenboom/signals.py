@@ -126,6 +126,21 @@ def _core_of(value: object, facade: type, core: type, what: str) -> Any:
     raise TypeError(msg)
 
 
+def _signal_frame(columns: Mapping[str, Any], names: tuple[str, ...]) -> pd.DataFrame:
+    """The signals table from the compiled module's columns (``evaluate_signals``, and the run's
+    ``signals``), with the columns ``names`` in order: the numbers as float64, ``severity`` an
+    ordered categorical info < warning < alert."""
+    import pandas as pd
+
+    frame = pd.DataFrame(columns, columns=list(names))
+    for name in ("value", "reference", "difference", "statistic", "p_value", "n"):
+        frame[name] = frame[name].astype("float64")
+    frame["severity"] = pd.Categorical(
+        frame["severity"], categories=["info", "warning", "alert"], ordered=True
+    )
+    return frame
+
+
 def signals(
     result: PipelineResult | _core.PipelineResult,
     dataset: Dataset | _core.Dataset | None = None,
@@ -143,8 +158,6 @@ def signals(
     rule, severity (info, warning, alert), value, reference, difference, statistic (z),
     p_value, n, message (in ``language``: "nl" or "en"). Ordered by unit, period, node, rule.
     """
-    import pandas as pd
-
     if language not in ("nl", "en"):
         msg = f"language must be 'nl' or 'en', not {language!r}"
         raise ValueError(msg)
@@ -155,10 +168,4 @@ def signals(
     columns = _core.evaluate_signals(core_result, _rules(rules), core_data, core_units, core_spec)
     columns["message"] = columns.pop(f"message_{language}")
     columns.pop("message_en" if language == "nl" else "message_nl")
-    frame = pd.DataFrame(columns, columns=list(SIGNAL_COLUMNS))
-    for name in ("value", "reference", "difference", "statistic", "p_value", "n"):
-        frame[name] = frame[name].astype("float64")
-    frame["severity"] = pd.Categorical(
-        frame["severity"], categories=["info", "warning", "alert"], ordered=True
-    )
-    return frame
+    return _signal_frame(columns, SIGNAL_COLUMNS)

@@ -12,6 +12,8 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
+#include "columns.hpp"
+#include "tables.hpp"
 #include "doelenboom/compare.hpp"
 #include "doelenboom/pipeline.hpp"
 #include "doelenboom/trend.hpp"
@@ -29,12 +31,6 @@ std::optional<Period> period_arg(const std::optional<std::string>& text, const c
 }
 
 py::array_t<double> array_of(const std::vector<double>& v) { return py::array_t<double>(static_cast<py::ssize_t>(v.size()), v.data()); }
-
-py::list periods_text(const std::vector<Period>& periods) {
-  py::list out;
-  for (const auto& p : periods) out.append(p.to_string());
-  return out;
-}
 
 py::dict trend_dict(const LinearTrend& t) {
   py::dict d;
@@ -106,48 +102,7 @@ void register_compare(py::module_& m) {
           py::gil_scoped_release release;
           rows = koploper_table(ScoreTable::from(result), units, o);
         }
-        const auto n = static_cast<py::ssize_t>(rows.size());
-        py::list unit, node, period_col, baseline_col, peers;
-        const auto column = [n] { return py::array_t<double>(n); };
-        std::vector<std::pair<const char*, double KoploperRow::*>> numeric{
-            {"score", &KoploperRow::score},
-            {"low", &KoploperRow::low},
-            {"high", &KoploperRow::high},
-            {"rank", &KoploperRow::rank},
-            {"rank_median", &KoploperRow::rank_median},
-            {"rank_low", &KoploperRow::rank_low},
-            {"rank_high", &KoploperRow::rank_high},
-            {"change_since_baseline", &KoploperRow::change_since_baseline},
-            {"change_low", &KoploperRow::change_low},
-            {"change_high", &KoploperRow::change_high},
-            {"change_p_value", &KoploperRow::change_p_value},
-            {"change_beyond_noise", &KoploperRow::change_beyond_noise},
-            {"peer_mean", &KoploperRow::peer_mean},
-            {"peer_median", &KoploperRow::peer_median},
-            {"peer_count", &KoploperRow::peer_count},
-            {"difference_from_peers", &KoploperRow::difference_from_peers},
-            {"national", &KoploperRow::national},
-        };
-        py::dict out;
-        for (const auto& [name, member] : numeric) {
-          auto a = column();
-          auto view = a.mutable_unchecked<1>();
-          for (py::ssize_t i = 0; i < n; ++i) view(i) = rows[static_cast<std::size_t>(i)].*member;
-          out[name] = a;
-        }
-        for (const auto& r : rows) {
-          unit.append(r.unit);
-          node.append(r.node);
-          period_col.append(r.period.to_string());
-          baseline_col.append(r.baseline.to_string());
-          peers.append(r.peers);
-        }
-        out["unit"] = unit;
-        out["node"] = node;
-        out["period"] = period_col;
-        out["baseline"] = baseline_col;
-        out["peers"] = peers;
-        return out;
+        return koploper_columns(rows);
       },
       py::arg("result"), py::arg("units") = nullptr, py::arg("nodes") = std::vector<std::string>{},
       py::arg("report_units") = std::vector<std::string>{}, py::arg("period") = py::none(), py::arg("level") = 0.95,
@@ -211,7 +166,7 @@ void register_compare(py::module_& m) {
         const auto table = ScoreTable::from(result);
         const auto series = series_of(table, unit, node);
         auto d = trend_dict(unit_trend(table, unit, node, confidence));
-        d["periods"] = periods_text(series.periods);
+        d["periods"] = periods_to_list(series.periods);
         d["values"] = array_of(series.values);
         std::vector<double> x;
         for (const auto& p : series.periods) x.push_back(static_cast<double>(p.ordinal()));
@@ -231,9 +186,9 @@ void register_compare(py::module_& m) {
           f = unit_forecast(ScoreTable::from(result), unit, node, horizon, level, holt_options(alpha, beta, {}, {}));
         }
         auto d = holt_dict(f.fit, f.forecast);
-        d["periods"] = periods_text(f.series.periods);
+        d["periods"] = periods_to_list(f.series.periods);
         d["values"] = array_of(f.series.values);
-        d["forecast_periods"] = periods_text(f.periods);
+        d["forecast_periods"] = periods_to_list(f.periods);
         return d;
       },
       py::arg("result"), py::arg("unit"), py::arg("node"), py::arg("horizon") = 2, py::arg("level") = 0.95,

@@ -8,190 +8,71 @@
 #include <vector>
 
 #include <pybind11/functional.h>
-#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
 #include "bindings.hpp"
+#include "tables.hpp"
 #include "doelenboom/monitoring.hpp"
 
 namespace doelenboom::python {
 
 namespace {
 
-py::dict koploper_columns(const std::vector<KoploperRow>& rows) {
-  const std::vector<std::pair<const char*, double KoploperRow::*>> numeric{
-      {"score", &KoploperRow::score},
-      {"low", &KoploperRow::low},
-      {"high", &KoploperRow::high},
-      {"rank", &KoploperRow::rank},
-      {"rank_median", &KoploperRow::rank_median},
-      {"rank_low", &KoploperRow::rank_low},
-      {"rank_high", &KoploperRow::rank_high},
-      {"change_since_baseline", &KoploperRow::change_since_baseline},
-      {"change_low", &KoploperRow::change_low},
-      {"change_high", &KoploperRow::change_high},
-      {"change_p_value", &KoploperRow::change_p_value},
-      {"change_beyond_noise", &KoploperRow::change_beyond_noise},
-      {"peer_mean", &KoploperRow::peer_mean},
-      {"peer_median", &KoploperRow::peer_median},
-      {"peer_count", &KoploperRow::peer_count},
-      {"difference_from_peers", &KoploperRow::difference_from_peers},
-      {"national", &KoploperRow::national},
-  };
-  py::dict out;
-  for (const auto& [name, member] : numeric) {
-    std::vector<double> v;
-    v.reserve(rows.size());
-    for (const auto& r : rows) v.push_back(r.*member);
-    out[name] = py::array_t<double>(static_cast<py::ssize_t>(v.size()), v.data());
-  }
-  py::list unit, node, period, baseline, peers;
-  for (const auto& r : rows) {
-    unit.append(r.unit);
-    node.append(r.node);
-    period.append(r.period.to_string());
-    baseline.append(r.baseline.to_string());
-    peers.append(r.peers);
-  }
-  out["unit"] = unit;
-  out["node"] = node;
-  out["period"] = period;
-  out["baseline"] = baseline;
-  out["peers"] = peers;
-  return out;
-}
-
-py::dict monitoring_signal_columns(const std::vector<MonitoringSignal>& signals) {
-  py::list unit, area, period, node, rule, severity, value, reference, difference, statistic, p_value, n, nl, en;
-  for (const auto& m : signals) {
-    const Signal& s = m.signal;
-    unit.append(s.unit);
-    area.append(m.area);
-    period.append(s.period.to_string());
-    node.append(s.node);
-    rule.append(std::string(to_string(s.rule)));
-    severity.append(std::string(to_string(s.severity)));
-    value.append(s.value);
-    reference.append(s.reference);
-    difference.append(s.difference);
-    statistic.append(s.statistic);
-    p_value.append(s.p_value);
-    n.append(s.n);
-    nl.append(s.message_nl);
-    en.append(s.message_en);
-  }
-  py::dict out;
-  out["unit"] = unit;
-  out["area"] = area;
-  out["period"] = period;
-  out["node"] = node;
-  out["rule"] = rule;
-  out["severity"] = severity;
-  out["value"] = value;
-  out["reference"] = reference;
-  out["difference"] = difference;
-  out["statistic"] = statistic;
-  out["p_value"] = p_value;
-  out["n"] = n;
-  out["message_nl"] = nl;
-  out["message_en"] = en;
-  return out;
-}
-
 py::dict trend_columns(const std::vector<TrendRow>& rows) {
-  py::list unit, node, n, slope, low, high, intercept, note;
-  for (const auto& r : rows) {
-    unit.append(r.unit);
-    node.append(r.node);
-    n.append(r.n);
-    slope.append(r.slope);
-    low.append(r.slope_low);
-    high.append(r.slope_high);
-    intercept.append(r.intercept);
-    note.append(r.note);
-  }
-  py::dict out;
-  out["unit"] = unit;
-  out["node"] = node;
-  out["slope"] = slope;
-  out["slope_low"] = low;
-  out["slope_high"] = high;
-  out["n"] = n;
-  out["intercept"] = intercept;
-  out["note"] = note;
-  return out;
+  using R = TrendRow;
+  return ColumnDict<R>(rows)
+      .list("unit", &R::unit)
+      .list("node", &R::node)
+      .list("slope", &R::slope)
+      .list("slope_low", &R::slope_low)
+      .list("slope_high", &R::slope_high)
+      .list("n", &R::n)
+      .list("intercept", &R::intercept)
+      .list("note", &R::note)
+      .dict();
 }
 
 py::dict forecast_columns(const std::vector<ForecastRow>& rows) {
-  py::list unit, node, period, forecast, se, low, high, trend_forecast, trend_se, trend_low, trend_high;
-  for (const auto& r : rows) {
-    unit.append(r.unit);
-    node.append(r.node);
-    period.append(r.period.to_string());
-    forecast.append(r.forecast);
-    se.append(r.se);
-    low.append(r.low);
-    high.append(r.high);
-    trend_forecast.append(r.trend_forecast);
-    trend_se.append(r.trend_se);
-    trend_low.append(r.trend_low);
-    trend_high.append(r.trend_high);
-  }
-  py::dict out;
-  out["unit"] = unit;
-  out["node"] = node;
-  out["period"] = period;
-  out["forecast"] = forecast;
-  out["low"] = low;
-  out["high"] = high;
-  out["se"] = se;
-  out["trend_forecast"] = trend_forecast;
-  out["trend_se"] = trend_se;
-  out["trend_low"] = trend_low;
-  out["trend_high"] = trend_high;
-  return out;
+  using R = ForecastRow;
+  return ColumnDict<R>(rows)
+      .list("unit", &R::unit)
+      .list("node", &R::node)
+      .list("period", period_text)
+      .list("forecast", &R::forecast)
+      .list("low", &R::low)
+      .list("high", &R::high)
+      .list("se", &R::se)
+      .list("trend_forecast", &R::trend_forecast)
+      .list("trend_se", &R::trend_se)
+      .list("trend_low", &R::trend_low)
+      .list("trend_high", &R::trend_high)
+      .dict();
 }
 
 py::dict story_columns(const std::vector<Story>& rows) {
-  py::list unit, period, node, title, text;
-  for (const auto& r : rows) {
-    unit.append(r.unit);
-    period.append(r.period.to_string());
-    node.append(r.node);
-    title.append(r.title);
-    text.append(r.text);
-  }
-  py::dict out;
-  out["unit"] = unit;
-  out["period"] = period;
-  out["node"] = node;
-  out["title"] = title;
-  out["text"] = text;
-  return out;
+  using R = Story;
+  return ColumnDict<R>(rows)
+      .list("unit", &R::unit)
+      .list("period", period_text)
+      .list("node", &R::node)
+      .list("title", &R::title)
+      .list("text", &R::text)
+      .dict();
 }
 
 py::dict duiding_columns(const std::vector<DuidingAnswer>& rows) {
-  py::list unit, period, question, answer, who, what, when;
-  for (const auto& r : rows) {
-    unit.append(r.unit);
-    period.append(r.period.to_string());
-    question.append(r.question);
-    answer.append(r.answer);
-    who.append(r.who);
-    what.append(r.what);
-    when.append(r.when);
-  }
-  py::dict out;
-  out["unit"] = unit;
-  out["period"] = period;
-  out["question"] = question;
-  out["answer"] = answer;
-  out["who"] = who;
-  out["what"] = what;
-  out["when"] = when;
-  return out;
+  using R = DuidingAnswer;
+  return ColumnDict<R>(rows)
+      .list("unit", &R::unit)
+      .list("period", period_text)
+      .list("question", &R::question)
+      .list("answer", &R::answer)
+      .list("who", &R::who)
+      .list("what", &R::what)
+      .list("when", &R::when)
+      .dict();
 }
 
 }  // namespace
@@ -227,7 +108,7 @@ void register_monitoring(py::module_& m) {
       .def_property_readonly("period", [](const MonitoringResult& r) { return r.period.to_string(); })
       .def_readonly("compare_nodes", &MonitoringResult::compare_nodes)
       .def_property_readonly("koplopers", [](const MonitoringResult& r) { return koploper_columns(r.koplopers); })
-      .def_property_readonly("signals", [](const MonitoringResult& r) { return monitoring_signal_columns(r.signals); })
+      .def_property_readonly("signals", [](const MonitoringResult& r) { return signal_columns(r.signals); })
       .def_property_readonly("trends", [](const MonitoringResult& r) { return trend_columns(r.trends); })
       .def_property_readonly("forecasts", [](const MonitoringResult& r) { return forecast_columns(r.forecasts); })
       .def_property_readonly("stories", [](const MonitoringResult& r) { return story_columns(r.stories); })

@@ -11,50 +11,10 @@
 #include <pybind11/stl/filesystem.h>
 
 #include "bindings.hpp"
+#include "tables.hpp"
 #include "doelenboom/signals.hpp"
 
 namespace doelenboom::python {
-
-namespace {
-
-py::dict signal_columns(const std::vector<Signal>& signals) {
-  const std::size_t n = signals.size();
-  py::list unit(n), period(n), node(n), rule(n), severity(n), value(n), reference(n), difference(n), statistic(n),
-      p_value(n), base(n), nl(n), en(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const Signal& s = signals[i];
-    unit[i] = s.unit;
-    period[i] = s.period.to_string();
-    node[i] = s.node;
-    rule[i] = std::string(to_string(s.rule));
-    severity[i] = std::string(to_string(s.severity));
-    value[i] = s.value;
-    reference[i] = s.reference;
-    difference[i] = s.difference;
-    statistic[i] = s.statistic;
-    p_value[i] = s.p_value;
-    base[i] = s.n;
-    nl[i] = s.message_nl;
-    en[i] = s.message_en;
-  }
-  py::dict out;
-  out["unit"] = unit;
-  out["period"] = period;
-  out["node"] = node;
-  out["rule"] = rule;
-  out["severity"] = severity;
-  out["value"] = value;
-  out["reference"] = reference;
-  out["difference"] = difference;
-  out["statistic"] = statistic;
-  out["p_value"] = p_value;
-  out["n"] = base;
-  out["message_nl"] = nl;
-  out["message_en"] = en;
-  return out;
-}
-
-}  // namespace
 
 void register_signals(py::module_& m) {
   py::class_<SignalRules>(m, "SignalRules", R"doc(The rules of the signal engine (docs/signals.md): norm, drop,

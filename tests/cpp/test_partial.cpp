@@ -14,6 +14,7 @@
 #include <map>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "doelenboom/partial.hpp"
@@ -248,6 +249,170 @@ TEST(ReachPartial, MergedInAnyOrderEqualsTheSingleMachineEstimate) {
       EXPECT_EQ(back, m);
     }
   }
+}
+
+// estimate_reach(view) is the finaliser of the view's partial, so the comparison above cannot catch
+// an error both share: here every record of random registrations is recounted independently
+// (maps per unit, period and client; numpy's linear quantile, statsmodels' Wilson formula).
+TEST(ReachPartial, EstimatesAgreeWithAnIndependentCount) {
+  std::mt19937_64 rng(11);
+  const auto rows = random_registrations(2500, rng, false);
+  const RegChunk all = reg_chunk(rows, 0, rows.size());
+  db::RegistrationView view = all.view();
+  // Dictionary entries without rows give no estimates.
+  std::vector<std::string> unit_names = view.unit_names;
+  unit_names.push_back("GM0999");
+  view.unit_names = unit_names;
+  view.periods.push_back(db::Period{db::Frequency::year, 2030, 0});
+  db::DataContext unsuppressed;
+  unsuppressed.suppression_threshold = 0;  // every number, also of small bases
+  const db::Dataset data = db::estimate_reach(view, db::ReachOptions{"r.", "balie", 0.0}, unsuppressed);
+
+  struct ClientRef {
+    std::int64_t contacts = 0;
+    std::int32_t first = INT32_MAX, last = INT32_MIN;
+    bool open = false;
+    std::uint64_t domains = 0;
+  };
+  struct GroupRef {
+    std::int64_t contacts = 0, hours_missing = 0, referrals = 0, referral_unknown = 0, referrer = 0, referrer_unknown = 0,
+                 balie = 0, channel_unknown = 0;
+    Int128 hours = 0;
+    std::vector<std::uint64_t> order;  // clients in order of their first row
+    std::map<std::uint64_t, ClientRef> clients;
+  };
+  std::map<std::pair<std::int32_t, std::int32_t>, GroupRef> groups;  // by (unit code, period code)
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const RegRow& row = rows[r];
+    GroupRef& g = groups[{all.unit[r], all.period[r]}];
+    ++g.contacts;
+    if (std::isnan(row.hours)) ++g.hours_missing;
+    else g.hours += static_cast<Int128>(std::ldexp(row.hours, 60));  // uniform(0, 4): whole multiples of 2^-60
+    g.referrals += row.referral == 1;
+    g.referral_unknown += row.referral == -1;
+    g.referrer += row.referrer == 1;
+    g.referrer_unknown += row.referrer == -1;
+    g.balie += row.channel == "balie";
+    g.channel_unknown += row.channel.empty();
+    auto [it, fresh] = g.clients.try_emplace(row.client);
+    if (fresh) g.order.push_back(row.client);
+    ClientRef& c = it->second;
+    ++c.contacts;
+    if (row.start != db::missing_day) c.first = std::min(c.first, row.start);
+    if (row.end != db::missing_day) c.last = std::max(c.last, row.end);
+    else if (row.start != db::missing_day) c.open = true;
+    if (!row.domain.empty()) c.domains |= std::uint64_t{1} << all.domains.index.at(row.domain);
+  }
+  const double z = 1.959963984540054;  // scipy.stats.norm.ppf(0.975)
+  const auto linear = [](const std::vector<double>& x, double q) {  // numpy.quantile, method="linear"
+    const double h = static_cast<double>(x.size() - 1) * q;
+    const auto i = static_cast<std::size_t>(std::floor(h));
+    return i + 1 < x.size() ? x[i] + (h - static_cast<double>(i)) * (x[i + 1] - x[i]) : x[i];
+  };
+  std::vector<db::EstimateRecord> expected;
+  for (const auto& [key, g] : groups) {  // unit code, then period code: the estimator's row order
+    const double n = static_cast<double>(g.clients.size());
+    auto add = [&](const std::string& id, double value, double base, const std::string& method) {
+      db::EstimateRecord e;
+      e.unit = all.units.names[static_cast<std::size_t>(key.first)];
+      e.period = all.periods.names[static_cast<std::size_t>(key.second)];
+      e.indicator = "r." + id;
+      e.value = value;
+      e.n = base;
+      e.method = method;
+      expected.push_back(e);
+    };
+    add("clients", n, n, "distinct pseudonymised clients");
+    add("contacts", static_cast<double>(g.contacts), n, "registered contacts");
+    add("hours", std::ldexp(static_cast<double>(g.hours), -60), n,
+        "sum of recorded hours (" + std::to_string(g.hours_missing) + " of " + std::to_string(g.contacts) +
+            " contacts without hours)");
+    add("referrals", static_cast<double>(g.referrals), n,
+        "contacts with a referral (" + std::to_string(g.referral_unknown) + " not recorded)");
+    add("referrer_contacts", static_cast<double>(g.referrer), n,
+        "contacts with a referrer (" + std::to_string(g.referrer_unknown) + " not recorded)");
+    add("phone_questions", static_cast<double>(g.balie), n,
+        "contacts by channel 'balie' (" + std::to_string(g.channel_unknown) + " without channel)");
+    double mean = 0, ss = 0;
+    for (const auto id : g.order) mean += static_cast<double>(g.clients.at(id).contacts);
+    mean /= n;
+    for (const auto id : g.order) ss += std::pow(static_cast<double>(g.clients.at(id).contacts) - mean, 2);
+    add("conversations_per_client", mean, n, "mean contacts per client, t interval 95%");
+    expected.back().se = g.clients.size() > 1 ? std::sqrt(ss / (n - 1) / n) : std::numeric_limits<double>::quiet_NaN();
+    std::vector<double> lead;
+    for (const auto& [id, c] : g.clients)
+      if (!c.open && c.first != INT32_MAX && c.last != INT32_MIN) lead.push_back(static_cast<double>(c.last - c.first));
+    std::sort(lead.begin(), lead.end());
+    if (!lead.empty()) {
+      const double closed = static_cast<double>(lead.size());
+      add("lead_time_median_days", linear(lead, 0.5), closed, "median days from first start to last end, closed trajectories");
+      add("lead_time_p90_days", linear(lead, 0.9), closed,
+          "90th percentile (linear) of days from first start to last end, closed trajectories");
+    }
+    for (std::size_t dom = 0; dom < all.domains.names.size(); ++dom) {
+      double with = 0;
+      for (const auto& [id, c] : g.clients) with += static_cast<double>((c.domains >> dom) & 1u);
+      const double p = with / n, zz = z * z;
+      const double centre = (p + zz / (2 * n)) / (1 + zz / n);
+      const double half = z / (1 + zz / n) * std::sqrt(p * (1 - p) / n + zz / (4 * n * n));
+      add("share_life_domain." + all.domains.names[dom], p, n,
+          "share of clients with a question in this life domain, Wilson 95%");
+      expected.back().se = std::sqrt(p * (1 - p) / n);
+      expected.back().ci_low = centre - half;
+      expected.back().ci_high = centre + half;
+    }
+  }
+  ASSERT_EQ(data.size(), expected.size());
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const db::EstimateRecord got = data.record(i), &want = expected[i];
+    const std::string at = "row " + std::to_string(i) + " " + want.unit + " " + want.period.to_string() + " " + want.indicator;
+    ASSERT_EQ(got.unit, want.unit) << at;
+    ASSERT_EQ(got.period, want.period) << at;
+    ASSERT_EQ(got.indicator, want.indicator) << at;
+    EXPECT_EQ(got.method, want.method) << at;
+    EXPECT_EQ(got.source, "test") << at;
+    EXPECT_EQ(got.n, want.n) << at;
+    EXPECT_NEAR(got.value, want.value, 1e-12 * std::max(1.0, std::abs(want.value))) << at;
+    if (want.indicator == "r.hours") {
+      EXPECT_TRUE(same_bits(got.value, want.value)) << at;  // the correctly rounded sum
+    }
+    if (!std::isnan(want.se)) {
+      EXPECT_NEAR(got.se, want.se, 1e-12) << at;
+    }
+    if (!std::isnan(want.ci_low)) {
+      EXPECT_NEAR(got.ci_low, want.ci_low, 1e-12) << at;
+      EXPECT_NEAR(got.ci_high, want.ci_high, 1e-12) << at;
+    }
+    if (want.indicator == "r.conversations_per_client" && want.n > 1) {
+      EXPECT_NEAR((got.ci_low + got.ci_high) / 2, want.value, 1e-12) << at;
+      EXPECT_LT(got.ci_low, got.value) << at;
+    }
+  }
+}
+
+// The finaliser takes the clients of a group in the order of their first row whatever their order
+// in the partial; from_bytes accepts only the order to_bytes writes (by group and client, once each).
+TEST(ReachPartial, ClientOrderInThePartialDoesNotMatterAndBytesKeepIt) {
+  std::mt19937_64 rng(13);
+  const auto rows = random_registrations(1500, rng, false);
+  const RegChunk all = reg_chunk(rows, 0, rows.size());
+  const db::Dataset single = db::estimate_reach(all.view());
+  const db::ReachPartial p = db::ReachPartial::from_view(all.view());
+  ASSERT_TRUE(std::is_sorted(p.clients.begin(), p.clients.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.group, a.client) < std::tie(b.group, b.client);
+  }));
+  db::ReachPartial shuffled = p;
+  std::shuffle(shuffled.clients.begin(), shuffled.clients.end(), rng);
+  expect_identical(db::estimate_reach(shuffled), single);
+  db::ReachPartial by_position = p;
+  std::sort(by_position.clients.begin(), by_position.clients.end(),
+            [](const auto& a, const auto& b) { return a.position < b.position; });
+  expect_identical(db::estimate_reach(by_position), single);
+  EXPECT_THROW(db::ReachPartial::from_bytes(shuffled.to_bytes()), db::DataError);
+  db::ReachPartial twice = p;
+  twice.clients.insert(twice.clients.begin() + 1, twice.clients[0]);  // a client counted twice
+  EXPECT_THROW(db::ReachPartial::from_bytes(twice.to_bytes()), db::DataError);
+  EXPECT_EQ(db::ReachPartial::from_bytes(p.to_bytes()), p);
 }
 
 TEST(ReachPartial, HoursAreTheExactSumWhateverTheSplit) {

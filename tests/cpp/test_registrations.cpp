@@ -5,7 +5,12 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
 
+#include "doelenboom/pseudonym.hpp"
 #include "doelenboom/registrations.hpp"
 
 namespace db = doelenboom;
@@ -54,6 +59,27 @@ TEST(Pseudonymiser, StablePerKeyDifferentAcrossKeys) {
   EXPECT_EQ(a.hex("cliënt-42"), "ff79017d10b45bf8");
   EXPECT_EQ(a("cliënt-42"), 0xff79017d10b45bf8ULL);
   EXPECT_THROW(db::Pseudonymiser("short"), db::DataError);
+}
+
+// Expected values from Python: hmac.new(key.encode(), id.encode(), "sha256").digest()[:8].hex().
+TEST(Pseudonymiser, KeysOfEveryLengthAndIdsInBulkEqualPythonHmac) {
+  const std::string k80 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+  const db::Pseudonymiser block(std::string(64, 'k')), longer(k80), a("0123456789abcdef-a");
+  EXPECT_EQ(block.hex("cliënt-42"), "8cfeaf0211abe6bf");   // a key of exactly one SHA-256 block
+  EXPECT_EQ(longer.hex("cliënt-42"), "473956e8104c10bc");  // longer: RFC 2104 hashes the key first
+  EXPECT_EQ(longer.hex(std::string(200, 'x')), "c08601a71b2a60e9");  // an id of several blocks
+  EXPECT_EQ(a.hex(""), "eabcdeb51826cbc4");
+  const std::vector<std::string> ids{"cliënt-42", "", "cliënt-42", std::string(200, 'x')};
+  const std::vector<std::uint64_t> bulk = longer.many(ids);
+  ASSERT_EQ(bulk.size(), 4u);
+  EXPECT_EQ(bulk[0], 0x473956e8104c10bcULL);
+  EXPECT_EQ(bulk[2], bulk[0]);
+  EXPECT_EQ(bulk[3], 0xc08601a71b2a60e9ULL);
+  const std::vector<std::string_view> views{ids.begin(), ids.end()};
+  EXPECT_EQ(longer.many(views), bulk);
+  const db::Pseudonymiser copy = a;  // copies share the keyed state and give the same pseudonyms
+  EXPECT_EQ(copy("cliënt-42"), 0xff79017d10b45bf8ULL);
+  EXPECT_TRUE(a.many(std::span<const std::string>{}).empty());
 }
 
 // 12 clients in GM0001 in 2024, hand-made so that every number can be counted by hand.

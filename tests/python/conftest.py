@@ -5,13 +5,45 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import doelenboom as db
 
 REPO = Path(__file__).resolve().parents[2]
-ASEM_TREE = REPO / "tests" / "data" / "asem" / "tree.csv"
+ASEM = REPO / "tests" / "data" / "asem"
+ASEM_TREE = ASEM / "tree.csv"
 ASEM_COLUMNS = {"id": "code", "label": "name", "kind": "type"}
+# The CSV columns of tests/cpp/test_pipeline.cpp: COINr's levels, weights and directions too.
+ASEM_TREE_COLUMNS = {
+    "id": "code",
+    "label": "name",
+    "level": "level",
+    "parent": "parent",
+    "weight": "weight",
+    "direction": "direction",
+    "kind": "type",
+    "indicator_kinds": ["Indicator"],
+    "goal_kinds": ["Aggregate"],
+}
+
+
+def load_asem_tree() -> db.GoalTree:
+    """The ASEM tree as COINr builds it (tests/data/asem/tree.csv with :data:`ASEM_TREE_COLUMNS`)."""
+    return db.GoalTree.load(ASEM_TREE, **ASEM_TREE_COLUMNS)
+
+
+def asem_long() -> pd.DataFrame:
+    """COINr's raw ASEM indicators (tests/data/asem/raw_indicators.csv) as a long table: unit,
+    indicator, value (the present cells only) and period 2022."""
+    raw = pd.read_csv(ASEM / "raw_indicators.csv")
+    return (
+        raw.drop(columns="uName")
+        .melt(id_vars="uCode", var_name="indicator", value_name="value")
+        .dropna(subset=["value"])
+        .rename(columns={"uCode": "unit"})
+        .assign(period=2022)
+    )
 
 
 @pytest.fixture

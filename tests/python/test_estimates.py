@@ -199,6 +199,14 @@ def test_pseudonyms_equal_python_hmac_and_depend_on_the_key() -> None:
     assert "sixteen" not in repr(p)
 
 
+@pytest.mark.parametrize("dtype", ["int8", "int32", "int64", "uint16", "uint64"])
+def test_pseudonyms_of_integer_columns_equal_python_hmac_of_their_text(dtype: str) -> None:
+    info = np.iinfo(dtype)
+    ids = pd.Series(np.array([info.min, info.max, 0, 7, info.max, 7], dtype=dtype))
+    got = est.pseudonymise(ids, KEY)
+    assert [int(v) for v in got] == [hmac_pseudonym(KEY, str(int(i))) for i in ids]
+
+
 def test_pseudonymiser_rejects_a_short_key() -> None:
     with pytest.raises(db.DataError, match="at least 16 bytes"):
         est.Pseudonymiser(b"short")

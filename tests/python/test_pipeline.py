@@ -13,24 +13,11 @@ import pandas as pd
 import pytest
 
 import doelenboom as db
-from conftest import REPO
+from conftest import ASEM, REPO, asem_long, load_asem_tree
 from doelenboom import Pipeline, PipelineError, PipelineResult
 from doelenboom.pipeline import REMAINDER
 
-ASEM = REPO / "tests" / "data" / "asem"
 MOVISIE = REPO / "examples" / "trees" / "movisie.yaml"
-# The CSV columns of tests/cpp/test_pipeline.cpp.
-ASEM_TREE_COLUMNS = {
-    "id": "code",
-    "label": "name",
-    "level": "level",
-    "parent": "parent",
-    "weight": "weight",
-    "direction": "direction",
-    "kind": "type",
-    "indicator_kinds": ["Indicator"],
-    "goal_kinds": ["Aggregate"],
-}
 NORMALISATIONS = ("none", "minmax", "zscore", "goalposts", "distance_to_target", "rank", "percentile_rank")
 AGGREGATIONS = ("arithmetic", "geometric", "harmonic", "min", "median")
 
@@ -41,16 +28,8 @@ AGGREGATIONS = ("arithmetic", "geometric", "harmonic", "min", "median")
 
 @pytest.fixture(scope="module")
 def asem() -> tuple[db.GoalTree, PipelineResult]:
-    tree = db.GoalTree.load(ASEM / "tree.csv", **ASEM_TREE_COLUMNS)
-    raw = pd.read_csv(ASEM / "raw_indicators.csv")
-    long = (
-        raw.drop(columns="uName")
-        .melt(id_vars="uCode", var_name="indicator", value_name="value")
-        .dropna(subset=["value"])
-        .rename(columns={"uCode": "unit"})
-        .assign(period=2022)
-    )
-    data = db.Dataset.from_pandas(long)
+    tree = load_asem_tree()
+    data = db.Dataset.from_pandas(asem_long())
     # COINr renormalises over any present children: a tiny threshold says the same.
     pipeline = Pipeline(
         normalise={"method": "minmax", "low": 0, "high": 100},

@@ -4,6 +4,8 @@ English."""
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import html
 import re
 from pathlib import Path
@@ -12,6 +14,7 @@ import pandas as pd
 import pytest
 
 from doelenboom import plots, report
+from doelenboom.monitoring import MonitoringRun
 from monitoring_fixture import (
     BASELINE,
     ODD_SIGNAL,
@@ -43,8 +46,8 @@ def en(x: float, digits: int = 1) -> str:
 
 
 def page(document: str, unit: str) -> str:
-    """The section of one gemeente."""
-    start = document.index(f'<section class="page unit-page" id="{SLUGS[unit]}"')
+    """The section of one gemeente (the page id of a unit not in the fixture is its code too)."""
+    start = document.index(f'<section class="page unit-page" id="{SLUGS.get(unit, unit)}"')
     end = document.find('<section class="page', start + 10)
     return document[start : end if end > 0 else len(document)]
 
@@ -407,3 +410,218 @@ def test_trend_caption_names_the_band_that_is_shown() -> None:
     en_doc = report.render_report(trend_run, "en")
     assert "the grey band is the 95% prediction interval of the linear trend." in en_doc
     assert "prediction band of the linear trend" in en_doc  # the legend of the charts
+
+
+# ---- reach by area and group -----------------------------------------------------------------
+
+#: Areas and groups of two gemeenten, by hand: (unit, area, name, period, indicator, value, n, suppressed).
+#: Ochten 2022 is suppressed but keeps its number here (run.areas leaves it blank), so the test can see that
+#: the report never shows it; Opheusden 2024 is a true zero (no n); Pekela's wijk has two indicators, one
+#: period missing (a cell without data), a count whose n differs from its value (questions of 12 clients),
+#: and a name to escape.
+PEKELA_WIJK = 'wijk=Oude Pekela <Noord> & "Zuid"'
+AREA_ROWS = [
+    ("GM1740", "kern=Opheusden", "Opheusden (Neder-Betuwe)", "2021", "ind_clienten_bereikt", 22.0, 22.0, False),
+    ("GM1740", "kern=Opheusden", "Opheusden (Neder-Betuwe)", "2022", "ind_clienten_bereikt", 23.0, 23.0, False),
+    ("GM1740", "kern=Opheusden", "Opheusden (Neder-Betuwe)", "2023", "ind_clienten_bereikt", 28.0, 28.0, False),
+    ("GM1740", "kern=Opheusden", "Opheusden (Neder-Betuwe)", "2024", "ind_clienten_bereikt", 0.0, float("nan"), False),
+    ("GM1740", "kern=Ochten", "Ochten (Neder-Betuwe)", "2021", "ind_clienten_bereikt", 17.0, 17.0, False),
+    ("GM1740", "kern=Ochten", "Ochten (Neder-Betuwe)", "2022", "ind_clienten_bereikt", 9.0, 9.0, True),
+    ("GM1740", "kern=Ochten", "Ochten (Neder-Betuwe)", "2023", "ind_clienten_bereikt", 21.0, 21.0, False),
+    ("GM1740", "kern=Ochten", "Ochten (Neder-Betuwe)", "2024", "ind_clienten_bereikt", 14.0, 14.0, False),
+    ("GM1740", "migratieachtergrond=nee", "Neder-Betuwe, migratieachtergrond nee", "2021", "ind_clienten_bereikt", 66.0, 66.0, False),
+    ("GM1740", "migratieachtergrond=nee", "Neder-Betuwe, migratieachtergrond nee", "2022", "ind_clienten_bereikt", 1069.0, 1069.0, False),
+    ("GM1740", "migratieachtergrond=nee", "Neder-Betuwe, migratieachtergrond nee", "2023", "ind_clienten_bereikt", 68.0, 68.0, False),
+    ("GM1740", "migratieachtergrond=nee", "Neder-Betuwe, migratieachtergrond nee", "2024", "ind_clienten_bereikt", 47.0, 47.0, False),
+    ("GM0765", PEKELA_WIJK, "Oude Pekela (Pekela)", "2023", "ind_clienten_bereikt", 31.0, 31.0, False),
+    ("GM0765", PEKELA_WIJK, "Oude Pekela (Pekela)", "2024", "ind_clienten_bereikt", 35.0, 35.0, False),
+    ("GM0765", PEKELA_WIJK, "Oude Pekela (Pekela)", "2024", "ind_telefonische_vragen", 15.0, 12.0, False),
+]
+AREA_UNITS = ("GM1740", "GM0765")
+OPHEUSDEN_SIGNAL = "Bereik in Opheusden (Neder-Betuwe) is in 2024 weggevallen."
+
+
+@functools.cache
+def area_run() -> MonitoringRun:
+    """The fixture's run with the areas above and signals of some of them: Opheusden (alert) and
+    migratieachtergrond nee (warning) in the report period, Ochten in 2023 only, Pekela's wijk on no node."""
+    run = build_run()
+    columns = ["unit", "area", "name", "period", "indicator", "value", "n", "suppressed"]
+    areas = pd.DataFrame(AREA_ROWS, columns=columns)
+    signals = run.signals.assign(area="")
+    extra = signals.iloc[[0, 0, 0, 0]].copy()
+    extra[["unit", "area", "period", "node", "rule", "severity", "message_nl"]] = [
+        ["GM1740", "kern=Opheusden", PERIOD, "ind_clienten_bereikt", "reach", "alert", OPHEUSDEN_SIGNAL],
+        ["GM1740", "migratieachtergrond=nee", PERIOD, "ind_clienten_bereikt", "reach", "warning", "Minder bereik (nee)."],
+        ["GM1740", "kern=Ochten", "2023", "ind_clienten_bereikt", "reach", "warning", "Minder bereik in Ochten in 2023."],
+        ["GM0765", PEKELA_WIJK, PERIOD, "", "reach", "info", "Iets in de wijk."],
+    ]
+    extra["message_en"] = extra["message_nl"]
+    return dataclasses.replace(run, areas=areas, signals=pd.concat([signals, extra], ignore_index=True))
+
+
+@functools.cache
+def area_html(language: str = "nl") -> str:
+    return report.render_report(area_run(), language)
+
+
+def area_table(section: str) -> tuple[list[str], dict[tuple[str, str], list[str]]]:
+    """The periods in the head of the area table and its rows by (area, indicator): the texts of the
+    cells (tags stripped, white space collapsed), the area's name first when the row has it."""
+    table = block(section, "areas-block")
+    head = re.search(r"<thead><tr>(.*?)</tr></thead>", table, re.DOTALL)
+    assert head
+    titles = [html.unescape(c) for c in re.findall(r"<th[^>]*>(.*?)</th>", head.group(1))]
+    rows = {}
+    for area, indicator, content in re.findall(r'<tr data-area="([^"]*)" data-indicator="([^"]*)">(.*?)</tr>', table, re.DOTALL):
+        cells = re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", content, flags=re.DOTALL)
+        rows[(html.unescape(area), indicator)] = [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", c)).split()) for c in cells]
+    return titles, rows
+
+
+def expected_area_cell(row: pd.Series | None, suppressed: str, missing: str) -> str:
+    """A cell as the report should write it, from a row of run.areas (counts are whole numbers)."""
+    if row is None:
+        return missing
+    if row["suppressed"]:
+        return suppressed
+    text = nl(row["value"], 0)
+    return text if pd.isna(row["n"]) else f"{text} n = {nl(row['n'], 0)}"
+
+
+def check_area_numbers(run: MonitoringRun, document: str, unit: str, marks: dict[tuple[str, str], str]) -> None:
+    """Every cell of the unit's area table equals run.areas filtered with pandas; ``marks`` maps
+    (area, indicator) to the severity word the report-period cell carries."""
+    mine = run.areas[run.areas["unit"] == unit]
+    periods = sorted(mine["period"].unique())
+    several = len(set(mine["indicator"])) > 1
+    titles, rows = area_table(page(document, unit))
+    assert titles == ["Gebied of groep", *(["Indicator"] if several else []), *periods]
+    assert set(rows) == set(zip(mine["area"], mine["indicator"], strict=True))
+    by_cell = mine.set_index(["area", "indicator", "period"])
+    for (area, indicator), cells in rows.items():
+        numbers = cells[-len(periods) :]
+        for period, cell in zip(periods, numbers, strict=True):
+            row = by_cell.loc[(area, indicator, period)] if (area, indicator, period) in by_cell.index else None
+            expected = expected_area_cell(row, "onderdrukt (n < 10)", "geen gegevens")
+            if period == run.period and (area, indicator) in marks:
+                expected += " " + marks[(area, indicator)]
+            assert cell == expected, (unit, area, indicator, period)
+
+
+def test_area_table_numbers_equal_run_areas() -> None:
+    run = area_run()
+    document = area_html("nl")
+    check_area_numbers(run, document, "GM1740", {("kern=Opheusden", "ind_clienten_bereikt"): "alarm",
+                                                 ("migratieachtergrond=nee", "ind_clienten_bereikt"): "waarschuwing"})
+    check_area_numbers(run, document, "GM0765", {(PEKELA_WIJK, "ind_clienten_bereikt"): "info"})
+    _, rows = area_table(page(document, "GM1740"))
+    assert rows[("migratieachtergrond=nee", "ind_clienten_bereikt")][2] == "1.069 n = 1.069"  # Dutch thousands
+    # the name and kind of each row: kern before the group, alphabetical within a kind
+    assert [cells[0] for cells in rows.values()] == ["kern Ochten", "kern Opheusden", "migratieachtergrond nee"]
+
+
+def test_a_suppressed_area_cell_shows_the_text_and_never_its_number() -> None:
+    document = area_html("nl")
+    table = block(page(document, "GM1740"), "areas-block")
+    row = re.search(r'<tr data-area="kern=Ochten" data-indicator="ind_clienten_bereikt">(.*?)</tr>', table, re.DOTALL)
+    assert row
+    _, rows = area_table(page(document, "GM1740"))
+    cells = rows[("kern=Ochten", "ind_clienten_bereikt")]
+    assert cells[2] == "onderdrukt (n < 10)"  # 2022
+    assert '<td class="suppressed"><span class="suppressed">onderdrukt (n &lt; 10)</span></td>' in row.group(1)
+    assert not re.search(r"(?<![\d.,])9(?![\d.,])", " ".join(cells))  # its value (and n) 9 is nowhere in the row
+    english = area_table(page(area_html("en"), "GM1740"))[1][("kern=Ochten", "ind_clienten_bereikt")]
+    assert english[2] == "suppressed (n < 10)"
+
+
+def test_area_cells_with_a_signal_now_are_marked_and_link_to_it() -> None:
+    run = area_run()
+    document = area_html("nl")
+    section = page(document, "GM1740")
+    table = block(section, "areas-block")
+    now = run.signals[(run.signals["unit"] == "GM1740") & (run.signals["area"] != "") & (run.signals["period"] == PERIOD)]
+    marked = re.findall(r'<td class="num signal severity-(\w+)">(.*?)</td>', table, re.DOTALL)
+    assert sorted(s for s, _ in marked) == sorted(now["severity"])
+    links = dict(re.findall(r'<a class="badge severity-\w+" href="#([^"]+)">([^<]+)</a>', table))
+    assert len(links) == len(now)
+    # each link leads to the item of its signal in the signals block of the same page
+    signals = block(section, "signals-block")
+    for anchor in links:
+        item = re.search(rf'<li class="signal severity-(\w+)" id="{anchor}"[^>]*>(.*?)</li>', signals, re.DOTALL)
+        assert item, anchor
+        message = html.unescape(re.sub(r"<[^>]+>", "", item.group(2)))
+        expected = now[[m in message for m in now["message_nl"]]]
+        assert len(expected) == 1
+        assert item.group(1) == expected["severity"].iloc[0]
+    opheusden = [anchor for anchor, word in links.items() if word == "alarm"]
+    assert opheusden
+    assert OPHEUSDEN_SIGNAL in signals.split(f'id="{opheusden[0]}"')[1].split("</li>")[0]
+    # Ochten's signal is of 2023: no cell of Ochten is marked
+    ochten = re.search(r'<tr data-area="kern=Ochten"[^>]*>(.*?)</tr>', table, re.DOTALL)
+    assert ochten
+    assert "signal" not in ochten.group(1)
+    # the ids of the signal items are unique in the document
+    ids = re.findall(r'<li class="signal[^"]*" id="([^"]+)"', document)
+    assert len(ids) == len(set(ids)) == len(run.signals)
+
+
+def test_area_table_with_two_indicators_and_an_escaped_name() -> None:
+    document = area_html("nl")
+    section = page(document, "GM0765")
+    table = block(section, "areas-block")
+    assert PEKELA_WIJK not in document
+    assert "<Noord>" not in document
+    escaped = html.escape(PEKELA_WIJK.partition("=")[2])
+    assert f'<th scope="rowgroup" rowspan="2"><span class="kind">wijk</span> {escaped}</th>' in table
+    _, rows = area_table(section)
+    assert rows[(PEKELA_WIJK, "ind_clienten_bereikt")] == [
+        'wijk Oude Pekela <Noord> & "Zuid"', "Aantal cliënten dat cliëntondersteuning kreeg", "31 n = 31", "35 n = 35 info"
+    ]
+    assert rows[(PEKELA_WIJK, "ind_telefonische_vragen")] == ["Aantal telefonische vragen", "geen gegevens", "15 n = 12"]
+    assert "Aantal cliënten dat cliëntondersteuning kreeg (cliënten); Aantal telefonische vragen (vragen)" in table
+
+
+def test_only_gemeenten_with_areas_have_the_area_section_in_both_languages() -> None:
+    for language, title in (("nl", "Bereik per gebied en groep"), ("en", "Reach by area and group")):
+        document = area_html(language)
+        for unit in UNITS:
+            section = page(document, unit)
+            assert (f"<h3>{title}</h3>" in section) == (unit in AREA_UNITS), (language, unit)
+            assert ('<section class="block areas-block">' in section) == (unit in AREA_UNITS)
+        # the section stands after the signals
+        section = page(document, "GM1740")
+        assert section.index("signals-block") < section.index("areas-block") < section.index("stories-block")
+    assert "areas-block" not in report_html("nl")  # a run without areas
+    english = block(page(area_html("en"), "GM1740"), "areas-block")
+    assert "<th scope=\"col\">Area or group</th>" in english
+    assert re.search(r'href="#GM1740-signal-\d+">alert</a>', english)
+    assert "Reach per village, district or group in the registrations, per period" in english
+
+
+@pytest.fixture(scope="module")
+def example_run(tmp_path_factory: pytest.TempPathFactory) -> MonitoringRun:
+    """The shipped example (doelenboom.run on example_data): the village Opheusden has vanished in 2024."""
+    import doelenboom as db
+    from doelenboom import example_data
+
+    return db.run(example_data.generate(tmp_path_factory.mktemp("koplopers")))
+
+
+def test_the_example_shows_the_kernen_next_to_the_vanished_village(example_run: MonitoringRun) -> None:
+    document = report.render_report(example_run, "nl")
+    areas = example_run.areas
+    assert not areas.empty
+    signals = example_run.signals
+    for unit in example_run.result.units:
+        now = signals[(signals["unit"] == unit) & (signals["area"] != "") & (signals["period"] == example_run.period)]
+        has = bool((areas["unit"] == unit).any())
+        assert ('<section class="block areas-block">' in page(document, unit)) == has
+        if has:
+            marks = {(a, n): {"alert": "alarm", "warning": "waarschuwing", "info": "info"}[s]
+                     for a, n, s in zip(now["area"], now["node"], now["severity"], strict=True)}
+            check_area_numbers(example_run, document, unit, marks)
+    _, rows = area_table(page(document, "GM1740"))
+    opheusden = rows[("kern=Opheusden", "ind_clienten_bereikt")]
+    assert opheusden[0] == "kern Opheusden"
+    assert opheusden[-1] == "0 alarm"  # vanished: a true zero, not suppressed, with its signal

@@ -27,7 +27,8 @@ import pytest
 import websocket  # websocket-client, in the test extra
 
 from doelenboom.report import DUIDING_COLUMNS, write_report
-from monitoring_fixture import PERIOD, UNITS, build_run
+from monitoring_fixture import PERIOD, UNITS
+from test_report import OPHEUSDEN_SIGNAL, area_run
 
 REPO = Path(__file__).resolve().parents[2]
 OUTPUT = REPO / "build" / "test-output" / "report"
@@ -186,7 +187,7 @@ def _screenshot(devtools: DevTools, session: str, path: Path) -> None:
 
 
 def test_report_in_headless_chromium(chromium: DevTools, tmp_path: Path) -> None:
-    run = build_run()
+    run = area_run()  # the fixture's run with areas and groups in two gemeenten
     report = write_report(run, tmp_path / "rapport.html")
     downloads = tmp_path / "downloads"
     downloads.mkdir()
@@ -255,5 +256,31 @@ def test_report_in_headless_chromium(chromium: DevTools, tmp_path: Path) -> None
     assert kept[["period", "question", "answer"]].to_numpy().tolist() == [["2023", "waarderen", "Oud antwoord"]]
     status = _eval(chromium, session, "document.querySelector('#GM0765 .status').textContent")
     assert "duiding.csv" in status
+
+    # Reach by area and group on Neder-Betuwe: a row per area, suppressed cells as text; the alarm on
+    # Opheusden links to its signal, which opens on the same page, scrolled into view.
+    _eval(chromium, session, "location.hash = '#GM1740'")
+    _eval(chromium, session, "new Promise(r => setTimeout(r, 200))")
+    table = "#GM1740 table.area-table"
+    areas = run.areas[run.areas["unit"] == "GM1740"]
+    assert _eval(chromium, session, f"document.querySelectorAll('{table} tbody tr').length") == len(areas[["area", "indicator"]].drop_duplicates())
+    ochten = _eval(chromium, session, f"Array.from(document.querySelectorAll('{table} tr[data-area=\"kern=Ochten\"] td')).map(e => e.textContent)")
+    assert ochten[1] == "onderdrukt (n < 10)"
+    assert _eval(chromium, session, f"document.querySelector('{table} td.severity-alert a.badge').textContent") == "alarm"
+    _eval(chromium, session, f"document.querySelector('{table} td.severity-alert a.badge').click()")
+    _eval(chromium, session, "new Promise(r => setTimeout(r, 300))")
+    assert _eval(chromium, session, "document.querySelector('section.page.current').id") == "GM1740"
+    anchor = _eval(chromium, session, "location.hash.slice(1)")
+    assert OPHEUSDEN_SIGNAL in _eval(chromium, session, f"document.getElementById('{anchor}').textContent")
+    top = _eval(chromium, session, f"document.getElementById('{anchor}').getBoundingClientRect().top")
+    assert 0 <= top < 1600
+    # On a phone-wide screen the table scrolls sideways inside its block; the page itself does not.
+    chromium.send("Emulation.setDeviceMetricsOverride", {"width": 400, "height": 800, "deviceScaleFactor": 1, "mobile": True}, session)
+    _eval(chromium, session, "document.querySelector('#GM1740 .areas-block').scrollIntoView()")
+    wrap = _eval(chromium, session, "(() => { const w = document.querySelector('#GM1740 .areas-block .table-wrap');"
+                 " return [w.scrollWidth, w.clientWidth, w.getBoundingClientRect().right, window.innerWidth]; })()")
+    assert wrap[0] > wrap[1]
+    assert wrap[2] <= wrap[3]
+    _screenshot(chromium, session, tmp_path / "report-areas.png")
 
     assert _errors(chromium) == []

@@ -15,36 +15,17 @@ import pandas as pd
 import pytest
 
 import doelenboom as db
-from conftest import REPO
+from conftest import asem_long, load_asem_tree
 from doelenboom import Pipeline, PipelineError
 
 matplotlib.use("Agg")
 
-ASEM = REPO / "tests" / "data" / "asem"
-ASEM_TREE_COLUMNS = {
-    "id": "code",
-    "label": "name",
-    "level": "level",
-    "parent": "parent",
-    "weight": "weight",
-    "direction": "direction",
-    "kind": "type",
-    "indicator_kinds": ["Indicator"],
-    "goal_kinds": ["Aggregate"],
-}
 # COINr's ASEM spec: min-max 0..100, arithmetic mean over any present children.
 COINR = Pipeline(normalise={"method": "minmax", "low": 0, "high": 100}, aggregate={"method": "arithmetic", "min_coverage": 1e-9})
 
 
 def _long(with_se: bool) -> pd.DataFrame:
-    raw = pd.read_csv(ASEM / "raw_indicators.csv")
-    long = (
-        raw.drop(columns="uName")
-        .melt(id_vars="uCode", var_name="indicator", value_name="value")
-        .dropna(subset=["value"])
-        .rename(columns={"uCode": "unit"})
-        .assign(period=2022)
-    )
+    long = asem_long()
     if with_se:
         long["se"] = 0.05 * long["value"].abs() + 0.1
     return long
@@ -52,7 +33,7 @@ def _long(with_se: bool) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def tree() -> db.GoalTree:
-    return db.GoalTree.load(ASEM / "tree.csv", **ASEM_TREE_COLUMNS)
+    return load_asem_tree()
 
 
 @pytest.fixture(scope="module")

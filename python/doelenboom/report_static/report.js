@@ -11,12 +11,20 @@
   var pages = Array.prototype.slice.call(document.querySelectorAll("main > section.page"));
   var links = Array.prototype.slice.call(document.querySelectorAll("nav a"));
 
+  // The hash names a page, or an element on one (a signal the area table links to): then that
+  // page is shown and the element is returned, to be scrolled to.
   function show() {
     var wanted = decodeURIComponent(window.location.hash.replace(/^#/, ""));
     var current = null;
+    var target = null;
     pages.forEach(function (page) {
       if (page.id === wanted) { current = page; }
     });
+    if (current === null && wanted) {
+      target = document.getElementById(wanted);
+      current = target === null ? null : target.closest("main > section.page");
+      if (current === null) { target = null; }
+    }
     if (current === null) { current = pages[0]; }
     pages.forEach(function (page) { page.classList.toggle("current", page === current); });
     links.forEach(function (link) {
@@ -28,8 +36,13 @@
     });
     document.title = document.title.split(" \u2014 ")[0] + (current === pages[0] ? "" : " \u2014 " + current.querySelector("h2").textContent);
     current.querySelectorAll("textarea").forEach(autosize);
+    return target;
   }
-  window.addEventListener("hashchange", function () { show(); window.scrollTo(0, 0); });
+  function showAndScroll() {
+    var target = show();
+    if (target === null) { window.scrollTo(0, 0); } else { target.scrollIntoView(); }
+  }
+  window.addEventListener("hashchange", showAndScroll);
 
   // ---- the duiding forms ---------------------------------------------------------------------
   function autosize(area) {
@@ -132,5 +145,6 @@
   // For tests and for people who want the text: window.doelenboomDuidingCsv() gives the CSV.
   window.doelenboomDuidingCsv = function () { return toCsv(collect()); };
   window.addEventListener("beforeprint", function () { document.querySelectorAll("textarea").forEach(autosize); });
-  show();
+  var opened = show();
+  if (opened !== null) { opened.scrollIntoView(); }
 })();
