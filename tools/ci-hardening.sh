@@ -2,8 +2,10 @@
 # Sanitizer builds and fuzzing (docs/hardening.md). Each step configures and builds its own preset
 # in build/<preset> and exits non-zero on any finding.
 #   tools/ci-hardening.sh asan              the whole C++ test suite under Address + UndefinedBehavior sanitizers
+#                                           (clang; the same build holds the libFuzzer targets)
 #   tools/ci-hardening.sh tsan              the concurrency test under ThreadSanitizer (library + that test only)
-#   tools/ci-hardening.sh fuzz [SECONDS]    every fuzz target: replay seeds and regressions, then fuzz SECONDS each (default 20)
+#   tools/ci-hardening.sh fuzz [SECONDS]    every fuzz target: replay seeds and regressions, then fuzz SECONDS each
+#                                           (default 20); reuses the asan build, so after `asan` it compiles nothing
 # BUILD_ROOT (default build) moves the build folders, e.g. for a second checkout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,8 +18,7 @@ stamp() { echo "ci-hardening: $1 took $(( $(date +%s) - $2 )) s"; }
 case "${1:-}" in
   asan)
     t0=$(date +%s)
-    # -O1 -g1 instead of the preset's -O2 -g: less compile time, the same checks, stack traces with lines.
-    cmake --preset asan -B "$BUILD_ROOT/asan" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" >/dev/null
+    cmake --preset asan -B "$BUILD_ROOT/asan" >/dev/null
     cmake --build "$BUILD_ROOT/asan"
     ASAN_OPTIONS="detect_leaks=1:abort_on_error=1" UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1" \
       ctest --test-dir "$BUILD_ROOT/asan" --output-on-failure -j2 --timeout 600
@@ -34,13 +35,13 @@ case "${1:-}" in
   fuzz)
     seconds=${2:-20}
     t0=$(date +%s)
-    cmake --preset fuzz -B "$BUILD_ROOT/fuzz" >/dev/null
-    cmake --build "$BUILD_ROOT/fuzz"
+    cmake --preset asan -B "$BUILD_ROOT/asan" >/dev/null
+    cmake --build "$BUILD_ROOT/asan" --target "${TARGETS[@]/#/fuzz_}"
     stamp "fuzz build" "$t0"
     for t in "${TARGETS[@]}"; do
-      bin="$BUILD_ROOT/fuzz/fuzz/fuzz_$t"
-      work="$BUILD_ROOT/fuzz/corpus/$t"      # new inputs found stay here, not in the repository
-      artifacts="$BUILD_ROOT/fuzz/artifacts/$t"
+      bin="$BUILD_ROOT/asan/fuzz/fuzz_$t"
+      work="$BUILD_ROOT/asan/fuzz-corpus/$t"      # new inputs found stay here, not in the repository
+      artifacts="$BUILD_ROOT/asan/fuzz-artifacts/$t"
       mkdir -p "$work" "$artifacts"
       inputs=(fuzz/corpus/"$t")
       [ -d "fuzz/regressions/$t" ] && inputs+=(fuzz/regressions/"$t")
