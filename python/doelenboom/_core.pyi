@@ -138,7 +138,7 @@ class GoalTree:
 
 def check_tree_file(path: _PathLike) -> list[Problem]: ...
 def is_valid_id(id: str) -> bool: ...
-# ---- measurement data (python/src/register_data.cpp) -------------------------------------------
+# ---- measurement data (python/src/data/register_data.cpp) -------------------------------------------
 
 class Period:
     """A year ('2023'), quarter ('2023-Q2') or month ('2023-05')."""
@@ -402,7 +402,7 @@ class Dataset:
     def find(self, unit: str, period: Period | str | int, indicator: str) -> int | None: ...
     def concat(self, other: Dataset) -> Dataset: ...
 
-# ---- estimates (python/src/register_estimates.cpp) -------------------------------------------
+# ---- estimates (python/src/estimate/register_estimates.cpp) -------------------------------------------
 
 _I32: TypeAlias = npt.NDArray[np.int32]
 _PeriodInput: TypeAlias = Period | str | int

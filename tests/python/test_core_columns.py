@@ -1,4 +1,4 @@
-"""The binding layer's shared column converters (python/src/columns.hpp, tables.hpp) through the
+"""The binding layer's shared column converters (python/src/core/columns.hpp, tables.hpp) through the
 _core functions that take coded columns: the estimators, the checks and the mergeable partials all
 merge period names that denote one period (rewriting the codes), agree with pandas on the merged
 data, and report a column that is not 1-D or a name that is not a period with source, field and

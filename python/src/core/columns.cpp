@@ -1,0 +1,159 @@
+// Coded columns between numpy and the estimators (columns.hpp): errors, the period dictionary,
+// options and the views.
+
+#include "core/columns.hpp"
+
+#include <limits>
+
+namespace doelenboom::python {
+
+void data_fail(const std::string& code, const std::string& field, const std::string& what, const std::string& source) {
+  std::vector<Problem> problems{make_problem(code, Location{source, 0, 0, field}, {}, what)};
+  throw DataError(problems.front().message, problems);
+}
+
+Period period_of(const py::handle& value, std::size_t position, const std::string& source) {
+  if (py::isinstance<Period>(value)) return value.cast<Period>();
+  std::optional<Period> p;
+  if (py::isinstance<py::str>(value)) p = Period::parse(value.cast<std::string>());
+  else if (py::isinstance<py::int_>(value) && !py::isinstance<py::bool_>(value))
+    p = Period::parse(std::to_string(value.cast<long long>()));
+  if (!p) {
+    data_fail("bad_period", "period",
+              "period " + std::to_string(position) + " " + py::repr(value).cast<std::string>() +
+                  " is not a period (expected a year 2023 or '2023', a quarter '2023-Q2' or a month '2023-05')",
+              source);
+  }
+  return *p;
+}
+
+Periods periods_of(const py::sequence& names, std::span<const std::int32_t> codes, const std::string& source) {
+  Periods out;
+  std::vector<std::int32_t> map;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const Period p = period_of(names[i], i, source);
+    std::size_t j = 0;
+    while (j < out.periods.size() && !(out.periods[j] == p)) ++j;
+    if (j == out.periods.size()) out.periods.push_back(p);
+    else out.merged = true;
+    map.push_back(static_cast<std::int32_t>(j));
+  }
+  if (out.merged) {
+    out.remapped.reserve(codes.size());
+    for (const auto c : codes)
+      out.remapped.push_back(c >= 0 && static_cast<std::size_t>(c) < map.size() ? map[static_cast<std::size_t>(c)] : c);
+  }
+  return out;
+}
+
+py::list periods_to_list(const std::vector<Period>& periods) {
+  py::list out;
+  for (const auto& p : periods) out.append(p.to_string());
+  return out;
+}
+
+DataContext context_of(const UnitRegistry* units, double suppression_threshold) {
+  DataContext c;
+  c.units = units;
+  c.suppression_threshold = suppression_threshold;
+  return c;
+}
+
+PrePostOptions prepost_options(std::string prefix, int min_score, int max_score, std::optional<double> reliability,
+                               double confidence) {
+  PrePostOptions o;
+  o.prefix = std::move(prefix);
+  o.min_score = min_score;
+  o.max_score = max_score;
+  o.reliability = reliability.value_or(std::numeric_limits<double>::quiet_NaN());
+  o.confidence = confidence;
+  return o;
+}
+
+namespace {
+
+// Read the period names of a view whose `period` span is set; point it at the remapped codes when
+// names were merged.
+template <class View>
+void set_periods(ColumnView<View>& out, const py::sequence& periods) {
+  View& v = out.view;
+  Periods p = periods_of(periods, v.period, v.source);
+  if (p.merged) {
+    out.remapped = std::move(p.remapped);
+    v.period = out.remapped;
+  }
+  v.periods = std::move(p.periods);
+}
+
+}  // namespace
+
+ColumnView<RegistrationView> registration_view(
+    const Array<std::int32_t>& unit, const Array<std::int32_t>& period, const Array<std::uint64_t>& client,
+    const OptArray<double>& hours, const OptArray<std::int8_t>& referral, const OptArray<std::int8_t>& referrer_contact,
+    const OptArray<std::int32_t>& channel, const OptArray<std::int32_t>& life_domain,
+    const OptArray<std::int32_t>& start_day, const OptArray<std::int32_t>& end_day, std::vector<std::string> unit_names,
+    const py::sequence& periods, std::vector<std::string> channel_names, std::vector<std::string> life_domain_names,
+    std::string source) {
+  ColumnView<RegistrationView> out;
+  RegistrationView& v = out.view;
+  v.source = std::move(source);
+  v.unit = span_of(unit, "unit", v.source);
+  v.period = span_of(period, "period", v.source);
+  v.client = span_of(client, "client", v.source);
+  v.hours = span_of(hours, "hours", v.source);
+  v.referral = span_of(referral, "referral", v.source);
+  v.referrer_contact = span_of(referrer_contact, "referrer_contact", v.source);
+  v.channel = span_of(channel, "channel", v.source);
+  v.life_domain = span_of(life_domain, "life_domain", v.source);
+  v.start_day = span_of(start_day, "start_day", v.source);
+  v.end_day = span_of(end_day, "end_day", v.source);
+  set_periods(out, periods);
+  v.unit_names = std::move(unit_names);
+  v.channel_names = std::move(channel_names);
+  v.life_domain_names = std::move(life_domain_names);
+  return out;
+}
+
+ColumnView<ResponseView> response_view(const Array<std::int32_t>& unit, const Array<std::int32_t>& period,
+                                       const Array<std::uint64_t>& respondent, const Array<std::int32_t>& item,
+                                       const Array<double>& value, const OptArray<std::int32_t>& instrument,
+                                       std::vector<std::string> unit_names, const py::sequence& periods,
+                                       std::vector<std::string> instrument_names, std::vector<Item> items,
+                                       std::string source) {
+  ColumnView<ResponseView> out;
+  ResponseView& v = out.view;
+  v.source = std::move(source);
+  v.unit = span_of(unit, "unit", v.source);
+  v.period = span_of(period, "period", v.source);
+  v.respondent = span_of(respondent, "respondent", v.source);
+  v.item = span_of(item, "item", v.source);
+  v.value = span_of(value, "value", v.source);
+  v.instrument = span_of(instrument, "instrument", v.source);
+  set_periods(out, periods);
+  v.unit_names = std::move(unit_names);
+  v.instrument_names = std::move(instrument_names);
+  v.items = std::move(items);
+  return out;
+}
+
+ColumnView<PrePostView> prepost_view(const Array<std::int32_t>& unit, const Array<std::int32_t>& period,
+                                     const Array<std::uint64_t>& client, const Array<std::int32_t>& domain,
+                                     const Array<double>& pre, const Array<double>& post,
+                                     std::vector<std::string> unit_names, const py::sequence& periods,
+                                     std::vector<std::string> domain_names, std::string source) {
+  ColumnView<PrePostView> out;
+  PrePostView& v = out.view;
+  v.source = std::move(source);
+  v.unit = span_of(unit, "unit", v.source);
+  v.period = span_of(period, "period", v.source);
+  v.client = span_of(client, "client", v.source);
+  v.domain = span_of(domain, "domain", v.source);
+  v.pre = span_of(pre, "pre", v.source);
+  v.post = span_of(post, "post", v.source);
+  set_periods(out, periods);
+  v.unit_names = std::move(unit_names);
+  v.domain_names = std::move(domain_names);
+  return out;
+}
+
+}  // namespace doelenboom::python

@@ -1,0 +1,398 @@
+#pragma once
+// Internal helpers shared by the estimators on input files (src/estimate/questionnaire.cpp,
+// src/estimate/prepost.cpp, src/estimate/registrations.cpp): capped problem lists, reading their CSV files and the
+// cells every one of them has, dictionary coding, period sorting, a (group, id) hash index and
+// grouping of rows by an integer key. Header-only and internal.
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "io/csv.hpp"
+#include "doelenboom/error.hpp"
+#include "doelenboom/period.hpp"
+#include "doelenboom/pseudonym.hpp"
+#include "doelenboom/unit.hpp"
+#include "core/utf8.hpp"
+
+namespace doelenboom::detail {
+
+// Messages list at most this many problems of one kind in full; the rest are counted, so that a
+// file with a million bad rows gives a readable message.
+inline constexpr std::size_t max_listed_per_kind = 50;
+
+struct ProblemSink {
+  std::vector<Problem>& out;
+  std::string source;
+  std::unordered_map<std::string, std::size_t> per_code{};
+  std::unordered_map<std::string, std::size_t> dropped{};
+  void add(Problem p) {
+    if (++per_code[p.code] > max_listed_per_kind) {
+      ++dropped[p.code];
+      return;
+    }
+    out.push_back(std::move(p));
+  }
+  // Adds the "... and N more" lines; call once at the end.
+  void finish() {
+    std::vector<std::pair<std::string, std::size_t>> rest(dropped.begin(), dropped.end());
+    std::sort(rest.begin(), rest.end());  // deterministic order
+    for (const auto& [code, count] : rest) {
+      out.push_back(make_problem(code, Location{source, 0, 0, {}}, {},
+                                 "... and " + std::to_string(count) + " more problems of kind '" + code + "'"));
+    }
+    dropped.clear();
+  }
+};
+
+// Column lengths of a view given by column: each must have `n` values (as many as the unit column),
+// or none when it is optional; else a "bad_length" problem.
+struct ColumnLengths {
+  std::vector<Problem>& out;
+  const std::string& source;
+  std::size_t n;
+  bool operator()(std::size_t len, const char* field, bool required = true) {
+    if ((len == 0 && !required) || len == n) return true;
+    out.push_back(make_problem("bad_length", Location{source, 0, 0, field}, {},
+                               "column '" + std::string(field) + "' has " + std::to_string(len) + " values (expected " +
+                                   std::to_string(n) + ", as many as column 'unit')"));
+    return false;
+  }
+};
+
+// Dictionary codes of one row of a view: a code outside 0..size-1 is a "bad_code" problem, and
+// `ok` is false after one.
+struct RowCodes {
+  ProblemSink& sink;
+  std::size_t row;
+  bool ok = true;
+  void operator()(std::int32_t code, std::size_t size, const char* field) {
+    if (code >= 0 && static_cast<std::size_t>(code) < size) return;
+    sink.add(make_problem("bad_code", Location{sink.source, 0, row + 1, field}, {},
+                          std::string(field) + " code " + std::to_string(code) + " is out of range (expected 0.." +
+                              std::to_string(static_cast<long long>(size) - 1) + ")"));
+    ok = false;
+  }
+};
+
+// The CSV file at `path`; std::nullopt when it cannot be read, with the problems in `out`.
+inline std::optional<CsvTable> read_csv_reporting(const std::filesystem::path& path, std::vector<Problem>& out) {
+  try {
+    return read_csv_file(path);
+  } catch (const Error& e) {
+    if (e.problems().empty()) out.push_back(make_problem("read_error", Location{path.string(), 0, 0, {}}, {}, e.what()));
+    else out.insert(out.end(), e.problems().begin(), e.problems().end());
+    return std::nullopt;
+  }
+}
+
+// Reports every column of the header that is not one of `known`.
+inline void check_known_columns(const CsvTable& csv, const std::vector<std::string>& known, std::vector<Problem>& out) {
+  for (const auto& h : csv.header) {
+    if (std::find(known.begin(), known.end(), h) == known.end()) {
+      out.push_back(make_problem("unknown_column", Location{csv.source, csv.header_line, 0, h}, {},
+                                 "unknown column " + squote(h) + " (expected only: " + join_words(known) + ")"));
+    }
+  }
+}
+
+// The indices of the columns the file must have, in the order given; std::nullopt when one is
+// missing (each missing column is a problem in `out`).
+template <class... Names>
+std::optional<std::array<std::size_t, sizeof...(Names)>> required_columns(const CsvTable& csv, std::vector<Problem>& out,
+                                                                          const Names&... names) {
+  const auto find = [&](const std::string& name) {
+    const auto c = find_column(csv, name);
+    if (!c) out.push_back(missing_column_problem(csv, name));
+    return c;
+  };
+  const std::array<std::optional<std::size_t>, sizeof...(Names)> found{find(names)...};
+  std::array<std::size_t, sizeof...(Names)> columns{};
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    if (!found[i]) return std::nullopt;
+    columns[i] = *found[i];
+  }
+  return columns;
+}
+
+// Problems at the cells of a CSV table, capped per kind as by ProblemSink.
+struct CellSink {
+  const CsvTable& csv;
+  ProblemSink sink;
+  void add(std::size_t row, const std::string& column, const std::string& code, const std::string& what) {
+    sink.add(make_problem(code, csv.where(row, column), {}, what));
+  }
+  // A unit id: false when it is empty; an id that `units` (when given) lacks is reported too.
+  bool unit(std::size_t row, const std::string& column, const std::string& id, const UnitRegistry* units) {
+    if (id.empty()) {
+      add(row, column, "missing_value", "empty unit (expected a unit id)");
+      return false;
+    }
+    if (units != nullptr && units->find(id) == nullptr) {
+      add(row, column, "unknown_unit", "unknown unit " + squote(id) + " (expected a unit id of the unit registry)");
+    }
+    return true;
+  }
+  // A period: false when it is none.
+  bool period(std::size_t row, const std::string& column, const std::string& text) {
+    if (Period::parse(text)) return true;
+    add(row, column, "bad_period", "period " + squote(text) + " (expected 2023, 2023-Q2 or 2023-05)");
+    return false;
+  }
+  void finish() { sink.finish(); }
+};
+
+// The pseudonym of each coded id (`codes` index `ids`), each distinct id hashed once.
+inline std::vector<std::uint64_t> pseudonyms_of(const Pseudonymiser& pseudonymise, const std::vector<std::string>& ids,
+                                                const std::vector<std::int32_t>& codes) {
+  const std::vector<std::uint64_t> distinct = pseudonymise.many(ids);
+  std::vector<std::uint64_t> out;
+  out.reserve(codes.size());
+  for (const auto c : codes) out.push_back(distinct[static_cast<std::size_t>(c)]);
+  return out;
+}
+
+// Code of `value` in a dictionary, adding it when new.
+inline std::int32_t intern(std::vector<std::string>& names, std::unordered_map<std::string, std::int32_t>& index,
+                           const std::string& value) {
+  auto [it, fresh] = index.emplace(value, static_cast<std::int32_t>(names.size()));
+  if (fresh) names.push_back(value);
+  return it->second;
+}
+
+// 1/0, ja/nee, yes/no, true/false, j/n, y/n (any case) -> 1 or 0; std::nullopt for anything else.
+inline std::optional<double> parse_yes_no(std::string_view text) {
+  std::string v(text);
+  for (char& c : v)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  if (v == "1" || v == "ja" || v == "yes" || v == "true" || v == "j" || v == "y") return 1.0;
+  if (v == "0" || v == "nee" || v == "no" || v == "false" || v == "n") return 0.0;
+  return std::nullopt;
+}
+
+// "95%", "90%", "99.5%": the confidence level as people write it.
+inline std::string percent_text(double confidence) {
+  char buf[32];
+  const auto res = std::to_chars(buf, buf + sizeof buf, confidence * 100.0);
+  return std::string(buf, res.ptr) + "%";
+}
+
+// Sorts the distinct period texts in time and rewrites `codes` (indices into `texts`) to indices
+// into `periods`. Texts that do not parse keep code 0 (their rows are reported elsewhere); texts
+// naming the same period ("2023-Q2", "2023Q2") share a code. Returns the problem of mixed
+// frequencies, if any.
+inline std::optional<Problem> sort_periods(const std::vector<std::string>& texts, std::vector<std::int32_t>& codes,
+                                           std::vector<Period>& periods, const std::string& source,
+                                           const std::string& column) {
+  std::vector<std::int32_t> remap(texts.size(), 0);
+  std::vector<std::pair<Period, std::int32_t>> parsed;
+  for (std::size_t i = 0; i < texts.size(); ++i)
+    if (auto p = Period::parse(texts[i])) parsed.emplace_back(*p, static_cast<std::int32_t>(i));
+  std::sort(parsed.begin(), parsed.end());
+  periods.clear();
+  for (std::size_t k = 0; k < parsed.size(); ++k) {
+    if (k == 0 || !(parsed[k].first == parsed[k - 1].first)) periods.push_back(parsed[k].first);
+    remap[static_cast<std::size_t>(parsed[k].second)] = static_cast<std::int32_t>(periods.size() - 1);
+  }
+  for (auto& c : codes) c = remap[static_cast<std::size_t>(c)];
+  for (const auto& p : periods) {
+    if (p.frequency != periods.front().frequency) {
+      return make_problem("mixed_frequency", Location{source, 0, 0, column}, {},
+                          "periods " + periods.front().to_string() + " and " + p.to_string() +
+                              " have different frequencies (expected one frequency per data set)");
+    }
+  }
+  return std::nullopt;
+}
+
+// Problems of a view's dictionaries: duplicate names (two codes for one unit would give duplicate
+// estimates), empty names, periods of mixed frequency.
+inline void check_dictionary(const std::vector<std::string>& names, const std::string& source, const char* field,
+                             const char* what, std::vector<Problem>& out) {
+  std::unordered_map<std::string_view, std::size_t> seen;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i].empty()) {
+      out.push_back(make_problem("missing_value", Location{source, 0, 0, field}, {},
+                                 std::string(what) + " name " + std::to_string(i) + " is empty (expected a name)"));
+    } else if (auto [it, fresh] = seen.emplace(names[i], i); !fresh) {
+      out.push_back(make_problem("duplicate_name", Location{source, 0, 0, field}, {names[i]},
+                                 std::string(what) + " name " + squote(names[i]) + " is given twice (codes " +
+                                     std::to_string(it->second) + " and " + std::to_string(i) +
+                                     "; expected one code per " + what + ")"));
+    }
+  }
+}
+
+inline void check_periods(const std::vector<Period>& periods, const std::string& source, std::vector<Problem>& out) {
+  for (std::size_t i = 0; i < periods.size(); ++i) {
+    if (periods[i].frequency != periods.front().frequency) {
+      out.push_back(make_problem("mixed_frequency", Location{source, 0, 0, "period"}, {},
+                                 "periods " + periods.front().to_string() + " and " + periods[i].to_string() +
+                                     " have different frequencies (expected one frequency per data set)"));
+      break;
+    }
+    for (std::size_t j = 0; j < i; ++j) {
+      if (periods[j] == periods[i]) {
+        out.push_back(make_problem("duplicate_name", Location{source, 0, 0, "period"}, {periods[i].to_string()},
+                                   "period " + periods[i].to_string() + " is given twice (codes " + std::to_string(j) +
+                                       " and " + std::to_string(i) + "; expected one code per period)"));
+        break;
+      }
+    }
+  }
+}
+
+inline std::uint64_t mix64(std::uint64_t x) {  // splitmix64 finaliser
+  x += 0x9E3779B97F4A7C15ULL;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBULL;
+  return x ^ (x >> 31);
+}
+
+// Distinct (group, id) pairs with open addressing; each pair gets a dense slot number so that
+// per-pair aggregates live in plain vectors (much faster than std::unordered_map for millions of
+// rows).
+class PairIndex {
+ public:
+  explicit PairIndex(std::size_t expected) {
+    std::size_t cap = 1024;
+    while (cap < expected * 2) cap <<= 1;
+    keys_.assign(cap, Key{});
+    slots_.assign(cap, empty);
+  }
+  // Slot of the pair; `fresh` tells whether it was inserted now.
+  std::uint32_t slot(std::uint64_t group, std::uint64_t id, bool& fresh) {
+    if ((size_ + 1) * 2 > slots_.size()) grow();
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t h = hash(group, id) & mask;
+    while (true) {
+      if (slots_[h] == empty) {
+        keys_[h] = Key{group, id};
+        slots_[h] = static_cast<std::uint32_t>(size_);
+        groups_.push_back(group);
+        ++size_;
+        fresh = true;
+        return slots_[h];
+      }
+      if (keys_[h].group == group && keys_[h].id == id) {
+        fresh = false;
+        return slots_[h];
+      }
+      h = (h + 1) & mask;
+    }
+  }
+  std::uint32_t slot(std::uint64_t group, std::uint64_t id) {
+    bool fresh = false;
+    return slot(group, id, fresh);
+  }
+  [[nodiscard]] std::size_t size() const noexcept { return size_; }
+  /// The group of each slot, in slot order.
+  [[nodiscard]] const std::vector<std::uint64_t>& slot_groups() const noexcept { return groups_; }
+
+ private:
+  struct Key {
+    std::uint64_t group = 0, id = 0;
+  };
+  static constexpr std::uint32_t empty = 0xFFFFFFFFu;
+  static std::size_t hash(std::uint64_t group, std::uint64_t id) {
+    return static_cast<std::size_t>(mix64(id ^ (group * 0xD6E8FEB86659FD93ULL)));
+  }
+  void grow() {
+    std::vector<Key> keys(keys_.size() * 2);
+    std::vector<std::uint32_t> slots(slots_.size() * 2, empty);
+    const std::size_t mask = slots.size() - 1;
+    for (std::size_t i = 0; i < slots_.size(); ++i) {
+      if (slots_[i] == empty) continue;
+      std::size_t h = hash(keys_[i].group, keys_[i].id) & mask;
+      while (slots[h] != empty) h = (h + 1) & mask;
+      keys[h] = keys_[i];
+      slots[h] = slots_[i];
+    }
+    keys_.swap(keys);
+    slots_.swap(slots);
+  }
+  std::vector<Key> keys_;
+  std::vector<std::uint32_t> slots_;
+  std::vector<std::uint64_t> groups_;
+  std::size_t size_ = 0;
+};
+
+// Items grouped by an integer key: items of key k are order[offsets[i]..offsets[i+1]) for the i-th
+// distinct key keys[i], keys ascending, items in input order within a key.
+struct Grouping {
+  std::vector<std::uint64_t> keys;
+  std::vector<std::size_t> offsets;
+  std::vector<std::uint32_t> order;
+  [[nodiscard]] std::size_t groups() const noexcept { return keys.size(); }
+};
+
+// Groups item i by key[i]. A counting sort when the key range is small compared to the number of
+// items (the usual case: units x periods x items), a stable sort otherwise.
+inline Grouping group_by(const std::vector<std::uint64_t>& key, std::uint64_t key_range) {
+  Grouping g;
+  const std::size_t n = key.size();
+  g.order.resize(n);
+  if (key_range <= 4 * static_cast<std::uint64_t>(n) + 1024) {
+    const auto range = static_cast<std::size_t>(key_range);
+    std::vector<std::size_t> count(range + 1, 0);
+    for (const auto k : key) ++count[static_cast<std::size_t>(k) + 1];
+    for (std::size_t k = 0; k < range; ++k) count[k + 1] += count[k];
+    for (std::size_t k = 0; k < range; ++k) {
+      if (count[k + 1] == count[k]) continue;
+      g.keys.push_back(k);
+      g.offsets.push_back(count[k]);
+    }
+    g.offsets.push_back(n);
+    for (std::size_t i = 0; i < n; ++i) g.order[count[static_cast<std::size_t>(key[i])]++] = static_cast<std::uint32_t>(i);
+    return g;
+  }
+  for (std::size_t i = 0; i < n; ++i) g.order[i] = static_cast<std::uint32_t>(i);
+  std::stable_sort(g.order.begin(), g.order.end(), [&](std::uint32_t a, std::uint32_t b) { return key[a] < key[b]; });
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i == 0 || key[g.order[i]] != key[g.order[i - 1]]) {
+      g.keys.push_back(key[g.order[i]]);
+      g.offsets.push_back(i);
+    }
+  }
+  g.offsets.push_back(n);
+  return g;
+}
+
+// Candidates whose (key, id) repeats an earlier candidate: pairs (row, first row) sorted by row.
+// Candidates are given in row order. Grouping by key first keeps the sorts small and the memory
+// access sequential, which is several times faster than one hash set over millions of rows.
+inline std::vector<std::pair<std::size_t, std::size_t>> find_duplicates(const std::vector<std::uint64_t>& key,
+                                                                        std::uint64_t key_range,
+                                                                        const std::vector<std::uint64_t>& id,
+                                                                        const std::vector<std::size_t>& row) {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  const Grouping g = group_by(key, key_range);
+  std::vector<std::uint32_t> members;
+  for (std::size_t k = 0; k < g.groups(); ++k) {
+    if (g.offsets[k + 1] - g.offsets[k] < 2) continue;
+    members.assign(g.order.begin() + static_cast<std::ptrdiff_t>(g.offsets[k]),
+                   g.order.begin() + static_cast<std::ptrdiff_t>(g.offsets[k + 1]));
+    // Stable: equal ids keep their row order, so the first of a run is the first row.
+    std::stable_sort(members.begin(), members.end(), [&](std::uint32_t a, std::uint32_t b) { return id[a] < id[b]; });
+    for (std::size_t i = 1, first = 0; i < members.size(); ++i) {
+      if (id[members[i]] != id[members[first]]) {
+        first = i;
+        continue;
+      }
+      out.emplace_back(row[members[i]], row[members[first]]);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace doelenboom::detail

@@ -1,0 +1,496 @@
+// SurveyPartial: answers (src/estimate/questionnaire.cpp) as a mergeable partial, and the survey
+// estimator itself: estimate_survey(view) finalises the partial of the view, so the single-machine
+// and the merged results are one computation (docs/dask.md). Item means and variances come from
+// the counts of each distinct answer through exact sums, so they do not depend on the row order.
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <tuple>
+
+#include <Eigen/Core>
+
+#include "doelenboom/partial.hpp"
+#include "doelenboom/stats.hpp"
+#include "estimate/estimates_common.hpp"
+#include "estimate/partial_internal.hpp"
+
+namespace doelenboom {
+
+namespace {
+
+constexpr std::string_view survey_magic = "doelenboom.SurveyPartial/1\n";
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+
+struct Pending {
+  std::size_t group;
+  int pass;
+  EstimateRecord record;
+};
+
+void set_interval(EstimateRecord& e, const stats::Interval& w) {
+  e.value = w.estimate;
+  e.ci_low = w.low;
+  e.ci_high = w.high;
+  e.se = std::sqrt(w.estimate * (1.0 - w.estimate) / w.n);
+}
+
+void set_mean(EstimateRecord& e, const stats::MeanEstimate& m) {
+  e.value = m.mean;
+  e.se = m.se;
+  e.ci_low = m.low;
+  e.ci_high = m.high;
+}
+
+std::string left_out(std::uint64_t missing, const char* what) {
+  if (missing == 0) return {};
+  return "; " + std::to_string(missing) + " " + what + " left out";
+}
+
+bool same_items(const std::vector<Item>& a, const std::vector<Item>& b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const Item& x, const Item& y) {
+    return x.id == y.id && x.label == y.label && x.type == y.type && x.scale == y.scale && x.reversed == y.reversed;
+  });
+}
+
+// Scale item codes by scale name, then item order.
+std::vector<std::uint32_t> scale_items_of(const std::vector<Item>& items) {
+  std::map<std::string, std::vector<std::uint32_t>> scales;
+  for (std::size_t i = 0; i < items.size(); ++i)
+    if (!items[i].scale.empty()) scales[items[i].scale].push_back(static_cast<std::uint32_t>(i));
+  std::vector<std::uint32_t> out;
+  for (const auto& [name, members] : scales) out.insert(out.end(), members.begin(), members.end());
+  return out;
+}
+
+void add_counts(std::vector<std::pair<double, std::uint64_t>>& into, const std::vector<std::pair<double, std::uint64_t>>& from) {
+  for (const auto& [v, c] : from) {
+    auto it = std::lower_bound(into.begin(), into.end(), v, [](const auto& e, double x) { return e.first < x; });
+    if (it != into.end() && it->first == v) it->second += c;
+    else into.insert(it, {v, c});
+  }
+}
+
+}  // namespace
+
+namespace detail {
+
+SurveyPartial survey_partial_unchecked(const ResponseView& d, std::uint64_t position) {
+  SurveyPartial p;
+  const std::size_t n = d.unit.size(), np = d.periods.size(), nit = d.items.size();
+  p.source = d.source;
+  p.rows = n;
+  p.has_instrument = !d.instrument.empty() && !d.instrument_names.empty();
+  p.items = d.items;
+  p.units = dictionary_of(d.unit_names, position);
+  p.periods = dictionary_of(d.periods, position);
+  p.instruments = p.has_instrument ? dictionary_of(d.instrument_names, position)
+                                   : dictionary_of(std::vector<std::string>{std::string()}, position);
+  const std::size_t ni = p.instruments.names.size();
+  p.cells.resize(d.unit_names.size() * np * ni * nit);
+  p.scale_items = scale_items_of(d.items);
+  const std::size_t k = p.scale_items.size();
+  std::vector<std::size_t> column(nit, SIZE_MAX);
+  for (std::size_t j = 0; j < k; ++j) column[p.scale_items[j]] = j;
+
+  PairIndex responses(n / 4 + 16);
+  for (std::size_t r = 0; r < n; ++r) {
+    const auto item = static_cast<std::size_t>(d.item[r]);
+    const std::size_t inst = p.has_instrument ? static_cast<std::size_t>(d.instrument[r]) : 0;
+    const std::size_t key = (static_cast<std::size_t>(d.unit[r]) * np + static_cast<std::size_t>(d.period[r])) * ni + inst;
+    SurveyPartial::Cell& cell = p.cells[key * nit + item];
+    const double v = d.value[r];
+    if (std::isnan(v)) {
+      ++cell.missing;
+    } else {
+      auto it = std::lower_bound(cell.counts.begin(), cell.counts.end(), v, [](const auto& e, double x) { return e.first < x; });
+      if (it != cell.counts.end() && it->first == v) ++it->second;
+      else cell.counts.insert(it, {v, 1});
+    }
+    if (column[item] == SIZE_MAX) continue;
+    bool fresh = false;
+    const std::uint32_t s = responses.slot(key, d.respondent[r], fresh);
+    if (fresh) {
+      p.responses.push_back({key, d.respondent[r], position + r});
+      p.answers.resize(p.answers.size() + k, nan);
+    }
+    p.answers[static_cast<std::size_t>(s) * k + column[item]] = v;
+  }
+  // Sort the responses, their answers with them.
+  std::vector<std::size_t> order(p.responses.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  const auto less = [&](std::size_t a, std::size_t b) {
+    return std::tie(p.responses[a].key, p.responses[a].respondent) < std::tie(p.responses[b].key, p.responses[b].respondent);
+  };
+  std::sort(order.begin(), order.end(), less);
+  std::vector<SurveyPartial::Response> responses_sorted(order.size());
+  std::vector<double> answers_sorted(p.answers.size());
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    responses_sorted[i] = p.responses[order[i]];
+    std::copy_n(p.answers.begin() + static_cast<std::ptrdiff_t>(order[i] * k), k, answers_sorted.begin() + static_cast<std::ptrdiff_t>(i * k));
+  }
+  p.responses = std::move(responses_sorted);
+  p.answers = std::move(answers_sorted);
+  return p;
+}
+
+}  // namespace detail
+
+bool operator==(const SurveyPartial& a, const SurveyPartial& b) {
+  const bool answers = a.answers.size() == b.answers.size() &&
+                       std::equal(a.answers.begin(), a.answers.end(), b.answers.begin(),
+                                  [](double u, double v) { return u == v || (std::isnan(u) && std::isnan(v)); });
+  return a.source == b.source && a.rows == b.rows && a.has_instrument == b.has_instrument && same_items(a.items, b.items) &&
+         a.units == b.units && a.periods == b.periods && a.instruments == b.instruments && a.cells == b.cells &&
+         a.scale_items == b.scale_items && a.responses == b.responses && answers;
+}
+
+SurveyPartial SurveyPartial::from_view(const ResponseView& data, std::uint64_t position) {
+  throw_if_problems<DataError>(check_responses(data));
+  return detail::survey_partial_unchecked(data, position);
+}
+
+SurveyPartial SurveyPartial::merge(const SurveyPartial& a, const SurveyPartial& b) {
+  SurveyPartial out;
+  out.source = detail::merged_source(a.source, a.rows, b.source, b.rows, "survey");
+  out.rows = a.rows + b.rows;
+  if (!same_items(a.items, b.items)) {
+    throw DataError("cannot merge survey partials with different item definitions (source '" + out.source +
+                    "'; expected the same items, in the same order, for every partition)");
+  }
+  if (a.rows > 0 && b.rows > 0 && a.has_instrument != b.has_instrument) {
+    throw DataError("cannot merge survey partials with and without an instrument column (source '" + out.source +
+                    "'; expected the same columns in every partition)");
+  }
+  out.has_instrument = a.rows > 0 ? a.has_instrument : b.has_instrument;
+  out.items = a.items;
+  out.scale_items = a.scale_items;
+  const auto units = detail::unite(a.units, b.units);
+  const auto periods = detail::unite(a.periods, b.periods);
+  const auto instruments = detail::unite(a.instruments, b.instruments);
+  out.units = units.merged;
+  out.periods = periods.merged;
+  out.instruments = instruments.merged;
+  const std::size_t np = out.periods.names.size(), ni = out.instruments.names.size(), nit = out.items.size();
+  const std::size_t k = out.scale_items.size();
+  out.cells.resize(out.units.names.size() * np * ni * nit);
+  struct Entry {
+    Response response;
+    const SurveyPartial* from;
+    std::size_t index;
+  };
+  std::vector<Entry> all;
+  all.reserve(a.responses.size() + b.responses.size());
+  const auto add = [&](const SurveyPartial& x, const auto& u, const auto& per, const auto& inst) {
+    const std::size_t xnp = x.periods.names.size(), xni = x.instruments.names.size();
+    const auto key_of = [&](std::uint64_t key) {
+      const auto i = static_cast<std::size_t>(key % xni), g = static_cast<std::size_t>(key / xni);
+      return (static_cast<std::uint64_t>(u.at(g / xnp)) * np + per.at(g % xnp)) * ni + inst.at(i);
+    };
+    for (std::size_t c = 0; c < x.cells.size(); ++c) {
+      const SurveyPartial::Cell& src = x.cells[c];
+      if (src.missing == 0 && src.counts.empty()) continue;
+      SurveyPartial::Cell& dst = out.cells[static_cast<std::size_t>(key_of(c / nit)) * nit + c % nit];
+      dst.missing += src.missing;
+      add_counts(dst.counts, src.counts);
+    }
+    for (std::size_t i = 0; i < x.responses.size(); ++i) {
+      Response r = x.responses[i];
+      r.key = key_of(r.key);
+      all.push_back({r, &x, i});
+    }
+  };
+  add(a, units.from_a, periods.from_a, instruments.from_a);
+  add(b, units.from_b, periods.from_b, instruments.from_b);
+  std::sort(all.begin(), all.end(), [](const Entry& x, const Entry& y) {
+    return std::tie(x.response.key, x.response.respondent) < std::tie(y.response.key, y.response.respondent);
+  });
+  for (const Entry& e : all) {
+    const bool same = !out.responses.empty() && out.responses.back().key == e.response.key &&
+                      out.responses.back().respondent == e.response.respondent;
+    if (!same) {
+      out.responses.push_back(e.response);
+      out.answers.resize(out.answers.size() + k, nan);
+    } else {
+      out.responses.back().position = std::min(out.responses.back().position, e.response.position);
+    }
+    const std::size_t base = (out.responses.size() - 1) * k;
+    for (std::size_t j = 0; j < k; ++j) {
+      const double v = e.from->answers[e.index * k + j];
+      if (std::isnan(v)) continue;
+      if (!std::isnan(out.answers[base + j])) {
+        const auto g = static_cast<std::size_t>(e.response.key / ni);
+        throw DataError("cannot merge survey partials of source '" + out.source + "': respondent " +
+                        std::to_string(e.response.respondent) + " answered item '" + out.items[out.scale_items[j]].id +
+                        "' in two partitions (unit '" + out.units.names[g / np] + "', period " +
+                        out.periods.names[g % np].to_string() + "; expected one answer per respondent and item)");
+      }
+      out.answers[base + j] = v;
+    }
+  }
+  return out;
+}
+
+std::string SurveyPartial::to_bytes() const {
+  detail::ByteWriter w(survey_magic);
+  w.put(source);
+  w.put(rows);
+  w.put(has_instrument);
+  w.put(static_cast<std::uint64_t>(items.size()));
+  for (const Item& i : items) {
+    w.put(i.id);
+    w.put(i.label);
+    w.put(static_cast<std::uint8_t>(i.type));
+    w.put(i.scale);
+    w.put(i.reversed);
+  }
+  w.put(units);
+  w.put(periods);
+  w.put(instruments);
+  w.put(static_cast<std::uint64_t>(cells.size()));
+  for (const Cell& c : cells) {
+    w.put(c.missing);
+    w.put(static_cast<std::uint64_t>(c.counts.size()));
+    for (const auto& [v, count] : c.counts) {
+      w.put(v);
+      w.put(count);
+    }
+  }
+  w.put(scale_items);
+  w.put(static_cast<std::uint64_t>(responses.size()));
+  for (const Response& r : responses) {
+    w.put(r.key);
+    w.put(r.respondent);
+    w.put(r.position);
+  }
+  w.put(answers);
+  return w.take();
+}
+
+SurveyPartial SurveyPartial::from_bytes(std::string_view bytes) {
+  detail::ByteReader r(bytes, survey_magic, "SurveyPartial");
+  SurveyPartial p;
+  r.get(p.source);
+  r.get(p.rows);
+  r.get(p.has_instrument);
+  std::uint64_t count = 0;
+  r.get(count);
+  if (count > bytes.size()) r.fail();
+  p.items.resize(static_cast<std::size_t>(count));
+  for (Item& i : p.items) {
+    std::uint8_t type = 0;
+    r.get(i.id);
+    r.get(i.label);
+    r.get(type);
+    if (type > 2) r.fail();
+    i.type = static_cast<ItemType>(type);
+    r.get(i.scale);
+    r.get(i.reversed);
+  }
+  r.get(p.units);
+  r.get(p.periods);
+  r.get(p.instruments);
+  r.get(count);
+  if (count != p.units.names.size() * p.periods.names.size() * p.instruments.names.size() * p.items.size()) r.fail();
+  p.cells.resize(static_cast<std::size_t>(count));
+  for (Cell& c : p.cells) {
+    r.get(c.missing);
+    std::uint64_t m = 0;
+    r.get(m);
+    if (m > bytes.size()) r.fail();
+    c.counts.resize(static_cast<std::size_t>(m));
+    for (auto& [v, k] : c.counts) {
+      r.get(v);
+      r.get(k);
+    }
+  }
+  r.get(p.scale_items);
+  for (const auto i : p.scale_items)
+    if (i >= p.items.size()) r.fail();
+  r.get(count);
+  if (count > bytes.size()) r.fail();
+  p.responses.resize(static_cast<std::size_t>(count));
+  for (Response& x : p.responses) {
+    r.get(x.key);
+    r.get(x.respondent);
+    r.get(x.position);
+  }
+  r.get(p.answers);
+  if (p.answers.size() != p.responses.size() * p.scale_items.size()) r.fail();
+  r.finish();
+  return p;
+}
+
+Dataset estimate_survey(const SurveyPartial& p, const SurveyOptions& options, const DataContext& context) {
+  if (!(options.confidence > 0.0 && options.confidence < 1.0)) {
+    throw DataError("confidence " + detail::format_double(options.confidence) +
+                    " is not valid (expected a level between 0 and 1, e.g. 0.95)");
+  }
+  const std::size_t np = p.periods.names.size();
+  const std::size_t ni = p.instruments.names.size();
+  const std::size_t nit = p.items.size();
+  const std::size_t groups = p.units.names.size() * np;
+  const bool per_instrument = options.per_instrument && p.has_instrument;
+  const double conf = options.confidence;
+  const std::string pct = detail::percent_text(conf);
+
+  std::vector<Pending> pending;
+  auto make = [&](std::size_t g, std::string id) {
+    EstimateRecord e;
+    e.unit = p.units.names[g / np];
+    e.period = p.periods.names[g % np];
+    e.indicator = std::move(id);
+    e.source = p.source;
+    return e;
+  };
+  const auto qualify = [&](const std::string& id, bool by_instrument, std::size_t instrument) {
+    return by_instrument ? id + "@" + p.instruments.names[instrument] : id;
+  };
+
+  // Items: from the counts of each distinct answer. The mean is the exact sum over the answers
+  // rounded once, divided by n; the squared deviations from it are summed exactly too, so neither
+  // depends on the order of the rows.
+  for (int pass = 0; pass < (per_instrument ? 2 : 1); ++pass) {
+    const bool by_instrument = pass == 1;
+    const std::size_t ninst = by_instrument ? ni : 1;
+    for (std::size_t g = 0; g < groups; ++g) {
+      for (std::size_t instrument = 0; instrument < ninst; ++instrument) {
+        for (std::size_t item_code = 0; item_code < nit; ++item_code) {
+          SurveyPartial::Cell cell;
+          for (std::size_t i = 0; i < ni; ++i) {
+            if (by_instrument && i != instrument) continue;
+            const SurveyPartial::Cell& c = p.cells[(g * ni + i) * nit + item_code];
+            cell.missing += c.missing;
+            add_counts(cell.counts, c.counts);
+          }
+          const Item& item = p.items[item_code];
+          std::uint64_t count = 0, positive = 0;
+          ExactSum sum;
+          for (const auto& [v, c] : cell.counts) {
+            count += c;
+            if (item.type == ItemType::likert5 ? v >= 4.0 : v == 1.0) positive += c;
+            sum.add_times(v, c);
+          }
+          if (count == 0) continue;  // nobody answered: no estimate (not even a share of 0 of 0)
+          const double mean = sum.value() / static_cast<double>(count);
+          ExactSum squares;
+          for (const auto& [v, c] : cell.counts) squares.add_times((v - mean) * (v - mean), c);
+          const auto answers = static_cast<double>(count);
+          const std::string base = qualify(item.id, by_instrument, instrument);
+          const std::string gaps = left_out(cell.missing, "empty answers");
+          if (item.type == ItemType::likert5 || item.type == ItemType::yes_no) {
+            EstimateRecord e = make(g, base + (item.type == ItemType::likert5 ? ".agree" : ".yes"));
+            set_interval(e, stats::wilson(static_cast<double>(positive), answers, conf));
+            e.n = answers;
+            e.method = (item.type == ItemType::likert5 ? "share of answers 4 or 5 (mee eens, helemaal mee eens), Wilson "
+                                                       : "share of answers ja, Wilson ") +
+                       pct + gaps;
+            pending.push_back({g, pass, std::move(e)});
+          }
+          if (item.type == ItemType::likert5 || item.type == ItemType::grade) {
+            EstimateRecord e = make(g, base + ".mean");
+            set_mean(e, stats::mean_interval_from_moments(static_cast<std::size_t>(count), mean, squares.value(), conf));
+            e.n = answers;
+            e.method = std::string(item.type == ItemType::likert5 ? "mean answer (1..5)" : "mean grade (1..10)") +
+                       ", t interval " + pct + gaps;
+            pending.push_back({g, pass, std::move(e)});
+          }
+        }
+      }
+    }
+  }
+
+  // Scales: the complete responses of each (group, instrument?) in order of their first row.
+  const std::size_t k_all = p.scale_items.size();
+  std::vector<std::size_t> by_position(p.responses.size());
+  for (std::size_t i = 0; i < by_position.size(); ++i) by_position[i] = i;
+  std::sort(by_position.begin(), by_position.end(),
+            [&](std::size_t a, std::size_t b) { return p.responses[a].position < p.responses[b].position; });
+  std::vector<double> values;
+  for (std::size_t first = 0; first < k_all;) {
+    const std::string& name = p.items[p.scale_items[first]].scale;
+    std::size_t end = first + 1;
+    while (end < k_all && p.items[p.scale_items[end]].scale == name) ++end;
+    const std::size_t k = end - first;
+    const Item& head = p.items[p.scale_items[first]];
+    const double flip = head.min() + head.max();
+    std::string reversed;
+    for (std::size_t j = first; j < end; ++j)
+      if (p.items[p.scale_items[j]].reversed) reversed += (reversed.empty() ? "" : ", ") + p.items[p.scale_items[j]].id;
+    const std::string scoring = "mean of the " + std::to_string(k) + " items" +
+                                (reversed.empty() ? std::string()
+                                                  : " (reversed, scored " + detail::format_double(flip) + " - x: " + reversed + ")");
+    const auto cell = [&](std::size_t s, std::size_t j) {
+      const double v = p.answers[s * k_all + first + j];
+      return p.items[p.scale_items[first + j]].reversed ? flip - v : v;
+    };
+    for (int pass = 0; pass < (per_instrument ? 2 : 1); ++pass) {
+      const bool by_instrument = pass == 1;
+      const std::size_t ninst = by_instrument ? ni : 1;
+      std::vector<std::uint64_t> key;
+      std::vector<std::size_t> complete;
+      std::vector<std::size_t> incomplete(groups * ninst, 0);
+      for (const std::size_t s : by_position) {
+        const std::uint64_t gi = p.responses[s].key;
+        const std::uint64_t kk = (gi / ni) * ninst + (by_instrument ? gi % ni : 0);
+        std::size_t answered = 0;
+        for (std::size_t j = 0; j < k; ++j) answered += std::isnan(cell(s, j)) ? 0U : 1U;
+        if (answered == k) {
+          key.push_back(kk);
+          complete.push_back(s);
+        } else if (answered > 0) {
+          ++incomplete[static_cast<std::size_t>(kk)];
+        }
+      }
+      const detail::Grouping grouping = detail::group_by(key, static_cast<std::uint64_t>(groups) * ninst);
+      for (std::size_t c = 0; c < grouping.groups(); ++c) {
+        const std::uint64_t kk = grouping.keys[c];
+        const auto g = static_cast<std::size_t>(kk / ninst);
+        const auto instrument = static_cast<std::size_t>(kk % ninst);
+        const std::size_t m = grouping.offsets[c + 1] - grouping.offsets[c];
+        Eigen::MatrixXd matrix(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(k));
+        values.assign(m, 0.0);
+        for (std::size_t i = 0; i < m; ++i) {
+          const std::size_t s = complete[grouping.order[grouping.offsets[c] + i]];
+          double sum = 0.0;
+          for (std::size_t j = 0; j < k; ++j) {
+            matrix(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = cell(s, j);
+            sum += cell(s, j);
+          }
+          values[i] = sum / static_cast<double>(k);
+        }
+        const std::string base = qualify(name, by_instrument, instrument);
+        const std::string gaps = left_out(incomplete[static_cast<std::size_t>(kk)], "incomplete respondents");
+        EstimateRecord e = make(g, base + ".mean");
+        set_mean(e, stats::mean_interval(values, conf));
+        e.n = static_cast<double>(m);
+        e.method = "mean scale score (" + scoring + ") of respondents who answered all items, t interval " + pct + gaps;
+        pending.push_back({g, pass, std::move(e)});
+        // Alpha needs two respondents and a total score that varies; otherwise it is undefined.
+        const Eigen::VectorXd totals = matrix.rowwise().sum();
+        if (m >= 2 && (totals.array() != totals(0)).any()) {
+          EstimateRecord a = make(g, base + ".alpha");
+          a.value = stats::cronbach_alpha(matrix);
+          a.n = static_cast<double>(m);
+          a.method = "Cronbach's alpha of the " + std::to_string(k) + " items over respondents who answered all" +
+                     (reversed.empty() ? std::string() : " (reversed: " + reversed + ")") + ", no interval" + gaps;
+          pending.push_back({g, pass, std::move(a)});
+        }
+      }
+    }
+    first = end;
+  }
+
+  std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
+    return std::tie(a.group, a.pass) < std::tie(b.group, b.pass);
+  });
+  std::vector<EstimateRecord> out;
+  out.reserve(pending.size());
+  for (auto& q : pending) out.push_back(std::move(q.record));
+  DataContext ctx = context;
+  ctx.indicators = nullptr;  // the estimates define their own indicator ids
+  return Dataset::from_records(out, ctx);
+}
+
+}  // namespace doelenboom
