@@ -46,7 +46,7 @@ docs: python
 
 # Style and types of the Python package (configured in pyproject.toml).
 lint: deps
-	$(VENV)/bin/ruff check python tests/python benchmarks
+	$(VENV)/bin/ruff check python tests/python benchmarks tools
 	$(VENV)/bin/mypy
 
 # Every benchmark, each against a baseline measured in the same run; results into docs/performance.md.
