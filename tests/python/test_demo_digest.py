@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _tool():  # type: ignore[no-untyped-def]
     spec = importlib.util.spec_from_file_location("demo_digest", ROOT / "tools" / "demo_digest.py")
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules["demo_digest"] = module
     spec.loader.exec_module(module)
