@@ -44,10 +44,17 @@ test-python: python
 docs: python
 	$(PY) -m sphinx -W --keep-going -E -q -b html docs build/docs
 
-# Style and types of the Python package (configured in pyproject.toml).
-lint: deps
+# Style and types of the Python package (configured in pyproject.toml), the size limits of
+# tools/check_sizes.py, and the stubs of the compiled module (python/doelenboom/_core/*.pyi, one per
+# submodule) against the module as built: every name both ways by mypy.stubtest
+# (tools/stubtest-allowlist.txt lists what it cannot judge, and why), and the parameters, which
+# stubtest cannot read from pybind11, by tools/check_stub_signatures.py.
+lint: python
 	$(VENV)/bin/ruff check python tests/python benchmarks tools
 	$(VENV)/bin/mypy
+	MYPYPATH=python $(PY) -m mypy.stubtest doelenboom._core --mypy-config-file pyproject.toml \
+	  --allowlist tools/stubtest-allowlist.txt
+	$(PY) tools/check_stub_signatures.py
 
 # Every benchmark, each against a baseline measured in the same run; results into docs/performance.md.
 bench: python

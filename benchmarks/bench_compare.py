@@ -66,10 +66,10 @@ def main() -> int:
     nodes = result.nodes
     top = nodes[0]
 
-    table = db.compare(result, registry=registry)
+    table = db.compare(result, units=registry)
     assert len(table) == len(units) * len(nodes)
-    t_table, _ = timed(lambda: db.compare(result, registry=registry), args.repeat)
-    t_top, _ = timed(lambda: db.compare(result, nodes=top, registry=registry), args.repeat)
+    t_table, _ = timed(lambda: db.compare(result, units=registry), args.repeat)
+    t_top, _ = timed(lambda: db.compare(result, nodes=top, units=registry), args.repeat)
 
     def all_forecasts() -> None:
         for u in units:

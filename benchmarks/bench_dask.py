@@ -126,7 +126,7 @@ def main() -> None:
         merged_future = client.compute(dbd.merge_tree(partials, args.split_every))
         merged = merged_future.result()
         t2 = time.perf_counter()
-        result = db.Dataset(db._core.estimate_reach_partial(merged))
+        result = db.Dataset(db._core.estimate.estimate_reach_partial(merged))
         t3 = time.perf_counter()
         merged_bytes = len(merged.to_bytes())
         del partials, merged_future

@@ -4,7 +4,7 @@
 10 million registration rows and 10 million questionnaire answers, given as numpy columns, are
 turned into the bereik and survey estimates twice in the same run:
 
-* doelenboom: ``doelenboom._core.estimate_reach`` / ``estimate_survey`` on the columns (validation,
+* doelenboom: ``doelenboom._core.estimate.estimate_reach`` / ``estimate_survey`` on the columns (validation,
   grouping, distinct clients, lead-time quantiles, Wilson and t intervals, suppression);
 * pandas: the same statistics the way an analyst would compute them with ``groupby`` (single
   threaded, as pandas is), Wilson intervals with statsmodels' vectorised ``proportion_confint``.
@@ -96,9 +96,9 @@ def answers(n: int, seed: int = 2) -> dict[str, np.ndarray]:
 
 
 def doelenboom_reach(c: dict[str, np.ndarray]) -> int:
-    from doelenboom import _core
+    from doelenboom._core import estimate
 
-    data = _core.estimate_reach(
+    data = estimate.estimate_reach(
         c["unit"], c["period"], c["client"],
         hours=c["hours"], referral=c["referral"], referrer_contact=c["referrer_contact"],
         channel=c["channel"], life_domain=c["life_domain"], start_day=c["start_day"], end_day=c["end_day"],
@@ -109,10 +109,10 @@ def doelenboom_reach(c: dict[str, np.ndarray]) -> int:
 
 
 def doelenboom_survey(c: dict[str, np.ndarray]) -> int:
-    from doelenboom import _core
+    from doelenboom._core import estimate
 
-    items = [_core.Item(i, i, t) for i, t in ITEMS]
-    data = _core.estimate_survey(
+    items = [estimate.Item(i, i, t) for i, t in ITEMS]
+    data = estimate.estimate_survey(
         c["unit"], c["period"], c["respondent"], c["item"], c["value"],
         unit_names=[f"GM{u:04d}" for u in range(UNITS)], periods=PERIODS, items=items,
     )

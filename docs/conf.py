@@ -122,8 +122,10 @@ def _resolve_public_name(app: Any, env: Any, node: Any, contnode: Any) -> Any:
     target = node.get("reftarget", "")
     domain = env.get_domain("py")
     if target.startswith("doelenboom._core."):
-        # Compiled classes in signatures; the public ones are documented as doelenboom.<name>.
-        public = "doelenboom." + target.removeprefix("doelenboom._core.")
+        # Compiled classes in signatures (doelenboom._core.<stage>.<name>); the public ones are
+        # documented as doelenboom.<name>.
+        stage, _, name = target.removeprefix("doelenboom._core.").partition(".")
+        public = "doelenboom." + (name or stage)
         return domain.resolve_xref(env, node["refdoc"], app.builder, node["reftype"], public, node, contnode)
     name = target.removeprefix("doelenboom.")
     head, _, rest = name.partition(".")

@@ -11,7 +11,8 @@ ids, message).
 
 from __future__ import annotations
 
-from ._core import DataError, Error, ParseError, Period, PipelineError, TreeError, __version__
+from ._core import DataError, Error, ParseError, PipelineError, TreeError, __version__
+from ._core.data import Period
 from .compare import compare, forecast, trend
 from .dataset import Dataset
 from .estimates import Pseudonymiser, estimate_prepost, estimate_reach, estimate_survey

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ._core import GoalTree as CoreTree
+    from ._core.graph import GoalTree as CoreTree
 
 __all__ = [
     "GRAPHVIZ_HINT",

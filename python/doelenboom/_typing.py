@@ -1,10 +1,14 @@
-"""Typed shapes of the plain data that crosses the binding: problems, nodes and edges."""
+"""Typed shapes of the plain data that crosses the binding: problems, nodes, edges and paths."""
 
 from __future__ import annotations
 
-from typing import TypedDict
+import os
+from typing import TypeAlias, TypedDict
 
-__all__ = ["EdgeDict", "NodeDict", "Problem"]
+__all__ = ["EdgeDict", "NodeDict", "PathLike", "Problem"]
+
+#: A file name: text or a path object.
+PathLike: TypeAlias = str | os.PathLike[str]
 
 
 class Problem(TypedDict):

@@ -16,14 +16,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import _core
-from .units import as_core_units, gemeenten
+from ._core import compare as _compare
+from ._core import data as _data
+from ._core import pipeline as _pipeline
+from ._facade import core_of, core_or_none
+from .pipeline import PipelineResult
+from .units import UnitRegistry, gemeenten
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from .pipeline import PipelineResult
-    from .units import UnitRegistry
 
 __all__ = ["KOPLOPER_COLUMNS", "compare", "forecast", "holt", "linear_trend", "trend", "trend_prediction"]
 
@@ -57,23 +58,14 @@ CASE_MIX_WARNING = (
 )
 
 
-def _core_result(result: object) -> _core.PipelineResult:
-    if isinstance(result, _core.PipelineResult):
-        return result
-    core = getattr(result, "core", None)
-    if isinstance(core, _core.PipelineResult):
-        return core
-    msg = f"result must be a doelenboom.PipelineResult, not {type(result).__name__}"
-    raise TypeError(msg)
-
-
-def _registry(units: object, core: _core.PipelineResult) -> _core.UnitRegistry | None:
+def _registry(units: object, core: _pipeline.PipelineResult) -> _data.UnitRegistry | None:
     """The given registry, or the shipped gemeenten list when the result is about gemeenten."""
-    if units is not None:
-        return as_core_units(units)
-    if any(u.startswith("GM") for u in core.units):
+    if units is None and any(u.startswith("GM") for u in core.units):
         return gemeenten().core
-    return None
+    if isinstance(units, (str, Sequence)):
+        msg = "units is the UnitRegistry with the units' attributes; give the ids of the units to report as unit_ids"
+        raise TypeError(msg)
+    return core_or_none(units, UnitRegistry, "units")
 
 
 def _names(values: str | Sequence[str] | None, what: str) -> list[str]:
@@ -115,15 +107,15 @@ def _koploper_frame(cols: dict[str, Any]) -> pd.DataFrame:
 
 
 def compare(
-    result: PipelineResult | _core.PipelineResult,
+    result: PipelineResult | _pipeline.PipelineResult,
     nodes: str | Sequence[str] | None = None,
     peers: str | Sequence[str] = "size_class",
-    units: str | Sequence[str] | None = None,
+    units: UnitRegistry | _data.UnitRegistry | None = None,
     baseline: object = None,
-    level: float = 0.95,
+    confidence: float = 0.95,
     seed: int = 0,
     *,
-    registry: UnitRegistry | _core.UnitRegistry | None = None,
+    unit_ids: str | Sequence[str] | None = None,
     period: object = None,
     alpha: float = 0.05,
     draws: int = 1000,
@@ -132,18 +124,19 @@ def compare(
 
     ``nodes``: node ids (default all nodes). ``peers``: a unit attribute shared by the peers
     (``"size_class"`` — the CBS gemeentegrootteklasse —, ``"province"`` or any label) or an
-    explicit list of unit ids. ``units``: the unit ids to report (default all; ranks, peers and the
-    national figure always use every unit of the result). ``baseline``: the nulmeting period of
-    every unit (default: each unit's ``baseline`` in the registry, else the first period).
-    ``level``: of the score, rank and change intervals; ``seed``: of the rank simulation.
-    ``registry``: the :class:`UnitRegistry` with the units' attributes (default: the shipped
-    gemeenten list when the units are gemeente codes).
+    explicit list of unit ids. ``units``: the :class:`UnitRegistry` with the units' attributes
+    (default: the shipped gemeenten list when the units are gemeente codes). ``baseline``: the
+    nulmeting period of every unit (default: each unit's ``baseline`` in the registry, else the
+    first period). ``confidence``: of the score, rank and change intervals; ``seed``: of the rank
+    simulation. ``unit_ids``: the ids of the units to report (default all; ranks, peers and the
+    national figure always use every unit of the result).
 
     Columns: ``KOPLOPER_COLUMNS``; ``change_beyond_noise`` is a nullable boolean (``<NA>`` when
-    a standard error is unknown). ``attrs`` hold the settings and the case-mix warning.
+    a standard error is unknown). ``attrs`` hold the settings (the confidence as ``level``) and the
+    case-mix warning.
     """
-    core = _core_result(result)
-    reg = _registry(registry, core)
+    core = core_of(result, PipelineResult, "result")
+    reg = _registry(units, core)
     if isinstance(peers, str):
         peer_attribute, peer_list = peers, []
     else:
@@ -151,13 +144,13 @@ def compare(
         if not peer_list:
             msg = "peers: an explicit list of peers must not be empty"
             raise ValueError(msg)
-    cols = _core.koploper_table(
+    cols = _compare.koploper_table(
         core,
         reg,
         nodes=_names(nodes, "nodes"),
-        report_units=_names(units, "units"),
+        unit_ids=_names(unit_ids, "unit_ids"),
         period=_period_text(period),
-        level=float(level),
+        confidence=float(confidence),
         alpha=float(alpha),
         baseline=_period_text(baseline),
         peer_attribute=peer_attribute,
@@ -168,7 +161,7 @@ def compare(
     frame = _koploper_frame(cols)
     frame.attrs.update(
         {
-            "level": float(level),
+            "level": float(confidence),
             "alpha": float(alpha),
             "seed": int(seed),
             "draws": int(draws),
@@ -184,22 +177,22 @@ def linear_trend(x: Sequence[float], y: Sequence[float], confidence: float = 0.9
 
     Keys n, slope, intercept, se_slope, low, high, sigma, confidence, and x_mean and sxx (the mean
     of x and the sum of squares about it, for :func:`trend_prediction`)."""
-    return dict(_core.linear_trend([float(v) for v in x], [float(v) for v in y], confidence))
+    return dict(_compare.linear_trend([float(v) for v in x], [float(v) for v in y], confidence))
 
 
 def trend_prediction(
-    x: Sequence[float], y: Sequence[float], at: Sequence[float], level: float = 0.95
+    x: Sequence[float], y: Sequence[float], at: Sequence[float], confidence: float = 0.95
 ) -> pd.DataFrame:
     """The OLS linear trend of ``(x, y)`` at new ``at`` values with its prediction interval for a
     new observation (docs/compare.md): ``mean = intercept + slope * at`` and
-    ``mean -/+ t_{n-2} * sigma * sqrt(1 + 1/n + (at - mean x)^2 / Sxx)`` at ``level``, as
+    ``mean -/+ t_{n-2} * sigma * sqrt(1 + 1/n + (at - mean x)^2 / Sxx)`` at ``confidence``, as
     statsmodels ``OLS(...).get_prediction(...).summary_frame(obs=True)`` (``obs_ci_lower/upper``).
-    Columns x, mean, se, low, high; at least 3 points. This is the band of the trend charts when
-    Holt's interval is undefined (4 periods)."""
+    Columns x, mean, se, low, high (``attrs["level"]`` the confidence); at least 3 points. This is
+    the band of the trend charts when Holt's interval is undefined (4 periods)."""
     import pandas as pd
 
     points = [float(v) for v in at]
-    d = _core.trend_prediction([float(v) for v in x], [float(v) for v in y], points, level)
+    d = _compare.trend_prediction([float(v) for v in x], [float(v) for v in y], points, confidence)
     frame = pd.DataFrame(
         {
             "x": np.asarray(points, dtype=np.float64),
@@ -216,19 +209,20 @@ def trend_prediction(
 def holt(
     y: Sequence[float],
     horizon: int = 2,
-    level: float = 0.95,
+    confidence: float = 0.95,
     smoothing_level: float | None = None,
     smoothing_trend: float | None = None,
     initial_level: float | None = None,
     initial_trend: float | None = None,
 ) -> dict[str, Any]:
-    """Holt's additive-trend method on a plain series (docs/compare.md): fitted values, states,
-    the parameters and ``horizon`` forecasts with analytic ETS(A,A,N) intervals at ``level``."""
+    """Holt's additive-trend method on a plain series (docs/compare.md): fitted values, states
+    (``level``, ``trend``), the parameters and ``horizon`` forecasts with analytic ETS(A,A,N)
+    intervals at ``confidence`` (``level_of_intervals``)."""
     return dict(
-        _core.holt(
+        _compare.holt(
             [float(v) for v in y],
             horizon=int(horizon),
-            level=float(level),
+            confidence=float(confidence),
             alpha=smoothing_level,
             beta=smoothing_trend,
             initial_level=initial_level,
@@ -238,7 +232,7 @@ def holt(
 
 
 def trend(
-    result: PipelineResult | _core.PipelineResult,
+    result: PipelineResult | _pipeline.PipelineResult,
     unit: str,
     node: str,
     horizon: int = 2,
@@ -253,10 +247,10 @@ def trend(
     """
     import pandas as pd
 
-    d = _core.unit_trend(_core_result(result), unit, node, confidence)
+    d = _compare.unit_trend(core_of(result, PipelineResult, "result"), unit, node, confidence)
     periods = list(d["periods"])
     x = list(np.asarray(d["x"], dtype=np.float64))
-    last = _core.Period(periods[-1])
+    last = _data.Period(periods[-1])
     future = []
     p = last
     for _ in range(int(horizon)):
@@ -288,26 +282,33 @@ def trend(
 
 
 def forecast(
-    result: PipelineResult | _core.PipelineResult,
+    result: PipelineResult | _pipeline.PipelineResult,
     unit: str,
     node: str,
     horizon: int = 2,
-    level: float = 0.95,
+    confidence: float = 0.95,
     smoothing_level: float | None = None,
     smoothing_trend: float | None = None,
 ) -> pd.DataFrame:
     """Holt's additive-trend forecast of one unit's node score for the next ``horizon`` periods.
 
     Indexed by period: the observed periods (``score``, one-step-ahead ``fitted``) then the
-    forecast periods (``forecast``, ``se``, ``low``, ``high`` at ``level``). Smoothing parameters
-    are estimated by least squares (as statsmodels ``Holt(y, initialization_method="estimated")``)
-    unless given. ``attrs`` hold alpha, beta, the initial states, SSE and sigma2. Fewer than 4
-    periods with a score raise DataError naming unit and node.
+    forecast periods (``forecast``, ``se``, ``low``, ``high`` at ``confidence``). Smoothing
+    parameters are estimated by least squares (as statsmodels ``Holt(y,
+    initialization_method="estimated")``) unless given. ``attrs`` hold alpha, beta, the initial
+    states, SSE, sigma2 and the confidence (as ``level``). Fewer than 4 periods with a score raise
+    DataError naming unit and node.
     """
     import pandas as pd
 
-    d = _core.unit_forecast(
-        _core_result(result), unit, node, int(horizon), float(level), smoothing_level, smoothing_trend
+    d = _compare.unit_forecast(
+        core_of(result, PipelineResult, "result"),
+        unit,
+        node,
+        int(horizon),
+        float(confidence),
+        smoothing_level,
+        smoothing_trend,
     )
     observed = list(d["periods"])
     future = list(d["forecast_periods"])
@@ -334,7 +335,7 @@ def forecast(
             "initial_trend": d["initial_trend"],
             "sse": d["sse"],
             "sigma2": d["sigma2"],
-            "level": float(level),
+            "level": float(confidence),
         }
     )
     return frame

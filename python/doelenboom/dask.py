@@ -18,7 +18,8 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from . import _core
+from ._core import estimate as _estimate
+from ._core import graph as _graph
 from .dataset import Dataset
 from .estimates import (
     Item,
@@ -54,12 +55,12 @@ __all__ = [
     "survey_partials",
 ]
 
-P = TypeVar("P", _core.ReachPartial, _core.SurveyPartial, _core.PrePostPartial)
+P = TypeVar("P", _estimate.ReachPartial, _estimate.SurveyPartial, _estimate.PrePostPartial)
 
 
 def _position(index: int) -> int:
     """The position of the first row of partition ``index``: its rows sort after all earlier ones."""
-    return index << _core.partition_position_bits
+    return index << _estimate.partition_position_bits
 
 
 def _key_for_workers(key: Key) -> bytes | str:
@@ -113,9 +114,9 @@ def _compute(partial: Delayed) -> Any:
 
 def _reach_partition(
     df: Any, position: int, key: bytes | str, columns: Mapping[str, str] | None, source: str
-) -> _core.ReachPartial:
+) -> _estimate.ReachPartial:
     args, kwargs = _reach_columns(df, key, columns, source)
-    return _core.reach_partial(*args, source=source, position=position, **kwargs)
+    return _estimate.reach_partial(*args, source=source, position=position, **kwargs)
 
 
 def reach_partials(
@@ -143,7 +144,7 @@ def estimate_reach(
     and the same result (the hours as the correctly rounded sum: docs/dask.md)."""
     merged = _compute(merge_tree(reach_partials(ddf, key, columns=columns, source=source), split_every))
     options = _reach_options(prefix, phone_channel, rate_per, units, suppression_threshold)
-    return Dataset(_core.estimate_reach_partial(merged, **options))
+    return Dataset(_estimate.estimate_reach_partial(merged, **options))
 
 
 # ---- survey ---------------------------------------------------------------------------------
@@ -156,9 +157,9 @@ def _survey_partition(
     key: bytes | str,
     columns: Mapping[str, str] | None,
     source: str,
-) -> _core.SurveyPartial:
+) -> _estimate.SurveyPartial:
     args, kwargs = _survey_columns(df, load_items(items), key, columns, source)
-    return _core.survey_partial(*args, source=source, position=position, **kwargs)
+    return _estimate.survey_partial(*args, source=source, position=position, **kwargs)
 
 
 def survey_partials(
@@ -196,7 +197,7 @@ def estimate_survey(
     partials = survey_partials(ddf, items, key, columns=columns, source=source)
     merged = _compute(merge_tree(partials, split_every))
     options = _survey_options(per_instrument, confidence, units, suppression_threshold)
-    return Dataset(_core.estimate_survey_partial(merged, **options))
+    return Dataset(_estimate.estimate_survey_partial(merged, **options))
 
 
 # ---- pre/post -------------------------------------------------------------------------------
@@ -210,9 +211,9 @@ def _prepost_partition(
     source: str,
     min_score: int,
     max_score: int,
-) -> _core.PrePostPartial:
+) -> _estimate.PrePostPartial:
     args, kwargs = _prepost_columns(df, key, columns, source)
-    return _core.prepost_partial(
+    return _estimate.prepost_partial(
         *args, source=source, min_score=min_score, max_score=max_score, position=position, **kwargs
     )
 
@@ -261,7 +262,7 @@ def estimate_prepost(
     options = _prepost_options(
         prefix, min_score, max_score, reliability, confidence, units, suppression_threshold
     )
-    core, tables = _core.estimate_prepost_partial(merged, **options)
+    core, tables = _estimate.estimate_prepost_partial(merged, **options)
     return PrePostResult(Dataset(core), _shift_frame(tables))
 
 
@@ -269,7 +270,7 @@ def estimate_prepost(
 
 
 def run(
-    tree: GoalTree | _core.GoalTree,
+    tree: GoalTree | _graph.GoalTree,
     pipeline: Pipeline,
     key: Key,
     *,

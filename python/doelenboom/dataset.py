@@ -1,6 +1,6 @@
 """Data sets of estimates: per (unit, period, indicator) a value with n, se, interval and source.
 
-:class:`Dataset` wraps the compiled ``doelenboom._core.Dataset`` and adds pandas in and out and
+:class:`Dataset` wraps the compiled ``doelenboom._core.data.Dataset`` and adds pandas in and out and
 notebook display. Privacy: an estimate whose n is below the suppression threshold (default 10) is
 suppressed; every way out (:meth:`Dataset.to_pandas`, :meth:`Dataset.write_csv`, the notebook
 display) blanks its numbers and sets ``suppressed`` to True, so a blank is never a silent NaN.
@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import _core
 from ._core import ParseError
+from ._core import data as _data
+from ._facade import UnitPeriodFacade, core_of, core_or_none
 from .indicators import IndicatorSet, as_core_indicators
-from .units import UnitRegistry, as_core_units
+from .units import UnitRegistry
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -29,8 +30,8 @@ if TYPE_CHECKING:
 __all__ = ["COLUMNS", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "Dataset"]
 
 PathLike = str | os.PathLike[str]
-Indicators = IndicatorSet | _core.IndicatorSet | PathLike | None
-Units = UnitRegistry | _core.UnitRegistry | None
+Indicators = IndicatorSet | _data.IndicatorSet | PathLike | None
+Units = UnitRegistry | _data.UnitRegistry | None
 
 REQUIRED_COLUMNS = ("unit", "period", "indicator", "value")
 OPTIONAL_COLUMNS = ("n", "se", "ci_low", "ci_high", "suppressed", "source", "method")
@@ -151,7 +152,7 @@ def _checks(indicators: Indicators, units: Units, suppression_threshold: float) 
     """The checks and the threshold every compiled reader of a data set takes, converted."""
     return {
         "indicators": as_core_indicators(indicators),
-        "units": as_core_units(units),
+        "units": core_or_none(units, UnitRegistry, "units"),
         "suppression_threshold": float(suppression_threshold),
     }
 
@@ -160,7 +161,7 @@ def _threshold_text(threshold: float) -> str:
     return f"{threshold:g}"
 
 
-class Dataset:
+class Dataset(UnitPeriodFacade[_data.Dataset]):
     """Estimates per (unit, period, indicator) with n, se, interval, source and method.
 
     Build it with :meth:`from_pandas`, :meth:`from_records` or :meth:`read_csv`; get it out with
@@ -169,10 +170,10 @@ class Dataset:
     (values), naming the row, field, value and what was expected.
     """
 
-    __slots__ = ("_core",)
+    __slots__ = ()
 
-    def __init__(self, core: _core.Dataset | None = None) -> None:
-        self._core = core if core is not None else _core.Dataset()
+    def __init__(self, core: _data.Dataset | None = None) -> None:
+        self._core = core if core is not None else _data.Dataset()
 
     # ---- construction --------------------------------------------------------------------
 
@@ -213,7 +214,7 @@ class Dataset:
         if "suppressed" in frame.columns:
             kwargs["suppressed"] = _flags(frame["suppressed"], source)
         # pandas Periods read as their text ("2023", "2023Q2", "2023-05"), in the compiled module.
-        core = _core.Dataset.from_columns(
+        core = _data.Dataset.from_columns(
             _coded(frame["unit"]),
             _coded(frame["period"]),
             _coded(frame["indicator"]),
@@ -233,7 +234,7 @@ class Dataset:
         suppression_threshold: float = 10,
     ) -> Dataset:
         """From dicts with the keys of :data:`COLUMNS` (unit, period, indicator, value required)."""
-        core = _core.Dataset.from_records(
+        core = _data.Dataset.from_records(
             [dict(r) for r in records], **_checks(indicators, units, suppression_threshold)
         )
         return cls(core)
@@ -247,7 +248,7 @@ class Dataset:
         suppression_threshold: float = 10,
     ) -> Dataset:
         """Read a data set CSV (UTF-8, header row, the columns of :data:`COLUMNS`)."""
-        core = _core.Dataset.read_csv(os.fspath(path), **_checks(indicators, units, suppression_threshold))
+        core = _data.Dataset.read_csv(os.fspath(path), **_checks(indicators, units, suppression_threshold))
         return cls(core)
 
     @staticmethod
@@ -261,7 +262,7 @@ class Dataset:
         line, row, field, ids and message (empty when the file is valid)."""
         import pandas as pd
 
-        problems = _core.Dataset.check_csv(
+        problems = _data.Dataset.check_csv(
             os.fspath(path), **_checks(indicators, units, suppression_threshold)
         )
         frame = pd.DataFrame(problems, columns=list(_PROBLEM_COLUMNS))
@@ -322,21 +323,6 @@ class Dataset:
         return Dataset(self._core.concat(other._core))
 
     # ---- properties ----------------------------------------------------------------------
-
-    @property
-    def core(self) -> _core.Dataset:
-        """The compiled data set (for the other doelenboom functions)."""
-        return self._core
-
-    @property
-    def units(self) -> list[str]:
-        """Distinct unit ids in order of first appearance."""
-        return self._core.units
-
-    @property
-    def periods(self) -> list[str]:
-        """Distinct periods, sorted, as text."""
-        return self._core.periods
 
     @property
     def indicators(self) -> list[str]:
@@ -413,3 +399,13 @@ class Dataset:
                 parts.append(f"<p>… {len(core) - rows} more rows</p>")
         parts.append("</div>")
         return "".join(parts)
+
+
+def as_core_dataset(dataset: object, indicators: Indicators = None, units: Units = None) -> _data.Dataset:
+    """The compiled data set of a Dataset, a compiled one, or a DataFrame of estimates (converted
+    with :meth:`Dataset.from_pandas` and the ``indicators`` and ``units`` given)."""
+    import pandas as pd
+
+    if isinstance(dataset, pd.DataFrame):
+        return Dataset.from_pandas(dataset, indicators, units).core
+    return core_of(dataset, Dataset, "dataset", "a doelenboom.Dataset or a DataFrame of estimates")

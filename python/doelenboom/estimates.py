@@ -18,10 +18,13 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 
-from . import _core
-from ._core import DataError, Item, Pseudonymiser
+from ._core import DataError
+from ._core import data as _data
+from ._core import estimate as _estimate
+from ._core.estimate import Item, Pseudonymiser
+from ._facade import core_or_none
 from .dataset import Dataset
-from .units import UnitRegistry, as_core_units
+from .units import UnitRegistry
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,7 +47,7 @@ __all__ = [
 
 PathLike: TypeAlias = str | os.PathLike[str]
 Key: TypeAlias = bytes | str | Pseudonymiser
-Units: TypeAlias = UnitRegistry | _core.UnitRegistry | None
+Units: TypeAlias = UnitRegistry | _data.UnitRegistry | None
 
 #: Fields of a registrations frame (RegistrationColumns); unit, period and client are required.
 REACH_COLUMNS = (
@@ -322,7 +325,7 @@ def _days(series: pd.Series, field: str, problems: _Problems) -> np.ndarray:
     if getattr(dates.dt, "tz", None) is not None:
         dates = dates.dt.tz_localize(None)
     days = dates.to_numpy(dtype="datetime64[ns]").astype("datetime64[D]").astype(np.int64)
-    out = np.where(missing, _core.missing_day, days)
+    out = np.where(missing, _estimate.missing_day, days)
     return np.ascontiguousarray(out, dtype=np.int32)
 
 
@@ -351,18 +354,18 @@ def estimate_reach(
     """
     args, kwargs = _reach_columns(df, key, columns, source)
     kwargs.update(_reach_options(prefix, phone_channel, rate_per, units, suppression_threshold))
-    return Dataset(_core.estimate_reach(*args, source=source, **kwargs))
+    return Dataset(_estimate.estimate_reach(*args, source=source, **kwargs))
 
 
 def _reach_options(
     prefix: str, phone_channel: str, rate_per: float, units: Units, suppression_threshold: float
 ) -> dict[str, Any]:
-    """The options of ``_core.estimate_reach`` (and ``_core.estimate_reach_partial``), converted."""
+    """The options of ``_estimate.estimate_reach`` (and ``_estimate.estimate_reach_partial``), converted."""
     return {
         "prefix": prefix,
         "phone_channel": phone_channel,
         "rate_per": float(rate_per),
-        "units": as_core_units(units),
+        "units": core_or_none(units, UnitRegistry, "units"),
         "suppression_threshold": float(suppression_threshold),
     }
 
@@ -370,7 +373,7 @@ def _reach_options(
 def _reach_columns(
     df: pd.DataFrame, key: Key, columns: Mapping[str, str] | None, source: str
 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    """The arguments of ``_core.estimate_reach`` (and ``_core.reach_partial``) for a frame: the
+    """The arguments of ``_estimate.estimate_reach`` (and ``_estimate.reach_partial``) for a frame: the
     coded, pseudonymised columns; DataError lists every problem."""
     problems = _Problems(source)
     cols = _frame_columns(df, REACH_COLUMNS, ("unit", "period", "client"), columns, problems)
@@ -415,8 +418,8 @@ def load_items(items: PathLike | Sequence[Item | Mapping[str, Any]]) -> list[Ite
     if isinstance(items, (str, os.PathLike)):
         text = os.fspath(items)
         if isinstance(text, str) and "\n" in text:
-            return list(_core.parse_items_yaml(text))
-        return list(_core.load_items_yaml(text))
+            return list(_estimate.parse_items_yaml(text))
+        return list(_estimate.load_items_yaml(text))
     out: list[Item] = []
     for position, entry in enumerate(items):
         if isinstance(entry, Item):
@@ -427,7 +430,7 @@ def load_items(items: PathLike | Sequence[Item | Mapping[str, Any]]) -> list[Ite
             msg = f"item {position + 1}: unknown keys {sorted(unknown)} (expected id, label, type, scale, reversed)"
             raise DataError(msg)
         out.append(Item(**dict(entry)))
-    found = _core.check_items(out)
+    found = _estimate.check_items(out)
     if found:
         message = (
             found[0]["message"]
@@ -486,17 +489,17 @@ def estimate_survey(
     item_list = load_items(items)
     args, kwargs = _survey_columns(df, item_list, key, columns, source)
     kwargs.update(_survey_options(per_instrument, confidence, units, suppression_threshold))
-    return Dataset(_core.estimate_survey(*args, source=source, **kwargs))
+    return Dataset(_estimate.estimate_survey(*args, source=source, **kwargs))
 
 
 def _survey_options(
     per_instrument: bool, confidence: float, units: Units, suppression_threshold: float
 ) -> dict[str, Any]:
-    """The options of ``_core.estimate_survey`` (and ``_core.estimate_survey_partial``), converted."""
+    """The options of ``_estimate.estimate_survey`` (and ``_estimate.estimate_survey_partial``), converted."""
     return {
         "confidence": float(confidence),
         "per_instrument": per_instrument,
-        "units": as_core_units(units),
+        "units": core_or_none(units, UnitRegistry, "units"),
         "suppression_threshold": float(suppression_threshold),
     }
 
@@ -504,7 +507,7 @@ def _survey_options(
 def _survey_columns(
     df: pd.DataFrame, item_list: list[Item], key: Key, columns: Mapping[str, str] | None, source: str
 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    """The arguments of ``_core.estimate_survey`` (and ``_core.survey_partial``) for a frame."""
+    """The arguments of ``_estimate.estimate_survey`` (and ``_estimate.survey_partial``) for a frame."""
     problems = _Problems(source)
     cols = _frame_columns(
         df, SURVEY_COLUMNS, ("unit", "period", "respondent", "item", "value"), columns, problems
@@ -581,7 +584,7 @@ def estimate_prepost(
     kwargs.update(
         _prepost_options(prefix, min_score, max_score, reliability, confidence, units, suppression_threshold)
     )
-    core, tables = _core.estimate_prepost(*args, source=source, **kwargs)
+    core, tables = _estimate.estimate_prepost(*args, source=source, **kwargs)
     return PrePostResult(Dataset(core), _shift_frame(tables))
 
 
@@ -594,14 +597,14 @@ def _prepost_options(
     units: Units,
     suppression_threshold: float,
 ) -> dict[str, Any]:
-    """The options of ``_core.estimate_prepost`` (and ``_core.estimate_prepost_partial``), converted."""
+    """The options of ``_estimate.estimate_prepost`` (and ``_estimate.estimate_prepost_partial``), converted."""
     return {
         "prefix": prefix,
         "min_score": int(min_score),
         "max_score": int(max_score),
         "reliability": None if reliability is None else float(reliability),
         "confidence": float(confidence),
-        "units": as_core_units(units),
+        "units": core_or_none(units, UnitRegistry, "units"),
         "suppression_threshold": float(suppression_threshold),
     }
 
@@ -609,7 +612,7 @@ def _prepost_options(
 def _prepost_columns(
     df: pd.DataFrame, key: Key, columns: Mapping[str, str] | None, source: str
 ) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    """The arguments of ``_core.estimate_prepost`` (and ``_core.prepost_partial``) for a frame."""
+    """The arguments of ``_estimate.estimate_prepost`` (and ``_estimate.prepost_partial``) for a frame."""
     problems = _Problems(source)
     cols = _frame_columns(df, PREPOST_COLUMNS, PREPOST_COLUMNS, columns, problems)
     pseudonymiser = _key(key)
@@ -625,7 +628,7 @@ def _prepost_columns(
 
 
 def _shift_frame(tables: list[dict[str, Any]]) -> pd.DataFrame:
-    """The shift tables (dicts from _core) as one long frame."""
+    """The shift tables (dicts from _estimate) as one long frame."""
     import pandas as pd
 
     rows: list[dict[str, Any]] = []

@@ -1,6 +1,6 @@
 """Indicator definitions: what an indicator measures, for which pillar, on which scale.
 
-:class:`IndicatorSet` wraps the compiled ``doelenboom._core.IndicatorSet`` (read from an indicators
+:class:`IndicatorSet` wraps the compiled ``doelenboom._core.data.IndicatorSet`` (read from an indicators
 YAML file, docs/data-model.md) and adds pandas output. The definitions themselves are
 ``IndicatorDefinition`` objects from the compiled module, with the enums as text.
 """
@@ -11,8 +11,9 @@ import os
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from . import _core
-from ._core import IndicatorDefinition
+from ._core import data as _data
+from ._core.data import IndicatorDefinition
+from ._facade import ValueFacade, core_or_none
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,7 +25,7 @@ __all__ = ["IndicatorDefinition", "IndicatorSet"]
 PathLike = str | os.PathLike[str]
 
 #: The columns of a definition's rate, scale, norm, goalposts and unit, in order: in
-#: :data:`COLUMNS` and in a goal tree's nodes table (``doelenboom.goal_tree.DEFINITION_COLUMNS``).
+#: :data:`COLUMNS` and in a goal tree's nodes table (``doelenboom.tree_tables.DEFINITION_COLUMNS``).
 _MEASUREMENT_COLUMNS = (
     "rate_per",
     "scale",
@@ -39,44 +40,33 @@ _MEASUREMENT_COLUMNS = (
 COLUMNS = ("id", "label", "pillar", "kind", "measure", "direction", *_MEASUREMENT_COLUMNS, "description")
 
 
-class IndicatorSet:
-    """An ordered set of indicator definitions with lookup by id.
+class IndicatorSet(ValueFacade[_data.IndicatorSet]):
+    """An ordered set of indicator definitions with lookup by id; compared by value.
 
     Build it from definitions (``IndicatorSet([IndicatorDefinition(...), ...])``), or read it with
     :meth:`load` / :meth:`from_yaml`. Every definition is checked and every problem is reported at
     once as a :class:`~doelenboom.ParseError`.
     """
 
-    __slots__ = ("_core",)
+    __slots__ = ()
 
     def __init__(self, definitions: Iterable[IndicatorDefinition] = ()) -> None:
-        self._core = _core.IndicatorSet(list(definitions))
-
-    @classmethod
-    def _wrap(cls, core: _core.IndicatorSet) -> IndicatorSet:
-        obj = cls.__new__(cls)
-        obj._core = core
-        return obj
+        self._core = _data.IndicatorSet(list(definitions))
 
     @classmethod
     def load(cls, path: PathLike) -> IndicatorSet:
         """Read an indicators YAML file (``doelenboom_indicators: 1`` and an ``indicators`` list)."""
-        return cls._wrap(_core.IndicatorSet.load_yaml(os.fspath(path)))
+        return cls._wrap(_data.IndicatorSet.load_yaml(os.fspath(path)))
 
     @classmethod
     def from_yaml(cls, text: str, source: str = "<string>") -> IndicatorSet:
         """Parse indicators YAML text; ``source`` names it in messages."""
-        return cls._wrap(_core.IndicatorSet.parse_yaml(text, source))
+        return cls._wrap(_data.IndicatorSet.parse_yaml(text, source))
 
     @staticmethod
     def check_file(path: PathLike) -> list[Problem]:
         """Every problem of an indicators file, as problem dicts, without raising."""
-        return _core.IndicatorSet.check_yaml_file(os.fspath(path))
-
-    @property
-    def core(self) -> _core.IndicatorSet:
-        """The compiled set (for the other doelenboom functions)."""
-        return self._core
+        return _data.IndicatorSet.check_yaml_file(os.fspath(path))
 
     def to_yaml(self) -> str:
         """YAML text; :meth:`from_yaml` of it gives an equal set."""
@@ -108,13 +98,6 @@ class IndicatorSet:
 
     def __len__(self) -> int:
         return len(self._core)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, IndicatorSet):
-            return NotImplemented
-        return self._core == other._core
-
-    __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
         return f"<doelenboom.IndicatorSet with {len(self)} indicators>"
@@ -150,13 +133,10 @@ class IndicatorSet:
         return pd.DataFrame(rows, columns=list(COLUMNS))
 
 
-def as_core_indicators(indicators: object) -> _core.IndicatorSet | None:
-    """The compiled set of an IndicatorSet, a compiled set or the path of an indicators file."""
-    if indicators is None or isinstance(indicators, _core.IndicatorSet):
-        return indicators
-    if isinstance(indicators, IndicatorSet):
-        return indicators.core
+def as_core_indicators(indicators: object) -> _data.IndicatorSet | None:
+    """The compiled set of an IndicatorSet, a compiled set or the path of an indicators file (read here)."""
     if isinstance(indicators, (str, os.PathLike)):
-        return _core.IndicatorSet.load_yaml(os.fspath(indicators))
-    msg = f"indicators must be an IndicatorSet or the path of an indicators file, not {type(indicators).__name__}"
-    raise TypeError(msg)
+        return _data.IndicatorSet.load_yaml(os.fspath(indicators))
+    return core_or_none(
+        indicators, IndicatorSet, "indicators", "an IndicatorSet or the path of an indicators file"
+    )

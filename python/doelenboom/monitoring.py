@@ -45,7 +45,7 @@ class MonitoringRun:
     period: str
     #: doelenboom.compare(...) for `period`: one row per (unit, node) (KOPLOPER_COLUMNS).
     koplopers: pd.DataFrame
-    #: One row per signal, columns doelenboom.run.SIGNAL_COLUMNS: unit, area, period, node, rule,
+    #: One row per signal, columns doelenboom.signals.RUN_SIGNAL_COLUMNS: unit, area, period, node, rule,
     #: severity, value, reference, difference, statistic, p_value, n, message_nl, message_en (both
     #: languages; doelenboom.signals(...) instead gives one ``message`` column in the language asked).
     signals: pd.DataFrame
@@ -86,6 +86,6 @@ class MonitoringRun:
     #: The run config the run came from, and the folder its tables were (or will be) written to.
     config: Path | None = None
     output_dir: Path | None = None
-    #: The compiled result (doelenboom._core.MonitoringResult) when made by doelenboom.run(); it
+    #: The compiled result (doelenboom._core.monitoring.MonitoringResult) when made by doelenboom.run(); it
     #: writes the tables (doelenboom.run.write_tables).
     _core: Any = field(default=None, repr=False, compare=False)

@@ -19,11 +19,14 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 
-from . import _core
-from .dataset import Dataset
+from ._core import data as _data
+from ._core import graph as _graph
+from ._core import pipeline as _pipeline
+from ._facade import UnitPeriodFacade, ValueFacade, core_of, core_or_none
+from .dataset import Dataset, as_core_dataset
 from .goal_tree import GoalTree
 from .indicators import IndicatorSet, as_core_indicators
-from .units import UnitRegistry, as_core_units
+from .units import UnitRegistry
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -105,31 +108,7 @@ def _span(periods: list[str]) -> str:
     return f"{len(periods)} ({first})" if first == last else f"{len(periods)} ({first} &ndash; {last})"
 
 
-def _core_tree(tree: object) -> _core.GoalTree:
-    """The compiled tree of a GoalTree (or a compiled one as it is)."""
-    if isinstance(tree, GoalTree):
-        return tree.core
-    if isinstance(tree, _core.GoalTree):
-        return tree
-    msg = f"tree must be a doelenboom.GoalTree, not {type(tree).__name__}"
-    raise TypeError(msg)
-
-
-def _core_dataset(dataset: object, indicators: object, units: object) -> _core.Dataset:
-    """The compiled data set of a Dataset, a compiled one, or a DataFrame of estimates."""
-    import pandas as pd
-
-    if isinstance(dataset, Dataset):
-        return dataset.core
-    if isinstance(dataset, _core.Dataset):
-        return dataset
-    if isinstance(dataset, pd.DataFrame):
-        return Dataset.from_pandas(dataset, indicators, units).core  # type: ignore[arg-type]
-    msg = f"dataset must be a doelenboom.Dataset or a DataFrame of estimates, not {type(dataset).__name__}"
-    raise TypeError(msg)
-
-
-class Pipeline:
+class Pipeline(ValueFacade[_pipeline.PipelineSpec]):
     """Settings of the aggregation: treatment -> normalisation -> weighting -> aggregation.
 
     Every setting is given globally and may be overridden per level (``levels``, by level name)
@@ -161,11 +140,11 @@ class Pipeline:
     Unknown method names, unknown settings and values of the wrong type raise
     :class:`~doelenboom.PipelineError` listing every problem; whether the settings fit a tree is
     checked by :meth:`check` and by :meth:`run`. A Pipeline is saved as YAML (:meth:`save`,
-    :meth:`to_yaml`; the format is in ``docs/pipeline.md``) and compares by value.
+    :meth:`to_yaml`; the format is in ``docs/pipeline.md``) and compares by value (every setting;
+    the file a spec came from does not count).
     """
 
-    __slots__ = ("_spec",)
-    __hash__ = None  # type: ignore[assignment]  # compared by value
+    __slots__ = ()
 
     def __init__(
         self,
@@ -194,7 +173,7 @@ class Pipeline:
             source = "tree"
         level_settings = _overrides(levels, "levels", overrides)
         node_settings = _overrides(nodes, "nodes", overrides)
-        self._spec = _core.PipelineSpec(
+        self._core = _pipeline.PipelineSpec(
             treatment=_section(treatment, "treatment", "", shorthand=False),
             normalise=_section(normalise, "normalise", ""),
             aggregate=_section(aggregate, "aggregate", ""),
@@ -206,55 +185,43 @@ class Pipeline:
             unused_data=unused_data,
         )
 
-    @classmethod
-    def _wrap(cls, spec: _core.PipelineSpec) -> Pipeline:
-        """A facade around a compiled spec (no copy)."""
-        self = cls.__new__(cls)
-        self._spec = spec
-        return self
-
-    @property
-    def core(self) -> _core.PipelineSpec:
-        """The compiled specification (``doelenboom._core.PipelineSpec``)."""
-        return self._spec
-
     # ---- files ----------------------------------------------------------------------------
 
     @classmethod
     def load(cls, path: PathLike) -> Pipeline:
         """Read a pipeline YAML file; :class:`~doelenboom.ParseError` lists every problem with its line."""
-        return cls._wrap(_core.PipelineSpec.load_yaml(os.fspath(path)))
+        return cls._wrap(_pipeline.PipelineSpec.load_yaml(os.fspath(path)))
 
     @classmethod
     def from_yaml(cls, text: str, source: str = "<string>") -> Pipeline:
         """Read pipeline YAML text; ``source`` names it in messages."""
-        return cls._wrap(_core.PipelineSpec.from_yaml(text, source))
+        return cls._wrap(_pipeline.PipelineSpec.from_yaml(text, source))
 
     def to_yaml(self) -> str:
         """The settings as YAML (every global setting, the set fields of each override)."""
-        return self._spec.to_yaml()
+        return self._core.to_yaml()
 
     def save(self, path: PathLike) -> None:
         """Write :meth:`to_yaml` to a file, atomically; :meth:`load` gives an equal Pipeline back."""
-        self._spec.save_yaml(os.fspath(path))
+        self._core.save_yaml(os.fspath(path))
 
     def to_dict(self) -> dict[str, Any]:
         """Every setting as plain data; ``Pipeline(**p.to_dict()) == p``."""
-        return self._spec.to_dict()
+        return self._core.to_dict()
 
     # ---- running --------------------------------------------------------------------------
 
-    def check(self, tree: GoalTree | _core.GoalTree) -> list[Problem]:
+    def check(self, tree: GoalTree | _graph.GoalTree) -> list[Problem]:
         """Every problem of the settings against a tree (unknown levels, nodes and children, bad
         ranges and weights, settings given to the wrong kind of node), as problem dicts."""
-        return self._spec.check(_core_tree(tree))
+        return self._core.check(core_of(tree, GoalTree, "tree"))
 
     def run(
         self,
-        tree: GoalTree | _core.GoalTree,
-        dataset: Dataset | _core.Dataset | pd.DataFrame,
-        units: UnitRegistry | _core.UnitRegistry | None = None,
-        indicators: IndicatorSet | _core.IndicatorSet | PathLike | None = None,
+        tree: GoalTree | _graph.GoalTree,
+        dataset: Dataset | _data.Dataset | pd.DataFrame,
+        units: UnitRegistry | _data.UnitRegistry | None = None,
+        indicators: IndicatorSet | _data.IndicatorSet | PathLike | None = None,
     ) -> PipelineResult:
         """Run over every unit and period of the data set, in one call of the compiled engine.
 
@@ -266,31 +233,25 @@ class Pipeline:
         any. The GIL is released during the run. Raises :class:`~doelenboom.PipelineError` listing
         every problem of the settings or the data.
         """
-        core_tree = _core_tree(tree)
-        core_units = as_core_units(units)
+        core_tree = core_of(tree, GoalTree, "tree")
+        core_units = core_or_none(units, UnitRegistry, "units")
         core_indicators = as_core_indicators(indicators)
-        core_data = _core_dataset(dataset, core_indicators, core_units)
+        core_data = as_core_dataset(dataset, core_indicators, core_units)
         # Without indicators, run_pipeline takes the definitions the tree carries (if any).
-        result = _core.run_pipeline(
-            core_tree, core_data, self._spec, indicators=core_indicators, units=core_units
+        result = _pipeline.run_pipeline(
+            core_tree, core_data, self._core, indicators=core_indicators, units=core_units
         )
         return PipelineResult(result)
 
     # ---- comparison and display -----------------------------------------------------------
 
-    def __eq__(self, other: object) -> bool:
-        """Equal when every setting is equal (the file a spec came from does not count)."""
-        if not isinstance(other, Pipeline):
-            return NotImplemented
-        return bool(self._spec == other._spec)
-
     def __copy__(self) -> Pipeline:
         """An independent copy."""
-        return Pipeline._wrap(copy.copy(self._spec))
+        return Pipeline._wrap(copy.copy(self._core))
 
     def __deepcopy__(self, memo: dict[int, object]) -> Pipeline:
         """An independent copy."""
-        return Pipeline._wrap(copy.copy(self._spec))
+        return Pipeline._wrap(copy.copy(self._core))
 
     def __getstate__(self) -> str:
         """Pickled as its YAML text."""
@@ -298,11 +259,11 @@ class Pipeline:
 
     def __setstate__(self, state: str) -> None:
         """Unpickle from the YAML text."""
-        self._spec = _core.PipelineSpec.from_yaml(state)
+        self._core = _pipeline.PipelineSpec.from_yaml(state)
 
     def __repr__(self) -> str:
         """One line: the global methods and the number of overrides."""
-        d = self._spec.to_dict()
+        d = self._core.to_dict()
         n, a = d["normalise"], d["aggregate"]
         norm = n["method"]
         if n["method"] in {"minmax", "goalposts", "distance_to_target", "percentile_rank"}:
@@ -331,7 +292,7 @@ class Pipeline:
         return f"<doelenboom.Pipeline {', '.join(parts)}>"
 
 
-class PipelineResult:
+class PipelineResult(UnitPeriodFacade[_pipeline.PipelineResult]):
     """The result of :meth:`Pipeline.run`.
 
     Wide tables (:attr:`scores`, :attr:`standard_errors`, :attr:`coverage`, :attr:`ranks`,
@@ -341,19 +302,14 @@ class PipelineResult:
     data set are blank in every indicator column; they still count in the aggregates above them.
     """
 
-    __slots__ = ("_columns", "_core", "_ids", "_rows")
+    __slots__ = ("_columns", "_ids", "_rows")
 
-    def __init__(self, core: _core.PipelineResult) -> None:
+    def __init__(self, core: _pipeline.PipelineResult) -> None:
         """Wrap a compiled result (as :meth:`Pipeline.run` does)."""
         self._core = core
         self._ids: list[str] = core.tree.ids()
         self._rows: pd.MultiIndex | None = None
         self._columns: pd.Index | None = None
-
-    @property
-    def core(self) -> _core.PipelineResult:
-        """The compiled result: matrices as read-only float64 numpy views (rows x nodes)."""
-        return self._core
 
     # ---- shape ----------------------------------------------------------------------------
 
@@ -361,16 +317,6 @@ class PipelineResult:
     def tree(self) -> GoalTree:
         """The goal tree of the run (a copy)."""
         return GoalTree._wrap(copy.copy(self._core.tree))
-
-    @property
-    def units(self) -> list[str]:
-        """Unit ids of the rows, in data set order."""
-        return self._core.units
-
-    @property
-    def periods(self) -> list[str]:
-        """Periods of the rows, sorted, as text."""
-        return self._core.periods
 
     @property
     def nodes(self) -> list[str]:

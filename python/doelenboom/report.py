@@ -642,7 +642,7 @@ class _Report:
         has none)."""
         import pandas as pd
 
-        from ._core import Period
+        from ._core.data import Period
 
         row = self._trend_row(unit, node)
         if row is None or _missing(row.get("slope")):
@@ -971,7 +971,7 @@ def _area_kind(area: str) -> tuple[str, str]:
 
 def _period_key(period: object) -> float:
     """A sortable number for a period (its ordinal), for newest-first lists."""
-    from ._core import Period
+    from ._core.data import Period
 
     try:
         return float(Period(str(period)).ordinal())

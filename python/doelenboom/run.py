@@ -14,13 +14,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from . import _core
+from ._core import monitoring as _monitoring
 from .compare import CASE_MIX_WARNING, _koploper_frame
 from .dataset import Dataset
 from .goal_tree import GoalTree
 from .monitoring import MonitoringRun
 from .pipeline import PipelineResult
-from .signals import _signal_frame
+from .signals import RUN_SIGNAL_COLUMNS, _signal_frame
 from .units import UnitRegistry, gemeenten_path
 
 if TYPE_CHECKING:
@@ -30,33 +30,15 @@ PathLike: TypeAlias = "str | os.PathLike[str]"
 #: progress(step, number, steps): called at the start of each step of a run.
 Progress: TypeAlias = Callable[[str, int, int], None]
 
-__all__ = ["SIGNAL_COLUMNS", "load_config", "run", "write_tables"]
-
-#: The columns of :attr:`MonitoringRun.signals`, in order.
-SIGNAL_COLUMNS = (
-    "unit",
-    "area",
-    "period",
-    "node",
-    "rule",
-    "severity",
-    "value",
-    "reference",
-    "difference",
-    "statistic",
-    "p_value",
-    "n",
-    "message_nl",
-    "message_en",
-)
+__all__ = ["load_config", "run", "write_tables"]
 
 
-def load_config(path: PathLike) -> _core.MonitoringConfig:
+def load_config(path: PathLike) -> _monitoring.MonitoringConfig:
     """Read a run config; without ``units:`` or ``gemeenten:`` it uses the shipped gemeenten list.
 
     :class:`~doelenboom.ParseError` lists every problem of the file with its line.
     """
-    return _core.MonitoringConfig.load_yaml(os.fspath(path), os.fspath(gemeenten_path()))
+    return _monitoring.MonitoringConfig.load_yaml(os.fspath(path), os.fspath(gemeenten_path()))
 
 
 def _koplopers(cols: dict[str, Any], seed: object) -> pd.DataFrame:
@@ -75,7 +57,7 @@ def _frame(cols: dict[str, Any], numeric: tuple[str, ...] = ()) -> pd.DataFrame:
     return frame
 
 
-def _areas(core: _core.MonitoringResult) -> pd.DataFrame:
+def _areas(core: _monitoring.MonitoringResult) -> pd.DataFrame:
     import pandas as pd
 
     data = Dataset(core.area_data).to_pandas()
@@ -109,7 +91,7 @@ def run(config: PathLike, progress: Progress | None = None) -> MonitoringRun:
     data is read; bad data raise :class:`~doelenboom.DataError`. Nothing is written.
     """
     cfg = load_config(config)
-    core = _core.run_monitoring(cfg, progress)
+    core = _monitoring.run_monitoring(cfg, progress)
     data_dir = Path(core.data_dir) if str(core.data_dir) else None
     koplopers = _koplopers(core.koplopers, None)
     if core.peers and not core.peers.startswith("list of "):
@@ -124,7 +106,7 @@ def run(config: PathLike, progress: Progress | None = None) -> MonitoringRun:
         baseline=core.baseline,
         period=core.period,
         koplopers=koplopers,
-        signals=_signal_frame(core.signals, SIGNAL_COLUMNS),
+        signals=_signal_frame(core.signals, RUN_SIGNAL_COLUMNS),
         trends=_frame(core.trends, ("slope", "slope_low", "slope_high", "intercept")),
         forecasts=_frame(
             core.forecasts,

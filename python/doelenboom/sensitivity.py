@@ -16,13 +16,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import _core
 from ._core import PipelineError
-from .dataset import Dataset
+from ._core import data as _data
+from ._core import graph as _graph
+from ._core import sensitivity as _sensitivity
+from ._facade import Facade, core_of, core_or_none
+from .dataset import Dataset, as_core_dataset
 from .goal_tree import GoalTree
 from .indicators import IndicatorSet, as_core_indicators
-from .pipeline import Pipeline, Section, _core_dataset, _core_tree
-from .units import UnitRegistry, as_core_units
+from .pipeline import Pipeline, Section
+from .units import UnitRegistry
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -69,7 +72,7 @@ def _normalise_label(settings: Mapping[str, Any]) -> str:
     return method
 
 
-def _weights(value: object, tree: _core.GoalTree) -> tuple[dict[str, float], dict[str, float]]:
+def _weights(value: object, tree: _graph.GoalTree) -> tuple[dict[str, float], dict[str, float]]:
     """Level and node noise from a number (every level with goals) or {"levels": ..., "nodes": ...}."""
     if isinstance(value, bool) or not isinstance(value, int | float | Mapping):
         msg = f"vary['weights'] must be a number f or a dict {{'levels': {{level: f}}, 'nodes': {{id: f}}}}, not {value!r}"
@@ -91,8 +94,8 @@ def _weights(value: object, tree: _core.GoalTree) -> tuple[dict[str, float], dic
 
 
 def sensitivity(
-    tree: GoalTree | _core.GoalTree,
-    dataset: Dataset | _core.Dataset | pd.DataFrame,
+    tree: GoalTree | _graph.GoalTree,
+    dataset: Dataset | _data.Dataset | pd.DataFrame,
     pipeline: Pipeline | None = None,
     *,
     vary: Mapping[str, Any],
@@ -103,8 +106,8 @@ def sensitivity(
     sobol: bool = True,
     bootstrap: int = 1000,
     confidence: float = 0.95,
-    units: UnitRegistry | _core.UnitRegistry | None = None,
-    indicators: IndicatorSet | _core.IndicatorSet | None = None,
+    units: UnitRegistry | _data.UnitRegistry | None = None,
+    indicators: IndicatorSet | _data.IndicatorSet | None = None,
 ) -> SensitivityResult:
     """Uncertainty and sensitivity analysis of a pipeline's choices (docs/sensitivity.md).
 
@@ -134,15 +137,11 @@ def sensitivity(
     if unknown:
         msg = f"vary: unknown key {unknown[0]!r} (expected one of: {', '.join(VARY_KEYS)})"
         raise _fail(msg)
-    chosen: object = pipeline if pipeline is not None else Pipeline()
-    if not isinstance(chosen, Pipeline):
-        msg = f"pipeline must be a doelenboom.Pipeline, not {type(chosen).__name__}"
-        raise TypeError(msg)
-    nominal = chosen
-    core_tree = _core_tree(tree)
-    core_units = as_core_units(units)
+    nominal = core_of(pipeline if pipeline is not None else Pipeline(), Pipeline, "pipeline")
+    core_tree = core_of(tree, GoalTree, "tree")
+    core_units = core_or_none(units, UnitRegistry, "units")
     core_indicators = as_core_indicators(indicators)
-    core_data = _core_dataset(dataset, core_indicators, core_units)
+    core_data = as_core_dataset(dataset, core_indicators, core_units)
 
     args: dict[str, Any] = {}
     labels: dict[str, list[str]] = {}
@@ -177,10 +176,10 @@ def sensitivity(
     if n is None:
         n = len(args["weight_sets"]) if "weight_sets" in args else _DEFAULT_N
     targets = [target] if isinstance(target, str) else list(target or [])
-    core = _core.run_sensitivity(
+    core = _sensitivity.run_sensitivity(
         core_tree,
         core_data,
-        nominal.core,
+        nominal,
         **args,
         targets=targets,
         replications=n,
@@ -202,26 +201,24 @@ def _as_section(value: object) -> Section:
     raise _fail(msg)
 
 
-class SensitivityResult:
+class SensitivityResult(Facade[_sensitivity.SensitivityResult]):
     """The result of :func:`sensitivity`: tables per unit, per run and per factor.
 
     Runs are numbered 0..runs-1; with Sobol indices the first n are the rows of A, the next n
     those of B, then n per factor (AB_i: A with factor i from B). The distributions of
-    :attr:`summary` are over the Monte Carlo runs, or over A and B.
+    :attr:`summary` are over the Monte Carlo runs, or over A and B. :attr:`core` is the compiled
+    result, its matrices read-only numpy views.
     """
 
-    __slots__ = ("_core", "_data", "_labels")
+    __slots__ = ("_data", "_labels")
 
-    def __init__(self, core: _core.SensitivityResult, data: _core.Dataset, labels: dict[str, list[str]]) -> None:
+    def __init__(
+        self, core: _sensitivity.SensitivityResult, data: _data.Dataset, labels: dict[str, list[str]]
+    ) -> None:
         """Wrap a compiled result (as :func:`sensitivity` does)."""
         self._core = core
         self._data = data
         self._labels = labels
-
-    @property
-    def core(self) -> _core.SensitivityResult:
-        """The compiled result (matrices as read-only numpy views)."""
-        return self._core
 
     @property
     def runs(self) -> int:

@@ -13,7 +13,11 @@ import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from . import _core
+from ._core import data as _data
+from ._core import graph as _graph
+from ._core import pipeline as _pipeline
+from ._core import signals as _signals
+from ._facade import ValueFacade, core_of, core_or_none
 from ._typing import Problem
 from .dataset import Dataset
 from .goal_tree import GoalTree
@@ -25,7 +29,7 @@ if TYPE_CHECKING:
 
 PathLike: TypeAlias = "str | os.PathLike[str]"
 
-__all__ = ["SIGNAL_COLUMNS", "SignalRules", "signals"]
+__all__ = ["RUN_SIGNAL_COLUMNS", "SIGNAL_COLUMNS", "SignalRules", "signals"]
 
 #: The columns of :func:`signals`, in order.
 SIGNAL_COLUMNS = (
@@ -42,88 +46,59 @@ SIGNAL_COLUMNS = (
     "n",
     "message",
 )
+#: The columns of a monitoring run's signals (``MonitoringRun.signals``): those of :func:`signals`
+#: with the area after the unit (empty for the whole unit) and the message in both languages.
+RUN_SIGNAL_COLUMNS = ("unit", "area", *SIGNAL_COLUMNS[1:-1], "message_nl", "message_en")
 
 
-class SignalRules:
+class SignalRules(ValueFacade[_signals.SignalRules]):
     """The rules of the signal engine: ``SignalRules()`` holds the defaults, :meth:`load` reads a
-    rules file (docs/signals.md), :meth:`from_dict` the same settings as a dict."""
+    rules file (docs/signals.md), :meth:`from_dict` the same settings as a dict. Compared by value."""
 
-    __slots__ = ("_core",)
+    __slots__ = ()
 
     def __init__(self) -> None:
-        self._core = _core.SignalRules()
-
-    @classmethod
-    def _wrap(cls, core: _core.SignalRules) -> SignalRules:
-        self = cls.__new__(cls)
-        self._core = core
-        return self
-
-    @property
-    def core(self) -> _core.SignalRules:
-        """The compiled rules (``doelenboom._core.SignalRules``)."""
-        return self._core
+        self._core = _signals.SignalRules()
 
     @classmethod
     def load(cls, path: PathLike) -> SignalRules:
         """Read a rules file; :class:`ParseError` lists every problem with file and line."""
-        return cls._wrap(_core.SignalRules.load_yaml(os.fspath(path)))
+        return cls._wrap(_signals.SignalRules.load_yaml(os.fspath(path)))
 
     @classmethod
     def from_yaml(cls, text: str, source: str = "<string>") -> SignalRules:
         """Read rules from YAML text."""
-        return cls._wrap(_core.SignalRules.from_yaml(text, source))
+        return cls._wrap(_signals.SignalRules.from_yaml(text, source))
 
     @classmethod
     def from_dict(cls, settings: Mapping[str, Any]) -> SignalRules:
         """Rules from a dict with the keys of the rules file (``{"drop": {"alpha": 0.01}}``)."""
         # JSON is YAML, so the file reader checks the dict with the same messages.
-        return cls._wrap(_core.SignalRules.from_yaml(json.dumps(dict(settings)), "<dict>"))
+        return cls._wrap(_signals.SignalRules.from_yaml(json.dumps(dict(settings)), "<dict>"))
 
     @property
     def source(self) -> str:
         """The file the rules were read from, or empty."""
         return str(self._core.source)
 
-    def check(self, tree: GoalTree | _core.GoalTree) -> list[Problem]:
+    def check(self, tree: GoalTree | _graph.GoalTree) -> list[Problem]:
         """Problems of the rules against a tree (unknown nodes, a norm on a goal)."""
-        return list(self._core.check(tree.core if isinstance(tree, GoalTree) else tree))
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, SignalRules):
-            return NotImplemented
-        return bool(self._core == other._core)
-
-    __hash__ = None  # type: ignore[assignment]
+        return list(self._core.check(core_of(tree, GoalTree, "tree")))
 
     def __repr__(self) -> str:
         where = f" from {self.source}" if self.source else ""
         return f"<doelenboom.SignalRules{where}>"
 
 
-def _rules(rules: object) -> _core.SignalRules:
+def _rules(rules: object) -> _signals.SignalRules:
+    """The compiled rules of None (the defaults), SignalRules, a rules file or a dict of settings."""
     if rules is None:
-        return _core.SignalRules()
-    if isinstance(rules, SignalRules):
-        return rules.core
-    if isinstance(rules, _core.SignalRules):
-        return rules
+        return _signals.SignalRules()
     if isinstance(rules, Mapping):
         return SignalRules.from_dict(rules).core
     if isinstance(rules, (str, os.PathLike)):
-        return _core.SignalRules.load_yaml(os.fspath(rules))
-    msg = f"rules must be None, a SignalRules, a path or a dict, not {type(rules).__name__}"
-    raise TypeError(msg)
-
-
-def _core_of(value: object, facade: type, core: type, what: str) -> Any:
-    """The compiled object of a facade (or a compiled one as it is); None stays None."""
-    if value is None or isinstance(value, core):
-        return value
-    if isinstance(value, facade):
-        return value.core  # type: ignore[attr-defined]
-    msg = f"{what} must be a doelenboom.{facade.__name__}, not {type(value).__name__}"
-    raise TypeError(msg)
+        return _signals.SignalRules.load_yaml(os.fspath(rules))
+    return core_of(rules, SignalRules, "rules", "None, a SignalRules, a path or a dict")
 
 
 def _signal_frame(columns: Mapping[str, Any], names: tuple[str, ...]) -> pd.DataFrame:
@@ -142,12 +117,12 @@ def _signal_frame(columns: Mapping[str, Any], names: tuple[str, ...]) -> pd.Data
 
 
 def signals(
-    result: PipelineResult | _core.PipelineResult,
-    dataset: Dataset | _core.Dataset | None = None,
-    units: UnitRegistry | _core.UnitRegistry | None = None,
+    result: PipelineResult | _pipeline.PipelineResult,
+    dataset: Dataset | _data.Dataset | None = None,
+    units: UnitRegistry | _data.UnitRegistry | None = None,
     rules: SignalRules | PathLike | Mapping[str, Any] | None = None,
     language: str = "nl",
-    pipeline: Pipeline | _core.PipelineSpec | None = None,
+    pipeline: Pipeline | _pipeline.PipelineSpec | None = None,
 ) -> pd.DataFrame:
     """All signals of ``rules`` (default: the defaults) over a pipeline result, one row each.
 
@@ -161,11 +136,11 @@ def signals(
     if language not in ("nl", "en"):
         msg = f"language must be 'nl' or 'en', not {language!r}"
         raise ValueError(msg)
-    core_result = _core_of(result, PipelineResult, _core.PipelineResult, "result")
-    core_data = _core_of(dataset, Dataset, _core.Dataset, "dataset")
-    core_units = _core_of(units, UnitRegistry, _core.UnitRegistry, "units")
-    core_spec = _core_of(pipeline, Pipeline, _core.PipelineSpec, "pipeline")
-    columns = _core.evaluate_signals(core_result, _rules(rules), core_data, core_units, core_spec)
+    core_result = core_of(result, PipelineResult, "result")
+    core_data = core_or_none(dataset, Dataset, "dataset")
+    core_units = core_or_none(units, UnitRegistry, "units")
+    core_spec = core_or_none(pipeline, Pipeline, "pipeline")
+    columns = _signals.evaluate_signals(core_result, _rules(rules), core_data, core_units, core_spec)
     columns["message"] = columns.pop(f"message_{language}")
     columns.pop("message_en" if language == "nl" else "message_nl")
     return _signal_frame(columns, SIGNAL_COLUMNS)

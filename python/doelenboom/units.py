@@ -2,7 +2,7 @@
 
 :func:`gemeenten` gives the shipped list of the 344 Dutch municipalities (2022 boundaries; real
 codes, names, provinces and populations, provenance in ``data/README.md``). :class:`UnitRegistry`
-wraps the compiled ``doelenboom._core.UnitRegistry`` and adds pandas output.
+wraps the compiled ``doelenboom._core.data.UnitRegistry`` and adds pandas output.
 """
 
 from __future__ import annotations
@@ -12,8 +12,9 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import _core
-from ._core import Period, Unit, cbs_size_class, cbs_size_class_bounds
+from ._core import data as _data
+from ._core.data import Period, Unit, cbs_size_class, cbs_size_class_bounds
+from ._facade import Facade
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,7 +58,7 @@ COLUMNS = (
 )
 
 
-class UnitRegistry:
+class UnitRegistry(Facade[_data.UnitRegistry]):
     """The units data are about, with lookup by id (``registry["GM1740"]``) and by name.
 
     Build it from :class:`Unit` objects, or read it with :meth:`load_csv` (a units file) or
@@ -65,32 +66,22 @@ class UnitRegistry:
     listing every problem.
     """
 
-    __slots__ = ("_core",)
+    __slots__ = ()
+    _expected = "a doelenboom.UnitRegistry (e.g. doelenboom.units.gemeenten())"
 
     def __init__(self, units: Iterable[Unit] = ()) -> None:
-        self._core = _core.UnitRegistry(list(units))
-
-    @classmethod
-    def _wrap(cls, core: _core.UnitRegistry) -> UnitRegistry:
-        obj = cls.__new__(cls)
-        obj._core = core
-        return obj
+        self._core = _data.UnitRegistry(list(units))
 
     @classmethod
     def load_csv(cls, path: PathLike) -> UnitRegistry:
         """Read a units CSV: id, name and optional type, parent, cbs_code, province, population,
         land_area_km2, baseline; every other column is a peer-group label."""
-        return cls._wrap(_core.UnitRegistry.load_csv(os.fspath(path)))
+        return cls._wrap(_data.UnitRegistry.load_csv(os.fspath(path)))
 
     @classmethod
     def load_gemeenten_csv(cls, path: PathLike) -> UnitRegistry:
         """Read a gemeenten list with the columns gm_code, name, province, population, land_area_km2."""
-        return cls._wrap(_core.UnitRegistry.load_gemeenten_csv(os.fspath(path)))
-
-    @property
-    def core(self) -> _core.UnitRegistry:
-        """The compiled registry (for the other doelenboom functions)."""
-        return self._core
+        return cls._wrap(_data.UnitRegistry.load_gemeenten_csv(os.fspath(path)))
 
     def save_csv(self, path: PathLike) -> None:
         """Write the :meth:`load_csv` format atomically."""
@@ -168,12 +159,3 @@ def gemeenten() -> UnitRegistry:
     another."""
     return UnitRegistry.load_gemeenten_csv(gemeenten_path())
 
-
-def as_core_units(units: object) -> _core.UnitRegistry | None:
-    """The compiled registry of a UnitRegistry (or a compiled one as it is)."""
-    if units is None or isinstance(units, _core.UnitRegistry):
-        return units
-    if isinstance(units, UnitRegistry):
-        return units.core
-    msg = f"units must be a UnitRegistry (e.g. doelenboom.units.gemeenten()), not {type(units).__name__}"
-    raise TypeError(msg)

@@ -1,5 +1,6 @@
 #pragma once
-// Shared declarations of the binding module doelenboom._core: one register_<area> per area.
+// Shared declarations of the binding module doelenboom._core: one register_<area> per area. Each
+// takes the submodule of its stage (module.cpp makes them); register_errors takes _core itself.
 
 #include <vector>
 
@@ -13,25 +14,26 @@ namespace py = pybind11;
 
 /// The exception classes Error, ParseError, TreeError, DataError, PipelineError and their translator.
 void register_errors(py::module_& m);
-/// The GoalTree class and the tree file functions.
+/// The GoalTree class, the tree file functions and tree_format_version (doelenboom._core.graph).
 void register_goal_tree(py::module_& m);
-/// Period, IndicatorDefinition/IndicatorSet, Unit/UnitRegistry, Dataset, CBS size classes.
+/// Period, IndicatorDefinition/IndicatorSet, Unit/UnitRegistry, Dataset, CBS size classes (.data).
 void register_data(py::module_& m);
-/// Pseudonymiser and the reach, survey and pre/post readers, checks and estimators.
+/// Pseudonymiser and the reach, survey and pre/post readers, checks and estimators (.estimate).
 void register_estimates(py::module_& m);
-/// PipelineSpec, run_pipeline and PipelineResult (after the tree and data types).
+/// PipelineSpec, run_pipeline and PipelineResult (.pipeline; after the tree and data types).
 void register_pipeline(py::module_& m);
-/// The koploper table, linear trends and Holt forecasts (after the pipeline types).
+/// The koploper table, linear trends and Holt forecasts (.compare; after the pipeline types).
 void register_compare(py::module_& m);
-/// run_sensitivity and SensitivityResult (after the pipeline types).
+/// run_sensitivity and SensitivityResult (.sensitivity; after the pipeline types).
 void register_sensitivity(py::module_& m);
-/// The statistics kernels, as the submodule `stats`.
+/// The statistics kernels (.stats).
 void register_stats(py::module_& m);
-/// SignalRules and evaluate_signals (after the pipeline types).
+/// SignalRules and evaluate_signals (.signals; after the pipeline types).
 void register_signals(py::module_& m);
-/// MonitoringConfig, run_monitoring and MonitoringResult (after the pipeline, compare and signal types).
+/// MonitoringConfig, run_monitoring and MonitoringResult (.monitoring; after the pipeline, compare and
+/// signal types).
 void register_monitoring(py::module_& m);
-/// ReachPartial, SurveyPartial, PrePostPartial: mergeable partial statistics (doelenboom.dask).
+/// ReachPartial, SurveyPartial, PrePostPartial: mergeable partial statistics (.estimate; doelenboom.dask).
 void register_partial(py::module_& m);
 
 /// A problem as a dict: code, file, line, row, field, ids, message (unknown parts are None).

@@ -61,7 +61,7 @@ def build_run(data_dir: str | None = "/srv/monitoring/data") -> MonitoringRun:
     registry = db.gemeenten().subset(list(UNITS))
     dataset = db.Dataset.from_pandas(_frame(), units=registry)
     result = db.Pipeline(normalise="minmax").run(tree, dataset, units=registry)
-    koplopers = db.compare(result, registry=registry, baseline=BASELINE, period=PERIOD)
+    koplopers = db.compare(result, units=registry, baseline=BASELINE, period=PERIOD)
     nl = db.signals(result, dataset, registry, language="nl")
     en = db.signals(result, dataset, registry, language="en")
     signals = nl.drop(columns="message").assign(message_nl=nl["message"], message_en=en["message"])

@@ -72,7 +72,7 @@ def test_ranks_and_rank_intervals(result: db.PipelineResult) -> None:
 
 def test_change_since_baseline_by_hand(result: db.PipelineResult) -> None:
     node = result.nodes[0]
-    table = db.compare(result, nodes=node, baseline="2021", level=0.9, alpha=0.1)
+    table = db.compare(result, nodes=node, baseline="2021", confidence=0.9, alpha=0.1)
     s = result.scores[node]
     se = result.standard_errors[node]
     for unit in result.units[:5]:
@@ -91,7 +91,7 @@ def test_change_since_baseline_by_hand(result: db.PipelineResult) -> None:
 
 def test_peers_by_size_class_exclude_the_unit(result: db.PipelineResult, registry: db.UnitRegistry) -> None:
     node = result.nodes[0]
-    table = db.compare(result, nodes=node, registry=registry)
+    table = db.compare(result, nodes=node, units=registry)
     classes = {u: db.cbs_size_class(registry[u].population) for u in result.units}
     last = result.scores.xs("2023", level="period")[node]
     for unit in result.units[:8]:
@@ -110,7 +110,7 @@ def test_peers_by_size_class_exclude_the_unit(result: db.PipelineResult, registr
 def test_peers_by_province_and_by_list_and_unit_subset(result: db.PipelineResult) -> None:
     node = result.nodes[0]
     chosen = list(result.units[:3])
-    table = db.compare(result, nodes=node, peers=chosen, units=chosen[:2])
+    table = db.compare(result, nodes=node, peers=chosen, unit_ids=chosen[:2])
     assert list(table.index.get_level_values("unit")) == chosen[:2]
     assert table["peers"].iloc[0] == "list of 3 units (2 peers)"
     last = result.scores.xs("2023", level="period")[node]
@@ -119,3 +119,8 @@ def test_peers_by_province_and_by_list_and_unit_subset(result: db.PipelineResult
     assert by_province["peers"].str.startswith("province = ").all()
     with pytest.raises(db.DataError, match="unknown node 'nope'"):
         db.compare(result, nodes="nope")
+
+
+def test_units_is_the_registry_and_unit_ids_the_rows(result: db.PipelineResult) -> None:
+    with pytest.raises(TypeError, match="give the ids of the units to report as unit_ids"):
+        db.compare(result, units=result.units[:2])  # type: ignore[arg-type]

@@ -1,8 +1,8 @@
 """The binding layer's shared column converters (python/src/core/columns.hpp, tables.hpp) through the
-_core functions that take coded columns: the estimators, the checks and the mergeable partials all
-merge period names that denote one period (rewriting the codes), agree with pandas on the merged
-data, and report a column that is not 1-D or a name that is not a period with source, field and
-value."""
+_core.estimate functions that take coded columns: the estimators, the checks and the mergeable
+partials all merge period names that denote one period (rewriting the codes), agree with pandas on
+the merged data, and report a column that is not 1-D or a name that is not a period with source,
+field and value."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 import doelenboom as db
-from doelenboom import _core
+from doelenboom._core import estimate
+from doelenboom._core.data import Dataset as CoreDataset
 
 UNIT_NAMES = ["GM0001", "GM0002"]
 # Codes 0 and 1 name the same quarter; code 2 the next one.
@@ -25,7 +26,7 @@ SOURCE = "frame X"
 N = 400
 
 
-def frame_of(dataset: _core.Dataset) -> pd.DataFrame:
+def frame_of(dataset: CoreDataset) -> pd.DataFrame:
     return db.Dataset(dataset).to_pandas().set_index(["unit", "period", "indicator"])
 
 
@@ -65,7 +66,7 @@ def survey_args(d: pd.DataFrame) -> tuple[tuple[Any, ...], dict[str, Any]]:
         np.zeros(len(d), dtype=np.int32),
         d["value"].to_numpy(),
     )
-    items = [_core.Item("q", "Question", "likert5")]
+    items = [estimate.Item("q", "Question", "likert5")]
     return columns, {"unit_names": UNIT_NAMES, "periods": MERGED_PERIODS, "items": items, "source": SOURCE}
 
 
@@ -90,9 +91,9 @@ def test_reach_merges_period_names_in_estimator_and_partial(data: pd.DataFrame) 
     expected = data.groupby(["unit_name", "period_name"])["client"].nunique()
     assert len(expected) == 4
     columns, kwargs = reach_args(data)
-    direct = frame_of(_core.estimate_reach(*columns, **kwargs, suppression_threshold=0))
-    partial = _core.reach_partial(*columns, **kwargs)
-    merged = frame_of(_core.estimate_reach_partial(partial, suppression_threshold=0))
+    direct = frame_of(estimate.estimate_reach(*columns, **kwargs, suppression_threshold=0))
+    partial = estimate.reach_partial(*columns, **kwargs)
+    merged = frame_of(estimate.estimate_reach_partial(partial, suppression_threshold=0))
     for got in (direct, merged):
         assert set(got.index.get_level_values("period")) == {"2023-Q1", "2023-Q2"}
         for (unit, period), clients in expected.items():
@@ -102,10 +103,10 @@ def test_reach_merges_period_names_in_estimator_and_partial(data: pd.DataFrame) 
 def test_survey_merges_period_names_in_estimator_check_and_partial(data: pd.DataFrame) -> None:
     expected = data.groupby(["unit_name", "period_name"])["value"].mean()
     columns, kwargs = survey_args(data)
-    assert _core.check_responses(*columns, **kwargs) == []
-    direct = frame_of(_core.estimate_survey(*columns, **kwargs, suppression_threshold=0))
-    partial = _core.survey_partial(*columns, **kwargs)
-    merged = frame_of(_core.estimate_survey_partial(partial, suppression_threshold=0))
+    assert estimate.check_responses(*columns, **kwargs) == []
+    direct = frame_of(estimate.estimate_survey(*columns, **kwargs, suppression_threshold=0))
+    partial = estimate.survey_partial(*columns, **kwargs)
+    merged = frame_of(estimate.estimate_survey_partial(partial, suppression_threshold=0))
     for got in (direct, merged):
         for (unit, period), mean in expected.items():
             assert math.isclose(got.loc[(unit, period, "q.mean")]["value"], mean, rel_tol=1e-12)
@@ -113,10 +114,10 @@ def test_survey_merges_period_names_in_estimator_check_and_partial(data: pd.Data
 
 def test_prepost_merges_period_names_and_shift_tables_equal_a_crosstab(data: pd.DataFrame) -> None:
     columns, kwargs = prepost_args(data)
-    assert _core.check_prepost(*columns, **kwargs) == []
-    _, direct = _core.estimate_prepost(*columns, **kwargs, reliability=0.8, suppression_threshold=0)
-    partial = _core.prepost_partial(*columns, **kwargs)
-    _, merged = _core.estimate_prepost_partial(partial, reliability=0.8, suppression_threshold=0)
+    assert estimate.check_prepost(*columns, **kwargs) == []
+    _, direct = estimate.estimate_prepost(*columns, **kwargs, reliability=0.8, suppression_threshold=0)
+    partial = estimate.prepost_partial(*columns, **kwargs)
+    _, merged = estimate.estimate_prepost_partial(partial, reliability=0.8, suppression_threshold=0)
     for shifts in (direct, merged):
         assert len(shifts) == 4
         for table in shifts:
@@ -137,14 +138,14 @@ def test_prepost_merges_period_names_and_shift_tables_equal_a_crosstab(data: pd.
 Args = Callable[[pd.DataFrame], tuple[tuple[Any, ...], dict[str, Any]]]
 # Each function that takes coded columns, how to build its arguments and its third column (the pseudonyms).
 CALLS: list[tuple[Callable[..., Any], Args, str]] = [
-    (_core.estimate_reach, reach_args, "client"),
-    (_core.reach_partial, reach_args, "client"),
-    (_core.check_responses, survey_args, "respondent"),
-    (_core.estimate_survey, survey_args, "respondent"),
-    (_core.survey_partial, survey_args, "respondent"),
-    (_core.check_prepost, prepost_args, "client"),
-    (_core.estimate_prepost, prepost_args, "client"),
-    (_core.prepost_partial, prepost_args, "client"),
+    (estimate.estimate_reach, reach_args, "client"),
+    (estimate.reach_partial, reach_args, "client"),
+    (estimate.check_responses, survey_args, "respondent"),
+    (estimate.estimate_survey, survey_args, "respondent"),
+    (estimate.survey_partial, survey_args, "respondent"),
+    (estimate.check_prepost, prepost_args, "client"),
+    (estimate.estimate_prepost, prepost_args, "client"),
+    (estimate.prepost_partial, prepost_args, "client"),
 ]
 IDS = [call.__name__ for call, _, _ in CALLS]
 

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 import doelenboom as db
-from doelenboom import _core
+from doelenboom._core.estimate import ReachPartial
 
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
@@ -204,13 +204,13 @@ def test_pipeline_on_the_merged_estimates_equals_the_single_process_run(
 def test_partials_pickle_and_merge_with_the_empty_partial() -> None:
     frame = _registrations(300, np.random.default_rng(8))
     parts = [p.compute(scheduler="sync") for p in dbd.reach_partials(dd.from_pandas(frame, npartitions=2), KEY)]
-    merged = _core.ReachPartial.merge(*parts)
+    merged = ReachPartial.merge(*parts)
     assert merged.rows == 300
     assert pickle.loads(pickle.dumps(merged)) == merged
-    assert _core.ReachPartial.merge(_core.ReachPartial(), merged) == merged
-    assert _core.ReachPartial.merge(parts[1], parts[0]) == merged
+    assert ReachPartial.merge(ReachPartial(), merged) == merged
+    assert ReachPartial.merge(parts[1], parts[0]) == merged
     with pytest.raises(db.DataError, match="not a serialised ReachPartial"):
-        _core.ReachPartial.from_bytes(merged.to_bytes()[:-1])
+        ReachPartial.from_bytes(merged.to_bytes()[:-1])
 
 
 def test_bad_input_in_a_partition_is_reported_and_a_pseudonymiser_is_refused() -> None:

@@ -217,7 +217,7 @@ def test_csv_reader_pseudonyms_equal_python_hmac(tmp_path) -> None:
     path.write_text(
         "unit,period,client,domain,pre,post\nA,2023,c-1,financien,2,3\nA,2023,c-2,financien,3,3\n"
     )
-    table = db._core.read_prepost_csv(str(path), est.Pseudonymiser(KEY))
+    table = db._core.estimate.read_prepost_csv(str(path), est.Pseudonymiser(KEY))
     assert [int(v) for v in table["client"]] == [hmac_pseudonym(KEY, "c-1"), hmac_pseudonym(KEY, "c-2")]
 
 

@@ -23,6 +23,8 @@ namespace doelenboom::python {
 
 namespace {
 
+using namespace pybind11::literals;
+
 std::optional<Period> period_arg(const std::optional<std::string>& text, const char* what) {
   if (!text) return std::nullopt;
   if (auto p = Period::parse(*text)) return p;
@@ -33,38 +35,19 @@ std::optional<Period> period_arg(const std::optional<std::string>& text, const c
 py::array_t<double> array_of(const std::vector<double>& v) { return py::array_t<double>(static_cast<py::ssize_t>(v.size()), v.data()); }
 
 py::dict trend_dict(const LinearTrend& t) {
-  py::dict d;
-  d["n"] = t.n;
-  d["slope"] = t.slope;
-  d["intercept"] = t.intercept;
-  d["se_slope"] = t.se_slope;
-  d["low"] = t.low;
-  d["high"] = t.high;
-  d["sigma"] = t.sigma;
-  d["confidence"] = t.confidence;
-  d["x_mean"] = t.x_mean;
-  d["sxx"] = t.sxx;
-  return d;
+  return py::dict("n"_a = t.n, "slope"_a = t.slope, "intercept"_a = t.intercept, "se_slope"_a = t.se_slope,
+                  "low"_a = t.low, "high"_a = t.high, "sigma"_a = t.sigma, "confidence"_a = t.confidence,
+                  "x_mean"_a = t.x_mean, "sxx"_a = t.sxx);
 }
 
 py::dict holt_dict(const HoltFit& fit, const HoltForecast& fc) {
-  py::dict d;
-  d["alpha"] = fit.alpha;
-  d["beta"] = fit.beta;
-  d["initial_level"] = fit.initial_level;
-  d["initial_trend"] = fit.initial_trend;
-  d["fitted"] = array_of(fit.fitted);
-  d["level"] = array_of(fit.level);
-  d["trend"] = array_of(fit.trend);
-  d["sse"] = fit.sse;
-  d["sigma2"] = fit.sigma2;
-  d["parameters"] = fit.parameters;
-  d["forecast"] = array_of(fc.mean);
-  d["forecast_se"] = array_of(fc.se);
-  d["forecast_low"] = array_of(fc.low);
-  d["forecast_high"] = array_of(fc.high);
-  d["level_of_intervals"] = fc.level;
-  return d;
+  // "level" is Holt's level state; the confidence of the intervals is "level_of_intervals".
+  return py::dict("alpha"_a = fit.alpha, "beta"_a = fit.beta, "initial_level"_a = fit.initial_level,
+                  "initial_trend"_a = fit.initial_trend, "fitted"_a = array_of(fit.fitted),
+                  "level"_a = array_of(fit.level), "trend"_a = array_of(fit.trend), "sse"_a = fit.sse,
+                  "sigma2"_a = fit.sigma2, "parameters"_a = fit.parameters, "forecast"_a = array_of(fc.mean),
+                  "forecast_se"_a = array_of(fc.se), "forecast_low"_a = array_of(fc.low),
+                  "forecast_high"_a = array_of(fc.high), "level_of_intervals"_a = fc.level);
 }
 
 HoltOptions holt_options(std::optional<double> alpha, std::optional<double> beta, std::optional<double> l0,
@@ -83,15 +66,15 @@ void register_compare(py::module_& m) {
   m.def(
       "koploper_table",
       [](const PipelineResult& result, const UnitRegistry* units, std::vector<std::string> nodes,
-         std::vector<std::string> report_units, std::optional<std::string> period, double level, double alpha,
+         std::vector<std::string> unit_ids, std::optional<std::string> period, double confidence, double alpha,
          std::optional<std::string> baseline, std::string peer_attribute, std::vector<std::string> peer_list,
          std::size_t draws, std::uint64_t seed) {
         KoploperOptions o;
         o.nodes = std::move(nodes);
-        o.units = std::move(report_units);
+        o.units = std::move(unit_ids);
         o.period = period_arg(period, "period");
         o.baseline = period_arg(baseline, "baseline");
-        o.level = level;
+        o.level = confidence;
         o.alpha = alpha;
         o.peers.attribute = std::move(peer_attribute);
         o.peers.list = std::move(peer_list);
@@ -105,7 +88,7 @@ void register_compare(py::module_& m) {
         return koploper_columns(rows);
       },
       py::arg("result"), py::arg("units") = nullptr, py::arg("nodes") = std::vector<std::string>{},
-      py::arg("report_units") = std::vector<std::string>{}, py::arg("period") = py::none(), py::arg("level") = 0.95,
+      py::arg("unit_ids") = std::vector<std::string>{}, py::arg("period") = py::none(), py::arg("confidence") = 0.95,
       py::arg("alpha") = 0.05, py::arg("baseline") = py::none(), py::arg("peer_attribute") = "size_class",
       py::arg("peer_list") = std::vector<std::string>{}, py::arg("draws") = 1000, py::arg("seed") = 0,
       "The koploper table of a PipelineResult as a dict of columns (docs/compare.md).");
@@ -119,44 +102,39 @@ void register_compare(py::module_& m) {
 
   m.def(
       "trend_prediction",
-      [](std::vector<double> x, std::vector<double> y, std::vector<double> at, double level) {
+      [](std::vector<double> x, std::vector<double> y, std::vector<double> at, double confidence) {
         std::vector<double> mean, se, low, high;
         {
           py::gil_scoped_release release;
-          const LinearTrend t = linear_trend(x, y, level);
+          const LinearTrend t = linear_trend(x, y, confidence);
           for (const double v : at) {
-            const TrendPrediction p = predict(t, v, level);
+            const TrendPrediction p = predict(t, v, confidence);
             mean.push_back(p.mean);
             se.push_back(p.se);
             low.push_back(p.low);
             high.push_back(p.high);
           }
         }
-        py::dict d;
-        d["mean"] = array_of(mean);
-        d["se"] = array_of(se);
-        d["low"] = array_of(low);
-        d["high"] = array_of(high);
-        d["level"] = level;
-        return d;
+        return py::dict("mean"_a = array_of(mean), "se"_a = array_of(se), "low"_a = array_of(low),
+                        "high"_a = array_of(high), "level"_a = confidence);
       },
-      py::arg("x"), py::arg("y"), py::arg("at"), py::arg("level") = 0.95,
+      py::arg("x"), py::arg("y"), py::arg("at"), py::arg("confidence") = 0.95,
       "The OLS linear trend of (x, y) at new x values with its prediction interval for a new observation.");
 
   m.def(
       "holt",
-      [](std::vector<double> y, std::size_t horizon, double level, std::optional<double> alpha,
+      [](std::vector<double> y, std::size_t horizon, double confidence, std::optional<double> alpha,
          std::optional<double> beta, std::optional<double> initial_level, std::optional<double> initial_trend) {
         HoltFit fit;
         HoltForecast fc;
         {
           py::gil_scoped_release release;
           fit = holt_fit(y, holt_options(alpha, beta, initial_level, initial_trend));
-          fc = holt_forecast(fit, horizon, level);
+          fc = holt_forecast(fit, horizon, confidence);
         }
         return holt_dict(fit, fc);
       },
-      py::arg("y"), py::arg("horizon") = 2, py::arg("level") = 0.95, py::arg("alpha") = py::none(),
+      py::arg("y"), py::arg("horizon") = 2, py::arg("confidence") = 0.95, py::arg("alpha") = py::none(),
       py::arg("beta") = py::none(), py::arg("initial_level") = py::none(), py::arg("initial_trend") = py::none(),
       "Holt's additive-trend method on a series, with forecasts and analytic ETS(A,A,N) intervals.");
 
@@ -179,11 +157,11 @@ void register_compare(py::module_& m) {
   m.def(
       "unit_forecast",
       [](const PipelineResult& result, const std::string& unit, const std::string& node, std::size_t horizon,
-         double level, std::optional<double> alpha, std::optional<double> beta) {
+         double confidence, std::optional<double> alpha, std::optional<double> beta) {
         UnitForecast f;
         {
           py::gil_scoped_release release;
-          f = unit_forecast(ScoreTable::from(result), unit, node, horizon, level, holt_options(alpha, beta, {}, {}));
+          f = unit_forecast(ScoreTable::from(result), unit, node, horizon, confidence, holt_options(alpha, beta, {}, {}));
         }
         auto d = holt_dict(f.fit, f.forecast);
         d["periods"] = periods_to_list(f.series.periods);
@@ -191,7 +169,7 @@ void register_compare(py::module_& m) {
         d["forecast_periods"] = periods_to_list(f.periods);
         return d;
       },
-      py::arg("result"), py::arg("unit"), py::arg("node"), py::arg("horizon") = 2, py::arg("level") = 0.95,
+      py::arg("result"), py::arg("unit"), py::arg("node"), py::arg("horizon") = 2, py::arg("confidence") = 0.95,
       py::arg("alpha") = py::none(), py::arg("beta") = py::none(),
       "Holt's method on one unit's node score with forecasts for the next periods.");
 }

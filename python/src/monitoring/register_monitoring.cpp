@@ -93,7 +93,7 @@ void register_monitoring(py::module_& m) {
       .def_readonly("source", &MonitoringConfig::source)
       .def_readonly("tree", &MonitoringConfig::tree)
       .def_readwrite("output", &MonitoringConfig::output)
-      .def("__repr__", [](const MonitoringConfig& c) { return "<doelenboom._core.MonitoringConfig " + c.source.string() + ">"; });
+      .def("__repr__", [](const MonitoringConfig& c) { return "<doelenboom._core.monitoring.MonitoringConfig " + c.source.string() + ">"; });
 
   py::class_<MonitoringResult>(m, "MonitoringResult", "The result of run_monitoring.")
       .def_readonly("name", &MonitoringResult::name)
@@ -126,7 +126,7 @@ void register_monitoring(py::module_& m) {
           },
           py::arg("directory"), "Write the result's CSV tables into a folder (each atomically); returns the paths.")
       .def("__repr__", [](const MonitoringResult& r) {
-        return "<doelenboom._core.MonitoringResult " + r.name + ": " + std::to_string(r.result.units().size()) + " units, " +
+        return "<doelenboom._core.monitoring.MonitoringResult " + r.name + ": " + std::to_string(r.result.units().size()) + " units, " +
                std::to_string(r.signals.size()) + " signals>";
       });
 

@@ -388,7 +388,7 @@ Unknown keys, wrong types and unknown method names raise PipelineError listing e
       .def("__copy__", [](const PipelineSpec& s) { return PipelineSpec(s); })
       .def("__deepcopy__", [](const PipelineSpec& s, const py::dict&) { return PipelineSpec(s); }, py::arg("memo"))
       .def("__repr__", [](const PipelineSpec& s) {
-        return "<doelenboom._core.PipelineSpec normalise " + std::string(to_string(s.normalise.method)) + ", aggregate " +
+        return "<doelenboom._core.pipeline.PipelineSpec normalise " + std::string(to_string(s.normalise.method)) + ", aggregate " +
                std::string(to_string(s.aggregate.method)) + ", " + std::to_string(s.levels.size()) + " level and " +
                std::to_string(s.nodes.size()) + " node overrides>";
       });
@@ -451,7 +451,7 @@ are read-only float64 views of the result (no copy; they keep it alive); missing
 the indicators), part ids in node order, and a rows x (len(parts) + 1) array whose last column is the
 remainder (paths that bypass the level). Rows sum to the score; NaN where the score is missing.)doc")
       .def("__repr__", [](const PipelineResult& r) {
-        return "<doelenboom._core.PipelineResult " + std::to_string(r.units().size()) + " units x " +
+        return "<doelenboom._core.pipeline.PipelineResult " + std::to_string(r.units().size()) + " units x " +
                std::to_string(r.periods().size()) + " periods, " + std::to_string(r.tree().size()) + " nodes>";
       });
 

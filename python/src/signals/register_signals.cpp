@@ -38,7 +38,7 @@ SignalRules() holds the defaults.)doc")
       .def_property_readonly("source", [](const SignalRules& r) { return r.source; }, "The file the rules were read from, or empty.")
       .def("__eq__", [](const SignalRules& a, const SignalRules& b) { return a == b; }, py::is_operator())
       .def("__repr__", [](const SignalRules& r) {
-        return "<doelenboom._core.SignalRules " + std::to_string(r.nodes.size()) + " node settings" +
+        return "<doelenboom._core.signals.SignalRules " + std::to_string(r.nodes.size()) + " node settings" +
                (r.source.empty() ? std::string() : " from " + r.source) + ">";
       });
 

@@ -91,13 +91,7 @@ std::string repr_double(double v) { return py::repr(py::float_(v)).cast<std::str
 
 }  // namespace
 
-void register_stats(py::module_& parent) {
-  py::module_ m = parent.def_submodule(
-      "stats",
-      "Statistics kernels: Wilson and t intervals, quantiles, Wilcoxon signed-rank test, Cronbach's alpha,\n"
-      "Reliable Change Index, paired effect sizes and shift tables. Each function raises DataError naming the\n"
-      "offending value. Every result carries n.");
-
+void register_stats(py::module_& m) {
   m.attr("reliable_change_threshold") = st::reliable_change_threshold;
 
   py::class_<st::Interval>(m, "Interval", "A point estimate with a two-sided confidence interval.")
