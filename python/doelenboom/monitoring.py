@@ -8,14 +8,21 @@ file; the HTML report (:mod:`doelenboom.report`) only reads it.
 
 Long tables use the columns documented with each field. Periods are text (``"2022"``), units are
 CBS codes (``"GM0668"``) and nodes are tree ids.
+
+What the stages know and the report shows is a field of its own: the peer groups
+(:class:`PeerGroups`) and the interval of every estimate (:func:`estimate_intervals`). A run made
+by hand gets them from its other fields when they are not given.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
@@ -24,7 +31,82 @@ if TYPE_CHECKING:
     from .pipeline import PipelineResult
     from .units import UnitRegistry
 
-__all__ = ["MonitoringRun"]
+__all__ = [
+    "INTERVAL_COLUMNS",
+    "MonitoringRun",
+    "PeerGroups",
+    "estimate_intervals",
+    "normal_quantile",
+    "peer_groups",
+]
+
+#: The columns of :func:`estimate_intervals` (and ``MonitoringRun.estimate_intervals``).
+INTERVAL_COLUMNS = ("unit", "period", "indicator", "low", "high", "approximate")
+
+
+@dataclass(frozen=True)
+class PeerGroups:
+    """Who each unit is compared with in the koploper table.
+
+    ``members[unit]`` are the unit's peers in the order of the result's units (never the unit
+    itself; empty when it has none); a unit without an entry has no known group (not in the
+    registry). ``attribute`` is the unit attribute the peers share (``"size_class"``: each unit with
+    the units of its own size class), None when the peers were given as a list of units.
+    """
+
+    attribute: str | None
+    members: Mapping[str, tuple[str, ...]]
+
+
+def peer_groups(peers: str | Sequence[str], units: UnitRegistry, unit_ids: Sequence[str]) -> PeerGroups:
+    """The peer group of every unit in ``unit_ids``: the other units with the same value of the
+    attribute ``peers`` (none when the unit's value is empty), or the units of the list ``peers``."""
+    if not isinstance(peers, str):
+        return PeerGroups(None, {unit: tuple(u for u in peers if u != unit) for unit in unit_ids})
+    values = {}
+    for unit in unit_ids:
+        found = units.get(unit)
+        if found is not None:
+            values[unit] = found.attribute(peers)
+    members: dict[str, tuple[str, ...]] = {}
+    for unit, mine in values.items():
+        if mine is None or mine == "":
+            members[unit] = ()
+        else:
+            members[unit] = tuple(o for o in unit_ids if o != unit and o in values and values[o] == mine)
+    return PeerGroups(peers, members)
+
+
+def normal_quantile(confidence: float) -> float:
+    """z of the two-sided normal interval at ``confidence`` (1.96 at 0.95)."""
+    return NormalDist().inv_cdf(0.5 + float(confidence) / 2.0)
+
+
+def estimate_intervals(dataset: Dataset, confidence: float) -> pd.DataFrame:
+    """The interval of every estimate of ``dataset``, in its row order: unit, period, indicator,
+    low, high, approximate.
+
+    The data's own interval (ci_low, ci_high) where it has both ends; else, when the estimate has
+    a value and a standard error, the normal interval value ∓ z·se at ``confidence``
+    (``approximate`` True, docs/report.md).
+    """
+    frame = dataset.to_pandas()
+    value = frame["value"].to_numpy(dtype=np.float64)
+    se = frame["se"].to_numpy(dtype=np.float64)
+    low = frame["ci_low"].to_numpy(dtype=np.float64)
+    high = frame["ci_high"].to_numpy(dtype=np.float64)
+    z = normal_quantile(confidence)
+    approximate = (np.isnan(low) | np.isnan(high)) & ~np.isnan(se) & ~np.isnan(value)
+    return pd.DataFrame(
+        {
+            "unit": frame["unit"],
+            "period": frame["period"],
+            "indicator": frame["indicator"],
+            "low": np.where(approximate, value - z * se, low),
+            "high": np.where(approximate, value + z * se, high),
+            "approximate": approximate,
+        }
+    )
 
 
 @dataclass
@@ -63,7 +145,8 @@ class MonitoringRun:
     duiding: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["unit", "period", "question", "answer", "who", "what", "when"])
     )
-    #: The description of the peer groups used in the comparison ("CBS size class").
+    #: The description of the peer groups used in the comparison ("CBS size class"); the groups
+    #: themselves are `peer_groups`.
     peers: str = ""
     #: True for the shipped, invented example: every page says the numbers are fictitious.
     fictitious: bool = False
@@ -86,6 +169,23 @@ class MonitoringRun:
     #: The run config the run came from, and the folder its tables were (or will be) written to.
     config: Path | None = None
     output_dir: Path | None = None
+    #: Each unit's peers in the comparison; by default those of ``koplopers.attrs["peers"]`` (as
+    #: doelenboom.compare records them; give None with new `koplopers` in dataclasses.replace),
+    #: None when not known.
+    peer_groups: PeerGroups | None = None
+    #: The interval of every estimate in `dataset` at the result's confidence (columns
+    #: INTERVAL_COLUMNS, see estimate_intervals); computed from `dataset` when not given (give
+    #: None with a new `dataset` in dataclasses.replace).
+    estimate_intervals: pd.DataFrame | None = None
     #: The compiled result (doelenboom._core.monitoring.MonitoringResult) when made by doelenboom.run(); it
     #: writes the tables (doelenboom.run.write_tables).
     _core: Any = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Fill the fields a run made by hand leaves out from the ones it gives."""
+        if self.peer_groups is None:
+            setting = self.koplopers.attrs.get("peers")
+            if isinstance(setting, (str, list, tuple)):
+                self.peer_groups = peer_groups(setting, self.units, self.result.units)
+        if self.estimate_intervals is None:
+            self.estimate_intervals = estimate_intervals(self.dataset, self.result.confidence)

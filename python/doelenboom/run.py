@@ -18,7 +18,7 @@ from ._core import monitoring as _monitoring
 from .compare import CASE_MIX_WARNING, _koploper_frame
 from .dataset import Dataset
 from .goal_tree import GoalTree
-from .monitoring import MonitoringRun
+from .monitoring import MonitoringRun, estimate_intervals, peer_groups
 from .pipeline import PipelineResult
 from .signals import RUN_SIGNAL_COLUMNS, _signal_frame
 from .units import UnitRegistry, gemeenten_path
@@ -94,15 +94,22 @@ def run(config: PathLike, progress: Progress | None = None) -> MonitoringRun:
     core = _monitoring.run_monitoring(cfg, progress)
     data_dir = Path(core.data_dir) if str(core.data_dir) else None
     koplopers = _koplopers(core.koplopers, None)
+    dataset = Dataset(core.indicator_data)
+    result = PipelineResult(core.result)
+    units = UnitRegistry._wrap(core.units)
+    # Peers given as a list of units stay unnamed here (None): the report then shows each unit's
+    # group as the koploper table describes it.
+    groups = None
     if core.peers and not core.peers.startswith("list of "):
         # The unit attribute the peers share, as doelenboom.compare(peers=...) records it.
         koplopers.attrs["peers"] = core.peers
+        groups = peer_groups(core.peers, units, result.units)
     return MonitoringRun(
         name=core.name,
         tree=GoalTree._wrap(core.tree),
-        dataset=Dataset(core.indicator_data),
-        result=PipelineResult(core.result),
-        units=UnitRegistry._wrap(core.units),
+        dataset=dataset,
+        result=result,
+        units=units,
         baseline=core.baseline,
         period=core.period,
         koplopers=koplopers,
@@ -122,6 +129,8 @@ def run(config: PathLike, progress: Progress | None = None) -> MonitoringRun:
         indicators_without_data=list(core.indicators_without_data),
         config=Path(os.fspath(config)),
         output_dir=Path(core.output),
+        peer_groups=groups,
+        estimate_intervals=estimate_intervals(dataset, result.confidence),
         _core=core,
     )
 

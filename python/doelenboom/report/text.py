@@ -2,12 +2,16 @@
 
 Texts that come from the data (node labels, unit names, stories, signal sentences, answers) are
 not translated; the report escapes them. ``{name}`` fields are filled with ``str.format`` after
-the values are escaped.
+the values are escaped (:meth:`Texts.fill`).
 """
 
 from __future__ import annotations
 
-__all__ = ["ACTION", "DUIDING_QUESTIONS", "PILLARS", "TEXT", "text"]
+import html
+
+from markupsafe import Markup
+
+__all__ = ["ACTION", "DUIDING_QUESTIONS", "PILLARS", "TEXT", "Texts", "text"]
 
 #: The four duidingsvragen in the order of the cycle, as stored in ``MonitoringRun.duiding``.
 DUIDING_QUESTIONS = ("herkennen", "verklaren", "waarderen", "verbeteren")
@@ -277,3 +281,38 @@ TEXT: dict[str, dict[str, str]] = {
 def text(language: str, key: str) -> str:
     """The text ``key`` in ``language``."""
     return TEXT[language][key]
+
+
+class Texts:
+    """The fixed texts of one language as the templates use them: ``t.key`` and ``t["key"]`` are
+    trusted HTML (written here, never escaped); :meth:`fill` puts escaped values into a text's
+    fields; :meth:`get` gives a text as plain text, to be escaped like data."""
+
+    def __init__(self, language: str) -> None:
+        self._texts = TEXT[language]
+
+    def __getattr__(self, key: str) -> Markup:
+        if key.startswith("_"):  # not a text (copy and pickle ask for __deepcopy__, ...)
+            raise AttributeError(key)
+        try:
+            return Markup(self._texts[key])
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __getitem__(self, key: str) -> Markup:
+        return Markup(self._texts[key])
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._texts
+
+    def fill(self, key: str, **fields: object) -> Markup:
+        """The text ``key`` with its ``{name}`` fields filled: values escaped unless they are markup."""
+        escaped = {
+            name: value if hasattr(value, "__html__") else html.escape(str(value), quote=True)
+            for name, value in fields.items()
+        }
+        return Markup(self._texts[key].format(**escaped))
+
+    def get(self, key: str, default: str) -> str:
+        """The text ``key`` as plain text, or ``default`` when there is none."""
+        return self._texts.get(key, default)
