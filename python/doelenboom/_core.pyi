@@ -4,7 +4,7 @@ with python/src/register_*.cpp)."""
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeAlias
+from typing import Any, NoReturn, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +32,8 @@ class DataError(Error):
 
 class PipelineError(Error):
     """A pipeline specification or run is wrong."""
+
+def raise_problems(error: type[Error], problems: Sequence[Problem]) -> NoReturn: ...
 
 _PathLike: TypeAlias = str | os.PathLike[str]
 _NodeInput: TypeAlias = Mapping[str, Any] | Sequence[Any]
@@ -138,12 +140,12 @@ class GoalTree:
 
 def check_tree_file(path: _PathLike) -> list[Problem]: ...
 def is_valid_id(id: str) -> bool: ...
-# ---- measurement data (python/src/data/register_data.cpp) -------------------------------------------
+# ---- measurement data (python/src/data/register_*.cpp) ----------------------------------------------
 
 class Period:
     """A year ('2023'), quarter ('2023-Q2') or month ('2023-05')."""
 
-    def __init__(self, value: str | int) -> None: ...
+    def __init__(self, value: str | int | float | Period) -> None: ...
     @staticmethod
     def parse(text: str) -> Period | None: ...
     @staticmethod

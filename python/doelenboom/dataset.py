@@ -12,7 +12,7 @@ import html
 import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
@@ -56,15 +56,9 @@ def _problem(
     }
 
 
-def _raise(problems: list[Problem]) -> None:
-    """Raise one ParseError for the problems, worded as the C++ library words it."""
-    if len(problems) == 1:
-        message = problems[0]["message"]
-    else:
-        message = f"{len(problems)} problems:" + "".join(f"\n  {p['message']}" for p in problems)
-    error = ParseError(message)
-    error.problems = problems
-    raise error
+def _raise(problems: list[Problem]) -> NoReturn:
+    """Raise one ParseError for the problems; the compiled library words the message."""
+    _core.raise_problems(ParseError, problems)
 
 
 def _check_frame_columns(columns: Sequence[str], source: str) -> None:

@@ -12,7 +12,10 @@ PYBIND11_MODULE(_core, m) {
   m.attr("__version__") = DOELENBOOM_VERSION_STRING;
   m.attr("tree_format_version") = doelenboom::tree_format_version;
   doelenboom::python::register_errors(m);
-  doelenboom::python::register_data(m);
+  doelenboom::python::register_period(m);
+  doelenboom::python::register_indicators(m);
+  doelenboom::python::register_units(m);
+  doelenboom::python::register_dataset(m);
   doelenboom::python::register_estimates(m);
   doelenboom::python::register_goal_tree(m);
   doelenboom::python::register_pipeline(m);
