@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace doelenboom {
@@ -71,13 +73,28 @@ class PipelineError : public Error {
 /// Build a problem whose message is "<location>: <what>" (or just <what> without location).
 Problem make_problem(std::string code, Location where, std::vector<std::string> ids, const std::string& what);
 
-/// Join the messages of several problems into one text (one per line, with a count header when >1).
-std::string join_problems(const std::vector<Problem>& problems);
+/// The message of an error standing for `problems`: the one message, or "N problems:" and one per
+/// line. At most 50 are listed, then "... and M more" with `more_hint` in parentheses when given
+/// (where to find them all); the error's problems() keeps them all.
+std::string join_problems(const std::vector<Problem>& problems, std::string_view more_hint = {});
+
+/// `text` in single quotes, for messages. A text longer than 200 bytes is cut (at a character
+/// boundary) and its length given: 'aaaa...' (52428800 bytes), so that a hostile 50 MB cell does
+/// not make a 50 MB message.
+[[nodiscard]] std::string squote(std::string_view text);
 
 /// Throw E carrying all problems; does nothing for an empty list.
 template <class E>
 void throw_if_problems(const std::vector<Problem>& problems) {
   if (!problems.empty()) throw E(join_problems(problems), problems);
+}
+
+/// Throw E for one problem: code, where and what as in make_problem.
+template <class E>
+[[noreturn]] void throw_problem(std::string code, Location where, const std::string& what) {
+  std::vector<Problem> problems{make_problem(std::move(code), std::move(where), {}, what)};
+  std::string message = problems.front().message;
+  throw E(message, std::move(problems));
 }
 
 }  // namespace doelenboom

@@ -182,6 +182,12 @@ struct PipelineSpec {
   /// types, unknown method names, values that are not numbers), each with file and line.
   static PipelineSpec parse_yaml(std::string_view text, const std::string& source = "<string>");
   static PipelineSpec load_yaml(const std::filesystem::path& path);
+  /// Settings given as data rather than as a file: a YAML or JSON mapping with the keys of the
+  /// file but without its format version (the Python keyword settings arrive as JSON). The same
+  /// schema code reads it, with the same wording; messages start with "pipeline: " instead of a
+  /// file and line. Throws PipelineError listing every problem (ParseError for text that is not
+  /// UTF-8, as for a file).
+  static PipelineSpec from_settings(std::string_view text);
   /// YAML text; parse_yaml of it gives an equal spec.
   [[nodiscard]] std::string to_yaml() const;
   /// Write to_yaml() atomically (temporary file next to `path`, then renamed).

@@ -12,11 +12,11 @@ import html
 import math
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
-from ._core import ParseError
+from ._core import ParseError, raise_problems
 from ._core import data as _data
 from ._facade import UnitPeriodFacade, core_of, core_or_none
 from .indicators import IndicatorSet, as_core_indicators
@@ -57,15 +57,9 @@ def _problem(
     }
 
 
-def _raise(problems: list[Problem]) -> None:
-    """Raise one ParseError for the problems, worded as the C++ library words it."""
-    if len(problems) == 1:
-        message = problems[0]["message"]
-    else:
-        message = f"{len(problems)} problems:" + "".join(f"\n  {p['message']}" for p in problems)
-    error = ParseError(message)
-    error.problems = problems
-    raise error
+def _raise(problems: list[Problem]) -> NoReturn:
+    """Raise one ParseError for the problems; the compiled library words the message."""
+    raise_problems(ParseError, problems)
 
 
 def _check_frame_columns(columns: Sequence[str], source: str) -> None:

@@ -12,12 +12,19 @@ namespace doelenboom::python {
 
 namespace py = pybind11;
 
-/// The exception classes Error, ParseError, TreeError, DataError, PipelineError and their translator.
+/// The exception classes Error, ParseError, TreeError, DataError, PipelineError, their translator
+/// and raise_problems (an error of problems found in Python, worded by join_problems).
 void register_errors(py::module_& m);
 /// The GoalTree class, the tree file functions and tree_format_version (doelenboom._core.graph).
 void register_goal_tree(py::module_& m);
-/// Period, IndicatorDefinition/IndicatorSet, Unit/UnitRegistry, Dataset, CBS size classes (.data).
-void register_data(py::module_& m);
+/// Period (.data; values from Python become periods by core/periods.hpp).
+void register_period(py::module_& m);
+/// IndicatorDefinition and IndicatorSet.
+void register_indicators(py::module_& m);
+/// Unit, UnitRegistry and the CBS size classes.
+void register_units(py::module_& m);
+/// Dataset (after the period, indicator and unit types).
+void register_dataset(py::module_& m);
 /// Pseudonymiser and the reach, survey and pre/post readers, checks and estimators (.estimate).
 void register_estimates(py::module_& m);
 /// PipelineSpec, run_pipeline and PipelineResult (.pipeline; after the tree and data types).

@@ -18,21 +18,21 @@
 
 #include "io/csv.hpp"
 #include "io/data_io.hpp"
-#include "core/utf8.hpp"
+#include "core/diagnostics.hpp"
+#include "core/text.hpp"
+#include "io/files.hpp"
 
 namespace doelenboom {
 
 namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-// The message of a thrown error lists this many problems; Error::problems() keeps them all.
-constexpr std::size_t max_listed_problems = 50;
 
 constexpr std::string_view required_columns[] = {"unit", "period", "indicator", "value"};
 constexpr std::string_view all_columns[] = {"unit", "period", "indicator", "value",  "n",     "se",
                                             "ci_low", "ci_high", "suppressed", "source", "method"};
 
-using detail::squote;  // long texts shortened, see utf8.hpp
+using detail::squote;  // long texts shortened, see core/diagnostics.hpp
 std::string num(double x) { return detail::format_number(x); }
 
 const char* period_expectation() { return "expected a year '2023', a quarter '2023-Q2' or a month '2023-05'"; }
@@ -46,21 +46,14 @@ std::string article_frequency(Frequency f) {
   return "a year";
 }
 
-// Sort by row (file-level problems first) and throw E listing them, at most max_listed_problems
-// in the message.
+// Sort by row (file-level problems first) and throw E listing them under the limit policy of
+// core/diagnostics.hpp; the error keeps them all.
 template <class E>
 void throw_problems(std::vector<Problem> problems) {
   if (problems.empty()) return;
   std::stable_sort(problems.begin(), problems.end(),
                    [](const Problem& a, const Problem& b) { return a.where.row < b.where.row; });
-  if (problems.size() <= max_listed_problems) {
-    std::string message = join_problems(problems);  // before the move below
-    throw E(message, std::move(problems));
-  }
-  std::string message = std::to_string(problems.size()) + " problems:";
-  for (std::size_t i = 0; i < max_listed_problems; ++i) message += "\n  " + problems[i].message;
-  message += "\n  ... and " + std::to_string(problems.size() - max_listed_problems) +
-             " more (Dataset::check_csv / check_records list them all)";
+  std::string message = join_problems(problems, "Dataset::check_csv / check_records list them all");
   throw E(message, std::move(problems));
 }
 

@@ -14,7 +14,9 @@
 #include "doelenboom/goal_tree.hpp"
 #include "io/data_io.hpp"
 #include "data/indicator_check.hpp"
-#include "core/utf8.hpp"
+#include "core/diagnostics.hpp"
+#include "core/text.hpp"
+#include "io/files.hpp"
 #include "io/yaml_reader.hpp"
 
 namespace doelenboom {

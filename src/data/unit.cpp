@@ -10,7 +10,9 @@
 
 #include "io/csv.hpp"
 #include "io/data_io.hpp"
-#include "core/utf8.hpp"
+#include "core/diagnostics.hpp"
+#include "core/text.hpp"
+#include "io/files.hpp"
 
 namespace doelenboom {
 

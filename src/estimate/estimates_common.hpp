@@ -1,8 +1,9 @@
 #pragma once
 // Internal helpers shared by the estimators on input files (src/estimate/questionnaire.cpp,
-// src/estimate/prepost.cpp, src/estimate/registrations.cpp): capped problem lists, reading their CSV files and the
+// src/estimate/prepost.cpp, src/estimate/registrations.cpp): reading their CSV files and the
 // cells every one of them has, dictionary coding, period sorting, a (group, id) hash index and
-// grouping of rows by an integer key. Header-only and internal.
+// grouping of rows by an integer key. Header-only and internal. Their problems are collected by
+// detail::ProblemSink (core/diagnostics.hpp), capped per kind.
 
 #include <algorithm>
 #include <array>
@@ -22,37 +23,10 @@
 #include "doelenboom/period.hpp"
 #include "doelenboom/pseudonym.hpp"
 #include "doelenboom/unit.hpp"
-#include "core/utf8.hpp"
+#include "core/diagnostics.hpp"
+#include "core/text.hpp"
 
 namespace doelenboom::detail {
-
-// Messages list at most this many problems of one kind in full; the rest are counted, so that a
-// file with a million bad rows gives a readable message.
-inline constexpr std::size_t max_listed_per_kind = 50;
-
-struct ProblemSink {
-  std::vector<Problem>& out;
-  std::string source;
-  std::unordered_map<std::string, std::size_t> per_code{};
-  std::unordered_map<std::string, std::size_t> dropped{};
-  void add(Problem p) {
-    if (++per_code[p.code] > max_listed_per_kind) {
-      ++dropped[p.code];
-      return;
-    }
-    out.push_back(std::move(p));
-  }
-  // Adds the "... and N more" lines; call once at the end.
-  void finish() {
-    std::vector<std::pair<std::string, std::size_t>> rest(dropped.begin(), dropped.end());
-    std::sort(rest.begin(), rest.end());  // deterministic order
-    for (const auto& [code, count] : rest) {
-      out.push_back(make_problem(code, Location{source, 0, 0, {}}, {},
-                                 "... and " + std::to_string(count) + " more problems of kind '" + code + "'"));
-    }
-    dropped.clear();
-  }
-};
 
 // Column lengths of a view given by column: each must have `n` values (as many as the unit column),
 // or none when it is optional; else a "bad_length" problem.

@@ -13,7 +13,8 @@
 
 #include "io/csv.hpp"
 #include "estimate/estimates_common.hpp"
-#include "core/utf8.hpp"
+#include "core/diagnostics.hpp"
+#include "core/text.hpp"
 
 namespace doelenboom {
 

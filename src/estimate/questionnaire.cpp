@@ -19,7 +19,9 @@
 #include "doelenboom/stats.hpp"
 #include "estimate/estimates_common.hpp"
 #include "estimate/partial_internal.hpp"
-#include "core/utf8.hpp"
+#include "core/diagnostics.hpp"
+#include "core/text.hpp"
+#include "io/files.hpp"
 #include "io/yaml_reader.hpp"
 
 namespace doelenboom {

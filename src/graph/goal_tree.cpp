@@ -13,7 +13,7 @@
 #include <boost/graph/topological_sort.hpp>
 
 #include "data/indicator_check.hpp"
-#include "core/utf8.hpp"
+#include "core/diagnostics.hpp"
 
 namespace doelenboom {
 

@@ -12,7 +12,8 @@
 
 #include "io/csv.hpp"
 #include "doelenboom/tree_io.hpp"
-#include "core/utf8.hpp"
+#include "core/diagnostics.hpp"
+#include "core/text.hpp"
 
 namespace doelenboom {
 

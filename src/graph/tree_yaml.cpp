@@ -15,7 +15,9 @@
 #include "doelenboom/tree_io.hpp"
 #include "doelenboom/version.hpp"
 #include "data/indicator_check.hpp"
-#include "core/utf8.hpp"
+#include "core/diagnostics.hpp"
+#include "core/text.hpp"
+#include "io/files.hpp"
 #include "io/yaml_reader.hpp"
 
 namespace doelenboom {

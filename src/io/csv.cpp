@@ -5,14 +5,13 @@
 #include <algorithm>
 #include <utility>
 
-#include "core/utf8.hpp"
+#include "core/diagnostics.hpp"
+#include "core/text.hpp"
+#include "io/files.hpp"
 
 namespace doelenboom::detail {
 
 namespace {
-
-// Beyond this many rows with the wrong number of fields the rest are summarised in one line.
-constexpr std::size_t max_reported_rows = 20;
 
 // RFC 4180: spaces are part of a field, so libcsv must not trim them.
 int never_space(unsigned char /*c*/) { return 0; }
@@ -153,24 +152,20 @@ CsvTable read_csv_string(std::string_view text, const std::string& source) {
   }
 
   const std::size_t expected = table.header.size();
-  std::size_t ragged = 0;
+  ProblemSink ragged{problems, source};  // a file of a million short rows gives a short message
   table.rows.reserve(b.records.size() - 1);
   table.row_lines.reserve(b.records.size() - 1);
   for (std::size_t r = 1; r < b.records.size(); ++r) {
     const std::size_t got = b.records[r].size();
-    if (got != expected && ++ragged <= max_reported_rows) {
-      problems.push_back(make_problem("ragged_row", Location{source, b.record_lines[r], r, {}}, {},
-                                      "the row has " + std::to_string(got) + (got == 1 ? " field" : " fields") +
-                                          ", expected " + std::to_string(expected) + " (as many as the header)"));
+    if (got != expected) {
+      ragged.add(make_problem("ragged_row", Location{source, b.record_lines[r], r, {}}, {},
+                              "the row has " + std::to_string(got) + (got == 1 ? " field" : " fields") + ", expected " +
+                                  std::to_string(expected) + " (as many as the header)"));
     }
     table.rows.push_back(std::move(b.records[r]));
     table.row_lines.push_back(b.record_lines[r]);
   }
-  if (ragged > max_reported_rows) {
-    problems.push_back(make_problem("ragged_row", Location{source, 0, 0, {}}, {},
-                                    "and " + std::to_string(ragged - max_reported_rows) +
-                                        " more rows with the wrong number of fields"));
-  }
+  ragged.finish();
   if (!problems.empty()) fail(std::move(problems));
   return table;
 }

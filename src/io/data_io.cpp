@@ -1,42 +1,14 @@
+// CSV fields, spreadsheet numbers and cell problems (io/data_io.hpp).
+
 #include "io/data_io.hpp"
 
 #include <charconv>
 #include <cmath>
-#include <fstream>
-#include <random>
 #include <system_error>
 #include <utility>
 #include <vector>
 
 namespace doelenboom::detail {
-
-void write_file_atomically(const std::filesystem::path& path, std::string_view text) {
-  const auto fail = [&](const std::string& what) {
-    std::vector<Problem> problems{make_problem("io", Location{path.string(), 0, 0, {}}, {}, what)};
-    throw Error(join_problems(problems), problems);
-  };
-  // Same folder as the target: the rename is then atomic and never crosses file systems.
-  std::filesystem::path temporary = path;
-  temporary += ".tmp-" + std::to_string(std::random_device{}());
-  {
-    std::ofstream file(temporary, std::ios::binary | std::ios::trunc);
-    if (!file) fail("cannot create the temporary file '" + temporary.string() + "'");
-    file.write(text.data(), static_cast<std::streamsize>(text.size()));
-    file.close();
-    if (!file) {
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);
-      fail("cannot write the temporary file '" + temporary.string() + "'");
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(temporary, path, ec);
-  if (ec) {
-    std::error_code ignored;
-    std::filesystem::remove(temporary, ignored);
-    fail("cannot replace the file: " + ec.message());
-  }
-}
 
 std::string csv_field(std::string_view text) {
   const bool needs_quotes = text.find_first_of(",\"\r\n") != std::string_view::npos ||

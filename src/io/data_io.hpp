@@ -1,8 +1,7 @@
 #pragma once
-// Internal helpers of the data readers and writers (units, indicators, data sets): atomic file
-// replacement, RFC 4180 field quoting and problems located at a table cell.
+// Internal helpers of the data readers and writers (units, indicators, data sets): RFC 4180 field
+// quoting, numbers as people read them in spreadsheets and problems located at a table cell.
 
-#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,10 +9,6 @@
 #include "doelenboom/error.hpp"
 
 namespace doelenboom::detail {
-
-/// Write `text` to a temporary file next to `path`, then rename it into place, so that readers
-/// never see a half-written file. Throws Error naming the path on failure.
-void write_file_atomically(const std::filesystem::path& path, std::string_view text);
 
 /// A CSV field: quoted (with quotes doubled) when it holds a comma, quote, CR or LF, or starts
 /// with a space (so that no reader trims it away), else as is.

@@ -24,7 +24,8 @@
 
 #include "doelenboom/error.hpp"
 #include "doelenboom/indicator.hpp"
-#include "core/utf8.hpp"
+#include "core/diagnostics.hpp"
+#include "core/text.hpp"
 
 namespace doelenboom::detail {
 
@@ -168,15 +169,26 @@ struct YamlItem {
   std::vector<std::string> ids;
 };
 
-/// Collects the problems of one text; each message is "<file>:<line>: <context>: <what>".
+/// Settings given as data rather than read from a file (a dict from Python, passed as JSON, which
+/// is YAML): `name` ("pipeline") starts every message in place of the file and line.
+struct YamlSettings {
+  std::string name;
+};
+
+/// Collects the problems of one text; each message is "<file>:<line>: <context>: <what>", or
+/// "<name>: <context>: <what>" for settings, whose problems have no location.
 class YamlReader {
  public:
   explicit YamlReader(std::string source) : source_(std::move(source)) {}
+  explicit YamlReader(YamlSettings settings) : settings_(std::move(settings.name)) {}
 
   [[nodiscard]] const std::string& source() const noexcept { return source_; }
   [[nodiscard]] std::vector<Problem>& problems() noexcept { return problems_; }
+  /// Whether the text is settings given as data (no file, no lines).
+  [[nodiscard]] bool reads_settings() const noexcept { return settings_.has_value(); }
 
   [[nodiscard]] Location at(const YAML::Node& node) const {
+    if (settings_) return {};
     const auto mark = node.Mark();
     // yaml-cpp counts lines from 0 and uses -1 for "unknown".
     return Location{source_, mark.line >= 0 ? static_cast<std::size_t>(mark.line) + 1 : 0, 0, {}};
@@ -184,7 +196,7 @@ class YamlReader {
 
   void add(std::string code, const YAML::Node& where, const std::string& context, const std::vector<std::string>& ids,
            const std::string& what) {
-    problems_.push_back(make_problem(std::move(code), at(where), ids, context.empty() ? what : context + ": " + what));
+    add_at(std::move(code), at(where), context, ids, what);
   }
 
   /// The root mapping of the one YAML document in `text` (after a byte order mark); std::nullopt
@@ -196,20 +208,18 @@ class YamlReader {
       documents = load_yaml_documents(std::string(strip_utf8_bom(text)));
     } catch (const YAML::Exception& e) {
       const std::size_t line = e.mark.line >= 0 ? static_cast<std::size_t>(e.mark.line) + 1 : 0;
-      problems_.push_back(make_problem("yaml_syntax", Location{source_, line, 0, {}}, {},
-                                       yaml_error_text(e, format.syntax_column)));
+      add_at("yaml_syntax", Location{source_, line, 0, {}}, "", {}, yaml_error_text(e, format.syntax_column));
       return std::nullopt;
     }
     if (documents.first.IsNull()) {
-      problems_.push_back(make_problem("empty_file", Location{source_, 0, 0, {}}, {},
-                                       "the file is empty (expected " + std::string(format.empty_hint) + ")"));
+      add_at("empty_file", Location{source_, 0, 0, {}}, "", {},
+             "the file is empty (expected " + std::string(format.empty_hint) + ")");
       return std::nullopt;
     }
     if (documents.second) {
       const auto line = documents.second->line >= 0 ? static_cast<std::size_t>(documents.second->line) + 1 : 0;
-      problems_.push_back(make_problem(
-          "yaml_syntax", Location{source_, line, 0, {}}, {},
-          "the file holds more than one YAML document ('---'); " + std::string(format.name) + " holds one"));
+      add_at("yaml_syntax", Location{source_, line, 0, {}}, "", {},
+             "the file holds more than one YAML document ('---'); " + std::string(format.name) + " holds one");
     }
     const YAML::Node& root = documents.first;
     if (!root.IsMap()) {
@@ -243,9 +253,9 @@ class YamlReader {
         continue;
       }
       if (const auto [it, fresh] = first.emplace(name, out.size()); !fresh) {
+        const std::size_t line = at(out[it->second].second.key).line;
         add("duplicate_key", key, context, ids,
-            "duplicate key " + squote(name) + " (first given on line " + std::to_string(at(out[it->second].second.key).line) +
-                ")");
+            "duplicate key " + squote(name) + (line > 0 ? " (first given on line " + std::to_string(line) + ")" : ""));
         continue;
       }
       out.emplace_back(name, YamlEntry{key, pair.second});
@@ -347,7 +357,18 @@ class YamlReader {
 
  private:
   std::string source_;
+  std::optional<std::string> settings_;  // the name of settings given as data
   std::vector<Problem> problems_;
+
+  void add_at(std::string code, Location where, const std::string& context, const std::vector<std::string>& ids,
+              const std::string& what) {
+    std::string text = context.empty() ? what : context + ": " + what;
+    if (settings_) {
+      where = Location{};
+      text = *settings_ + ": " + text;
+    }
+    problems_.push_back(make_problem(std::move(code), std::move(where), ids, text));
+  }
 
   static bool has(const YamlEntries& keys, std::string_view key) { return keys.contains(key); }
   static bool has(const YamlEntryList& keys, std::string_view key) {

@@ -20,7 +20,7 @@
 #include "doelenboom/monitoring.hpp"
 #include "doelenboom/tree_io.hpp"
 #include "io/data_io.hpp"
-#include "core/utf8.hpp"
+#include "core/diagnostics.hpp"
 #include "io/yaml_reader.hpp"
 
 namespace doelenboom {

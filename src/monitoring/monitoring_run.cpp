@@ -19,7 +19,7 @@
 #include "doelenboom/score_table.hpp"
 #include "doelenboom/tree_io.hpp"
 #include "doelenboom/trend.hpp"
-#include "core/utf8.hpp"
+#include "core/diagnostics.hpp"
 
 namespace doelenboom {
 

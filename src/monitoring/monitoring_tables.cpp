@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "io/data_io.hpp"
+#include "io/files.hpp"
 #include "doelenboom/monitoring.hpp"
 
 namespace doelenboom {

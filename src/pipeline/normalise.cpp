@@ -76,7 +76,7 @@ void normalise_group(const std::string& indicator, const Normalise& n, int direc
   const Stats stats = stats_of(g.y);  // copied out: the lambdas capture these, not `stats`
   const double mn = stats.min, mx = stats.max, sum = stats.sum;
   const std::size_t count = stats.count;
-  const std::string context = "indicator " + in_quotes(indicator) + ", " + g.where;
+  const std::string context = "indicator " + squote(indicator) + ", " + g.where;
   const auto fail = [&](const std::string& what) {
     problems.push_back(pipeline_problem("cannot_normalise", {indicator}, context + ": " + what));
     g.out.setConstant(nan);

@@ -6,10 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <iomanip>
 #include <limits>
 #include <numeric>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -23,15 +21,7 @@ namespace doelenboom {
 namespace detail {
 
 std::string RowLayout::describe(std::size_t row) const {
-  return "unit " + in_quotes(unit_of(row)) + ", period " + period_of(row).to_string();
-}
-
-std::string in_quotes(std::string_view text) { return "'" + std::string(text) + "'"; }
-
-std::string brief(double value) {
-  std::ostringstream out;
-  out << std::setprecision(6) << value;
-  return out.str();
+  return "unit " + squote(unit_of(row)) + ", period " + period_of(row).to_string();
 }
 
 Problem pipeline_problem(std::string code, std::vector<std::string> ids, const std::string& what) {
@@ -43,7 +33,6 @@ Problem pipeline_problem(std::string code, std::vector<std::string> ids, const s
 namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
-using detail::in_quotes;
 
 void throw_problems(const std::vector<Problem>& problems) { throw_if_problems<PipelineError>(problems); }
 
@@ -53,7 +42,7 @@ std::string unused_data_message(const std::vector<std::string>& unused) {
   const bool one = unused.size() == 1;
   std::string out = "the data set has " + std::to_string(unused.size()) + (one ? " indicator id that is" : " indicator ids that are") +
                     " not in the tree: ";
-  for (std::size_t k = 0; k < unused.size() && k < shown; ++k) out += (k == 0 ? "" : ", ") + in_quotes(unused[k]);
+  for (std::size_t k = 0; k < unused.size() && k < shown; ++k) out += (k == 0 ? "" : ", ") + squote(unused[k]);
   if (unused.size() > shown) out += " and " + std::to_string(unused.size() - shown) + " more";
   out += std::string(" (remove ") + (one ? "its" : "their") +
          " rows, or set unused_data to 'ignore' in the pipeline to leave them out)";
@@ -102,7 +91,7 @@ PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const Pip
       } else {
         problems.push_back(detail::pipeline_problem(
             "data_for_goal", {id},
-            "the data set has values for " + in_quotes(id) +
+            "the data set has values for " + squote(id) +
                 ", a goal of the tree: goal scores are computed from their children, not read from the data"));
       }
     }
@@ -251,7 +240,7 @@ void PipelineResult::contributions_over_rows(GoalTree::Index node, std::size_t f
   if (!level.empty()) {
     const auto& levels = tree_.levels();
     if (std::find(levels.begin(), levels.end(), level) == levels.end()) {
-      throw PipelineError("contributions of " + in_quotes(tree_.node(node).id) + ": " + in_quotes(level) +
+      throw PipelineError("contributions of " + squote(tree_.node(node).id) + ": " + squote(level) +
                           " is not a level of the tree");
     }
   }

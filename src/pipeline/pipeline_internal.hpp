@@ -16,6 +16,7 @@
 #include "doelenboom/period.hpp"
 #include "doelenboom/pipeline.hpp"
 #include "doelenboom/unit.hpp"
+#include "core/diagnostics.hpp"  // squote, brief: the message pieces of every stage
 
 namespace doelenboom::detail {
 
@@ -36,10 +37,6 @@ struct RowLayout {
   [[nodiscard]] std::string describe(std::size_t row) const;
 };
 
-/// "'text'".
-[[nodiscard]] std::string in_quotes(std::string_view text);
-/// A number for messages: up to 6 significant digits ("0.333333", "1.2e+06").
-[[nodiscard]] std::string brief(double value);
 /// A pipeline problem without a file location.
 [[nodiscard]] Problem pipeline_problem(std::string code, std::vector<std::string> ids, const std::string& what);
 

@@ -29,7 +29,7 @@ void denominate(const std::string& indicator, const Treatment& t, const RowLayou
                 std::vector<Problem>& problems) {
   if (units == nullptr) {
     problems.push_back(pipeline_problem("no_units", {indicator},
-                                        "indicator " + in_quotes(indicator) + ": denominator " + in_quotes(t.denominator) +
+                                        "indicator " + squote(indicator) + ": denominator " + squote(t.denominator) +
                                             " needs the unit registry (RunContext.units)"));
     return;
   }
@@ -42,18 +42,18 @@ void denominate(const std::string& indicator, const Treatment& t, const RowLayou
     const Unit* unit = units->find(id);
     if (unit == nullptr) {
       problems.push_back(pipeline_problem("unknown_unit", {indicator},
-                                          "indicator " + in_quotes(indicator) + ", unit " + in_quotes(id) +
-                                              ": not in the unit registry, so its denominator " + in_quotes(t.denominator) +
+                                          "indicator " + squote(indicator) + ", unit " + squote(id) +
+                                              ": not in the unit registry, so its denominator " + squote(t.denominator) +
                                               " is unknown"));
       continue;
     }
     const auto a = unit->numeric_attribute(t.denominator);
     if (!a || !std::isfinite(*a) || *a <= 0.0) {
       const auto text = unit->attribute(t.denominator);
-      const std::string found = a ? brief(*a) : (text ? "the text " + in_quotes(*text) : std::string("missing"));
+      const std::string found = a ? brief(*a) : (text ? "the text " + squote(*text) : std::string("missing"));
       problems.push_back(pipeline_problem("bad_denominator", {indicator},
-                                          "indicator " + in_quotes(indicator) + ", unit " + in_quotes(id) + ": denominator " +
-                                              in_quotes(t.denominator) + " is " + found + "; expected a positive number"));
+                                          "indicator " + squote(indicator) + ", unit " + squote(id) + ": denominator " +
+                                              squote(t.denominator) + " is " + found + "; expected a positive number"));
       continue;
     }
     for (std::size_t p = 0; p < periods; ++p) {
@@ -102,8 +102,8 @@ void impute(const std::string& indicator, const Treatment& t, const RowLayout& r
   if (t.imputation == Imputation::group_mean) {
     if (units == nullptr) {
       problems.push_back(pipeline_problem("no_units", {indicator},
-                                          "indicator " + in_quotes(indicator) + ": imputation group_mean by " +
-                                              in_quotes(t.impute_group) + " needs the unit registry (RunContext.units)"));
+                                          "indicator " + squote(indicator) + ": imputation group_mean by " +
+                                              squote(t.impute_group) + " needs the unit registry (RunContext.units)"));
       return;
     }
     bool ok = true;
@@ -115,9 +115,9 @@ void impute(const std::string& indicator, const Treatment& t, const RowLayout& r
         ok = false;
         problems.push_back(pipeline_problem(
             "bad_group", {indicator},
-            "indicator " + in_quotes(indicator) + ", unit " + in_quotes(id) + ": " +
-                (unit ? "has no value for the group attribute " + in_quotes(t.impute_group)
-                      : std::string("is not in the unit registry, so its group ") + in_quotes(t.impute_group) + " is unknown") +
+            "indicator " + squote(indicator) + ", unit " + squote(id) + ": " +
+                (unit ? "has no value for the group attribute " + squote(t.impute_group)
+                      : std::string("is not in the unit registry, so its group ") + squote(t.impute_group) + " is unknown") +
                 "; expected every unit to have one for imputation group_mean"));
         continue;
       }
@@ -143,7 +143,7 @@ void impute(const std::string& indicator, const Treatment& t, const RowLayout& r
         const auto it = sums.find(group[u]);
         if (it == sums.end()) continue;  // no unit of the group has a value: stays missing
         fill(u, p, it->second.first / static_cast<double>(it->second.second),
-             "imputed: mean of " + t.impute_group + " " + in_quotes(group[u]) + " (" + std::to_string(it->second.second) +
+             "imputed: mean of " + t.impute_group + " " + squote(group[u]) + " (" + std::to_string(it->second.second) +
                  " units) in " + period);
       }
       continue;

@@ -63,8 +63,8 @@ void aggregate_scores(const GoalTree& tree, GoalTree::Index node, const Aggregat
       const auto& child = tree.node(kids[static_cast<std::size_t>(j)]).id;
       problems.push_back(pipeline_problem(
           "non_positive", {id, child},
-          "node " + in_quotes(id) + ", " + rows.describe(static_cast<std::size_t>(first)) + ": the " +
-              std::string(to_string(aggregate.method)) + " mean needs positive children, but " + in_quotes(child) + " is " +
+          "node " + squote(id) + ", " + rows.describe(static_cast<std::size_t>(first)) + ": the " +
+              std::string(to_string(aggregate.method)) + " mean needs positive children, but " + squote(child) + " is " +
               brief(column(j)(first)) + (more > 0 ? " (and in " + std::to_string(more) + " more rows)" : "") +
               "; normalise to a range with low > 0 (e.g. 1..100) or use another method"));
       s.bad = s.bad || nonpositive;

@@ -10,7 +10,7 @@
 #include "doelenboom/sensitivity.hpp"
 #include "pipeline/pipeline_internal.hpp"
 #include "sensitivity/sensitivity_internal.hpp"
-#include "core/utf8.hpp"
+#include "core/diagnostics.hpp"
 
 namespace doelenboom::detail {
 

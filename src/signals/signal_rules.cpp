@@ -11,7 +11,9 @@
 
 #include "doelenboom/signals.hpp"
 #include "io/data_io.hpp"
-#include "core/utf8.hpp"
+#include "core/diagnostics.hpp"
+#include "core/text.hpp"
+#include "io/files.hpp"
 #include "io/yaml_reader.hpp"
 
 namespace doelenboom {

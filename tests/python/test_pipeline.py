@@ -337,14 +337,14 @@ def test_bad_names_and_settings_are_rejected_clearly() -> None:
     with pytest.raises(PipelineError) as error:
         Pipeline(normalise="minmx")
     assert str(error.value) == (
-        "pipeline: normalise: method 'minmx' is not one of: none, minmax, zscore, goalposts, distance_to_target, "
-        "rank, percentile_rank"
+        "pipeline: normalise: key 'method': 'minmx' is not one of: none, minmax, zscore, goalposts, "
+        "distance_to_target, rank, percentile_rank"
     )
     with pytest.raises(PipelineError) as error:
         Pipeline(aggregate="mean")
     assert (
         str(error.value)
-        == "pipeline: aggregate: method 'mean' is not one of: arithmetic, geometric, harmonic, min, median"
+        == "pipeline: aggregate: key 'method': 'mean' is not one of: arithmetic, geometric, harmonic, min, median"
     )
     with pytest.raises(PipelineError) as error:
         Pipeline(
@@ -356,18 +356,19 @@ def test_bad_names_and_settings_are_rejected_clearly() -> None:
         )
     assert str(error.value) == (
         "7 problems:\n"
-        "  pipeline: normalise: unknown setting 'lo' (expected one of: method, low, high, mean, sd, scope)\n"
-        "  pipeline: weights 'gelijk' is not one of: tree, equal\n"
-        "  pipeline: unused_data 'warn' is not one of: error, ignore\n"
-        "  pipeline, level 'factor': settings: unknown setting 'normalize' (expected one of: treatment, normalise, "
+        "  pipeline: normalise: unknown key 'lo' (expected one of: method, low, high, mean, sd, scope)\n"
+        "  pipeline: key 'weights': 'gelijk' is not one of: tree, equal\n"
+        "  pipeline: key 'unused_data': 'warn' is not one of: error, ignore\n"
+        "  pipeline: level 'factor': unknown key 'normalize' (expected one of: treatment, normalise, "
         "aggregate, weights)\n"
-        "  pipeline, level 'factor': aggregate: method 'max' is not one of: arithmetic, geometric, harmonic, min, median\n"
-        "  pipeline, node 'x': treatment: winsorise_max must be a whole number, found 2.5\n"
-        "  pipeline, node 'x': treatment: imputation 'mode' is not one of: none, mean, median, group_mean, locf"
+        "  pipeline: level 'factor': aggregate: key 'method': 'max' is not one of: arithmetic, geometric, harmonic, "
+        "min, median\n"
+        "  pipeline: node 'x': treatment: key 'winsorise_max': '2.5' is not a whole number\n"
+        "  pipeline: node 'x': treatment: key 'imputation': 'mode' is not one of: none, mean, median, group_mean, locf"
     )
     assert len(error.value.problems) == 7
     with pytest.raises(
-        PipelineError, match=r"^pipeline: aggregate: min_coverage must be a number, found 'half'$"
+        PipelineError, match=r"^pipeline: aggregate: key 'min_coverage': 'half' is not a finite number$"
     ):
         Pipeline(aggregate={"min_coverage": "half"})
     with pytest.raises(

@@ -4,7 +4,7 @@ one submodule per stage of the data flow, as python/src: graph, data, estimate, 
 sensitivity, compare, stats, signals, monitoring."""
 
 from collections.abc import Sequence
-from typing import type_check_only
+from typing import NoReturn, type_check_only
 
 from doelenboom._typing import Problem
 
@@ -40,3 +40,5 @@ class DataError(Error):
 
 class PipelineError(Error):
     """A pipeline specification or run is wrong."""
+
+def raise_problems(error: type[Error], problems: Sequence[Problem]) -> NoReturn: ...

@@ -28,8 +28,8 @@ using namespace pybind11::literals;
 std::optional<Period> period_arg(const std::optional<std::string>& text, const char* what) {
   if (!text) return std::nullopt;
   if (auto p = Period::parse(*text)) return p;
-  throw DataError(std::string(what) + " '" + *text +
-                  "' is not a period (expected a year '2023', a quarter '2023-Q2' or a month '2023-05')");
+  throw DataError(std::string(what) + " " + squote(*text) +
+                  " is not a period (expected a year '2023', a quarter '2023-Q2' or a month '2023-05')");
 }
 
 py::array_t<double> array_of(const std::vector<double>& v) { return py::array_t<double>(static_cast<py::ssize_t>(v.size()), v.data()); }

@@ -5,26 +5,20 @@
 
 #include <limits>
 
+#include "core/periods.hpp"
+
 namespace doelenboom::python {
 
 void data_fail(const std::string& code, const std::string& field, const std::string& what, const std::string& source) {
-  std::vector<Problem> problems{make_problem(code, Location{source, 0, 0, field}, {}, what)};
-  throw DataError(problems.front().message, problems);
+  throw_problem<DataError>(code, Location{source, 0, 0, field}, what);
 }
 
 Period period_of(const py::handle& value, std::size_t position, const std::string& source) {
-  if (py::isinstance<Period>(value)) return value.cast<Period>();
-  std::optional<Period> p;
-  if (py::isinstance<py::str>(value)) p = Period::parse(value.cast<std::string>());
-  else if (py::isinstance<py::int_>(value) && !py::isinstance<py::bool_>(value))
-    p = Period::parse(std::to_string(value.cast<long long>()));
-  if (!p) {
-    data_fail("bad_period", "period",
-              "period " + std::to_string(position) + " " + py::repr(value).cast<std::string>() +
-                  " is not a period (expected a year 2023 or '2023', a quarter '2023-Q2' or a month '2023-05')",
-              source);
-  }
-  return *p;
+  if (auto p = period_from_python(value)) return *p;
+  data_fail("bad_period", "period",
+            "period " + std::to_string(position) + " " + py::repr(value).cast<std::string>() + " is not a period (" +
+                period_expected + ")",
+            source);
 }
 
 Periods periods_of(const py::sequence& names, std::span<const std::int32_t> codes, const std::string& source) {

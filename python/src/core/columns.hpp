@@ -67,8 +67,8 @@ py::object column_or_none(std::vector<T>&& v, std::size_t rows) {
   return to_numpy(std::move(v));
 }
 
-/// A period from text ("2023", "2023-Q2"), an int year or a Period object; DataError (code
-/// bad_period, field 'period') naming the position and the value otherwise.
+/// The period of entry `position` of a period dictionary (core/periods.hpp has the rule); DataError
+/// (code bad_period, field 'period') naming the position and the value otherwise.
 Period period_of(const py::handle& value, std::size_t position, const std::string& source);
 
 /// The period dictionary. Names that denote the same period ("2023-Q2", "2023Q2") are merged; then

@@ -1,10 +1,14 @@
 // The C++ exception hierarchy as Python exceptions: Error (a ValueError) and its children, with
 // the same message and the list of problems as the attribute `problems`.
 
+#include <cstddef>
 #include <exception>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 #include "bindings.hpp"
 #include "doelenboom/error.hpp"
@@ -41,6 +45,38 @@ void raise_with_problems(const py::object& type, const Error& error) {
   py::object instance = type(error.what());
   instance.attr("problems") = problems_to_list(error.problems());
   py::set_error(type, instance);
+}
+
+// A problem dict (as problem_to_dict gives it) back as a Problem; None is an unknown part.
+Problem problem_from_dict(const py::handle& item) {
+  const auto d = item.cast<py::dict>();
+  const auto text = [&](const char* key) {
+    return d.contains(key) && !d[key].is_none() ? d[key].cast<std::string>() : std::string();
+  };
+  const auto number = [&](const char* key) {
+    return d.contains(key) && !d[key].is_none() ? d[key].cast<std::size_t>() : std::size_t{0};
+  };
+  Problem p;
+  p.code = text("code");
+  p.where = Location{text("file"), number("line"), number("row"), text("field")};
+  if (d.contains("ids")) p.ids = d["ids"].cast<std::vector<std::string>>();
+  p.message = text("message");
+  return p;
+}
+
+// Problems found in Python, raised as the library raises its own: one error of the given class,
+// its message by join_problems (so the limit policy holds there too).
+[[noreturn]] void raise_problems(const py::handle& type, const py::iterable& items) {
+  std::vector<Problem> problems;
+  for (const auto& item : items) problems.push_back(problem_from_dict(item));
+  const ErrorTypes& t = error_types.get_stored();
+  const std::string message = join_problems(problems);
+  if (type.is(t.parse)) throw ParseError(message, std::move(problems));
+  if (type.is(t.tree)) throw TreeError(message, std::move(problems));
+  if (type.is(t.data)) throw DataError(message, std::move(problems));
+  if (type.is(t.pipeline)) throw PipelineError(message, std::move(problems));
+  if (type.is(t.error)) throw Error(message, std::move(problems));
+  throw py::type_error("raise_problems takes one of the classes Error, ParseError, TreeError, DataError, PipelineError");
 }
 
 }  // namespace
@@ -82,6 +118,10 @@ void register_errors(py::module_& m) {
     t.pipeline = new_exception(m, "PipelineError", t.error, "A pipeline specification or run is wrong.");
     return t;
   });
+
+  m.def("raise_problems", &raise_problems, py::arg("error"), py::arg("problems"),
+        "Raise `error` (Error or one of its children) for problem dicts found in Python, with the "
+        "message the library gives (at most 50 problems listed).");
 
   py::register_exception_translator([](std::exception_ptr p) {
     if (!p) return;

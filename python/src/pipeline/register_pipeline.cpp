@@ -4,10 +4,7 @@
 // as read-only numpy views of the result without a copy, computed ones (ranks, contributions) as
 // arrays that own the moved Eigen storage.
 
-#include <algorithm>
-#include <cmath>
 #include <filesystem>
-#include <initializer_list>
 #include <map>
 #include <optional>
 #include <string>
@@ -22,6 +19,7 @@
 #include <pybind11/stl/filesystem.h>
 
 #include "bindings.hpp"
+#include "core/columns.hpp"
 #include "doelenboom/dataset.hpp"
 #include "doelenboom/goal_tree.hpp"
 #include "doelenboom/indicator.hpp"
@@ -32,217 +30,37 @@ namespace doelenboom::python {
 
 namespace {
 
-std::string squote(std::string_view text) { return "'" + std::string(text) + "'"; }
-
-template <class E>
-std::string names_of(std::initializer_list<E> values) {
-  std::string out;
-  for (const E v : values) out += (out.empty() ? "" : ", ") + std::string(to_string(v));
-  return out;
-}
-
-const std::string& normalisation_names() {
-  static const std::string s = names_of({Normalisation::none, Normalisation::minmax, Normalisation::zscore,
-                                         Normalisation::goalposts, Normalisation::distance_to_target,
-                                         Normalisation::rank, Normalisation::percentile_rank});
-  return s;
-}
-const std::string& aggregation_names() {
-  static const std::string s = names_of({Aggregation::arithmetic, Aggregation::geometric, Aggregation::harmonic,
-                                         Aggregation::minimum, Aggregation::median});
-  return s;
-}
-const std::string& imputation_names() {
-  static const std::string s =
-      names_of({Imputation::none, Imputation::mean, Imputation::median, Imputation::group_mean, Imputation::locf});
-  return s;
-}
-const std::string& outlier_names() {
-  static const std::string s = names_of({OutlierMethod::none, OutlierMethod::winsorise, OutlierMethod::log});
-  return s;
-}
-const std::string& scope_names() {
-  static const std::string s = names_of({NormaliseScope::per_period, NormaliseScope::all_periods});
-  return s;
-}
-const std::string& weight_source_names() {
-  static const std::string s = names_of({WeightSource::tree, WeightSource::equal});
-  return s;
-}
-const std::string& unused_data_names() {
-  static const std::string s = names_of({UnusedData::error, UnusedData::ignore});
-  return s;
-}
-
 // ---------------------------------------------------------------------------------------------
-// Python settings (plain dicts, as PipelineSpec.to_dict gives them) -> PipelineSpec. Every
-// problem is collected and raised at once as a PipelineError, worded as the YAML reader words it.
+// Python settings (plain dicts, as PipelineSpec.to_dict gives them) -> PipelineSpec: as JSON text
+// (JSON is YAML) through the schema code of the pipeline file, PipelineSpec::from_settings, so
+// that dicts and files are read and worded by one reader.
 
-class SettingsReader {
- public:
-  std::vector<Problem>& problems() noexcept { return problems_; }
-
-  void add(const std::string& code, const std::string& context, const std::string& what) {
-    problems_.push_back(make_problem(code, {}, {}, "pipeline" + context + ": " + what));
-  }
-
-  // The (key, value) pairs of a dict; a non-dict or an unknown key is reported.
-  std::vector<std::pair<std::string, py::object>> entries(const py::handle& value, const std::string& context,
-                                                          const std::string& name, const std::vector<std::string_view>& allowed) {
-    std::vector<std::pair<std::string, py::object>> out;
-    if (value.is_none()) return out;
-    if (!py::isinstance<py::dict>(value)) {
-      add("wrong_type", context, name + " must be a dict, found " + describe(value));
-      return out;
-    }
-    for (const auto& [k, v] : value.cast<py::dict>()) {
-      if (!py::isinstance<py::str>(k)) {
-        add("wrong_type", context, name + ": a key must be a text, found " + describe(k));
-        continue;
-      }
-      auto key = k.cast<std::string>();
-      if (!allowed.empty() && std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
-        std::string expected;
-        for (const auto a : allowed) expected += (expected.empty() ? "" : ", ") + std::string(a);
-        add("unknown_key", context, name + ": unknown setting " + squote(key) + " (expected one of: " + expected + ")");
-        continue;
-      }
-      out.emplace_back(std::move(key), py::reinterpret_borrow<py::object>(v));
-    }
-    return out;
-  }
-
-  std::optional<double> number(const py::handle& v, const std::string& context, const std::string& name) {
-    if (!py::isinstance<py::str>(v) && !PyBool_Check(v.ptr()) && !v.is_none()) {
-      const double x = PyFloat_AsDouble(v.ptr());
-      if (!(x == -1.0 && PyErr_Occurred())) {
-        if (std::isfinite(x)) return x;
-        add("bad_number", context, name + " must be a finite number, found " + describe(v));
-        return std::nullopt;
-      }
-      PyErr_Clear();
-    }
-    add("wrong_type", context, name + " must be a number, found " + describe(v));
-    return std::nullopt;
-  }
-
-  std::optional<int> integer(const py::handle& v, const std::string& context, const std::string& name) {
-    const auto x = number(v, context, name);
-    if (!x) return std::nullopt;
-    if (*x == std::floor(*x) && std::abs(*x) <= 1e9) return static_cast<int>(*x);
-    add("bad_number", context, name + " must be a whole number, found " + describe(v));
-    return std::nullopt;
-  }
-
-  // A text; None is the empty text where that means "none" (denominator, impute_group).
-  std::optional<std::string> text(const py::handle& v, const std::string& context, const std::string& name,
-                                  bool allow_none = false) {
-    if (v.is_none() && allow_none) return std::string();
-    if (py::isinstance<py::str>(v)) return v.cast<std::string>();
-    add("wrong_type", context, name + " must be a text, found " + describe(v));
-    return std::nullopt;
-  }
-
-  template <class E, class Parse>
-  std::optional<E> choice(const py::handle& v, const std::string& context, const std::string& name, Parse parse,
-                          const std::string& allowed) {
-    const auto t = text(v, context, name);
-    if (!t) return std::nullopt;
-    if (const auto e = parse(*t)) return e;
-    add("bad_choice", context, name + " " + squote(*t) + " is not one of: " + allowed);
-    return std::nullopt;
-  }
-
-  static std::string describe(const py::handle& v) { return py::repr(v).cast<std::string>(); }
-
- private:
-  std::vector<Problem> problems_;
-};
-
-TreatmentOverride read_treatment(SettingsReader& r, const py::handle& value, const std::string& ctx) {
-  TreatmentOverride t;
-  for (const auto& [key, v] : r.entries(value, ctx, "treatment",
-                                        {"denominator", "denominator_scale", "imputation", "impute_group", "outliers",
-                                         "skew_threshold", "kurtosis_threshold", "winsorise_max"})) {
-    const std::string name = "treatment: " + key;
-    if (key == "denominator") t.denominator = r.text(v, ctx, name, true);
-    if (key == "denominator_scale") t.denominator_scale = r.number(v, ctx, name);
-    if (key == "imputation") t.imputation = r.choice<Imputation>(v, ctx, name, parse_imputation, imputation_names());
-    if (key == "impute_group") t.impute_group = r.text(v, ctx, name, true);
-    if (key == "outliers") t.outliers = r.choice<OutlierMethod>(v, ctx, name, parse_outlier_method, outlier_names());
-    if (key == "skew_threshold") t.skew_threshold = r.number(v, ctx, name);
-    if (key == "kurtosis_threshold") t.kurtosis_threshold = r.number(v, ctx, name);
-    if (key == "winsorise_max") t.winsorise_max = r.integer(v, ctx, name);
-  }
-  return t;
-}
-
-NormaliseOverride read_normalise(SettingsReader& r, const py::handle& value, const std::string& ctx) {
-  NormaliseOverride n;
-  for (const auto& [key, v] : r.entries(value, ctx, "normalise", {"method", "low", "high", "mean", "sd", "scope"})) {
-    const std::string name = "normalise: " + key;
-    if (key == "method") n.method = r.choice<Normalisation>(v, ctx, name, parse_normalisation, normalisation_names());
-    if (key == "low") n.low = r.number(v, ctx, name);
-    if (key == "high") n.high = r.number(v, ctx, name);
-    if (key == "mean") n.mean = r.number(v, ctx, name);
-    if (key == "sd") n.sd = r.number(v, ctx, name);
-    if (key == "scope") n.scope = r.choice<NormaliseScope>(v, ctx, name, parse_normalise_scope, scope_names());
-  }
-  return n;
-}
-
-AggregateOverride read_aggregate(SettingsReader& r, const py::handle& value, const std::string& ctx) {
-  AggregateOverride a;
-  for (const auto& [key, v] : r.entries(value, ctx, "aggregate", {"method", "min_coverage"})) {
-    const std::string name = "aggregate: " + key;
-    if (key == "method") a.method = r.choice<Aggregation>(v, ctx, name, parse_aggregation, aggregation_names());
-    if (key == "min_coverage") a.min_coverage = r.number(v, ctx, name);
-  }
-  return a;
-}
-
-std::map<std::string, Settings> read_sections(SettingsReader& r, const py::handle& value, const char* what) {
-  std::map<std::string, Settings> out;
-  const std::string kind = std::string(what) == "levels" ? "level " : "node ";
-  for (const auto& [id, section] : r.entries(value, "", what, {})) {
-    const std::string ctx = ", " + kind + squote(id);
-    Settings s;
-    for (const auto& [key, v] : r.entries(section, ctx, "settings", {"treatment", "normalise", "aggregate", "weights"})) {
-      if (key == "treatment") s.treatment = read_treatment(r, v, ctx);
-      if (key == "normalise") s.normalise = read_normalise(r, v, ctx);
-      if (key == "aggregate") s.aggregate = read_aggregate(r, v, ctx);
-      if (key == "weights") s.weights = r.choice<WeightSource>(v, ctx, "weights", parse_weight_source, weight_source_names());
-    }
-    out[id] = std::move(s);
-  }
-  return out;
+// What json.dumps cannot write itself: numbers of other types (numpy scalars) as numbers, other
+// objects as their repr, which the reader then reports as a value it cannot use.
+py::object json_fallback(const py::handle& value) {
+  if (PyIndex_Check(value.ptr()) != 0) return py::int_(py::reinterpret_borrow<py::object>(value));
+  if (py::hasattr(value, "__float__")) return py::float_(py::reinterpret_borrow<py::object>(value));
+  return py::repr(value);
 }
 
 PipelineSpec spec_from_settings(const py::object& treatment, const py::object& normalise, const py::object& aggregate,
                                 const py::object& weights, const py::object& levels, const py::object& nodes,
                                 const py::object& weight_overrides, const py::object& confidence,
                                 const py::object& unused_data) {
-  SettingsReader r;
-  PipelineSpec spec;
-  spec.treatment = read_treatment(r, treatment, "").over(spec.treatment);
-  spec.normalise = read_normalise(r, normalise, "").over(spec.normalise);
-  spec.aggregate = read_aggregate(r, aggregate, "").over(spec.aggregate);
-  if (const auto w = r.choice<WeightSource>(weights, "", "weights", parse_weight_source, weight_source_names())) spec.weights = *w;
-  if (const auto c = r.number(confidence, "", "confidence")) spec.confidence = *c;
-  if (const auto u = r.choice<UnusedData>(unused_data, "", "unused_data", parse_unused_data, unused_data_names())) {
-    spec.unused_data = *u;
-  }
-  spec.levels = read_sections(r, levels, "levels");
-  spec.nodes = read_sections(r, nodes, "nodes");
-  for (const auto& [parent, children] : r.entries(weight_overrides, "", "weight_overrides", {})) {
-    const std::string ctx = ", weight_overrides";
-    auto& target = spec.weight_overrides[parent];
-    for (const auto& [child, w] : r.entries(children, ctx, squote(parent), {})) {
-      if (const auto x = r.number(w, ctx, squote(parent) + ": " + squote(child))) target[child] = *x;
-    }
-  }
-  throw_if_problems<PipelineError>(r.problems());
-  return spec;
+  // In the order of the file, which is the order of the problems.
+  py::dict settings;
+  settings["treatment"] = treatment;
+  settings["normalise"] = normalise;
+  settings["aggregate"] = aggregate;
+  settings["weights"] = weights;
+  settings["confidence"] = confidence;
+  settings["unused_data"] = unused_data;
+  settings["levels"] = levels;
+  settings["nodes"] = nodes;
+  settings["weight_overrides"] = weight_overrides;
+  const py::object text = py::module_::import("json").attr("dumps")(
+      settings, py::arg("ensure_ascii") = false, py::arg("default") = py::cpp_function(&json_fallback));
+  return PipelineSpec::from_settings(text.cast<std::string>());
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -317,12 +135,6 @@ py::dict spec_to_dict(const PipelineSpec& spec) {
 
 // ---------------------------------------------------------------------------------------------
 // Results
-
-py::list periods_to_list(const std::vector<Period>& periods) {
-  py::list out;
-  for (const auto& p : periods) out.append(p.to_string());
-  return out;
-}
 
 GoalTree::Index node_index(const PipelineResult& r, const std::string& id, const char* what) {
   if (const auto index = r.tree().find(id)) return *index;

@@ -1,4 +1,4 @@
-// The internal CSV reader (src/io/csv.hpp) and the UTF-8/number helpers (src/core/utf8.hpp).
+// The internal CSV reader (src/io/csv.hpp) and the UTF-8/number helpers (src/core/text.hpp).
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 
 #include "io/csv.hpp"
 #include "doelenboom/error.hpp"
-#include "core/utf8.hpp"
+#include "core/text.hpp"
 
 namespace {
 

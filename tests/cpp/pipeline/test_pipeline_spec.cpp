@@ -158,6 +158,31 @@ TEST(PipelineSpec, BadValuesAreRejectedWithFileAndLine) {
             "p.yaml:2: key 'unused_data': 'skip' is not one of: error, ignore");
 }
 
+// Settings given as data (the Python keyword dicts, as JSON) go through the file's schema code:
+// the same checks and words, "pipeline" in place of file and line, no format version, PipelineError.
+TEST(PipelineSpec, SettingsGivenAsDataAreReadByTheFileReader) {
+  const auto spec = db::PipelineSpec::from_settings(
+      R"({"normalise": {"method": "zscore"}, "treatment": {"winsorise_max": 3.0}, "levels": {"doel": {"weights": "equal"}},)"
+      R"( "weight_overrides": {"top": {"a": 2}}, "confidence": 0.9})");
+  EXPECT_EQ(spec.normalise.method, db::Normalisation::zscore);
+  EXPECT_EQ(spec.treatment.winsorise_max, 3);
+  EXPECT_EQ(spec.levels.at("doel").weights, db::WeightSource::equal);
+  EXPECT_EQ(spec.weight_overrides.at("top").at("a"), 2.0);
+  EXPECT_EQ(spec.confidence, 0.9);
+  EXPECT_TRUE(spec.source.empty());
+  try {
+    (void)db::PipelineSpec::from_settings(R"({"aggregate": {"method": "mean"}, "nodes": {"x": {"colour": 1}}})");
+    ADD_FAILURE() << "expected a PipelineError";
+  } catch (const db::PipelineError& e) {
+    EXPECT_STREQ(e.what(),
+                 "2 problems:\n"
+                 "  pipeline: aggregate: key 'method': 'mean' is not one of: arithmetic, geometric, harmonic, min, median\n"
+                 "  pipeline: node 'x': unknown key 'colour' (expected one of: treatment, normalise, aggregate, weights)");
+    ASSERT_EQ(e.problems().size(), 2U);
+    EXPECT_TRUE(e.problems()[0].where.empty());
+  }
+}
+
 TEST(PipelineSpec, UnusedDataSetting) {
   EXPECT_EQ(db::PipelineSpec{}.unused_data, db::UnusedData::error);
   const auto spec = db::PipelineSpec::parse_yaml("doelenboom_pipeline: 1\nunused_data: ignore\n");

@@ -1,9 +1,9 @@
 #pragma once
-// Internal text helpers shared by the file readers (CSV, YAML): reading a whole file, UTF-8
-// validation with a precise position, numbers parsed without locale surprises, message pieces.
+// Internal text rules shared by every reader (CSV, YAML, data from Python): UTF-8 validation with a
+// precise position, trimming and case folding of ASCII, and numbers read and written without
+// locale surprises. How texts appear in messages (quoting, lists) is in core/diagnostics.hpp.
 
 #include <cstddef>
-#include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,10 +34,6 @@ inline constexpr std::string_view utf8_bom = "\xEF\xBB\xBF";
 /// Throws ParseError with invalid_utf8_problem (at its line of `source`) unless `text` is UTF-8.
 void require_utf8(std::string_view text, const std::string& source);
 
-/// The whole file as bytes. Throws ParseError naming the path when it is missing, a directory
-/// or unreadable.
-[[nodiscard]] std::string read_file_bytes(const std::filesystem::path& path);
-
 /// Without leading and trailing ASCII spaces, tabs, CR and LF.
 [[nodiscard]] std::string_view trim_ascii(std::string_view text) noexcept;
 
@@ -48,23 +44,8 @@ void require_utf8(std::string_view text, const std::string& source);
 /// leading '+'); std::nullopt for anything else, including inf and nan.
 [[nodiscard]] std::optional<double> parse_finite_double(std::string_view text) noexcept;
 
-/// Shortest decimal text that reads back as exactly `value` ("2.5", "0.1", "1e+22").
+/// Shortest decimal text that reads back as exactly `value` ("2.5", "0.1", "1e+22"): the inverse
+/// of parse_finite_double, for files and for messages that must show a value exactly.
 [[nodiscard]] std::string format_double(double value);
-
-/// Texts longer than this are shortened in messages (squote).
-inline constexpr std::size_t max_quoted_bytes = 200;
-
-/// 'text' in single quotes, for messages. A text longer than max_quoted_bytes is cut (at a
-/// character boundary) and its length given: 'aaaa...' (52428800 bytes), so that a hostile
-/// 50 MB cell does not make a 50 MB message.
-[[nodiscard]] std::string squote(std::string_view text);
-
-/// "a, b, c" from any range of texts.
-template <class Words>
-[[nodiscard]] std::string join_words(const Words& words) {
-  std::string out;
-  for (const auto& w : words) out += (out.empty() ? "" : ", ") + std::string(w);
-  return out;
-}
 
 }  // namespace doelenboom::detail

@@ -1,13 +1,11 @@
-#include "core/utf8.hpp"
+// UTF-8 validation, ASCII trimming and locale-free numbers (core/text.hpp).
+
+#include "core/text.hpp"
 
 #include <algorithm>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
-#include <cstdio>
-#include <memory>
 #include <system_error>
-#include <vector>
 
 namespace doelenboom::detail {
 
@@ -73,38 +71,6 @@ void require_utf8(std::string_view text, const std::string& source) {
     throw_if_problems<ParseError>(
         {invalid_utf8_problem(Location{source, line_of_offset(text, bad), 0, {}}, bad, static_cast<unsigned char>(text[bad]))});
   }
-}
-
-namespace {
-[[noreturn]] void fail_io(const std::string& file, const std::string& what) {
-  std::vector<Problem> problems{make_problem("io", Location{file, 0, 0, {}}, {}, what)};
-  throw ParseError(join_problems(problems), problems);
-}
-}  // namespace
-
-std::string read_file_bytes(const std::filesystem::path& path) {
-  const std::string name = path.string();
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) fail_io(name, "is a folder, not a file");
-  // std::fopen rather than ifstream: errno gives the real reason (missing, permission, ...).
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(name.c_str(), "rb"), &std::fclose);
-  if (!file) {
-    const int err = errno;
-    fail_io(name, "cannot open file: " + std::generic_category().message(err));
-  }
-  std::string bytes;
-  char buffer[1 << 16];
-  std::size_t got = 0;
-  while ((got = std::fread(buffer, 1, sizeof buffer, file.get())) > 0) bytes.append(buffer, got);
-  if (std::ferror(file.get()) != 0) fail_io(name, "cannot read file");
-  return bytes;
-}
-
-std::string squote(std::string_view text) {
-  if (text.size() <= max_quoted_bytes) return "'" + std::string(text) + "'";
-  std::size_t cut = max_quoted_bytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U) --cut;  // not inside a character
-  return "'" + std::string(text.substr(0, cut)) + "...' (" + std::to_string(text.size()) + " bytes)";
 }
 
 std::string_view trim_ascii(std::string_view text) noexcept {
