@@ -16,6 +16,7 @@
 #include "doelenboom/version.hpp"
 #include "data/indicator_check.hpp"
 #include "core/utf8.hpp"
+#include "data/indicator_yaml.hpp"
 #include "io/yaml_reader.hpp"
 
 namespace doelenboom {

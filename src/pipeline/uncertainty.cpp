@@ -25,7 +25,7 @@
 #include <utility>
 #include <vector>
 
-#include "pipeline/pipeline_internal.hpp"
+#include "pipeline/uncertainty.hpp"
 
 namespace doelenboom::detail {
 

@@ -16,8 +16,12 @@
 #include <vector>
 
 #include "doelenboom/sensitivity.hpp"
+#include "pipeline/aggregate.hpp"
+#include "pipeline/normalise.hpp"
 #include "pipeline/pipeline_internal.hpp"
+#include "pipeline/treatment.hpp"
 #include "sensitivity/sensitivity_internal.hpp"
+#include "stats/kernels.hpp"
 #include "core/utf8.hpp"
 
 namespace doelenboom {
@@ -130,14 +134,8 @@ void throw_problems(const std::vector<Problem>& problems, const std::string& pre
   throw_if_problems<PipelineError>(named);
 }
 
-// Sorted non-missing values -> the type 7 quantile.
-double sorted_quantile(const std::vector<double>& v, double p) {
-  if (v.empty()) return nan;
-  const double h = static_cast<double>(v.size() - 1) * p;
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (h - static_cast<double>(lo)) * (v[hi] - v[lo]);
-}
+// Sorted non-missing values -> the type 7 quantile, as stats::quantile_type7.
+double sorted_quantile(const std::vector<double>& v, double p) { return detail::sorted_quantile(v, p, detail::textbook_lerp); }
 
 }  // namespace
 
