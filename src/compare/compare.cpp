@@ -14,6 +14,7 @@
 
 #include "doelenboom/error.hpp"
 #include "doelenboom/stats.hpp"
+#include "stats/kernels.hpp"
 
 namespace doelenboom {
 namespace {
@@ -31,8 +32,6 @@ void check_level(double level, const char* what) {
   }
 }
 
-double normal_quantile(double p) { return boost::math::quantile(boost::math::normal_distribution<double>(), p); }
-
 /// Ranks of values (descending, 1 = best, ties take the lowest rank), written to out[i].
 void rank_descending(std::span<const double> values, std::vector<std::pair<double, std::size_t>>& order,
                      std::span<double> out) {
@@ -48,9 +47,7 @@ void rank_descending(std::span<const double> values, std::vector<std::pair<doubl
 /// numpy's linear quantile of the sorted draws of one unit, given as a histogram of ranks 1..n
 /// (counts[r - 1] draws had rank r; draws in total).
 double histogram_quantile(std::span<const std::uint32_t> counts, std::size_t draws, double p) {
-  const double h = static_cast<double>(draws - 1) * p;
-  const double lo = std::floor(h);
-  const auto i = static_cast<std::size_t>(lo);
+  const detail::Type7Position position = detail::type7_position(draws, p);
   // The value at sorted position k: the smallest rank whose cumulative count exceeds k.
   const auto at = [&](std::size_t k) {
     std::size_t cum = 0;
@@ -60,11 +57,9 @@ double histogram_quantile(std::span<const std::uint32_t> counts, std::size_t dra
     }
     return static_cast<double>(counts.size());
   };
-  const double a = at(i);
-  if (i + 1 >= draws) return a;
-  const double b = at(i + 1);
-  const double t = h - lo;
-  return t >= 0.5 ? b - (b - a) * (1.0 - t) : a + (b - a) * t;  // numpy's _lerp
+  const double a = at(position.lo);
+  if (position.hi == position.lo) return a;
+  return detail::numpy_lerp(a, at(position.hi), position.t);
 }
 
 }  // namespace
@@ -326,7 +321,7 @@ Changes compute_changes(const ScoreTable& table, const UnitRegistry* units, cons
   const std::size_t np = table.periods.size();
   const auto rows = table.scores.rows();
   const auto cols = table.scores.cols();
-  const double z = normal_quantile((1.0 + options.level) / 2.0);
+  const double z = detail::normal_quantile((1.0 + options.level) / 2.0);
   Changes out;
   out.since_baseline = empty_change(rows, cols);
   out.since_previous = empty_change(rows, cols);
@@ -434,7 +429,7 @@ std::vector<KoploperRow> koploper_table(const ScoreTable& table, const UnitRegis
     peers = compare_with_peers(one, UnitRegistry{}, options.peers);
   }
 
-  const double z = normal_quantile((1.0 + options.level) / 2.0);
+  const double z = detail::normal_quantile((1.0 + options.level) / 2.0);
   std::vector<KoploperRow> out;
   out.reserve(report.size() * columns.size());
   for (const auto u : report) {
