@@ -44,6 +44,19 @@ void rank_descending(std::span<const double> values, std::vector<std::pair<doubl
   }
 }
 
+/// The positions of the chosen ids (by index_of), or all `count` positions when none are chosen.
+template <class IndexOf>
+std::vector<std::size_t> chosen(const std::vector<std::string>& ids, std::size_t count, const IndexOf& index_of) {
+  std::vector<std::size_t> out;
+  if (ids.empty()) {
+    out.resize(count);
+    std::iota(out.begin(), out.end(), std::size_t{0});
+  } else {
+    for (const auto& id : ids) out.push_back(index_of(id));
+  }
+  return out;
+}
+
 /// numpy's linear quantile of the sorted draws of one unit, given as a histogram of ranks 1..n
 /// (counts[r - 1] draws had rank r; draws in total).
 double histogram_quantile(std::span<const std::uint32_t> counts, std::size_t draws, double p) {
@@ -370,20 +383,10 @@ std::vector<KoploperRow> koploper_table(const ScoreTable& table, const UnitRegis
   table.check();
   check_level(options.level, "level");
   if (table.periods.empty()) throw DataError("koploper table: the scores have no periods");
-  std::vector<std::size_t> columns;
-  if (options.nodes.empty()) {
-    columns.resize(table.nodes.size());
-    std::iota(columns.begin(), columns.end(), std::size_t{0});
-  } else {
-    for (const auto& id : options.nodes) columns.push_back(table.node_index(id));
-  }
-  std::vector<std::size_t> report;
-  if (options.units.empty()) {
-    report.resize(table.units.size());
-    std::iota(report.begin(), report.end(), std::size_t{0});
-  } else {
-    for (const auto& id : options.units) report.push_back(table.unit_index(id));
-  }
+  const std::vector<std::size_t> columns =
+      chosen(options.nodes, table.nodes.size(), [&](const std::string& id) { return table.node_index(id); });
+  const std::vector<std::size_t> report =
+      chosen(options.units, table.units.size(), [&](const std::string& id) { return table.unit_index(id); });
   const std::size_t p = options.period ? table.period_index(*options.period) : table.periods.size() - 1;
 
   // `sub`: the chosen columns over all periods (for the changes); `one`: every column in the

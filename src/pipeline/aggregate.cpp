@@ -134,41 +134,43 @@ class NodeAggregator {
     }
   }
 
+  // acc = the sum of term(j) over the children with a positive weight, where x_j > 0.
+  template <class Term>
+  void sum_positive(Eigen::ArrayXd& acc, const Term& term) {
+    acc.setZero(n_rows_);
+    for (Eigen::Index j = 0; j < k_; ++j) {
+      if (weight(j) > 0.0) acc += (column(j) > 0.0).select(term(j), 0.0);
+    }
+  }
+
+  // The gradient derivative(j) where child j is present and the score good, else 0.
+  template <class Derivative>
+  void present_gradient(const Derivative& derivative) {
+    for (Eigen::Index j = 0; j < k_; ++j) {
+      if (!(weight(j) > 0.0)) {
+        gradient_col(j).setZero();
+        continue;
+      }
+      const Mask use = s_.good && (column(j) == column(j));
+      gradient_col(j) = use.select(derivative(j), 0.0).matrix();
+    }
+  }
+
   // exp(sum w log x / sum w) over present children; d/dx_j = score * w_j / (W x_j).
   void geometric(Eigen::Ref<Eigen::VectorXd> out) {
-    s_.logs.setZero(n_rows_);
-    for (Eigen::Index j = 0; j < k_; ++j) {
-      if (weight(j) > 0.0) s_.logs += (column(j) > 0.0).select(column(j).log() * weight(j), 0.0);
-    }
+    sum_positive(s_.logs, [&](Eigen::Index j) { return column(j).log() * weight(j); });
     write(out, s_.good.select((s_.logs / s_.cov).exp(), nan));
     if constexpr (WithGradient) {
-      for (Eigen::Index j = 0; j < k_; ++j) {
-        if (!(weight(j) > 0.0)) {
-          gradient_col(j).setZero();
-          continue;
-        }
-        const Mask use = s_.good && (column(j) == column(j));
-        gradient_col(j) = use.select(s_.score * weight(j) / (s_.cov * column(j)), 0.0).matrix();
-      }
+      present_gradient([&](Eigen::Index j) { return s_.score * weight(j) / (s_.cov * column(j)); });
     }
   }
 
   // W / sum (w / x) over present children; d/dx_j = score^2 * w_j / (W x_j^2).
   void harmonic(Eigen::Ref<Eigen::VectorXd> out) {
-    s_.inverse.setZero(n_rows_);
-    for (Eigen::Index j = 0; j < k_; ++j) {
-      if (weight(j) > 0.0) s_.inverse += (column(j) > 0.0).select(weight(j) / column(j), 0.0);
-    }
+    sum_positive(s_.inverse, [&](Eigen::Index j) { return weight(j) / column(j); });
     write(out, s_.good.select(s_.cov / s_.inverse, nan));
     if constexpr (WithGradient) {
-      for (Eigen::Index j = 0; j < k_; ++j) {
-        if (!(weight(j) > 0.0)) {
-          gradient_col(j).setZero();
-          continue;
-        }
-        const Mask use = s_.good && (column(j) == column(j));
-        gradient_col(j) = use.select(s_.score.square() * weight(j) / (s_.cov * column(j).square()), 0.0).matrix();
-      }
+      present_gradient([&](Eigen::Index j) { return s_.score.square() * weight(j) / (s_.cov * column(j).square()); });
     }
   }
 
