@@ -22,6 +22,7 @@
 #include <Eigen/Core>
 
 #include "doelenboom/error.hpp"
+#include "doelenboom/ids.hpp"  // is_valid_id, declared here before it had a header of its own
 #include "doelenboom/indicator.hpp"
 
 namespace doelenboom {
@@ -80,9 +81,6 @@ struct TreeDefinition {
            a.edges == b.edges && a.indicators == b.indicators;
   }
 };
-
-/// True for an ASCII slug id: a letter or digit, then letters, digits, '_', '-' or '.'.
-bool is_valid_id(std::string_view id) noexcept;
 
 class GoalTree {
  public:

@@ -58,7 +58,9 @@ struct IndicatorDefinition {
   ResultKind kind = ResultKind::output;  ///< the key `result` in the indicators and tree files
   Measure measure = Measure::count;
   int direction = 1;                  ///< +1 higher is better, -1 lower is better
-  double rate_per = 1000.0;           ///< for Measure::rate: per how many inhabitants
+  /// rate_per when none is given (a rate per 1,000 inhabitants).
+  static constexpr double default_rate_per = 1000.0;
+  double rate_per = default_rate_per;  ///< for Measure::rate: per how many inhabitants
   std::optional<Scale> scale;         ///< required for Measure::mean
   std::optional<double> norm;         ///< value beyond which a unit wants a signal (below for +1, above for -1)
   std::optional<double> goalpost_min; ///< fixed bounds for normalising over time (both or neither)

@@ -28,6 +28,7 @@
 #include "doelenboom/error.hpp"
 #include "doelenboom/goal_tree.hpp"
 #include "doelenboom/pipeline.hpp"
+#include "doelenboom/stats.hpp"
 
 namespace doelenboom {
 
@@ -147,8 +148,8 @@ struct SobolIndices {
 SobolIndices sobol_indices(const Eigen::MatrixXd& f, std::size_t factors, std::size_t bootstrap, double confidence,
                            std::uint64_t seed, unsigned threads = 1, const std::function<bool()>& cancelled = {});
 
-/// Quantile of type 7 (linear interpolation, numpy's default) of the non-NaN values; NaN when none.
-double quantile_type7(std::vector<double> values, double p);
+/// The quantile run_sensitivity summarises its runs with (declared in stats.hpp).
+using stats::quantile_type7;
 
 /// run_sensitivity stopped by its cancellation callback.
 class SensitivityCancelled : public Error {

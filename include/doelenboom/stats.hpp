@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include <Eigen/Core>
 
@@ -89,6 +90,13 @@ struct MeanEstimate {
 /// As quantile() for unsorted data: copies x and uses std::nth_element (O(n) on average)
 /// instead of sorting.
 [[nodiscard]] double quantile_unsorted(std::span<const double> x, double p);
+
+/// Quantile of type 7 of the non-NaN `values` (any order), NaN when there are none. Unlike the
+/// functions above it skips NaN and checks nothing else: the summary of simulation output, where a
+/// missing run is no error (run_sensitivity's distributions and Sobol intervals). It interpolates
+/// x[⌊h⌋] + (h - ⌊h⌋)·(x[⌊h⌋+1] - x[⌊h⌋]) as written, which can differ from quantile() (numpy's
+/// two-sided form) in the last bit.
+[[nodiscard]] double quantile_type7(std::vector<double> values, double p);
 
 // ---------------------------------------------------------------------------------------------
 // Wilcoxon signed-rank test

@@ -14,6 +14,7 @@
 
 #include "doelenboom/error.hpp"
 #include "doelenboom/stats.hpp"
+#include "stats/kernels.hpp"
 
 namespace doelenboom {
 namespace {
@@ -31,8 +32,6 @@ void check_level(double level, const char* what) {
   }
 }
 
-double normal_quantile(double p) { return boost::math::quantile(boost::math::normal_distribution<double>(), p); }
-
 /// Ranks of values (descending, 1 = best, ties take the lowest rank), written to out[i].
 void rank_descending(std::span<const double> values, std::vector<std::pair<double, std::size_t>>& order,
                      std::span<double> out) {
@@ -45,12 +44,23 @@ void rank_descending(std::span<const double> values, std::vector<std::pair<doubl
   }
 }
 
+/// The positions of the chosen ids (by index_of), or all `count` positions when none are chosen.
+template <class IndexOf>
+std::vector<std::size_t> chosen(const std::vector<std::string>& ids, std::size_t count, const IndexOf& index_of) {
+  std::vector<std::size_t> out;
+  if (ids.empty()) {
+    out.resize(count);
+    std::iota(out.begin(), out.end(), std::size_t{0});
+  } else {
+    for (const auto& id : ids) out.push_back(index_of(id));
+  }
+  return out;
+}
+
 /// numpy's linear quantile of the sorted draws of one unit, given as a histogram of ranks 1..n
 /// (counts[r - 1] draws had rank r; draws in total).
 double histogram_quantile(std::span<const std::uint32_t> counts, std::size_t draws, double p) {
-  const double h = static_cast<double>(draws - 1) * p;
-  const double lo = std::floor(h);
-  const auto i = static_cast<std::size_t>(lo);
+  const detail::Type7Position position = detail::type7_position(draws, p);
   // The value at sorted position k: the smallest rank whose cumulative count exceeds k.
   const auto at = [&](std::size_t k) {
     std::size_t cum = 0;
@@ -60,11 +70,9 @@ double histogram_quantile(std::span<const std::uint32_t> counts, std::size_t dra
     }
     return static_cast<double>(counts.size());
   };
-  const double a = at(i);
-  if (i + 1 >= draws) return a;
-  const double b = at(i + 1);
-  const double t = h - lo;
-  return t >= 0.5 ? b - (b - a) * (1.0 - t) : a + (b - a) * t;  // numpy's _lerp
+  const double a = at(position.lo);
+  if (position.hi == position.lo) return a;
+  return detail::numpy_lerp(a, at(position.hi), position.t);
 }
 
 }  // namespace
@@ -326,7 +334,7 @@ Changes compute_changes(const ScoreTable& table, const UnitRegistry* units, cons
   const std::size_t np = table.periods.size();
   const auto rows = table.scores.rows();
   const auto cols = table.scores.cols();
-  const double z = normal_quantile((1.0 + options.level) / 2.0);
+  const double z = detail::normal_quantile((1.0 + options.level) / 2.0);
   Changes out;
   out.since_baseline = empty_change(rows, cols);
   out.since_previous = empty_change(rows, cols);
@@ -375,20 +383,10 @@ std::vector<KoploperRow> koploper_table(const ScoreTable& table, const UnitRegis
   table.check();
   check_level(options.level, "level");
   if (table.periods.empty()) throw DataError("koploper table: the scores have no periods");
-  std::vector<std::size_t> columns;
-  if (options.nodes.empty()) {
-    columns.resize(table.nodes.size());
-    std::iota(columns.begin(), columns.end(), std::size_t{0});
-  } else {
-    for (const auto& id : options.nodes) columns.push_back(table.node_index(id));
-  }
-  std::vector<std::size_t> report;
-  if (options.units.empty()) {
-    report.resize(table.units.size());
-    std::iota(report.begin(), report.end(), std::size_t{0});
-  } else {
-    for (const auto& id : options.units) report.push_back(table.unit_index(id));
-  }
+  const std::vector<std::size_t> columns =
+      chosen(options.nodes, table.nodes.size(), [&](const std::string& id) { return table.node_index(id); });
+  const std::vector<std::size_t> report =
+      chosen(options.units, table.units.size(), [&](const std::string& id) { return table.unit_index(id); });
   const std::size_t p = options.period ? table.period_index(*options.period) : table.periods.size() - 1;
 
   // `sub`: the chosen columns over all periods (for the changes); `one`: every column in the
@@ -434,7 +432,7 @@ std::vector<KoploperRow> koploper_table(const ScoreTable& table, const UnitRegis
     peers = compare_with_peers(one, UnitRegistry{}, options.peers);
   }
 
-  const double z = normal_quantile((1.0 + options.level) / 2.0);
+  const double z = detail::normal_quantile((1.0 + options.level) / 2.0);
   std::vector<KoploperRow> out;
   out.reserve(report.size() * columns.size());
   for (const auto u : report) {

@@ -7,10 +7,9 @@
 #include <limits>
 
 #include <Eigen/Dense>
-#include <boost/math/distributions/normal.hpp>
-#include <boost/math/distributions/students_t.hpp>
 
 #include "doelenboom/error.hpp"
+#include "stats/kernels.hpp"
 
 namespace doelenboom {
 namespace {
@@ -228,7 +227,7 @@ LinearTrend linear_trend(std::span<const double> x, std::span<const double> y, d
   const double df = nd - 2.0;
   out.sigma = std::sqrt(ssr / df);
   out.se_slope = out.sigma / std::sqrt(sxx);
-  const double t = boost::math::quantile(boost::math::students_t_distribution<double>(df), (1.0 + confidence) / 2.0);
+  const double t = detail::t_quantile(df, (1.0 + confidence) / 2.0);
   out.low = out.slope - t * out.se_slope;
   out.high = out.slope + t * out.se_slope;
   return out;
@@ -247,7 +246,7 @@ TrendPrediction predict(const LinearTrend& trend, double x, double level) {
   out.mean = trend.intercept + trend.slope * x;
   const double dx = x - trend.x_mean;
   out.se = trend.sigma * std::sqrt(1.0 + 1.0 / nd + dx * dx / trend.sxx);
-  const double t = boost::math::quantile(boost::math::students_t_distribution<double>(nd - 2.0), (1.0 + level) / 2.0);
+  const double t = detail::t_quantile(nd - 2.0, (1.0 + level) / 2.0);
   out.low = out.mean - t * out.se;
   out.high = out.mean + t * out.se;
   return out;
@@ -327,7 +326,7 @@ HoltForecast holt_forecast(const HoltFit& fit, std::size_t horizon, double level
   if (fit.level.empty()) throw DataError("Holt forecast: the fit has no observations");
   HoltForecast out;
   out.level = level;
-  const double z = boost::math::quantile(boost::math::normal_distribution<double>(), (1.0 + level) / 2.0);
+  const double z = detail::normal_quantile((1.0 + level) / 2.0);
   const double a = fit.alpha;
   const double b = fit.alpha * fit.beta;  // beta of the error-correction (ETS) form
   double sum = 0;  // sum_{j=1}^{h-1} (a + b j)^2

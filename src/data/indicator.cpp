@@ -11,12 +11,13 @@
 #include <limits>
 #include <utility>
 
-#include "doelenboom/goal_tree.hpp"
+#include "doelenboom/ids.hpp"
 #include "io/data_io.hpp"
 #include "data/indicator_check.hpp"
 #include "core/diagnostics.hpp"
 #include "core/text.hpp"
 #include "io/files.hpp"
+#include "data/indicator_yaml.hpp"
 #include "io/yaml_reader.hpp"
 
 namespace doelenboom {
@@ -29,7 +30,6 @@ using Reader = detail::YamlReader;
 using Entries = detail::YamlEntries;
 using Entry = detail::YamlEntry;
 
-constexpr double default_rate_per = 1000.0;
 constexpr double infinity = std::numeric_limits<double>::infinity();
 
 constexpr std::array<std::string_view, 2> top_keys{"doelenboom_indicators", "indicators"};
@@ -38,63 +38,8 @@ constexpr std::array<std::string_view, 12> indicator_keys{"id",        "label", 
 // `kind` is the older name of `result` (renamed so that a tree file's indicator node, whose
 // `kind` is "indicator", can hold the same keys); it is still read.
 constexpr std::array<std::string_view, 1> older_indicator_keys{"kind"};
-constexpr std::array<std::string_view, 3> scale_keys{"name", "min", "max"};
 
 std::string num(double value) { return detail::format_number(value); }
-
-void read_scale(Reader& r, const Entry& entry, const std::string& context, const std::vector<std::string>& ids,
-                IndicatorDefinition& d) {
-  const YAML::Node& v = entry.value;
-  if (v.IsScalar()) {
-    if (auto s = named_scale(detail::ascii_lower(detail::trim_ascii(v.Scalar())))) {
-      d.scale = std::move(*s);
-    } else {
-      r.add("bad_scale", v, context, ids,
-            "scale " + squote(v.Scalar()) + " is not a known scale (expected likert5, rapportcijfer, zrm or {name: ..., min: ..., max: ...})");
-    }
-    return;
-  }
-  if (!v.IsMap()) {
-    r.add("wrong_type", v.IsNull() ? entry.key : v, context, ids,
-          "key 'scale' must be a scale name or {name: ..., min: ..., max: ...}, found " + detail::describe(v));
-    return;
-  }
-  const auto keys = r.entries(v, context + ": scale", scale_keys, ids);
-  Scale scale;
-  bool ok = true;
-  if (const auto it = keys.find("name"); it != keys.end()) {
-    if (auto name = r.text(it->second, context + ": scale", ids, true)) scale.name = std::move(*name);
-  }
-  for (const auto* bound : {"min", "max"}) {
-    const auto it = keys.find(bound);
-    if (it == keys.end()) {
-      r.add("missing_key", v, context + ": scale", ids, "missing required key "s + squote(bound));
-      ok = false;
-    } else if (auto x = r.number(it->second.key, it->second.value, "scale "s + bound, context, ids)) {
-      (std::string_view(bound) == "min" ? scale.min : scale.max) = *x;
-    } else {
-      ok = false;
-    }
-  }
-  if (ok) d.scale = std::move(scale);
-}
-
-void read_goalposts(Reader& r, const Entry& entry, const std::string& context, const std::vector<std::string>& ids,
-                    IndicatorDefinition& d) {
-  const YAML::Node& v = entry.value;
-  if (!v.IsSequence() || v.size() != 2) {
-    r.add("wrong_type", v.IsNull() ? entry.key : v, context, ids,
-          "key 'goalposts' must be a list of two numbers [min, max], found " +
-              (v.IsSequence() ? "a list of " + std::to_string(v.size()) : detail::describe(v)));
-    return;
-  }
-  const auto lo = r.number(entry.key, v[0], "goalpost min", context, ids);
-  const auto hi = r.number(entry.key, v[1], "goalpost max", context, ids);
-  if (lo && hi) {
-    d.goalpost_min = lo;
-    d.goalpost_max = hi;
-  }
-}
 
 void read_indicator(Reader& r, const YAML::Node& item, std::size_t position, std::vector<IndicatorDefinition>& out) {
   const auto named = r.item(item, position, "indicator", indicator_keys);
@@ -308,7 +253,7 @@ std::vector<Problem> check_indicator_values(const IndicatorDefinition& d) {
   };
   if (!std::isfinite(d.rate_per) || d.rate_per <= 0.0) {
     add("bad_rate_per", "rate_per " + num(d.rate_per) + " must be a positive number of inhabitants");
-  } else if (d.measure != Measure::rate && d.rate_per != default_rate_per) {
+  } else if (d.measure != Measure::rate && d.rate_per != IndicatorDefinition::default_rate_per) {
     add("bad_rate_per", "rate_per only applies to measure 'rate' (this indicator's measure is " +
                             squote(to_string(d.measure)) + ")");
   }
@@ -353,73 +298,6 @@ std::vector<Problem> check_indicator_values(const IndicatorDefinition& d) {
     }
   }
   return out;
-}
-
-void read_indicator_definition_keys(YamlReader& r, const YamlEntries& keys, const YAML::Node& item,
-                                    const std::string& context, const std::vector<std::string>& ids,
-                                    IndicatorDefinition& d) {
-  r.require(keys, "pillar", item, context, ids, " (expected one of: reach, satisfaction, goal_attainment)");
-  r.require(keys, "result", item, context, ids, " (expected one of: output, outcome)");
-  r.require(keys, "measure", item, context, ids, " (expected one of: count, rate, proportion, mean, ordinal_change)");
-  if (auto v = r.text(keys, "unit", context, ids, true)) d.unit_text = std::move(*v);
-  if (const auto v = r.text(keys, "pillar", context, ids)) {
-    if (const auto p = parse_pillar(trim_ascii(*v))) {
-      d.pillar = *p;
-    } else {
-      r.add("bad_value", keys.at("pillar").value, context, ids,
-            "pillar " + squote(*v) + " is not one of: reach, satisfaction, goal_attainment (or bereik, tevredenheid, doelrealisatie)");
-    }
-  }
-  if (const auto v = r.text(keys, "result", context, ids)) {
-    if (const auto k = parse_result_kind(ascii_lower(trim_ascii(*v)))) {
-      d.kind = *k;
-    } else {
-      r.add("bad_value", keys.at("result").value, context, ids, "result " + squote(*v) + " is not one of: output, outcome");
-    }
-  }
-  if (const auto v = r.text(keys, "measure", context, ids)) {
-    if (const auto m = parse_measure(ascii_lower(trim_ascii(*v)))) {
-      d.measure = *m;
-    } else {
-      r.add("bad_value", keys.at("measure").value, context, ids,
-            "measure " + squote(*v) + " is not one of: count, rate, proportion, mean, ordinal_change");
-    }
-  }
-  if (const auto it = keys.find("rate_per"); it != keys.end()) {
-    if (auto x = r.number(it->second.key, it->second.value, "rate_per", context, ids)) d.rate_per = *x;
-  }
-  if (const auto it = keys.find("norm"); it != keys.end()) {
-    if (auto x = r.number(it->second.key, it->second.value, "norm", context, ids)) d.norm = *x;
-  }
-  if (const auto it = keys.find("scale"); it != keys.end()) read_scale(r, it->second, context, ids, d);
-  if (const auto it = keys.find("goalposts"); it != keys.end()) read_goalposts(r, it->second, context, ids, d);
-}
-
-void emit_indicator_definition_keys(YAML::Emitter& out, const IndicatorDefinition& d, bool with_direction) {
-  out << YAML::Key << "pillar" << YAML::Value << std::string(to_string(d.pillar));
-  out << YAML::Key << "result" << YAML::Value << std::string(to_string(d.kind));
-  out << YAML::Key << "measure" << YAML::Value << std::string(to_string(d.measure));
-  if (with_direction) out << YAML::Key << "direction" << YAML::Value << d.direction;
-  if (d.measure == Measure::rate || d.rate_per != default_rate_per) {
-    out << YAML::Key << "rate_per" << YAML::Value << num(d.rate_per);
-  }
-  if (d.scale) {
-    out << YAML::Key << "scale" << YAML::Value;
-    if (named_scale(d.scale->name) == d.scale) {
-      out << d.scale->name;
-    } else {
-      out << YAML::Flow << YAML::BeginMap;
-      if (!d.scale->name.empty()) out << YAML::Key << "name" << YAML::Value << d.scale->name;
-      out << YAML::Key << "min" << YAML::Value << num(d.scale->min) << YAML::Key << "max" << YAML::Value
-          << num(d.scale->max) << YAML::EndMap;
-    }
-  }
-  if (d.norm) out << YAML::Key << "norm" << YAML::Value << num(*d.norm);
-  if (d.goalpost_min && d.goalpost_max) {
-    out << YAML::Key << "goalposts" << YAML::Value << YAML::Flow << YAML::BeginSeq << num(*d.goalpost_min)
-        << num(*d.goalpost_max) << YAML::EndSeq;
-  }
-  if (!d.unit_text.empty()) out << YAML::Key << "unit" << YAML::Value << d.unit_text;
 }
 
 }  // namespace detail

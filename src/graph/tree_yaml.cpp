@@ -18,6 +18,7 @@
 #include "core/diagnostics.hpp"
 #include "core/text.hpp"
 #include "io/files.hpp"
+#include "data/indicator_yaml.hpp"
 #include "io/yaml_reader.hpp"
 
 namespace doelenboom {

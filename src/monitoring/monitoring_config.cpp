@@ -1,24 +1,19 @@
-// The run config (docs/run-config.md): reading the YAML file with every problem at its line, and
-// check(), which finds every problem that can be found without running (files, columns, the tree
-// and the files that must fit it, links, units, the pseudonymisation key).
+// The run config (docs/run-config.md): reading the YAML file with every problem at its line
+// (monitoring_check.cpp checks what it names).
 
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
 #include <yaml-cpp/yaml.h>
 
-#include "io/csv.hpp"
 #include "doelenboom/monitoring.hpp"
-#include "doelenboom/tree_io.hpp"
 #include "io/data_io.hpp"
 #include "core/diagnostics.hpp"
 #include "io/yaml_reader.hpp"
@@ -168,6 +163,26 @@ class Reader : public detail::YamlReader {
     return v;
   }
 
+  /// The section of the data source `name` ("registrations"): its keys, with where it is
+  /// recorded in `source` and under "data/<name>"; std::nullopt when it is no mapping.
+  template <class Source, std::size_t N>
+  std::optional<YamlEntries> source(const YamlEntry& e, const std::string& name, const std::array<std::string_view, N>& allowed,
+                                    Source& s) {
+    auto keys = section(e, "data: " + name, allowed);
+    if (!keys) return std::nullopt;
+    s.where = at(e.key);
+    where.emplace("data/" + name, s.where);
+    return keys;
+  }
+
+  /// The files of the data source `name`, if its section lists any.
+  std::vector<fs::path> files(const YamlEntries& keys, const std::string& name) {
+    const auto it = keys.find("files");
+    if (it == keys.end()) return {};
+    mark("data/" + name + "/files", it->second);
+    return paths(it->second, "data: " + name);
+  }
+
   /// A columns mapping: key -> column name (empty/null = the file has no such column).
   template <std::size_t N>
   void columns(const YamlEntry& e, const std::string& context, const std::array<std::string_view, N>& allowed,
@@ -188,17 +203,11 @@ class Reader : public detail::YamlReader {
 
 void read_registrations(Reader& r, const YamlEntry& e, MonitoringConfig& c) {
   const std::string ctx = "data: registrations";
-  const std::string key = "data/registrations";
-  const auto keys = r.section(e, ctx, registration_keys);
-  if (!keys) return;
   RegistrationSource s;
-  s.where = r.at(e.key);
-  r.where.emplace("data/registrations", s.where);
+  const auto keys = r.source(e, "registrations", registration_keys, s);
+  if (!keys) return;
   r.require(*keys, "files", e.value, ctx, {});
-  if (auto it = keys->find("files"); it != keys->end()) {
-    s.files = r.paths(it->second, ctx);
-    r.mark(key + "/files", it->second);
-  }
+  s.files = r.files(*keys, "registrations");
   if (auto it = keys->find("columns"); it != keys->end()) {
     RegistrationColumns& cols = s.columns;
     r.columns(it->second, ctx, registration_columns, "data/registrations", [&cols](std::string_view k) -> std::string* {
@@ -230,22 +239,16 @@ void read_registrations(Reader& r, const YamlEntry& e, MonitoringConfig& c) {
 
 void read_questionnaire(Reader& r, const YamlEntry& e, MonitoringConfig& c) {
   const std::string ctx = "data: questionnaire";
-  const std::string key = "data/questionnaire";
-  const auto keys = r.section(e, ctx, questionnaire_keys);
-  if (!keys) return;
   QuestionnaireSource s;
-  s.where = r.at(e.key);
-  r.where.emplace("data/questionnaire", s.where);
+  const auto keys = r.source(e, "questionnaire", questionnaire_keys, s);
+  if (!keys) return;
   r.require(*keys, "items", e.value, ctx, {});
   r.require(*keys, "files", e.value, ctx, {});
   if (auto it = keys->find("items"); it != keys->end()) {
     if (auto p = r.path(it->second, ctx)) s.items = *p;
     r.mark("data/questionnaire/items", it->second);
   }
-  if (auto it = keys->find("files"); it != keys->end()) {
-    s.files = r.paths(it->second, ctx);
-    r.mark(key + "/files", it->second);
-  }
+  s.files = r.files(*keys, "questionnaire");
   if (auto it = keys->find("columns"); it != keys->end()) {
     ResponseColumns& cols = s.columns;
     r.columns(it->second, ctx, response_columns, "data/questionnaire", [&cols](std::string_view k) -> std::string* {
@@ -262,17 +265,11 @@ void read_questionnaire(Reader& r, const YamlEntry& e, MonitoringConfig& c) {
 
 void read_prepost(Reader& r, const YamlEntry& e, MonitoringConfig& c) {
   const std::string ctx = "data: prepost";
-  const std::string key = "data/prepost";
-  const auto keys = r.section(e, ctx, prepost_keys);
-  if (!keys) return;
   PrePostSource s;
-  s.where = r.at(e.key);
-  r.where.emplace("data/prepost", s.where);
+  const auto keys = r.source(e, "prepost", prepost_keys, s);
+  if (!keys) return;
   r.require(*keys, "files", e.value, ctx, {});
-  if (auto it = keys->find("files"); it != keys->end()) {
-    s.files = r.paths(it->second, ctx);
-    r.mark(key + "/files", it->second);
-  }
+  s.files = r.files(*keys, "prepost");
   if (auto it = keys->find("columns"); it != keys->end()) {
     PrePostColumns& cols = s.columns;
     r.columns(it->second, ctx, prepost_columns, "data/prepost", [&cols](std::string_view k) -> std::string* {
@@ -368,26 +365,6 @@ void read_indicators(Reader& r, const YamlEntry& e, MonitoringConfig& c) {
   }
 }
 
-/// The names of a CSV file's columns (its first record), or std::nullopt with a problem.
-std::optional<std::vector<std::string>> csv_header(const fs::path& path, const Location& where, std::vector<Problem>& out) {
-  std::ifstream in(path, std::ios::binary);
-  std::string text, line;
-  // The header is the first line that is not blank; a quoted name may span lines, so read on
-  // until the quotes balance.
-  while (std::getline(in, line)) {
-    if (text.empty() && line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    text += line;
-    text += '\n';
-    if (std::count(text.begin(), text.end(), '"') % 2 == 0) break;
-  }
-  try {
-    return detail::read_csv_string(text, path.string()).header;
-  } catch (const Error& e) {
-    out.push_back(make_problem("bad_file", where, {}, "cannot read the columns of " + path.string() + ": " + e.what()));
-    return std::nullopt;
-  }
-}
-
 }  // namespace
 
 MonitoringConfig MonitoringConfig::parse_yaml(std::string_view text, const std::string& source, const fs::path& base_dir,
@@ -452,195 +429,6 @@ MonitoringConfig MonitoringConfig::load_yaml(const fs::path& path, const fs::pat
   }
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   return parse_yaml(text, path.string(), path.parent_path(), default_gemeenten);
-}
-
-std::vector<Problem> MonitoringConfig::check() const {
-  std::vector<Problem> out;
-  const std::string config = source.string();
-  const auto where_of = [&](const std::string& key) {
-    if (const auto it = where.find(key); it != where.end()) return it->second;
-    return Location{config, 0, 0, {}};
-  };
-  const auto add = [&](std::string code, const std::string& key, const std::string& what) {
-    out.push_back(make_problem(std::move(code), where_of(key), {}, what));
-  };
-  const auto exists = [&](const fs::path& p, const std::string& key, const std::string& what) {
-    std::error_code ec;
-    if (fs::is_regular_file(p, ec)) return true;
-    add("missing_file", key, what + " " + p.string() + " does not exist");
-    return false;
-  };
-
-  // The tree first: links, rules, pipeline and compare nodes are checked against it.
-  std::optional<GoalTree> tree_read;
-  if (exists(tree, "tree", "the tree file")) {
-    try {
-      tree_read = load_tree_yaml(tree);
-    } catch (const Error& e) {
-      if (e.problems().empty()) add("bad_file", "tree", e.what());
-      out.insert(out.end(), e.problems().begin(), e.problems().end());
-    }
-  }
-  if (!pipeline.empty() && exists(pipeline, "pipeline", "the pipeline file")) {
-    try {
-      const auto spec = PipelineSpec::load_yaml(pipeline);
-      if (tree_read) for (auto p : spec.check(*tree_read)) out.push_back(std::move(p));
-    } catch (const Error& e) {
-      out.insert(out.end(), e.problems().begin(), e.problems().end());
-      if (e.problems().empty()) add("bad_file", "pipeline", e.what());
-    }
-  }
-  if (!signals.empty() && exists(signals, "signals", "the signal rules file")) {
-    try {
-      const auto rules = SignalRules::load_yaml(signals);
-      if (tree_read) for (auto p : rules.check(*tree_read)) out.push_back(std::move(p));
-    } catch (const Error& e) {
-      out.insert(out.end(), e.problems().begin(), e.problems().end());
-      if (e.problems().empty()) add("bad_file", "signals", e.what());
-    }
-  }
-  // Units.
-  std::optional<UnitRegistry> registry;
-  if (units.empty() && gemeenten.empty()) {
-    add("missing_key", "doelenboom_run",
-        "no units: name a units CSV with 'units:' or the CBS gemeenten list with 'gemeenten:'");
-  } else {
-    const bool csv = !units.empty();
-    const std::string key = csv ? "units" : "gemeenten";
-    if (exists(csv ? units : gemeenten, key, csv ? "the units file" : "the gemeenten file")) {
-      try {
-        registry = csv ? UnitRegistry::load_csv(units) : UnitRegistry::load_gemeenten_csv(gemeenten);
-      } catch (const Error& e) {
-        out.insert(out.end(), e.problems().begin(), e.problems().end());
-        if (e.problems().empty()) add("bad_file", key, e.what());
-      }
-    }
-  }
-  // Links: each names an indicator node of the tree, once.
-  if (tree_read) {
-    for (const auto& link : indicators) {
-      const auto j = tree_read->find(link.node);
-      if (!j) {
-        out.push_back(make_problem("unknown_node", link.where, {link.node},
-                                   "indicators: " + squote(link.node) + " is not a node of the tree " + tree.string()));
-      } else if (tree_read->node(*j).kind != NodeKind::indicator) {
-        out.push_back(make_problem("not_an_indicator", link.where, {link.node},
-                                   "indicators: " + squote(link.node) + " is a goal of the tree, not an indicator (goals are computed)"));
-      }
-    }
-    for (const auto& node : compare.nodes) {
-      if (!tree_read->contains(node)) {
-        add("unknown_node", "compare/nodes", "compare: nodes: " + squote(node) + " is not a node of the tree " + tree.string());
-      }
-    }
-  }
-  if (registry) {
-    for (const auto& id : compare.peers.list) {
-      if (registry->find(id) == nullptr) add("unknown_unit", "compare/peers", "compare: peers: unknown unit " + squote(id));
-    }
-  }
-
-  // Data files and their columns.
-  const auto columns_of = [&](const fs::path& file, const std::string& key,
-                              const std::vector<std::pair<std::string, std::string>>& required,
-                              const std::vector<std::pair<std::string, std::string>>& optional, bool closed) {
-    const std::string file_key = where.contains(key + "/files") ? key + "/files" : key;
-    if (!exists(file, file_key, "the data file")) return;
-    const auto header = csv_header(file, where_of(key), out);
-    if (!header) return;
-    const auto has = [&](const std::string& column) { return std::find(header->begin(), header->end(), column) != header->end(); };
-    std::set<std::string> known;
-    const auto need = [&](const std::string& field, const std::string& column, bool is_optional) {
-      if (column.empty()) return;
-      known.insert(column);
-      const std::string column_key = key + "/columns/" + field;
-      const bool configured = where.contains(column_key);
-      // An optional column under its default name may be absent; one the config names may not.
-      if (has(column) || (is_optional && !configured)) return;
-      out.push_back(make_problem("missing_column", where_of(configured ? column_key : key), {},
-                                 squote(column) + " (column " + squote(field) + ") is not a column of " + file.string() +
-                                     " (its columns are: " + detail::join_words(*header) + ")"));
-    };
-    for (const auto& [field, column] : required) need(field, column, false);
-    for (const auto& [field, column] : optional) need(field, column, true);
-    if (!closed) return;
-    for (const auto& column : *header) {
-      if (!known.contains(column)) {
-        add("unknown_column", file_key, "column " + squote(column) + " of " + file.string() +
-                                      " is not one the config names (expected one of: " +
-                                      detail::join_words(std::vector<std::string>(known.begin(), known.end())) + ")");
-      }
-    }
-  };
-  bool client_level = false;
-  if (registrations) {
-    client_level = true;
-    const auto& c = registrations->columns;
-    std::vector<std::pair<std::string, std::string>> required{{"unit", c.unit}, {"period", c.period}, {"client", c.client}};
-    for (const auto& b : c.breakdowns) required.emplace_back(b, b);
-    const std::vector<std::pair<std::string, std::string>> optional{
-        {"hours", c.hours},     {"referral", c.referral},       {"referrer_contact", c.referrer_contact},
-        {"channel", c.channel}, {"life_domain", c.life_domain}, {"start_date", c.start_date},
-        {"end_date", c.end_date}};
-    for (const auto& f : registrations->files) columns_of(f, "data/registrations", required, optional, true);
-  }
-  if (questionnaire) {
-    client_level = true;
-    if (exists(questionnaire->items, "data/questionnaire/items", "the items file")) {
-      try {
-        (void)load_items_yaml(questionnaire->items);
-      } catch (const Error& e) {
-        out.insert(out.end(), e.problems().begin(), e.problems().end());
-        if (e.problems().empty()) add("bad_file", "data/questionnaire/items", e.what());
-      }
-    }
-    const auto& c = questionnaire->columns;
-    const std::vector<std::pair<std::string, std::string>> required{
-        {"unit", c.unit}, {"period", c.period}, {"respondent", c.respondent}, {"item", c.item}, {"value", c.value}};
-    for (const auto& f : questionnaire->files)
-      columns_of(f, "data/questionnaire", required, {{"instrument", c.instrument}}, true);
-  }
-  if (prepost) {
-    client_level = true;
-    const auto& c = prepost->columns;
-    const std::vector<std::pair<std::string, std::string>> required{{"unit", c.unit},     {"period", c.period},
-                                                                    {"client", c.client}, {"domain", c.domain},
-                                                                    {"pre", c.pre},       {"post", c.post}};
-    for (const auto& f : prepost->files) columns_of(f, "data/prepost", required, {}, true);
-  }
-  for (const auto& f : estimates) {
-    columns_of(f, "data/estimates", {{"unit", "unit"}, {"period", "period"}, {"indicator", "indicator"}, {"value", "value"}},
-               {{"n", "n"}, {"se", "se"}, {"ci_low", "ci_low"}, {"ci_high", "ci_high"}, {"suppressed", "suppressed"},
-                {"source", "source"}, {"method", "method"}},
-               true);
-  }
-  for (const auto& f : stories) {
-    columns_of(f, "data/stories", {{"unit", "unit"}, {"period", "period"}, {"title", "title"}, {"text", "text"}},
-               {{"node", "node"}}, true);
-  }
-  for (const auto& f : duiding) {
-    columns_of(f, "data/duiding", {{"unit", "unit"}, {"period", "period"}, {"question", "question"}, {"answer", "answer"}},
-               {{"who", "who"}, {"what", "what"}, {"when", "when"}}, true);
-  }
-
-  // The key for client-level data.
-  if (client_level) {
-    if (!pseudonym_key_env.empty()) {
-      const char* value = std::getenv(pseudonym_key_env.c_str());
-      if (value == nullptr || std::string_view(value).size() < Pseudonymiser::min_key_bytes) {
-        add("missing_key", "pseudonym_key_env",
-            "the environment variable " + pseudonym_key_env + (value == nullptr ? " is not set" : " is shorter than 16 bytes") +
-                " (expected the pseudonymisation key, at least 16 bytes)");
-      }
-    } else if (pseudonym_key.empty()) {
-      add("missing_key", "doelenboom_run",
-          "client-level data needs a pseudonymisation key: name the environment variable that holds it with "
-          "'pseudonym_key_env:'");
-    } else if (pseudonym_key.size() < Pseudonymiser::min_key_bytes) {
-      add("bad_value", "pseudonym_key", "the pseudonymisation key is shorter than 16 bytes");
-    }
-  }
-  return out;
 }
 
 }  // namespace doelenboom

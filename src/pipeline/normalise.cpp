@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "pipeline/pipeline_internal.hpp"
+#include "pipeline/normalise.hpp"
 
 namespace doelenboom::detail {
 

@@ -11,10 +11,13 @@
 #include <string>
 #include <vector>
 
-#include <boost/math/distributions/normal.hpp>
-
 #include "doelenboom/pipeline.hpp"
+#include "pipeline/aggregate.hpp"
+#include "pipeline/normalise.hpp"
 #include "pipeline/pipeline_internal.hpp"
+#include "pipeline/treatment.hpp"
+#include "pipeline/uncertainty.hpp"
+#include "stats/kernels.hpp"
 
 namespace doelenboom {
 
@@ -49,6 +52,33 @@ std::string unused_data_message(const std::vector<std::string>& unused) {
   return out;
 }
 
+// Per indicator of the data set, its column (node) in the tree, or -1 when it is not in the tree
+// (then in `unused`). Throws for data of goals, and for unused data unless the spec allows it.
+std::vector<Eigen::Index> indicator_columns(const GoalTree& tree, const Dataset& data, const PipelineSpec& spec,
+                                            std::vector<std::string>& unused) {
+  std::vector<Eigen::Index> column_of(data.indicators().size(), -1);
+  std::vector<Problem> problems;
+  for (std::size_t i = 0; i < data.indicators().size(); ++i) {
+    const std::string& id = data.indicators()[i];
+    const auto index = tree.find(id);
+    if (!index) {
+      unused.push_back(id);
+    } else if (tree.node(*index).kind == NodeKind::indicator) {
+      column_of[i] = static_cast<Eigen::Index>(*index);
+    } else {
+      problems.push_back(detail::pipeline_problem(
+          "data_for_goal", {id},
+          "the data set has values for " + squote(id) +
+              ", a goal of the tree: goal scores are computed from their children, not read from the data"));
+    }
+  }
+  if (!unused.empty() && spec.unused_data == UnusedData::error) {
+    problems.push_back(detail::pipeline_problem("unused_data", unused, unused_data_message(unused)));
+  }
+  throw_problems(problems);
+  return column_of;
+}
+
 }  // namespace
 
 PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const PipelineSpec& spec, const RunContext& given) {
@@ -77,30 +107,9 @@ PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const Pip
     if (tree.node(v).kind == NodeKind::indicator) indicators.push_back(v);
   }
   for (const auto v : indicators) se.col(static_cast<Eigen::Index>(v)).setConstant(nan);
-  std::vector<Eigen::Index> column_of(data.indicators().size(), -1);
-  {
-    std::vector<Problem> problems;
-    std::vector<std::string> unused;
-    for (std::size_t i = 0; i < data.indicators().size(); ++i) {
-      const std::string& id = data.indicators()[i];
-      const auto index = tree.find(id);
-      if (!index) {
-        unused.push_back(id);
-      } else if (tree.node(*index).kind == NodeKind::indicator) {
-        column_of[i] = static_cast<Eigen::Index>(*index);
-      } else {
-        problems.push_back(detail::pipeline_problem(
-            "data_for_goal", {id},
-            "the data set has values for " + squote(id) +
-                ", a goal of the tree: goal scores are computed from their children, not read from the data"));
-      }
-    }
-    if (!unused.empty() && spec.unused_data == UnusedData::error) {
-      problems.push_back(detail::pipeline_problem("unused_data", unused, unused_data_message(unused)));
-    }
-    throw_problems(problems);
-    if (spec.unused_data == UnusedData::ignore) result.unused_indicators_ = std::move(unused);
-  }
+  std::vector<std::string> unused;
+  const std::vector<Eigen::Index> column_of = indicator_columns(tree, data, spec, unused);
+  if (spec.unused_data == UnusedData::ignore) result.unused_indicators_ = std::move(unused);
   std::vector<std::pair<Eigen::Index, Eigen::Index>> suppressed;  // (row, column)
   {
     // In data set order, by code: the stores are scattered over the columns (tried: bucketing by
@@ -173,8 +182,7 @@ PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const Pip
   // Uncertainty and intervals.
   detail::propagate_standard_errors(tree, result.local_gradient_, se, result.scores_);
   result.se_ = std::move(se);
-  const double z = boost::math::quantile(boost::math::complement(boost::math::normal_distribution<double>(),
-                                                                 (1.0 - spec.confidence) / 2.0));
+  const double z = detail::normal_upper_quantile((1.0 - spec.confidence) / 2.0);
   result.lower_ = result.scores_ - z * result.se_;
   result.upper_ = result.scores_ + z * result.se_;
 

@@ -14,7 +14,8 @@
 #include <vector>
 
 #include "doelenboom/stats.hpp"
-#include "pipeline/pipeline_internal.hpp"
+#include "pipeline/treatment.hpp"
+#include "stats/kernels.hpp"
 
 namespace doelenboom::detail {
 
@@ -271,34 +272,6 @@ void treat_outliers(const std::string& indicator, const Treatment& t, const RowL
 }
 
 }  // namespace
-
-double sample_skewness(std::span<const double> x) {
-  const auto n = static_cast<double>(x.size());
-  if (x.size() < 3) return nan;
-  const double mean = std::accumulate(x.begin(), x.end(), 0.0) / n;
-  double s2 = 0.0, s3 = 0.0;
-  for (const double v : x) {
-    const double d = v - mean;
-    s2 += d * d;
-    s3 += d * d * d;
-  }
-  const double g1 = std::sqrt(n) * s3 / std::pow(s2, 1.5);
-  return g1 * std::sqrt(n * (n - 1.0)) / (n - 2.0);
-}
-
-double sample_kurtosis(std::span<const double> x) {
-  const auto n = static_cast<double>(x.size());
-  if (x.size() < 4) return nan;
-  const double mean = std::accumulate(x.begin(), x.end(), 0.0) / n;
-  double s2 = 0.0, s4 = 0.0;
-  for (const double v : x) {
-    const double d = v - mean;
-    s2 += d * d;
-    s4 += d * d * d * d;
-  }
-  const double r = n * s4 / (s2 * s2);
-  return ((n + 1.0) * (r - 3.0) + 6.0) * (n - 1.0) / ((n - 2.0) * (n - 3.0));
-}
 
 bool is_identity(const Treatment& t) noexcept {
   return t.denominator.empty() && t.imputation == Imputation::none && t.outliers == OutlierMethod::none;

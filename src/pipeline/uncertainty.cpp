@@ -25,7 +25,7 @@
 #include <utility>
 #include <vector>
 
-#include "pipeline/pipeline_internal.hpp"
+#include "pipeline/uncertainty.hpp"
 
 namespace doelenboom::detail {
 
@@ -36,187 +36,232 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 // Jacobians (rows x indicators below each node) stay in the L2 cache.
 constexpr Eigen::Index block_rows = 64;
 
-}  // namespace
+// The delta method over one run's tree: which goals need Jacobians, the Jacobians a block of rows
+// at a time, and the regrouped sum for the rest.
+class DeltaMethod {
+ public:
+  DeltaMethod(const GoalTree& tree, const std::vector<Eigen::MatrixXd>& gradients, Eigen::MatrixXd& se,
+              const Eigen::MatrixXd& scores)
+      : tree_(tree), gradients_(gradients), se_(se), scores_(scores), n_(tree.size()), order_(tree.topological_order()) {}
 
-void propagate_standard_errors(const GoalTree& tree, const std::vector<Eigen::MatrixXd>& gradients, Eigen::MatrixXd& se,
-                               const Eigen::MatrixXd& scores) {
-  const std::size_t n = tree.size();
-  const Eigen::Index rows = scores.rows();
-  const auto& order = tree.topological_order();
-  const auto is_indicator = [&](GoalTree::Index v) { return tree.node(v).kind == NodeKind::indicator; };
+  void run() {
+    find_leaves();
+    plan();
+    if (!built_order_.empty()) {
+      map_children();
+      for (Eigen::Index first = 0; first < scores_.rows(); first += block_rows) jacobian_block(first);
+    }
+    regrouped();
+  }
+
+ private:
+  // Where each child's indicators sit in its parent's list: `positions` for a goal child, the
+  // one position `single` for an indicator child (-1 for a goal child).
+  struct ChildMap {
+    std::vector<Eigen::Index> positions;
+    Eigen::Index single = -1;
+  };
+
+  [[nodiscard]] bool is_indicator(GoalTree::Index v) const { return tree_.node(v).kind == NodeKind::indicator; }
 
   // Indicators below each goal (sorted) and whether its children share any.
-  std::vector<std::vector<GoalTree::Index>> leaves(n);
-  std::vector<char> shared(n, 0);
-  for (const GoalTree::Index v : order) {
-    if (is_indicator(v)) {
-      leaves[v] = {v};
-      continue;
+  void find_leaves() {
+    leaves_.assign(n_, {});
+    shared_.assign(n_, 0);
+    for (const GoalTree::Index v : order_) {
+      if (is_indicator(v)) {
+        leaves_[v] = {v};
+        continue;
+      }
+      auto& list = leaves_[v];
+      for (const auto c : tree_.children(v)) list.insert(list.end(), leaves_[c].begin(), leaves_[c].end());
+      std::sort(list.begin(), list.end());
+      const std::size_t with_repeats = list.size();
+      list.erase(std::unique(list.begin(), list.end()), list.end());
+      shared_[v] = list.size() != with_repeats ? 1 : 0;
     }
-    auto& list = leaves[v];
-    for (const auto c : tree.children(v)) list.insert(list.end(), leaves[c].begin(), leaves[c].end());
-    std::sort(list.begin(), list.end());
-    const std::size_t with_repeats = list.size();
-    list.erase(std::unique(list.begin(), list.end()), list.end());
-    shared[v] = list.size() != with_repeats ? 1 : 0;
   }
 
-  bool any_known = false;  // some indicator has a known se in some row
-  for (GoalTree::Index v = 0; v < n && !any_known; ++v) {
-    if (is_indicator(v)) any_known = !se.col(static_cast<Eigen::Index>(v)).array().isNaN().all();
-  }
   // jacobian[v]: var(v) from its Jacobian; built[v]: its Jacobian is made (for itself or a parent).
-  std::vector<char> jacobian(n, 0), built(n, 0);
-  for (GoalTree::Index v = 0; v < n; ++v) jacobian[v] = any_known && shared[v] != 0 ? 1 : 0;
-  for (auto it = order.rbegin(); it != order.rend(); ++it) {  // parents first
-    const GoalTree::Index v = *it;
-    if (is_indicator(v)) continue;
-    if (jacobian[v] != 0) built[v] = 1;
-    if (built[v] == 0) continue;
-    for (const auto c : tree.children(v)) {
-      if (!is_indicator(c)) built[c] = 1;
+  void plan() {
+    bool any_known = false;  // some indicator has a known se in some row
+    for (GoalTree::Index v = 0; v < n_ && !any_known; ++v) {
+      if (is_indicator(v)) any_known = !se_.col(static_cast<Eigen::Index>(v)).array().isNaN().all();
+    }
+    jacobian_.assign(n_, 0);
+    std::vector<char> built(n_, 0);
+    for (GoalTree::Index v = 0; v < n_; ++v) jacobian_[v] = any_known && shared_[v] != 0 ? 1 : 0;
+    for (auto it = order_.rbegin(); it != order_.rend(); ++it) {  // parents first
+      const GoalTree::Index v = *it;
+      if (is_indicator(v)) continue;
+      if (jacobian_[v] != 0) built[v] = 1;
+      if (built[v] == 0) continue;
+      for (const auto c : tree_.children(v)) {
+        if (!is_indicator(c)) built[c] = 1;
+      }
+    }
+    for (const GoalTree::Index v : order_) {
+      if (built[v] != 0) built_order_.push_back(v);
     }
   }
 
-  // Jacobians, a block of rows at a time.
-  std::vector<GoalTree::Index> built_order;
-  for (const GoalTree::Index v : order) {
-    if (built[v] != 0) built_order.push_back(v);
-  }
-  if (!built_order.empty()) {
-    // Where each child's indicators sit in its parent's list: `positions` for a goal child, the
-    // one position `single` for an indicator child (-1 for a goal child).
-    struct ChildMap {
-      std::vector<Eigen::Index> positions;
-      Eigen::Index single = -1;
-    };
-    std::vector<std::vector<ChildMap>> maps(n);
-    std::vector<std::size_t> users(n, 0);  // parents that read a node's Jacobian
-    for (const GoalTree::Index v : built_order) {
-      const auto& list = leaves[v];
+  void map_children() {
+    maps_.assign(n_, {});
+    users_.assign(n_, 0);
+    for (const GoalTree::Index v : built_order_) {
+      const auto& list = leaves_[v];
       const auto position = [&](GoalTree::Index leaf) {
         return static_cast<Eigen::Index>(std::lower_bound(list.begin(), list.end(), leaf) - list.begin());
       };
-      for (const auto c : tree.children(v)) {
+      for (const auto c : tree_.children(v)) {
         ChildMap m;
         if (is_indicator(c)) {
           m.single = position(c);
         } else {
-          m.positions.reserve(leaves[c].size());
-          for (const auto leaf : leaves[c]) m.positions.push_back(position(leaf));
-          ++users[c];
+          m.positions.reserve(leaves_[c].size());
+          for (const auto leaf : leaves_[c]) m.positions.push_back(position(leaf));
+          ++users_[c];
         }
-        maps[v].push_back(std::move(m));
+        maps_[v].push_back(std::move(m));
       }
     }
+    held_.assign(n_, {});
+  }
 
-    // Whether every gradient that enters a Jacobian is the same in all rows of a block (as a
-    // vectorised sum of differences; a NaN or infinity makes it NaN: the general path).
-    const auto uniform = [&](Eigen::Index first, Eigen::Index b) {
-      for (const GoalTree::Index v : built_order) {
-        const Eigen::MatrixXd& g = gradients[v];
-        for (Eigen::Index c = 0; c < g.cols(); ++c) {
-          const auto x = g.col(c).segment(first, b).array();
-          if (!((x - x(0)).abs().sum() == 0.0)) return false;
-        }
-      }
-      return true;
-    };
-
-    std::vector<std::vector<double>> held(n), spare;
-    std::vector<std::size_t> users_left(n);
-    std::vector<double> var;
-    for (Eigen::Index first = 0; first < rows; first += block_rows) {
-      const Eigen::Index b = std::min(block_rows, rows - first);
-      // Jacobian columns hold `bs` rows: all b, or one that stands for every row of the block.
-      const auto bs = static_cast<std::size_t>(uniform(first, b) ? 1 : b);
-      const auto block = static_cast<std::size_t>(b);
-      users_left = users;
-      for (const GoalTree::Index v : built_order) {
-        const auto& list = leaves[v];
-        std::vector<double> j;
-        if (!spare.empty()) {
-          j = std::move(spare.back());
-          spare.pop_back();
-        }
-        j.assign(list.size() * bs, 0.0);  // column-major, bs x list
-        const Eigen::MatrixXd& g = gradients[v];
-        const auto& children = tree.children(v);
-        for (std::size_t ci = 0; ci < children.size(); ++ci) {
-          const double* gc = g.col(static_cast<Eigen::Index>(ci)).data() + first;
-          const ChildMap& m = maps[v][ci];
-          if (m.single >= 0) {
-            double* dst = j.data() + static_cast<std::size_t>(m.single) * bs;
-            for (std::size_t r = 0; r < bs; ++r) dst[r] += gc[r];
-            continue;
-          }
-          const std::vector<double>& jc = held[children[ci]];
-          for (std::size_t k = 0; k < m.positions.size(); ++k) {
-            double* dst = j.data() + static_cast<std::size_t>(m.positions[k]) * bs;
-            const double* src = jc.data() + k * bs;
-            for (std::size_t r = 0; r < bs; ++r) dst[r] += gc[r] * src[r];
-          }
-        }
-        if (jacobian[v] != 0) {
-          var.assign(block, 0.0);
-          for (std::size_t k = 0; k < list.size(); ++k) {
-            const double* jk = j.data() + k * bs;
-            const double* sk = se.col(static_cast<Eigen::Index>(list[k])).data() + first;
-            if (bs == 1) {
-              // The same terms as row by row: an indicator with derivative 0 is skipped in every row.
-              const double j2 = jk[0] * jk[0];
-              if (jk[0] != 0.0) {
-                for (std::size_t r = 0; r < block; ++r) var[r] += j2 * (sk[r] * sk[r]);
-              }
-            } else if (const auto sa = Eigen::Map<const Eigen::ArrayXd>(sk, b); (sa - sa).sum() == 0.0) {
-              // se finite in every row of the block: the condition changes nothing (0 * finite
-              // is 0) and the plain loop vectorises.
-              for (std::size_t r = 0; r < block; ++r) var[r] += (jk[r] * jk[r]) * (sk[r] * sk[r]);
-            } else {
-              for (std::size_t r = 0; r < block; ++r) var[r] += jk[r] != 0.0 ? (jk[r] * jk[r]) * (sk[r] * sk[r]) : 0.0;
-            }
-          }
-          const double* s = scores.col(static_cast<Eigen::Index>(v)).data() + first;
-          double* out = se.col(static_cast<Eigen::Index>(v)).data() + first;
-          for (std::size_t r = 0; r < block; ++r) out[r] = s[r] == s[r] ? std::sqrt(var[r]) : nan;
-        }
-        // Children whose last reader this was give their buffers back.
-        for (const auto c : children) {
-          if (!is_indicator(c) && --users_left[c] == 0) spare.push_back(std::move(held[c]));
-        }
-        if (users[v] == 0) {
-          spare.push_back(std::move(j));
-        } else {
-          held[v] = std::move(j);
-        }
+  // Whether every gradient that enters a Jacobian is the same in all rows of a block (as a
+  // vectorised sum of differences; a NaN or infinity makes it NaN: the general path).
+  [[nodiscard]] bool uniform(Eigen::Index first, Eigen::Index b) const {
+    for (const GoalTree::Index v : built_order_) {
+      const Eigen::MatrixXd& g = gradients_[v];
+      for (Eigen::Index c = 0; c < g.cols(); ++c) {
+        const auto x = g.col(c).segment(first, b).array();
+        if (!((x - x(0)).abs().sum() == 0.0)) return false;
       }
     }
+    return true;
+  }
+
+  void jacobian_block(Eigen::Index first) {
+    const Eigen::Index b = std::min(block_rows, scores_.rows() - first);
+    // Jacobian columns hold `bs` rows: all b, or one that stands for every row of the block.
+    const auto bs = static_cast<std::size_t>(uniform(first, b) ? 1 : b);
+    users_left_ = users_;
+    for (const GoalTree::Index v : built_order_) {
+      std::vector<double> j;
+      if (!spare_.empty()) {
+        j = std::move(spare_.back());
+        spare_.pop_back();
+      }
+      build_jacobian(v, first, bs, j);
+      if (jacobian_[v] != 0) write_variance(v, first, b, bs, j);
+      // Children whose last reader this was give their buffers back.
+      for (const auto c : tree_.children(v)) {
+        if (!is_indicator(c) && --users_left_[c] == 0) spare_.push_back(std::move(held_[c]));
+      }
+      if (users_[v] == 0) {
+        spare_.push_back(std::move(j));
+      } else {
+        held_[v] = std::move(j);
+      }
+    }
+  }
+
+  // J(v) = sum over children c of g(v, c) * J(c), column-major bs x leaves.
+  void build_jacobian(GoalTree::Index v, Eigen::Index first, std::size_t bs, std::vector<double>& j) const {
+    j.assign(leaves_[v].size() * bs, 0.0);
+    const Eigen::MatrixXd& g = gradients_[v];
+    const auto& children = tree_.children(v);
+    for (std::size_t ci = 0; ci < children.size(); ++ci) {
+      const double* gc = g.col(static_cast<Eigen::Index>(ci)).data() + first;
+      const ChildMap& m = maps_[v][ci];
+      if (m.single >= 0) {
+        double* dst = j.data() + static_cast<std::size_t>(m.single) * bs;
+        for (std::size_t r = 0; r < bs; ++r) dst[r] += gc[r];
+        continue;
+      }
+      const std::vector<double>& jc = held_[children[ci]];
+      for (std::size_t k = 0; k < m.positions.size(); ++k) {
+        double* dst = j.data() + static_cast<std::size_t>(m.positions[k]) * bs;
+        const double* src = jc.data() + k * bs;
+        for (std::size_t r = 0; r < bs; ++r) dst[r] += gc[r] * src[r];
+      }
+    }
+  }
+
+  // se(v) = sqrt(sum_i J_i^2 se_i^2) over the block's rows (NaN where the score is missing).
+  void write_variance(GoalTree::Index v, Eigen::Index first, Eigen::Index b, std::size_t bs, const std::vector<double>& j) {
+    const auto& list = leaves_[v];
+    const auto block = static_cast<std::size_t>(b);
+    var_.assign(block, 0.0);
+    for (std::size_t k = 0; k < list.size(); ++k) {
+      const double* jk = j.data() + k * bs;
+      const double* sk = se_.col(static_cast<Eigen::Index>(list[k])).data() + first;
+      if (bs == 1) {
+        // The same terms as row by row: an indicator with derivative 0 is skipped in every row.
+        const double j2 = jk[0] * jk[0];
+        if (jk[0] != 0.0) {
+          for (std::size_t r = 0; r < block; ++r) var_[r] += j2 * (sk[r] * sk[r]);
+        }
+      } else if (const auto sa = Eigen::Map<const Eigen::ArrayXd>(sk, b); (sa - sa).sum() == 0.0) {
+        // se finite in every row of the block: the condition changes nothing (0 * finite
+        // is 0) and the plain loop vectorises.
+        for (std::size_t r = 0; r < block; ++r) var_[r] += (jk[r] * jk[r]) * (sk[r] * sk[r]);
+      } else {
+        for (std::size_t r = 0; r < block; ++r) var_[r] += jk[r] != 0.0 ? (jk[r] * jk[r]) * (sk[r] * sk[r]) : 0.0;
+      }
+    }
+    const double* s = scores_.col(static_cast<Eigen::Index>(v)).data() + first;
+    double* out = se_.col(static_cast<Eigen::Index>(v)).data() + first;
+    for (std::size_t r = 0; r < block; ++r) out[r] = s[r] == s[r] ? std::sqrt(var_[r]) : nan;
   }
 
   // The other goals, leaves first: var = sum_c g_c^2 se_c^2 over the children with g_c != 0.
   // Where a child's se is finite in every row the condition changes nothing (g = 0 adds 0), and
   // the plain product vectorises; known[c] caches that per column.
-  std::vector<signed char> known(n, -1);  // -1 = not looked at yet
-  Eigen::ArrayXd sum(rows);
-  for (const GoalTree::Index v : order) {
-    if (is_indicator(v) || jacobian[v] != 0) continue;
-    sum.setZero();
-    const auto& children = tree.children(v);
-    const Eigen::MatrixXd& g = gradients[v];
-    for (std::size_t ci = 0; ci < children.size(); ++ci) {
-      const auto gc = g.col(static_cast<Eigen::Index>(ci)).array();
-      const auto sc = se.col(static_cast<Eigen::Index>(children[ci])).array();
-      signed char& finite = known[children[ci]];
-      if (finite < 0) finite = (sc - sc).sum() == 0.0 ? 1 : 0;
-      if (finite != 0) {
-        sum += gc.square() * sc.square();
-      } else {
-        sum += (gc != 0.0).select(gc.square() * sc.square(), 0.0);
+  void regrouped() {
+    std::vector<signed char> known(n_, -1);  // -1 = not looked at yet
+    Eigen::ArrayXd sum(scores_.rows());
+    for (const GoalTree::Index v : order_) {
+      if (is_indicator(v) || jacobian_[v] != 0) continue;
+      sum.setZero();
+      const auto& children = tree_.children(v);
+      const Eigen::MatrixXd& g = gradients_[v];
+      for (std::size_t ci = 0; ci < children.size(); ++ci) {
+        const auto gc = g.col(static_cast<Eigen::Index>(ci)).array();
+        const auto sc = se_.col(static_cast<Eigen::Index>(children[ci])).array();
+        signed char& finite = known[children[ci]];
+        if (finite < 0) finite = (sc - sc).sum() == 0.0 ? 1 : 0;
+        if (finite != 0) {
+          sum += gc.square() * sc.square();
+        } else {
+          sum += (gc != 0.0).select(gc.square() * sc.square(), 0.0);
+        }
       }
+      const auto s = scores_.col(static_cast<Eigen::Index>(v)).array();
+      se_.col(static_cast<Eigen::Index>(v)) = (s == s).select(sum.sqrt(), nan).matrix();
     }
-    const auto s = scores.col(static_cast<Eigen::Index>(v)).array();
-    se.col(static_cast<Eigen::Index>(v)) = (s == s).select(sum.sqrt(), nan).matrix();
   }
+
+  const GoalTree& tree_;
+  const std::vector<Eigen::MatrixXd>& gradients_;
+  Eigen::MatrixXd& se_;
+  const Eigen::MatrixXd& scores_;
+  std::size_t n_;
+  const std::vector<GoalTree::Index>& order_;
+  std::vector<std::vector<GoalTree::Index>> leaves_;
+  std::vector<char> shared_, jacobian_;
+  std::vector<GoalTree::Index> built_order_;
+  std::vector<std::vector<ChildMap>> maps_;
+  std::vector<std::size_t> users_, users_left_;  // parents that read a node's Jacobian (left in this block)
+  std::vector<std::vector<double>> held_, spare_;
+  std::vector<double> var_;
+};
+
+}  // namespace
+
+void propagate_standard_errors(const GoalTree& tree, const std::vector<Eigen::MatrixXd>& gradients, Eigen::MatrixXd& se,
+                               const Eigen::MatrixXd& scores) {
+  DeltaMethod(tree, gradients, se, scores).run();
 }
 
 }  // namespace doelenboom::detail

@@ -1,8 +1,8 @@
 #pragma once
 // Internal parts of the sensitivity analysis (sensitivity_spec.cpp, sensitivity_design.cpp,
-// sensitivity_aggregate.cpp, sensitivity_parallel.cpp, sobol.cpp, sensitivity.cpp): the random
-// streams, the design (factors, varied edges, how a run's choices follow from its seeds), the
-// gradient-free aggregation and the thread pool.
+// sensitivity_parallel.cpp, sobol.cpp, sensitivity.cpp): the random streams, the design (factors,
+// varied edges, how a run's choices follow from its seeds) and the thread pool. The runs aggregate
+// with the pipeline's kernel (pipeline/aggregate.hpp).
 
 #include <atomic>
 #include <cmath>
@@ -106,24 +106,6 @@ std::string describe_choices(const GoalTree& tree, const Design& design, const R
 /// tree, in data set order per stream (one stream, or one per indicator).
 void for_each_draw(const Dataset& data, const std::vector<char>& used, const Design& design,
                    const ReplicationChoices& choices, const std::function<void(std::size_t, double)>& perturb);
-
-// ---------------------------------------------------------------------------------------------
-// sensitivity_aggregate.cpp
-
-/// Scratch arrays of aggregate_scores (one per thread, reused across runs).
-struct AggregateScratch {
-  Eigen::ArrayXd cov, sum, logs, inverse, best;
-  Eigen::Array<bool, Eigen::Dynamic, 1> ok, bad;
-  std::vector<std::pair<double, Eigen::Index>> present;
-};
-
-/// aggregate_node without coverage and gradient, for many runs over the same rows: the node's
-/// score from its children's score columns (`children[j]` points at rows values, in
-/// tree.children(node) order). The same arithmetic in the same order as aggregate_node, so the
-/// scores are equal bit for bit. Appends the same problems where aggregate_node would.
-void aggregate_scores(const GoalTree& tree, GoalTree::Index node, const Aggregate& aggregate,
-                      std::span<const double> weights, const RowLayout& rows, std::span<const double* const> children,
-                      Eigen::Ref<Eigen::VectorXd> out, AggregateScratch& scratch, std::vector<Problem>& problems);
 
 // ---------------------------------------------------------------------------------------------
 // sensitivity_parallel.cpp

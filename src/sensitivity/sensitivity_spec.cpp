@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -195,18 +196,22 @@ class SpecChecker {
                  [](OutlierMethod o) { return std::string(to_string(o)); });
   }
 
+  // A node id listed under `field`: none (with a problem) when it was listed before or is unknown.
+  std::optional<GoalTree::Index> listed_node(const std::string& id, const std::string& field, std::set<std::string>& seen) {
+    if (!seen.insert(id).second) {
+      add("duplicate", field, {id}, squote(id) + " is listed twice");
+      return std::nullopt;
+    }
+    const auto v = tree_.find(id);
+    if (!v) add("unknown_node", field, {id}, squote(id) + " is not a node of the tree");
+    return v;
+  }
+
   void check_leave_out() {
     std::set<std::string> seen;
     for (const auto& id : spec_.leave_out) {
-      if (!seen.insert(id).second) {
-        add("duplicate", "leave_out", {id}, squote(id) + " is listed twice");
-        continue;
-      }
-      const auto v = tree_.find(id);
-      if (!v) {
-        add("unknown_node", "leave_out", {id}, squote(id) + " is not a node of the tree");
-        continue;
-      }
+      const auto v = listed_node(id, "leave_out", seen);
+      if (!v) continue;
       if (tree_.parents(*v).empty()) {
         add("no_parent", "leave_out", {id}, squote(id) + " has no parent, so leaving it out changes nothing");
         continue;
@@ -230,14 +235,8 @@ class SpecChecker {
   void check_targets() {
     std::set<std::string> seen;
     for (const auto& id : spec_.targets) {
-      if (!seen.insert(id).second) {
-        add("duplicate", "targets", {id}, squote(id) + " is listed twice");
-        continue;
-      }
-      const auto v = tree_.find(id);
-      if (!v) {
-        add("unknown_node", "targets", {id}, squote(id) + " is not a node of the tree");
-      } else if (!is_goal(*v)) {
+      const auto v = listed_node(id, "targets", seen);
+      if (v && !is_goal(*v)) {
         add("not_a_goal", "targets", {id}, squote(id) + " is an indicator; targets are goals");
       }
     }

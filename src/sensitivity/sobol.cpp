@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "doelenboom/sensitivity.hpp"
+#include "doelenboom/stats.hpp"
 #include "pipeline/pipeline_internal.hpp"
 #include "sensitivity/sensitivity_internal.hpp"
 
@@ -39,16 +40,6 @@ void estimate(const Sums& s, double n, std::size_t k, double* first, double* tot
 }
 
 }  // namespace
-
-double quantile_type7(std::vector<double> values, double p) {
-  std::erase_if(values, [](double x) { return std::isnan(x); });
-  if (values.empty()) return nan;
-  std::sort(values.begin(), values.end());
-  const double h = static_cast<double>(values.size() - 1) * p;
-  const auto lo = static_cast<std::size_t>(std::floor(h));
-  const std::size_t hi = std::min(lo + 1, values.size() - 1);
-  return values[lo] + (h - static_cast<double>(lo)) * (values[hi] - values[lo]);
-}
 
 SobolIndices sobol_indices(const Eigen::MatrixXd& f, std::size_t factors, std::size_t bootstrap, double confidence,
                            std::uint64_t seed, unsigned threads, const std::function<bool()>& cancelled) {
@@ -146,11 +137,11 @@ SobolIndices sobol_indices(const Eigen::MatrixXd& f, std::size_t factors, std::s
         const auto oi = static_cast<Eigen::Index>(o);
         const auto ii = static_cast<Eigen::Index>(i);
         for (std::size_t b = 0; b < bootstrap; ++b) column[b] = firsts[b * k + i];
-        out.first_low(oi, ii) = quantile_type7(column, lower_p);
-        out.first_high(oi, ii) = quantile_type7(column, upper_p);
+        out.first_low(oi, ii) = stats::quantile_type7(column, lower_p);
+        out.first_high(oi, ii) = stats::quantile_type7(column, upper_p);
         for (std::size_t b = 0; b < bootstrap; ++b) column[b] = totals[b * k + i];
-        out.total_low(oi, ii) = quantile_type7(column, lower_p);
-        out.total_high(oi, ii) = quantile_type7(column, upper_p);
+        out.total_low(oi, ii) = stats::quantile_type7(column, lower_p);
+        out.total_high(oi, ii) = stats::quantile_type7(column, upper_p);
       }
     }
   });

@@ -11,7 +11,8 @@
 #include <vector>
 
 #include <boost/math/distributions/normal.hpp>
-#include <boost/math/distributions/students_t.hpp>
+
+#include "stats/kernels.hpp"
 
 namespace doelenboom::stats {
 
@@ -64,13 +65,6 @@ double sample_variance(std::span<const double> x, double mean) {
 
 double sample_sd(std::span<const double> x) { return std::sqrt(sample_variance(x, mean_of(x))); }
 
-// numpy's linear interpolation (numpy/lib/_function_base_impl.py, _lerp): from the upper point
-// when t >= 0.5, so that t = 1 returns b exactly.
-double numpy_lerp(double a, double b, double t) {
-  const double diff = b - a;
-  return t >= 0.5 ? b - diff * (1.0 - t) : a + diff * t;
-}
-
 void check_p(const char* function, double p) {
   if (!(p >= 0.0 && p <= 1.0)) fail(function, "p = " + fmt(p) + "; expected a probability in [0, 1]");
 }
@@ -89,7 +83,7 @@ Interval wilson(double successes, double n, double confidence) {
 
   // Same operation order as statsmodels (proportion.py, method "wilson") so results agree to ulps.
   const double alpha = (1.0 - confidence) / 2.0;
-  const double z = boost::math::quantile(boost::math::complement(boost::math::normal_distribution<double>(), alpha));
+  const double z = detail::normal_upper_quantile(alpha);
   const double z2 = z * z;
   const double q = successes / n;
   const double denom = 1.0 + z2 / n;
@@ -138,8 +132,7 @@ MeanEstimate mean_interval_from_moments(std::size_t n, double mean, double sum_s
   }
   out.sd = std::sqrt(sum_squared_deviations / static_cast<double>(n - 1));
   out.se = out.sd / std::sqrt(static_cast<double>(n));
-  const boost::math::students_t_distribution<double> t(static_cast<double>(n - 1));
-  const double tq = boost::math::quantile(boost::math::complement(t, (1.0 - confidence) / 2.0));
+  const double tq = detail::t_upper_quantile(static_cast<double>(n - 1), (1.0 - confidence) / 2.0);
   out.low = out.mean - tq * out.se;
   out.high = out.mean + tq * out.se;
   return out;
@@ -158,11 +151,7 @@ double quantile(std::span<const double> sorted, double p) {
       fail(f, "sorted[" + std::to_string(i) + "] = " + fmt(sorted[i]) + " < sorted[" + std::to_string(i - 1) +
                   "] = " + fmt(sorted[i - 1]) + "; expected ascending data (use quantile_unsorted)");
   }
-  const double h = static_cast<double>(sorted.size() - 1) * p;
-  if (h >= static_cast<double>(sorted.size() - 1)) return sorted.back();
-  const double lo = std::floor(h);
-  const auto i = static_cast<std::size_t>(lo);
-  return numpy_lerp(sorted[i], sorted[i + 1], h - lo);
+  return detail::sorted_quantile(sorted, p, detail::numpy_lerp);
 }
 
 double quantile_unsorted(std::span<const double> x, double p) {
@@ -171,15 +160,19 @@ double quantile_unsorted(std::span<const double> x, double p) {
   check_p(f, p);
   check_finite(f, "x", x);
   std::vector<double> v(x.begin(), x.end());
-  const double h = static_cast<double>(v.size() - 1) * p;
-  if (h >= static_cast<double>(v.size() - 1)) return *std::max_element(v.begin(), v.end());
-  const double lo = std::floor(h);
-  const auto i = static_cast<std::size_t>(lo);
-  const auto nth = v.begin() + static_cast<std::ptrdiff_t>(i);
+  const detail::Type7Position at = detail::type7_position(v.size(), p);
+  if (at.hi == at.lo) return *std::max_element(v.begin(), v.end());
+  const auto nth = v.begin() + static_cast<std::ptrdiff_t>(at.lo);
   std::nth_element(v.begin(), nth, v.end());
   // After nth_element everything right of nth is >= *nth, so the next order statistic is their minimum.
   const double b = *std::min_element(nth + 1, v.end());
-  return numpy_lerp(*nth, b, h - lo);
+  return detail::numpy_lerp(*nth, b, at.t);
+}
+
+double quantile_type7(std::vector<double> values, double p) {
+  std::erase_if(values, [](double x) { return std::isnan(x); });
+  std::sort(values.begin(), values.end());
+  return detail::sorted_quantile(values, p, detail::textbook_lerp);
 }
 
 // ---------------------------------------------------------------------------------------------

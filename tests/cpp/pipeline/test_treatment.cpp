@@ -10,7 +10,7 @@
 
 #include "doelenboom/pipeline.hpp"
 #include "doelenboom/unit.hpp"
-#include "pipeline/pipeline_internal.hpp"
+#include "stats/kernels.hpp"
 #include "pipeline_test_util.hpp"
 
 namespace {

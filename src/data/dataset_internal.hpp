@@ -1,0 +1,65 @@
+#pragma once
+// The inside of Dataset (dataset.cpp): encoding records and columns into the column store and
+// finishing it (dataset_encode.cpp), and the checks every way in shares (dataset_check.cpp).
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <Eigen/Core>
+
+#include "doelenboom/dataset.hpp"
+#include "doelenboom/error.hpp"
+#include "doelenboom/period.hpp"
+
+namespace doelenboom::detail {
+
+/// "expected a year '2023', a quarter '2023-Q2' or a month '2023-05'".
+[[nodiscard]] const char* period_expectation();
+/// "a year", "a quarter", "a month".
+[[nodiscard]] std::string article_frequency(Frequency f);
+/// "unit 'x', period '2023', indicator 'y'".
+[[nodiscard]] std::string describe_key(const std::string& unit, const Period& period, const std::string& indicator);
+/// Number of possible (unit, period, indicator) keys; DataError when it does not fit in 64 bits.
+[[nodiscard]] std::uint64_t key_space(std::size_t units, std::size_t periods, std::size_t indicators);
+
+/// Where row i came from: the locations of a CSV's rows, or row i + 1 of `source`.
+struct RowPlaces {
+  const std::vector<Location>* at = nullptr;
+  std::string source;
+  std::size_t count = 0;
+
+  [[nodiscard]] Location operator()(std::size_t i) const {
+    return at != nullptr ? (*at)[i] : Location{source, 0, i + 1, {}};
+  }
+  [[nodiscard]] std::size_t row(std::size_t i) const { return at != nullptr ? (*at)[i].row : i + 1; }
+  /// The file named by problems of the whole data (a bad threshold); none when there are no rows.
+  [[nodiscard]] std::string file() const {
+    if (at != nullptr) return at->empty() ? std::string() : at->front().file;
+    return count == 0 ? std::string() : source;
+  }
+};
+
+/// Records and columns are first encoded into the data set's own form (dictionaries: units,
+/// indicators, sources and methods in order of first appearance, periods sorted; per-row codes and
+/// numbers), then checked row by row on the codes, with everything that depends only on a
+/// dictionary entry (is the unit known, the indicator's range, is the period valid) worked out
+/// once per entry. One check for every way in, so the messages are the same.
+struct DatasetAccess {
+  static void encode(const std::vector<EstimateRecord>& records, Dataset& d);
+  /// Throws std::invalid_argument for columns of the wrong length and codes outside their dictionary.
+  static void encode(const EstimateColumns& c, Dataset& d);
+  /// The checks of check_records, on an encoded data set; `index` is filled with the keys.
+  static void check(const Dataset& d, const RowPlaces& at, const DataContext& context, KeyIndex& index,
+                    std::vector<Problem>& out);
+  /// Lookups, key index (the checked one, or built here) and suppression: the data set is ready.
+  static void finish(Dataset& d, double threshold, KeyIndex* checked);
+
+ private:
+  static void encode_text(const EstimateColumns::Text& column, std::size_t rows, const char* name, bool optional,
+                          std::vector<std::string>& dict, Eigen::VectorXi& out);
+  static void sort_periods(const std::vector<Period>& distinct, Dataset& d);
+};
+
+}  // namespace doelenboom::detail
