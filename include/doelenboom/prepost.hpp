@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "doelenboom/cell_table.hpp"
 #include "doelenboom/dataset.hpp"
 #include "doelenboom/period.hpp"
 #include "doelenboom/pseudonym.hpp"
@@ -73,6 +74,12 @@ PrePostTable read_prepost_csv(const std::filesystem::path& path, const Pseudonym
                               const DataContext& context = {});
 std::vector<Problem> check_prepost_csv(const std::filesystem::path& path, const PrePostColumns& columns = {},
                                        const PrePostOptions& options = {}, const DataContext& context = {});
+/// Pre/post scores given as a table of cells (a data frame), read as read_prepost_csv reads a
+/// file: the same checks, codes and messages, with the rows and column names of the table. A number
+/// cell is read as a number; the periods keep their order of first appearance. Throws DataError
+/// listing every problem (the options' too).
+PrePostTable read_prepost(const CellTable& table, const Pseudonymiser& pseudonymise, const PrePostColumns& columns = {},
+                          const PrePostOptions& options = {}, const DataContext& context = {});
 /// Every problem of pre/post rows given by column (lengths, codes, scores, options, duplicates
 /// naming both rows 1-based, dictionaries, the reserved domain name "score"); never throws for bad
 /// content.

@@ -13,6 +13,8 @@
 
 namespace doelenboom {
 
+struct CellTable;
+
 class Pseudonymiser {
  public:
   /// At least 16 bytes of key; throws DataError otherwise (a short key makes pseudonyms guessable).
@@ -34,5 +36,10 @@ class Pseudonymiser {
  private:
   std::shared_ptr<const Keyed> keyed_;
 };
+
+/// The pseudonyms of the ids in the only column of `table` (doelenboom/cell_table.hpp), each
+/// distinct id hashed once; a number cell is the id written out shortest (123.0 is "123"). Throws
+/// DataError naming each empty cell ("empty <column>").
+[[nodiscard]] std::vector<std::uint64_t> pseudonymise_column(const CellTable& table, const Pseudonymiser& pseudonymise);
 
 }  // namespace doelenboom

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "doelenboom/cell_table.hpp"
 #include "doelenboom/dataset.hpp"
 #include "doelenboom/period.hpp"
 #include "doelenboom/pseudonym.hpp"
@@ -99,6 +100,12 @@ ResponseTable read_responses_csv(const std::filesystem::path& path, const std::v
                                  const DataContext& context = {});
 std::vector<Problem> check_responses_csv(const std::filesystem::path& path, const std::vector<Item>& items,
                                          const ResponseColumns& columns = {}, const DataContext& context = {});
+/// Answers given as a table of cells (a data frame), read as read_responses_csv reads a file: the
+/// same checks, codes and messages, with the rows and column names of the table. A number cell is
+/// read as a number (1 or 0 for a yes/no item); the periods keep their order of first appearance.
+/// Throws DataError listing every problem.
+ResponseTable read_responses(const CellTable& table, const std::vector<Item>& items, const Pseudonymiser& pseudonymise,
+                             const ResponseColumns& columns = {}, const DataContext& context = {});
 /// Every problem of answers given by column (lengths, codes, values for their item's type,
 /// duplicates naming both rows 1-based, dictionaries, items), never throws for bad content.
 std::vector<Problem> check_responses(const ResponseView& data);

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "doelenboom/cell_table.hpp"
 #include "doelenboom/dataset.hpp"
 #include "doelenboom/period.hpp"
 #include "doelenboom/pseudonym.hpp"
@@ -87,6 +88,12 @@ struct RegistrationColumns {
 /// unknown unit when context.units is set, a bad date, ...).
 RegistrationTable read_registrations_csv(const std::filesystem::path& path, const Pseudonymiser& pseudonymise,
                                          const RegistrationColumns& columns = {}, const DataContext& context = {});
+/// Registrations given as a table of cells (a data frame), read as read_registrations_csv reads
+/// a file: the same checks, codes and messages, with the rows and column names of the table. A
+/// number cell is read as a number (a flag 1 or 0); the periods keep their order of first
+/// appearance. Throws DataError listing every problem.
+RegistrationTable read_registrations(const CellTable& table, const Pseudonymiser& pseudonymise,
+                                     const RegistrationColumns& columns = {}, const DataContext& context = {});
 /// Every problem of a registrations CSV at once (validation mode); never throws for bad content.
 std::vector<Problem> check_registrations_csv(const std::filesystem::path& path, const RegistrationColumns& columns = {},
                                              const DataContext& context = {});

@@ -18,28 +18,28 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from . import estimates
 from ._core import estimate as _estimate
 from ._core import graph as _graph
-from .dataset import Dataset
-from .estimates import (
-    Item,
+from ._estimate_columns import (
     Key,
-    PathLike,
-    PrePostResult,
+    PrePostOptions,
+    ReachOptions,
+    SurveyOptions,
     Units,
-    _prepost_columns,
-    _prepost_options,
-    _reach_columns,
-    _reach_options,
-    _shift_frame,
-    _survey_columns,
-    _survey_options,
-    load_items,
+    core_options,
+    read_prepost,
+    read_reach,
+    read_survey,
+    with_defaults,
 )
+from .dataset import Dataset
+from .estimates import Item, PathLike, PrePostResult, load_items
 
 if TYPE_CHECKING:
     import dask.dataframe as dd
     from dask.delayed import Delayed
+    from typing_extensions import Unpack
 
     from .goal_tree import GoalTree
     from .pipeline import Pipeline, PipelineResult
@@ -96,9 +96,7 @@ def merge_tree(partials: Sequence[Delayed], split_every: int = 8) -> Delayed:
         msg = "no partials to merge (expected at least one partition)"
         raise ValueError(msg)
     while len(level) > 1:
-        level = [
-            delayed(_merge_all)(*level[i : i + split_every]) for i in range(0, len(level), split_every)
-        ]
+        level = [delayed(_merge_all)(*level[i : i + split_every]) for i in range(0, len(level), split_every)]
     return level[0]
 
 
@@ -109,14 +107,24 @@ def _compute(partial: Delayed) -> Any:
     return result
 
 
+def _options(
+    estimator: Callable[..., Any], names: type[Any], options: Mapping[str, Any], units: Units
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The columns and source of the frame, and the options of the compiled finaliser: those of
+    the single-process ``estimator``, with its defaults."""
+    full = with_defaults(estimator, names, options)
+    frame = {"columns": full.pop("columns"), "source": full.pop("source")}
+    return frame, core_options(units, **full)
+
+
 # ---- reach ----------------------------------------------------------------------------------
 
 
 def _reach_partition(
     df: Any, position: int, key: bytes | str, columns: Mapping[str, str] | None, source: str
 ) -> _estimate.ReachPartial:
-    args, kwargs = _reach_columns(df, key, columns, source)
-    return _estimate.reach_partial(*args, source=source, position=position, **kwargs)
+    args, kwargs = read_reach(df, key, columns, source)
+    return _estimate.reach_partial(*args, position=position, **kwargs)
 
 
 def reach_partials(
@@ -132,19 +140,15 @@ def estimate_reach(
     key: Key,
     units: Units = None,
     *,
-    columns: Mapping[str, str] | None = None,
-    prefix: str = "reach.",
-    phone_channel: str = "telefoon",
-    rate_per: float = 1000.0,
-    suppression_threshold: float = 10,
-    source: str = "DataFrame",
     split_every: int = 8,
+    **options: Unpack[ReachOptions],
 ) -> Dataset:
-    """:func:`doelenboom.estimate_reach` of a dask DataFrame of registrations, the same arguments
-    and the same result (the hours as the correctly rounded sum: docs/dask.md)."""
-    merged = _compute(merge_tree(reach_partials(ddf, key, columns=columns, source=source), split_every))
-    options = _reach_options(prefix, phone_channel, rate_per, units, suppression_threshold)
-    return Dataset(_estimate.estimate_reach_partial(merged, **options))
+    """:func:`doelenboom.estimate_reach` of a dask DataFrame of registrations: the same keyword
+    arguments (``options``: columns, prefix, phone_channel, rate_per, suppression_threshold,
+    source) and the same result (the hours as the correctly rounded sum: docs/dask.md)."""
+    frame, finalise = _options(estimates.estimate_reach, ReachOptions, options, units)
+    merged = _compute(merge_tree(reach_partials(ddf, key, **frame), split_every))
+    return Dataset(_estimate.estimate_reach_partial(merged, **finalise))
 
 
 # ---- survey ---------------------------------------------------------------------------------
@@ -158,8 +162,8 @@ def _survey_partition(
     columns: Mapping[str, str] | None,
     source: str,
 ) -> _estimate.SurveyPartial:
-    args, kwargs = _survey_columns(df, load_items(items), key, columns, source)
-    return _estimate.survey_partial(*args, source=source, position=position, **kwargs)
+    args, kwargs = read_survey(df, load_items(items), key, columns, source)
+    return _estimate.survey_partial(*args, position=position, **kwargs)
 
 
 def survey_partials(
@@ -176,7 +180,9 @@ def survey_partials(
         {"id": i.id, "label": i.label, "type": i.type, "scale": i.scale, "reversed": i.reversed}
         for i in load_items(items)
     ]
-    build = functools.partial(_survey_partition, items=shipped, key=_key_for_workers(key), columns=columns, source=source)
+    build = functools.partial(
+        _survey_partition, items=shipped, key=_key_for_workers(key), columns=columns, source=source
+    )
     return _partials(ddf, build)
 
 
@@ -186,18 +192,15 @@ def estimate_survey(
     key: Key,
     units: Units = None,
     *,
-    columns: Mapping[str, str] | None = None,
-    per_instrument: bool = False,
-    confidence: float = 0.95,
-    suppression_threshold: float = 10,
-    source: str = "DataFrame",
     split_every: int = 8,
+    **options: Unpack[SurveyOptions],
 ) -> Dataset:
-    """:func:`doelenboom.estimate_survey` of a dask DataFrame of answers: the same result."""
-    partials = survey_partials(ddf, items, key, columns=columns, source=source)
-    merged = _compute(merge_tree(partials, split_every))
-    options = _survey_options(per_instrument, confidence, units, suppression_threshold)
-    return Dataset(_estimate.estimate_survey_partial(merged, **options))
+    """:func:`doelenboom.estimate_survey` of a dask DataFrame of answers: the same keyword
+    arguments (``options``: columns, per_instrument, confidence, suppression_threshold, source)
+    and the same result."""
+    frame, finalise = _options(estimates.estimate_survey, SurveyOptions, options, units)
+    merged = _compute(merge_tree(survey_partials(ddf, items, key, **frame), split_every))
+    return Dataset(_estimate.estimate_survey_partial(merged, **finalise))
 
 
 # ---- pre/post -------------------------------------------------------------------------------
@@ -212,10 +215,8 @@ def _prepost_partition(
     min_score: int,
     max_score: int,
 ) -> _estimate.PrePostPartial:
-    args, kwargs = _prepost_columns(df, key, columns, source)
-    return _estimate.prepost_partial(
-        *args, source=source, min_score=min_score, max_score=max_score, position=position, **kwargs
-    )
+    args, kwargs = read_prepost(df, key, columns, source, {"min_score": min_score, "max_score": max_score})
+    return _estimate.prepost_partial(*args, min_score=min_score, max_score=max_score, position=position, **kwargs)
 
 
 def prepost_partials(
@@ -244,26 +245,16 @@ def estimate_prepost(
     key: Key,
     units: Units = None,
     *,
-    columns: Mapping[str, str] | None = None,
-    prefix: str = "zrm.",
-    min_score: int = 1,
-    max_score: int = 5,
-    reliability: float | None = None,
-    confidence: float = 0.95,
-    suppression_threshold: float = 10,
-    source: str = "DataFrame",
     split_every: int = 8,
+    **options: Unpack[PrePostOptions],
 ) -> PrePostResult:
-    """:func:`doelenboom.estimate_prepost` of a dask DataFrame of pre/post scores: the same result."""
-    partials = prepost_partials(
-        ddf, key, columns=columns, min_score=min_score, max_score=max_score, source=source
-    )
-    merged = _compute(merge_tree(partials, split_every))
-    options = _prepost_options(
-        prefix, min_score, max_score, reliability, confidence, units, suppression_threshold
-    )
-    core, tables = _estimate.estimate_prepost_partial(merged, **options)
-    return PrePostResult(Dataset(core), _shift_frame(tables))
+    """:func:`doelenboom.estimate_prepost` of a dask DataFrame of pre/post scores: the same keyword
+    arguments (``options``: columns, prefix, min_score, max_score, reliability, confidence,
+    suppression_threshold, source) and the same result."""
+    frame, finalise = _options(estimates.estimate_prepost, PrePostOptions, options, units)
+    scale = {"min_score": finalise["min_score"], "max_score": finalise["max_score"]}
+    merged = _compute(merge_tree(prepost_partials(ddf, key, **scale, **frame), split_every))
+    return PrePostResult.of(_estimate.estimate_prepost_partial(merged, **finalise))
 
 
 # ---- the pipeline on the merged estimates ---------------------------------------------------

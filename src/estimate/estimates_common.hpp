@@ -1,12 +1,11 @@
 #pragma once
 // Internal helpers shared by the estimators on input files (src/estimate/questionnaire.cpp,
-// src/estimate/prepost.cpp, src/estimate/registrations.cpp): reading their CSV files and the
-// cells every one of them has, dictionary coding, period sorting, a (group, id) hash index and
-// grouping of rows by an integer key. Header-only and internal. Their problems are collected by
-// detail::ProblemSink (core/diagnostics.hpp), capped per kind.
+// src/estimate/prepost.cpp, src/estimate/registrations.cpp): reading their CSV files, checks of
+// views given by column, a (group, id) hash index and grouping of rows by an integer key.
+// Header-only and internal; the cells the readers read are in estimate/cells.hpp. Their problems
+// are collected by detail::ProblemSink (core/diagnostics.hpp), capped per kind.
 
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
@@ -69,62 +68,6 @@ inline std::optional<CsvTable> read_csv_reporting(const std::filesystem::path& p
   }
 }
 
-// Reports every column of the header that is not one of `known`.
-inline void check_known_columns(const CsvTable& csv, const std::vector<std::string>& known, std::vector<Problem>& out) {
-  for (const auto& h : csv.header) {
-    if (std::find(known.begin(), known.end(), h) == known.end()) {
-      out.push_back(make_problem("unknown_column", Location{csv.source, csv.header_line, 0, h}, {},
-                                 "unknown column " + squote(h) + " (expected only: " + join_words(known) + ")"));
-    }
-  }
-}
-
-// The indices of the columns the file must have, in the order given; std::nullopt when one is
-// missing (each missing column is a problem in `out`).
-template <class... Names>
-std::optional<std::array<std::size_t, sizeof...(Names)>> required_columns(const CsvTable& csv, std::vector<Problem>& out,
-                                                                          const Names&... names) {
-  const auto find = [&](const std::string& name) {
-    const auto c = find_column(csv, name);
-    if (!c) out.push_back(missing_column_problem(csv, name));
-    return c;
-  };
-  const std::array<std::optional<std::size_t>, sizeof...(Names)> found{find(names)...};
-  std::array<std::size_t, sizeof...(Names)> columns{};
-  for (std::size_t i = 0; i < found.size(); ++i) {
-    if (!found[i]) return std::nullopt;
-    columns[i] = *found[i];
-  }
-  return columns;
-}
-
-// Problems at the cells of a CSV table, capped per kind as by ProblemSink.
-struct CellSink {
-  const CsvTable& csv;
-  ProblemSink sink;
-  void add(std::size_t row, const std::string& column, const std::string& code, const std::string& what) {
-    sink.add(make_problem(code, csv.where(row, column), {}, what));
-  }
-  // A unit id: false when it is empty; an id that `units` (when given) lacks is reported too.
-  bool unit(std::size_t row, const std::string& column, const std::string& id, const UnitRegistry* units) {
-    if (id.empty()) {
-      add(row, column, "missing_value", "empty unit (expected a unit id)");
-      return false;
-    }
-    if (units != nullptr && units->find(id) == nullptr) {
-      add(row, column, "unknown_unit", "unknown unit " + squote(id) + " (expected a unit id of the unit registry)");
-    }
-    return true;
-  }
-  // A period: false when it is none.
-  bool period(std::size_t row, const std::string& column, const std::string& text) {
-    if (Period::parse(text)) return true;
-    add(row, column, "bad_period", "period " + squote(text) + " (expected 2023, 2023-Q2 or 2023-05)");
-    return false;
-  }
-  void finish() { sink.finish(); }
-};
-
 // The pseudonym of each coded id (`codes` index `ids`), each distinct id hashed once.
 inline std::vector<std::uint64_t> pseudonyms_of(const Pseudonymiser& pseudonymise, const std::vector<std::string>& ids,
                                                 const std::vector<std::int32_t>& codes) {
@@ -133,14 +76,6 @@ inline std::vector<std::uint64_t> pseudonyms_of(const Pseudonymiser& pseudonymis
   out.reserve(codes.size());
   for (const auto c : codes) out.push_back(distinct[static_cast<std::size_t>(c)]);
   return out;
-}
-
-// Code of `value` in a dictionary, adding it when new.
-inline std::int32_t intern(std::vector<std::string>& names, std::unordered_map<std::string, std::int32_t>& index,
-                           const std::string& value) {
-  auto [it, fresh] = index.emplace(value, static_cast<std::int32_t>(names.size()));
-  if (fresh) names.push_back(value);
-  return it->second;
 }
 
 // 1/0, ja/nee, yes/no, true/false, j/n, y/n (any case) -> 1 or 0; std::nullopt for anything else.
@@ -158,34 +93,6 @@ inline std::string percent_text(double confidence) {
   char buf[32];
   const auto res = std::to_chars(buf, buf + sizeof buf, confidence * 100.0);
   return std::string(buf, res.ptr) + "%";
-}
-
-// Sorts the distinct period texts in time and rewrites `codes` (indices into `texts`) to indices
-// into `periods`. Texts that do not parse keep code 0 (their rows are reported elsewhere); texts
-// naming the same period ("2023-Q2", "2023Q2") share a code. Returns the problem of mixed
-// frequencies, if any.
-inline std::optional<Problem> sort_periods(const std::vector<std::string>& texts, std::vector<std::int32_t>& codes,
-                                           std::vector<Period>& periods, const std::string& source,
-                                           const std::string& column) {
-  std::vector<std::int32_t> remap(texts.size(), 0);
-  std::vector<std::pair<Period, std::int32_t>> parsed;
-  for (std::size_t i = 0; i < texts.size(); ++i)
-    if (auto p = Period::parse(texts[i])) parsed.emplace_back(*p, static_cast<std::int32_t>(i));
-  std::sort(parsed.begin(), parsed.end());
-  periods.clear();
-  for (std::size_t k = 0; k < parsed.size(); ++k) {
-    if (k == 0 || !(parsed[k].first == parsed[k - 1].first)) periods.push_back(parsed[k].first);
-    remap[static_cast<std::size_t>(parsed[k].second)] = static_cast<std::int32_t>(periods.size() - 1);
-  }
-  for (auto& c : codes) c = remap[static_cast<std::size_t>(c)];
-  for (const auto& p : periods) {
-    if (p.frequency != periods.front().frequency) {
-      return make_problem("mixed_frequency", Location{source, 0, 0, column}, {},
-                          "periods " + periods.front().to_string() + " and " + p.to_string() +
-                              " have different frequencies (expected one frequency per data set)");
-    }
-  }
-  return std::nullopt;
 }
 
 // Problems of a view's dictionaries: duplicate names (two codes for one unit would give duplicate

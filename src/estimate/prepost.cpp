@@ -6,12 +6,14 @@
 #include "doelenboom/partial.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <tuple>
 #include <unordered_map>
 
 #include "io/csv.hpp"
+#include "estimate/cells.hpp"
 #include "estimate/estimates_common.hpp"
 #include "core/diagnostics.hpp"
 #include "core/text.hpp"
@@ -79,100 +81,136 @@ void check_options(const PrePostOptions& o, const std::string& source, std::vect
   }
 }
 
-PrePostTable read_prepost(const std::filesystem::path& path, const Pseudonymiser* pseudonymise,
-                          const PrePostColumns& cols, const PrePostOptions& options, const DataContext& context,
-                          std::vector<Problem>& out) {
-  PrePostTable t;
-  t.source = path.string();
-  check_options(options, t.source, out);
-  const auto read = detail::read_csv_reporting(path, out);
-  if (!read) return t;
-  const detail::CsvTable& csv = *read;
-  detail::check_known_columns(csv, {cols.unit, cols.period, cols.client, cols.domain, cols.pre, cols.post}, out);
-  const auto columns =
-      detail::required_columns(csv, out, cols.unit, cols.period, cols.client, cols.domain, cols.pre, cols.post);
-  if (!columns) return t;
-  const auto [cu, cp, cc, cd, cpre, cpost] = *columns;
+// "row 3 repeats domain 'financien' of the same client in unit 'A', period 2023 given on row 1
+// (...)": one text for the readers and the check of views; `row` and `first` name the rows (with
+// their lines, in a file), `period` is the period as shown.
+std::string duplicate_score_text(const std::string& row, const std::string& domain, const std::string& unit,
+                                 const std::string& period, const std::string& first) {
+  return row + " repeats domain " + squote(domain) + " of the same client in unit " + squote(unit) + ", period " +
+         period + " given on " + first + " (expected one row per client, domain, unit and period)";
+}
 
-  const std::size_t n = csv.rows.size();
-  for (auto* v : {&t.unit, &t.period, &t.domain}) v->reserve(n);
+// A score cell: NaN when empty (or only spaces), else a whole number on the scale.
+detail::ReadColumn<double>::Reader score_reader(const PrePostOptions& options) {
+  return [&options](const detail::Cell& cell) {
+    constexpr double none = std::numeric_limits<double>::quiet_NaN();
+    std::optional<double> x;
+    if (cell.kind == detail::Cell::Kind::number) {
+      x = cell.number;
+    } else {
+      const std::string_view v = detail::trim_ascii(cell.text);
+      if (v.empty()) return detail::fine(none);
+      x = detail::parse_finite_double(v);
+    }
+    if (!x) return detail::bad(none, "bad_value", "score " + cell.shown() + " is not a number (expected " + score_expectation(options) + ")");
+    if (const std::string why = score_problem(*x, options); !why.empty())
+      return detail::bad(none, "bad_value", "score " + cell.shown() + " " + why + " (expected " + score_expectation(options) + ")");
+    return detail::fine(*x);
+  };
+}
+
+// The scores read from cells, with what the duplicate check needs.
+struct Scores {
+  std::vector<std::int32_t> client;  // codes into client_ids
+  std::vector<std::string> client_ids;
+  std::vector<std::uint8_t> row_ok;  // rows whose key cells are valid take part in the duplicate check
+};
+
+Scores read_scores(const detail::Cells& cells, const std::array<std::size_t, 6>& columns, const PrePostColumns& cols,
+                   const PrePostOptions& options, const DataContext& context, PrePostTable& t,
+                   std::vector<std::string>& period_texts, std::vector<Problem>& out) {
+  const auto [cu, cp, cc, cd, cpre, cpost] = columns;
+  Scores s;
+  detail::Names units{t.unit_names}, periods{period_texts}, clients{s.client_ids}, domains{t.domain_names};
+  detail::ReadColumn<std::int32_t> unit(cells, cu, detail::unit_reader(units, context.units));
+  detail::ReadColumn<std::int32_t> period(cells, cp, detail::period_reader(periods));
+  detail::ReadColumn<std::int32_t> client(cells, cc, detail::name_reader(clients, "client id (expected a client identifier)"));
+  detail::ReadColumn<std::int32_t> domain(
+      cells, cd, detail::name_reader(domains, "domain (expected the name of a domain, e.g. financien)"));
+  detail::ReadColumn<double> pre(cells, cpre, score_reader(options)), post(cells, cpost, score_reader(options));
+
+  const std::size_t n = cells.rows();
+  for (auto* v : {&t.unit, &t.period, &t.domain, &s.client}) v->reserve(n);
   t.pre.reserve(n);
   t.post.reserve(n);
-  std::vector<std::int32_t> client_code;
-  client_code.reserve(n);
-  std::vector<std::string> client_ids, period_texts;
-  std::unordered_map<std::string, std::int32_t> unit_index, period_index, domain_index, client_index;
-  std::vector<std::uint8_t> row_ok(n, 1);
+  s.row_ok.assign(n, 1);
   bool reserved_reported = false;
-  detail::CellSink cells{csv, {out, t.source}};
+  detail::CellSink sink{cells, {out, t.source}};
   for (std::size_t r = 0; r < n; ++r) {
-    const auto& row = csv.rows[r];
-    const std::string& unit = row[cu];
-    if (!cells.unit(r, cols.unit, unit, context.units)) row_ok[r] = 0;
-    t.unit.push_back(detail::intern(t.unit_names, unit_index, unit));
-    const std::string& pt = row[cp];
-    if (!cells.period(r, cols.period, pt)) row_ok[r] = 0;
-    t.period.push_back(detail::intern(period_texts, period_index, pt));
-    const std::string& client = row[cc];
-    if (client.empty()) {
-      cells.add(r, cols.client, "missing_value", "empty client id (expected a client identifier)");
-      row_ok[r] = 0;
-    }
-    client_code.push_back(detail::intern(client_ids, client_index, client));
-    const std::string& domain = row[cd];
-    if (domain.empty()) {
-      cells.add(r, cols.domain, "missing_value", "empty domain (expected the name of a domain, e.g. financien)");
-      row_ok[r] = 0;
-    } else if (domain == reserved_domain && !reserved_reported) {
-      cells.add(r, cols.domain, "reserved_name",
-          "the domain name 'score' is reserved for the client score (expected another name for this domain)");
+    const auto keep = [&](const std::string& column, const detail::ReadColumn<std::int32_t>::Value& v) {
+      if (!v.ok) s.row_ok[r] = 0;
+      return sink.take<std::int32_t>(r, column, v);
+    };
+    t.unit.push_back(keep(cols.unit, unit(r)));
+    t.period.push_back(keep(cols.period, period(r)));
+    s.client.push_back(keep(cols.client, client(r)));
+    const std::int32_t d = keep(cols.domain, domain(r));
+    if (t.domain_names[static_cast<std::size_t>(d)] == reserved_domain && !reserved_reported) {
+      sink.add(r, cols.domain, "reserved_name",
+               "the domain name 'score' is reserved for the client score (expected another name for this domain)");
       reserved_reported = true;
     }
-    t.domain.push_back(detail::intern(t.domain_names, domain_index, domain));
-    for (auto [c, name, dest] : {std::tuple{cpre, &cols.pre, &t.pre}, std::tuple{cpost, &cols.post, &t.post}}) {
-      const std::string& v = row[c];
-      double score = std::numeric_limits<double>::quiet_NaN();
-      if (!detail::trim_ascii(v).empty()) {
-        if (const auto x = detail::parse_finite_double(detail::trim_ascii(v)); !x) {
-          cells.add(r, *name, "bad_value", "score " + squote(v) + " is not a number (expected " + score_expectation(options) + ")");
-        } else if (const std::string why = score_problem(*x, options); !why.empty()) {
-          cells.add(r, *name, "bad_value", "score " + squote(v) + " " + why + " (expected " + score_expectation(options) + ")");
-        } else {
-          score = *x;
-        }
-      }
-      dest->push_back(score);
-    }
+    t.domain.push_back(d);
+    t.pre.push_back(sink.take<double>(r, cols.pre, pre(r)));
+    t.post.push_back(sink.take<double>(r, cols.post, post(r)));
   }
-  cells.finish();
-  if (auto mixed = detail::sort_periods(period_texts, t.period, t.periods, t.source, cols.period)) out.push_back(*mixed);
+  sink.finish();
+  return s;
+}
 
-  {
-    const std::uint64_t np = t.periods.size() + 1, nd = t.domain_names.size() + 1;
-    std::vector<std::uint64_t> key, id;
-    std::vector<std::size_t> rows;
-    for (std::size_t r = 0; r < n; ++r) {
-      if (!row_ok[r]) continue;
-      key.push_back((static_cast<std::uint64_t>(t.unit[r]) * np + static_cast<std::uint64_t>(t.period[r])) * nd +
-                    static_cast<std::uint64_t>(t.domain[r]));
-      id.push_back(static_cast<std::uint64_t>(client_code[r]));
-      rows.push_back(r);
-    }
-    detail::ProblemSink dup_sink{out, t.source};
-    for (const auto& [r, f] : detail::find_duplicates(key, t.unit_names.size() * np * nd, id, rows)) {
-      const auto& row = csv.rows[r];
-      dup_sink.add(make_problem("duplicate_score", csv.where(r, cols.client), {row[cd]},
-                                "row " + std::to_string(r + 1) + " (line " + std::to_string(csv.row_lines[r]) +
-                                    ") repeats domain " + squote(row[cd]) + " of the same client in unit " +
-                                    squote(row[cu]) + ", period " + squote(row[cp]) + " given on row " +
-                                    std::to_string(f + 1) + " (line " + std::to_string(csv.row_lines[f]) +
-                                    ") (expected one row per client, domain, unit and period)"));
-    }
-    dup_sink.finish();
+// Reads (or, with `pseudonymise` null, only checks) pre/post scores; problems go to `out`.
+PrePostTable read_table(const detail::Cells& cells, const Pseudonymiser* pseudonymise, const PrePostColumns& cols,
+                        const PrePostOptions& options, const DataContext& context, std::vector<Problem>& out) {
+  PrePostTable t;
+  t.source = cells.source();
+  detail::check_known_columns(cells, {cols.unit, cols.period, cols.client, cols.domain, cols.pre, cols.post}, out);
+  const auto columns =
+      detail::required_columns(cells, out, cols.unit, cols.period, cols.client, cols.domain, cols.pre, cols.post);
+  if (!columns) return t;
+  std::vector<std::string> period_texts;
+  const Scores s = read_scores(cells, *columns, cols, options, context, t, period_texts, out);
+  if (auto mixed = detail::order_periods(cells, period_texts, t.period, t.periods, cols.period)) out.push_back(*mixed);
+
+  const std::size_t n = cells.rows();
+  const std::uint64_t np = t.periods.size() + 1, nd = t.domain_names.size() + 1;
+  std::vector<std::uint64_t> key, id;
+  std::vector<std::size_t> rows;
+  for (std::size_t r = 0; r < n; ++r) {
+    if (!s.row_ok[r]) continue;
+    key.push_back((static_cast<std::uint64_t>(t.unit[r]) * np + static_cast<std::uint64_t>(t.period[r])) * nd +
+                  static_cast<std::uint64_t>(t.domain[r]));
+    id.push_back(static_cast<std::uint64_t>(s.client[r]));
+    rows.push_back(r);
   }
+  detail::ProblemSink dup_sink{out, t.source};
+  for (const auto& [r, f] : detail::find_duplicates(key, t.unit_names.size() * np * nd, id, rows)) {
+    const std::string& domain = t.domain_names[static_cast<std::size_t>(t.domain[r])];
+    std::string buffer;
+    // A file shows the period as written (the line finds it), a table as the period.
+    const std::string period = cells.from_file() ? squote(cells.at((*columns)[1], r).text_in(buffer))
+                                                 : t.periods[static_cast<std::size_t>(t.period[r])].to_string();
+    dup_sink.add(make_problem("duplicate_score", cells.where(r, cols.client), {domain},
+                              duplicate_score_text(cells.row_ref(r), domain,
+                                                   t.unit_names[static_cast<std::size_t>(t.unit[r])], period,
+                                                   cells.row_ref(f))));
+  }
+  dup_sink.finish();
 
-  if (pseudonymise != nullptr) t.client = detail::pseudonyms_of(*pseudonymise, client_ids, client_code);
+  if (pseudonymise != nullptr) t.client = detail::pseudonyms_of(*pseudonymise, s.client_ids, s.client);
   return t;
+}
+
+PrePostTable read_file(const std::filesystem::path& path, const Pseudonymiser* pseudonymise,
+                       const PrePostColumns& cols, const PrePostOptions& options, const DataContext& context,
+                       std::vector<Problem>& out) {
+  check_options(options, path.string(), out);
+  const auto csv = detail::read_csv_reporting(path, out);
+  if (!csv) {
+    PrePostTable t;
+    t.source = path.string();
+    return t;
+  }
+  return read_table(detail::Cells(*csv), pseudonymise, cols, options, context, out);
 }
 
 }  // namespace
@@ -180,7 +218,7 @@ PrePostTable read_prepost(const std::filesystem::path& path, const Pseudonymiser
 PrePostTable read_prepost_csv(const std::filesystem::path& path, const Pseudonymiser& pseudonymise,
                               const PrePostColumns& columns, const PrePostOptions& options, const DataContext& context) {
   std::vector<Problem> problems;
-  PrePostTable t = read_prepost(path, &pseudonymise, columns, options, context, problems);
+  PrePostTable t = read_file(path, &pseudonymise, columns, options, context, problems);
   throw_if_problems<DataError>(problems);
   return t;
 }
@@ -188,8 +226,19 @@ PrePostTable read_prepost_csv(const std::filesystem::path& path, const Pseudonym
 std::vector<Problem> check_prepost_csv(const std::filesystem::path& path, const PrePostColumns& columns,
                                        const PrePostOptions& options, const DataContext& context) {
   std::vector<Problem> problems;
-  (void)read_prepost(path, nullptr, columns, options, context, problems);
+  (void)read_file(path, nullptr, columns, options, context, problems);
   return problems;
+}
+
+PrePostTable read_prepost(const CellTable& table, const Pseudonymiser& pseudonymise, const PrePostColumns& columns,
+                          const PrePostOptions& options, const DataContext& context) {
+  std::vector<Problem> problems;
+  check_options(options, table.source, problems);
+  const detail::Cells cells(table);
+  PrePostTable t;
+  if (cells.check(problems)) t = read_table(cells, &pseudonymise, columns, options, context, problems);
+  throw_if_problems<DataError>(problems);
+  return t;
 }
 
 std::vector<Problem> check_prepost(const PrePostView& d, const PrePostOptions& options) {
@@ -235,11 +284,10 @@ std::vector<Problem> check_prepost(const PrePostView& d, const PrePostOptions& o
   for (const auto& [r, f] : detail::find_duplicates(key, d.unit_names.size() * np * nd, id, rows)) {
     const std::string& domain = d.domain_names[static_cast<std::size_t>(d.domain[r])];
     sink.add(make_problem("duplicate_score", loc(r, "client"), {domain},
-                          "row " + std::to_string(r + 1) + " repeats domain " + squote(domain) +
-                              " of the same client in unit " + squote(d.unit_names[static_cast<std::size_t>(d.unit[r])]) +
-                              ", period " + d.periods[static_cast<std::size_t>(d.period[r])].to_string() +
-                              " given on row " + std::to_string(f + 1) +
-                              " (expected one row per client, domain, unit and period)"));
+                          duplicate_score_text("row " + std::to_string(r + 1), domain,
+                                               d.unit_names[static_cast<std::size_t>(d.unit[r])],
+                                               d.periods[static_cast<std::size_t>(d.period[r])].to_string(),
+                                               "row " + std::to_string(f + 1))));
   }
   sink.finish();
   return out;

@@ -17,6 +17,7 @@
 
 #include "io/csv.hpp"
 #include "doelenboom/stats.hpp"
+#include "estimate/cells.hpp"
 #include "estimate/estimates_common.hpp"
 #include "estimate/partial_internal.hpp"
 #include "core/diagnostics.hpp"
@@ -249,136 +250,184 @@ std::string value_problem(double v, ItemType t) {
   return {};
 }
 
-// Reads (or, with `pseudonymise` null, only checks) an answers CSV; problems go to `out`.
-ResponseTable read_responses(const std::filesystem::path& path, const std::vector<Item>& items,
-                             const Pseudonymiser* pseudonymise, const ResponseColumns& cols,
-                             const DataContext& context, std::vector<Problem>& out) {
-  ResponseTable t;
-  t.source = path.string();
-  t.items = items;
-  {
-    auto item_problems = check_items(items);
-    out.insert(out.end(), item_problems.begin(), item_problems.end());
-  }
-  const auto read = detail::read_csv_reporting(path, out);
-  if (!read) return t;
-  const detail::CsvTable& csv = *read;
-  std::vector<std::string> known;
-  for (const std::string* c : {&cols.unit, &cols.period, &cols.instrument, &cols.respondent, &cols.item, &cols.value})
-    if (!c->empty()) known.push_back(*c);
-  detail::check_known_columns(csv, known, out);
-  const auto columns = detail::required_columns(csv, out, cols.unit, cols.period, cols.respondent, cols.item, cols.value);
-  const std::optional<std::size_t> instrument_column =
-      cols.instrument.empty() ? std::nullopt : detail::find_column(csv, cols.instrument);
-  const bool has_instrument = instrument_column.has_value();
-  const std::size_t cin = instrument_column.value_or(0);
-  if (!columns) return t;
-  const auto [cu, cp, cr, ci, cv] = *columns;
+// "row 4 repeats the answer of the same respondent to item 'q1' in unit 'A', period 2023 given on
+// row 1 (...)": one text for the readers and the check of views; `row` and `first` name the rows
+// (with their lines, in a file), `period` is the period as shown.
+std::string duplicate_answer_text(const std::string& row, const std::string& item, const std::string& unit,
+                                  const std::string& period, const std::string* instrument, const std::string& first) {
+  return row + " repeats the answer of the same respondent to item " + squote(item) + " in unit " + squote(unit) +
+         ", period " + period + (instrument != nullptr ? ", instrument " + squote(*instrument) : std::string()) +
+         " given on " + first + " (expected one answer per respondent, item, unit, period and instrument)";
+}
 
+// An answer cell as a number of an item of a type that reads numbers (`yes_no` false) or yes/no
+// words; std::nullopt when it is neither; NaN when empty. Padding spaces are allowed.
+detail::Read<std::optional<double>> read_answer(const detail::Cell& cell, bool yes_no) {
+  if (cell.empty()) return detail::fine<std::optional<double>>(std::numeric_limits<double>::quiet_NaN());
+  if (cell.kind == detail::Cell::Kind::number) return detail::fine<std::optional<double>>(cell.number);
+  const std::string_view v = detail::trim_ascii(cell.text);
+  return detail::fine(yes_no ? detail::parse_yes_no(v) : detail::parse_finite_double(v));
+}
+
+// The answer of row `r` to `it`, reporting a value that is not one; NaN when empty or wrong.
+double answer_of(detail::CellSink& sink, const detail::Cell& cell, const std::optional<double>& x, const Item& it,
+                 std::size_t r, const std::string& column) {
+  const std::string what_item = std::string(to_string(it.type)) + " item " + squote(it.id);
+  const std::string shown = cell.shown();
+  if (!x) {
+    const bool comma = cell.kind == detail::Cell::Kind::text && cell.text.find(',') != std::string_view::npos;
+    sink.add(r, column, "bad_value",
+             "value " + shown + " for " + what_item + " is not " +
+                 (it.type == ItemType::yes_no ? std::string("a yes/no answer") : std::string("a number")) +
+                 " (expected " + expectation(it.type) + (comma ? "; use a decimal point" : "") + ")");
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  if (const std::string why = value_problem(*x, it.type); !why.empty()) {
+    sink.add(r, column, "bad_value", "value " + shown + " for " + what_item + " " + why + " (expected " + expectation(it.type) + ")");
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  return *x;
+}
+
+// The answers read from cells, with what the duplicate check needs.
+struct Answers {
+  std::vector<std::int32_t> respondent;  // codes into respondent_ids
+  std::vector<std::string> respondent_ids;
+  std::vector<std::uint8_t> row_ok;  // rows whose key cells are valid take part in the duplicate check
+};
+
+Answers read_answers(const detail::Cells& cells, const std::array<std::size_t, 5>& columns,
+                     std::optional<std::size_t> instrument_column, const ResponseColumns& cols,
+                     const DataContext& context, ResponseTable& t, std::vector<std::string>& period_texts,
+                     std::vector<Problem>& out) {
+  const auto [cu, cp, cr, ci, cv] = columns;
+  const std::vector<Item>& items = t.items;
   std::unordered_map<std::string, std::int32_t> item_index;
   for (std::size_t i = 0; i < items.size(); ++i) item_index.emplace(items[i].id, static_cast<std::int32_t>(i));
   std::string item_list;
   for (std::size_t i = 0; i < items.size() && i < 20; ++i) item_list += (i ? ", " : "") + items[i].id;
   if (items.size() > 20) item_list += ", ...";
 
-  const std::size_t n = csv.rows.size();
-  t.unit.reserve(n);
-  t.period.reserve(n);
-  t.item.reserve(n);
+  Answers a;
+  detail::Names units{t.unit_names}, periods{period_texts}, instruments{t.instrument_names},
+      respondents{a.respondent_ids};
+  detail::ReadColumn<std::int32_t> unit(cells, cu, detail::unit_reader(units, context.units));
+  detail::ReadColumn<std::int32_t> period(cells, cp, detail::period_reader(periods));
+  detail::ReadColumn<std::int32_t> respondent(
+      cells, cr, detail::name_reader(respondents, "respondent id (expected a respondent identifier)"));
+  std::optional<detail::ReadColumn<std::int32_t>> instrument;
+  if (instrument_column) {
+    instrument.emplace(cells, *instrument_column,
+                       detail::name_reader(instruments, "instrument (expected the name of the questionnaire)"));
+  }
+  detail::ReadColumn<std::int32_t> item(cells, ci, [&](const detail::Cell& cell) {
+    std::string buffer;
+    const std::string_view id = cell.text_in(buffer);
+    if (const auto found = item_index.find(std::string(id)); found != item_index.end())
+      return detail::fine(found->second);
+    return detail::bad<std::int32_t>(-1, "unknown_item",
+                                     id.empty() ? "empty item (expected an item id of the items file: " + item_list + ")"
+                                                : "unknown item " + squote(id) +
+                                                      " (expected an item id of the items file: " + item_list + ")");
+  });
+  detail::ReadColumn<std::optional<double>> number(cells, cv, [](const detail::Cell& c) { return read_answer(c, false); });
+  detail::ReadColumn<std::optional<double>> yes_no(cells, cv, [](const detail::Cell& c) { return read_answer(c, true); });
+
+  const std::size_t n = cells.rows();
+  for (auto* v : {&t.unit, &t.period, &t.item, &a.respondent}) v->reserve(n);
   t.value.reserve(n);
-  std::vector<std::int32_t> respondent_code;
-  respondent_code.reserve(n);
-  std::vector<std::string> respondent_ids, period_texts;
-  std::unordered_map<std::string, std::int32_t> unit_index, period_index, instrument_index, respondent_index;
-  std::vector<std::uint8_t> row_ok(n, 1);  // rows whose key cells are valid take part in the duplicate check
-  detail::CellSink cells{csv, {out, t.source}};
+  a.row_ok.assign(n, 1);
+  detail::CellSink sink{cells, {out, t.source}};
   for (std::size_t r = 0; r < n; ++r) {
-    const auto& row = csv.rows[r];
-    const std::string& unit = row[cu];
-    if (!cells.unit(r, cols.unit, unit, context.units)) row_ok[r] = 0;
-    t.unit.push_back(detail::intern(t.unit_names, unit_index, unit));
-    const std::string& pt = row[cp];
-    if (!cells.period(r, cols.period, pt)) row_ok[r] = 0;
-    t.period.push_back(detail::intern(period_texts, period_index, pt));
-    if (has_instrument) {
-      const std::string& ins = row[cin];
-      if (ins.empty()) {
-        cells.add(r, cols.instrument, "missing_value", "empty instrument (expected the name of the questionnaire)");
-        row_ok[r] = 0;
-      }
-      t.instrument.push_back(detail::intern(t.instrument_names, instrument_index, ins));
-    }
-    const std::string& resp = row[cr];
-    if (resp.empty()) {
-      cells.add(r, cols.respondent, "missing_value", "empty respondent id (expected a respondent identifier)");
-      row_ok[r] = 0;
-    }
-    respondent_code.push_back(detail::intern(respondent_ids, respondent_index, resp));
-    const std::string& item_id = row[ci];
-    const auto found = item_index.find(item_id);
-    if (found == item_index.end()) {
-      cells.add(r, cols.item, "unknown_item",
-          item_id.empty() ? "empty item (expected an item id of the items file: " + item_list + ")"
-                          : "unknown item " + squote(item_id) + " (expected an item id of the items file: " + item_list + ")");
-      row_ok[r] = 0;
-      t.item.push_back(-1);
-    } else {
-      t.item.push_back(found->second);
-    }
-    const std::string& v = row[cv];
+    const auto keep = [&](const std::string& column, const detail::ReadColumn<std::int32_t>::Value& v) {
+      if (!v.ok) a.row_ok[r] = 0;
+      return sink.take<std::int32_t>(r, column, v);
+    };
+    t.unit.push_back(keep(cols.unit, unit(r)));
+    t.period.push_back(keep(cols.period, period(r)));
+    if (instrument) t.instrument.push_back(keep(cols.instrument, (*instrument)(r)));
+    a.respondent.push_back(keep(cols.respondent, respondent(r)));
+    const std::int32_t code = keep(cols.item, item(r));
+    t.item.push_back(code);
     double value = std::numeric_limits<double>::quiet_NaN();
-    if (found != item_index.end() && !v.empty()) {
-      const Item& it = items[static_cast<std::size_t>(found->second)];
-      std::optional<double> x = it.type == ItemType::yes_no ? detail::parse_yes_no(detail::trim_ascii(v))
-                                                           : detail::parse_finite_double(detail::trim_ascii(v));
-      const std::string what_item = std::string(to_string(it.type)) + " item " + squote(it.id);
-      if (!x) {
-        cells.add(r, cols.value, "bad_value",
-            "value " + squote(v) + " for " + what_item + " is not " +
-                (it.type == ItemType::yes_no ? std::string("a yes/no answer") : std::string("a number")) + " (expected " +
-                expectation(it.type) + (v.find(',') != std::string::npos ? "; use a decimal point" : "") + ")");
-      } else if (const std::string why = value_problem(*x, it.type); !why.empty()) {
-        cells.add(r, cols.value, "bad_value",
-            "value " + squote(v) + " for " + what_item + " " + why + " (expected " + expectation(it.type) + ")");
-      } else {
-        value = *x;
-      }
+    if (code >= 0 && cells.key(cv, r) >= 0) {
+      const Item& it = items[static_cast<std::size_t>(code)];
+      const auto& x = (it.type == ItemType::yes_no ? yes_no(r) : number(r)).value;
+      value = answer_of(sink, cells.at(cv, r), x, it, r, cols.value);
     }
     t.value.push_back(value);
   }
-  cells.finish();
-  if (auto mixed = detail::sort_periods(period_texts, t.period, t.periods, t.source, cols.period)) out.push_back(*mixed);
+  sink.finish();
+  return a;
+}
+
+// Reads (or, with `pseudonymise` null, only checks) answers; problems go to `out`.
+ResponseTable read_table(const detail::Cells& cells, const std::vector<Item>& items, const Pseudonymiser* pseudonymise,
+                         const ResponseColumns& cols, const DataContext& context, std::vector<Problem>& out) {
+  ResponseTable t;
+  t.source = cells.source();
+  t.items = items;
+  std::vector<std::string> known;
+  for (const std::string* c : {&cols.unit, &cols.period, &cols.instrument, &cols.respondent, &cols.item, &cols.value})
+    if (!c->empty()) known.push_back(*c);
+  detail::check_known_columns(cells, known, out);
+  const auto columns = detail::required_columns(cells, out, cols.unit, cols.period, cols.respondent, cols.item, cols.value);
+  const std::optional<std::size_t> instrument_column =
+      cols.instrument.empty() ? std::nullopt : cells.find(cols.instrument);
+  if (!columns) return t;
+  std::vector<std::string> period_texts;
+  const Answers a = read_answers(cells, *columns, instrument_column, cols, context, t, period_texts, out);
+  if (auto mixed = detail::order_periods(cells, period_texts, t.period, t.periods, cols.period)) out.push_back(*mixed);
 
   // Duplicates by (unit, period, instrument, item, respondent), after periods are merged.
-  {
-    const std::uint64_t np = t.periods.size() + 1, ni = t.instrument_names.size() + 1, nit = items.size() + 1;
-    std::vector<std::uint64_t> key, id;
-    std::vector<std::size_t> rows;
-    for (std::size_t r = 0; r < n; ++r) {
-      if (!row_ok[r]) continue;
-      key.push_back(((static_cast<std::uint64_t>(t.unit[r]) * np + static_cast<std::uint64_t>(t.period[r])) * ni +
-                     (has_instrument ? static_cast<std::uint64_t>(t.instrument[r]) : 0)) * nit +
-                    static_cast<std::uint64_t>(t.item[r]));
-      id.push_back(static_cast<std::uint64_t>(respondent_code[r]));
-      rows.push_back(r);
-    }
-    detail::ProblemSink dup_sink{out, t.source};
-    for (const auto& [r, f] : detail::find_duplicates(key, t.unit_names.size() * np * ni * nit, id, rows)) {
-      const auto& row = csv.rows[r];
-      dup_sink.add(make_problem(
-          "duplicate_answer", csv.where(r, cols.respondent), {row[ci]},
-          "row " + std::to_string(r + 1) + " (line " + std::to_string(csv.row_lines[r]) +
-              ") repeats the answer of the same respondent to item " + squote(row[ci]) + " in unit " + squote(row[cu]) +
-              ", period " + squote(row[cp]) + (has_instrument ? ", instrument " + squote(row[cin]) : std::string()) +
-              " given on row " + std::to_string(f + 1) + " (line " + std::to_string(csv.row_lines[f]) +
-              ") (expected one answer per respondent, item, unit, period and instrument)"));
-    }
-    dup_sink.finish();
+  const bool has_instrument = instrument_column.has_value();
+  const std::size_t n = cells.rows();
+  const std::uint64_t np = t.periods.size() + 1, ni = t.instrument_names.size() + 1, nit = items.size() + 1;
+  std::vector<std::uint64_t> key, id;
+  std::vector<std::size_t> rows;
+  for (std::size_t r = 0; r < n; ++r) {
+    if (!a.row_ok[r]) continue;
+    key.push_back(((static_cast<std::uint64_t>(t.unit[r]) * np + static_cast<std::uint64_t>(t.period[r])) * ni +
+                   (has_instrument ? static_cast<std::uint64_t>(t.instrument[r]) : 0)) * nit +
+                  static_cast<std::uint64_t>(t.item[r]));
+    id.push_back(static_cast<std::uint64_t>(a.respondent[r]));
+    rows.push_back(r);
   }
+  detail::ProblemSink dup_sink{out, t.source};
+  for (const auto& [r, f] : detail::find_duplicates(key, t.unit_names.size() * np * ni * nit, id, rows)) {
+    const std::string& item = items[static_cast<std::size_t>(t.item[r])].id;
+    std::string buffer;
+    // A file shows the period as written (the line finds it), a table as the period.
+    const std::string period = cells.from_file() ? squote(cells.at((*columns)[1], r).text_in(buffer))
+                                                 : t.periods[static_cast<std::size_t>(t.period[r])].to_string();
+    dup_sink.add(make_problem(
+        "duplicate_answer", cells.where(r, cols.respondent), {item},
+        duplicate_answer_text(cells.row_ref(r), item, t.unit_names[static_cast<std::size_t>(t.unit[r])], period,
+                              has_instrument ? &t.instrument_names[static_cast<std::size_t>(t.instrument[r])] : nullptr,
+                              cells.row_ref(f))));
+  }
+  dup_sink.finish();
 
   // Each distinct respondent id is hashed once; raw ids go no further than this function.
-  if (pseudonymise != nullptr) t.respondent = detail::pseudonyms_of(*pseudonymise, respondent_ids, respondent_code);
+  if (pseudonymise != nullptr) t.respondent = detail::pseudonyms_of(*pseudonymise, a.respondent_ids, a.respondent);
   return t;
+}
+
+ResponseTable read_file(const std::filesystem::path& path, const std::vector<Item>& items,
+                        const Pseudonymiser* pseudonymise, const ResponseColumns& cols, const DataContext& context,
+                        std::vector<Problem>& out) {
+  {
+    auto item_problems = check_items(items);
+    out.insert(out.end(), item_problems.begin(), item_problems.end());
+  }
+  const auto csv = detail::read_csv_reporting(path, out);
+  if (!csv) {
+    ResponseTable t;
+    t.source = path.string();
+    t.items = items;
+    return t;
+  }
+  return read_table(detail::Cells(*csv), items, pseudonymise, cols, context, out);
 }
 
 }  // namespace
@@ -387,7 +436,7 @@ ResponseTable read_responses_csv(const std::filesystem::path& path, const std::v
                                  const Pseudonymiser& pseudonymise, const ResponseColumns& columns,
                                  const DataContext& context) {
   std::vector<Problem> problems;
-  ResponseTable t = read_responses(path, items, &pseudonymise, columns, context, problems);
+  ResponseTable t = read_file(path, items, &pseudonymise, columns, context, problems);
   throw_if_problems<DataError>(problems);
   return t;
 }
@@ -395,8 +444,18 @@ ResponseTable read_responses_csv(const std::filesystem::path& path, const std::v
 std::vector<Problem> check_responses_csv(const std::filesystem::path& path, const std::vector<Item>& items,
                                          const ResponseColumns& columns, const DataContext& context) {
   std::vector<Problem> problems;
-  (void)read_responses(path, items, nullptr, columns, context, problems);
+  (void)read_file(path, items, nullptr, columns, context, problems);
   return problems;
+}
+
+ResponseTable read_responses(const CellTable& table, const std::vector<Item>& items, const Pseudonymiser& pseudonymise,
+                             const ResponseColumns& columns, const DataContext& context) {
+  std::vector<Problem> problems = check_items(items);
+  const detail::Cells cells(table);
+  ResponseTable t;
+  if (cells.check(problems)) t = read_table(cells, items, &pseudonymise, columns, context, problems);
+  throw_if_problems<DataError>(problems);
+  return t;
 }
 
 std::vector<Problem> check_responses(const ResponseView& d) {
@@ -445,13 +504,11 @@ std::vector<Problem> check_responses(const ResponseView& d) {
     const Item& it = d.items[static_cast<std::size_t>(d.item[r])];
     sink.add(make_problem(
         "duplicate_answer", loc(r, "respondent"), {it.id},
-        "row " + std::to_string(r + 1) + " repeats the answer of the same respondent to item " + squote(it.id) +
-            " in unit " + squote(d.unit_names[static_cast<std::size_t>(d.unit[r])]) + ", period " +
-            d.periods[static_cast<std::size_t>(d.period[r])].to_string() +
-            (has_instrument ? ", instrument " + squote(d.instrument_names[static_cast<std::size_t>(d.instrument[r])])
-                            : std::string()) +
-            " given on row " + std::to_string(f + 1) +
-            " (expected one answer per respondent, item, unit, period and instrument)"));
+        duplicate_answer_text("row " + std::to_string(r + 1), it.id,
+                              d.unit_names[static_cast<std::size_t>(d.unit[r])],
+                              d.periods[static_cast<std::size_t>(d.period[r])].to_string(),
+                              has_instrument ? &d.instrument_names[static_cast<std::size_t>(d.instrument[r])] : nullptr,
+                              "row " + std::to_string(f + 1))));
   }
   sink.finish();
   return out;

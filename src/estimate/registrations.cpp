@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "io/csv.hpp"
+#include "estimate/cells.hpp"
 #include "estimate/estimates_common.hpp"
 #include "estimate/partial_internal.hpp"
 #include "doelenboom/partial.hpp"
@@ -136,121 +137,162 @@ std::optional<std::int32_t> parse_day(std::string_view t) {
   return static_cast<std::int32_t>(std::chrono::sys_days{ymd}.time_since_epoch().count());
 }
 
-std::optional<std::int8_t> parse_flag(std::string_view t) {
-  if (t.empty()) return missing_flag;
-  if (auto v = detail::parse_yes_no(t)) return static_cast<std::int8_t>(*v);
-  return std::nullopt;
+// The rules of the registrations' own cells.
+using detail::Cell;
+using detail::Read;
+using detail::ReadColumn;
+
+Read<double> read_hours(const Cell& cell) {
+  constexpr double none = std::numeric_limits<double>::quiet_NaN();
+  if (cell.empty()) return detail::fine(none);
+  std::string buffer;
+  const std::string_view text = cell.text_in(buffer);
+  // A number cell is a number; a text must be one ("nan" and "inf" are errors, not blanks).
+  const auto x = cell.kind == Cell::Kind::number ? std::optional<double>(cell.number) : detail::parse_finite_double(text);
+  if (!x) return detail::bad(none, "bad_number", "hours '" + std::string(text) + "' is not a number (expected hours >= 0, e.g. 1.5)");
+  if (!(*x >= 0.0 && std::isfinite(*x)))
+    return detail::bad(*x, "negative_hours", "hours " + std::string(text) + " (expected a finite number >= 0)");
+  return detail::fine(*x);
 }
 
-// Reads (or, with `pseudonymise` null, only checks) a registrations CSV; problems go to `out`.
-RegistrationTable read_registrations(const std::filesystem::path& path, const Pseudonymiser* pseudonymise,
-                                     const RegistrationColumns& cols, const DataContext& context,
-                                     std::vector<Problem>& out) {
-  RegistrationTable t;
-  t.source = path.string();
-  const auto read = detail::read_csv_reporting(path, out);
-  if (!read) return t;
-  const detail::CsvTable& csv = *read;
+Read<std::int8_t> read_flag(const Cell& cell) {
+  if (cell.empty()) return detail::fine(missing_flag);
+  std::optional<double> v;
+  if (cell.kind == Cell::Kind::number) {
+    if (cell.number == 0.0 || cell.number == 1.0) v = cell.number;
+  } else {
+    v = detail::parse_yes_no(cell.text);
+  }
+  if (v) return detail::fine(static_cast<std::int8_t>(*v));
+  return detail::bad(missing_flag, "bad_flag", cell.shown() + " (expected ja/nee, yes/no, 1/0 or empty)");
+}
+
+Read<std::int32_t> read_day(const Cell& cell) {
+  if (cell.empty()) return detail::fine(missing_day);
+  std::string buffer;
+  const std::string_view text = cell.text_in(buffer);
+  if (auto day = parse_day(text)) return detail::fine(*day);
+  return detail::bad(missing_day, "bad_date", "date '" + std::string(text) + "' (expected an ISO date YYYY-MM-DD)");
+}
+
+// The columns of a registrations table; problems of its structure go to `out`. std::nullopt when
+// a required column is missing.
+struct Layout {
+  std::size_t unit = 0, period = 0, client = 0;
+  std::optional<std::size_t> hours, referral, referrer_contact, channel, life_domain, start, end;
+  std::vector<std::size_t> breakdowns;
+};
+
+std::optional<Layout> layout_of(const detail::Cells& cells, const RegistrationColumns& cols, std::vector<Problem>& out) {
   std::vector<std::string> known;
   for (const std::string* c : {&cols.unit, &cols.period, &cols.client, &cols.hours, &cols.referral,
                                &cols.referrer_contact, &cols.channel, &cols.life_domain, &cols.start_date,
                                &cols.end_date})
     if (!c->empty()) known.push_back(*c);
   for (const std::string& c : cols.breakdowns) known.push_back(c);
-  detail::check_known_columns(csv, known, out);
-  auto optional = [&](const std::string& name) -> std::optional<std::size_t> {
-    return name.empty() ? std::nullopt : detail::find_column(csv, name);
-  };
-  const auto columns = detail::required_columns(csv, out, cols.unit, cols.period, cols.client);
-  if (!columns) return t;
-  const auto [cu, cp, cc] = *columns;
-  const auto ch = optional(cols.hours), cr = optional(cols.referral), crc = optional(cols.referrer_contact),
-             cch = optional(cols.channel), cl = optional(cols.life_domain), cs = optional(cols.start_date),
-             ce = optional(cols.end_date);
+  detail::check_known_columns(cells, known, out);
+  const auto columns = detail::required_columns(cells, out, cols.unit, cols.period, cols.client);
+  if (!columns) return std::nullopt;
+  auto optional = [&](const std::string& name) { return name.empty() ? std::nullopt : cells.find(name); };
+  Layout l{(*columns)[0], (*columns)[1], (*columns)[2], optional(cols.hours), optional(cols.referral),
+           optional(cols.referrer_contact), optional(cols.channel), optional(cols.life_domain),
+           optional(cols.start_date), optional(cols.end_date), {}};
   // Breakdown columns are required once named; a missing one is reported like any required column.
-  std::vector<std::size_t> breakdown_columns;
-  std::vector<std::unordered_map<std::string, std::int32_t>> breakdown_index(cols.breakdowns.size());
   for (const std::string& name : cols.breakdowns) {
-    if (const auto c = detail::find_column(csv, name)) {
-      breakdown_columns.push_back(*c);
-      t.breakdowns.push_back({name, {}, {}});
-      t.breakdowns.back().codes.reserve(csv.rows.size());
-    } else {
-      out.push_back(detail::missing_column_problem(csv, name));
-    }
+    if (const auto c = cells.find(name)) l.breakdowns.push_back(*c);
+    else out.push_back(detail::missing_column_problem(cells, name));
   }
-  if (breakdown_columns.size() != cols.breakdowns.size()) return t;
-  if (cs.has_value() != ce.has_value()) {
-    out.push_back(make_problem("missing_column", Location{t.source, csv.header_line, 0, cs ? cols.end_date : cols.start_date},
-                               {}, "the file has only one of the columns '" + cols.start_date + "' and '" +
-                                       cols.end_date + "' (expected both or neither)"));
+  if (l.breakdowns.size() != cols.breakdowns.size()) return std::nullopt;
+  if (l.start.has_value() != l.end.has_value()) {
+    out.push_back(make_problem("missing_column", cells.header(l.start ? cols.end_date : cols.start_date), {},
+                               std::string(cells.what()) + " has only one of the columns '" + cols.start_date +
+                                   "' and '" + cols.end_date + "' (expected both or neither)"));
+  }
+  return l;
+}
+
+// Reads (or, with `pseudonymise` null, only checks) registrations; problems go to `out`.
+RegistrationTable read_table(const detail::Cells& cells, const Pseudonymiser* pseudonymise,
+                             const RegistrationColumns& cols, const DataContext& context, std::vector<Problem>& out) {
+  RegistrationTable t;
+  t.source = cells.source();
+  const auto l = layout_of(cells, cols, out);
+  if (!l) return t;
+  for (std::size_t b = 0; b < l->breakdowns.size(); ++b) t.breakdowns.push_back({cols.breakdowns[b], {}, {}});
+
+  std::vector<std::string> period_texts, client_ids;
+  detail::Names units{t.unit_names}, periods{period_texts}, clients{client_ids}, channels{t.channel_names},
+      domains{t.life_domain_names};
+  std::vector<detail::Names> breakdown_names;
+  for (auto& bd : t.breakdowns) breakdown_names.push_back({bd.names});
+  ReadColumn<std::int32_t> unit(cells, l->unit, detail::unit_reader(units, context.units));
+  ReadColumn<std::int32_t> period(cells, l->period, detail::period_reader(periods));
+  ReadColumn<std::int32_t> client(cells, l->client,
+                                  detail::name_reader(clients, "client id (expected a client identifier)"));
+  std::vector<ReadColumn<std::int32_t>> breakdown;
+  for (std::size_t b = 0; b < l->breakdowns.size(); ++b)
+    breakdown.emplace_back(cells, l->breakdowns[b], detail::optional_name_reader(breakdown_names[b]));
+  std::optional<ReadColumn<double>> hours;
+  if (l->hours) hours.emplace(cells, *l->hours, read_hours);
+  std::optional<ReadColumn<std::int8_t>> flags[2];
+  if (l->referral) flags[0].emplace(cells, *l->referral, read_flag);
+  if (l->referrer_contact) flags[1].emplace(cells, *l->referrer_contact, read_flag);
+  std::optional<ReadColumn<std::int32_t>> channel, life_domain, start, end;
+  if (l->channel) channel.emplace(cells, *l->channel, detail::optional_name_reader(channels));
+  if (l->life_domain) life_domain.emplace(cells, *l->life_domain, detail::optional_name_reader(domains));
+  const bool dates = l->start && l->end;
+  if (dates) {
+    start.emplace(cells, *l->start, read_day);
+    end.emplace(cells, *l->end, read_day);
   }
 
-  const std::size_t n = csv.rows.size();
-  t.unit.reserve(n);
-  t.period.reserve(n);
-  t.client.reserve(n);
-  std::unordered_map<std::string, std::int32_t> unit_index, channel_index, domain_index;
-  std::vector<std::string> period_texts;
-  std::unordered_map<std::string, std::int32_t> period_index;
-  detail::CellSink cells{csv, {out, t.source}};
+  const std::size_t n = cells.rows();
+  std::vector<std::int32_t> client_code;
+  for (auto* v : {&t.unit, &t.period, &client_code}) v->reserve(n);
+  detail::CellSink sink{cells, {out, t.source}};
   for (std::size_t r = 0; r < n; ++r) {
-    const auto& row = csv.rows[r];
-    const std::string& unit = row[cu];
-    cells.unit(r, cols.unit, unit, context.units);
-    t.unit.push_back(detail::intern(t.unit_names, unit_index, unit));
-    const std::string& pt = row[cp];
-    cells.period(r, cols.period, pt);
-    t.period.push_back(detail::intern(period_texts, period_index, pt));
-    const std::string& client = row[cc];
-    if (client.empty()) cells.add(r, cols.client, "missing_value", "empty client id (expected a client identifier)");
-    t.client.push_back(pseudonymise != nullptr ? (*pseudonymise)(client) : 0);
-    if (ch) {
-      const std::string& v = row[*ch];
-      auto x = v.empty() ? std::optional<double>(std::numeric_limits<double>::quiet_NaN()) : detail::parse_finite_double(v);  // "nan"/"inf" are errors, not blanks
-      if (!x) cells.add(r, cols.hours, "bad_number", "hours '" + v + "' is not a number (expected hours >= 0, e.g. 1.5)");
-      else if (!std::isnan(*x) && !(*x >= 0.0 && std::isfinite(*x)))
-        cells.add(r, cols.hours, "negative_hours", "hours " + v + " (expected a finite number >= 0)");
-      t.hours.push_back(x.value_or(std::numeric_limits<double>::quiet_NaN()));
-    }
-    for (auto [c, name, dest] : {std::tuple{cr, &cols.referral, &t.referral},
-                                 std::tuple{crc, &cols.referrer_contact, &t.referrer_contact}}) {
-      if (!c) continue;
-      auto f = parse_flag(row[*c]);
-      if (!f) cells.add(r, *name, "bad_flag", detail::squote(row[*c]) + " (expected ja/nee, yes/no, 1/0 or empty)");
-      dest->push_back(f.value_or(missing_flag));
-    }
-    for (std::size_t b = 0; b < breakdown_columns.size(); ++b) {
-      const std::string& v = row[breakdown_columns[b]];
-      auto& bd = t.breakdowns[b];
-      bd.codes.push_back(v.empty() ? -1 : detail::intern(bd.names, breakdown_index[b], v));
-    }
-    if (cch) t.channel.push_back(row[*cch].empty() ? -1 : detail::intern(t.channel_names, channel_index, row[*cch]));
-    if (cl) t.life_domain.push_back(row[*cl].empty() ? -1 : detail::intern(t.life_domain_names, domain_index, row[*cl]));
-    if (cs && ce) {
-      std::int32_t days[2] = {missing_day, missing_day};
-      for (int k = 0; k < 2; ++k) {
-        const std::string& name = k == 0 ? cols.start_date : cols.end_date;
-        const std::string& v = row[k == 0 ? *cs : *ce];
-        if (v.empty()) continue;
-        if (auto day = parse_day(v)) days[k] = *day;
-        else cells.add(r, name, "bad_date", "date '" + v + "' (expected an ISO date YYYY-MM-DD)");
+    t.unit.push_back(sink.take<std::int32_t>(r, cols.unit, unit(r)));
+    t.period.push_back(sink.take<std::int32_t>(r, cols.period, period(r)));
+    client_code.push_back(sink.take<std::int32_t>(r, cols.client, client(r)));
+    if (hours) t.hours.push_back(sink.take<double>(r, cols.hours, (*hours)(r)));
+    if (flags[0]) t.referral.push_back(sink.take<std::int8_t>(r, cols.referral, (*flags[0])(r)));
+    if (flags[1]) t.referrer_contact.push_back(sink.take<std::int8_t>(r, cols.referrer_contact, (*flags[1])(r)));
+    for (std::size_t b = 0; b < breakdown.size(); ++b) t.breakdowns[b].codes.push_back(breakdown[b](r).value);
+    if (channel) t.channel.push_back((*channel)(r).value);
+    if (life_domain) t.life_domain.push_back((*life_domain)(r).value);
+    if (dates) {
+      const std::int32_t first = sink.take<std::int32_t>(r, cols.start_date, (*start)(r));
+      const std::int32_t last = sink.take<std::int32_t>(r, cols.end_date, (*end)(r));
+      if (first != missing_day && last != missing_day && last < first) {
+        std::string a, b;
+        sink.add(r, cols.end_date, "end_before_start",
+                 "end date " + std::string(cells.at(*l->end, r).text_in(a)) + " is before start date " +
+                     std::string(cells.at(*l->start, r).text_in(b)) + " (expected an end on or after the start)");
       }
-      if (days[0] != missing_day && days[1] != missing_day && days[1] < days[0]) {
-        cells.add(r, cols.end_date, "end_before_start",
-            "end date " + row[*ce] + " is before start date " + row[*cs] + " (expected an end on or after the start)");
-      }
-      t.start_day.push_back(days[0]);
-      t.end_day.push_back(days[1]);
+      t.start_day.push_back(first);
+      t.end_day.push_back(last);
     }
   }
   if (t.life_domain_names.size() > 64) {
     out.push_back(make_problem("too_many_life_domains", Location{t.source, 0, 0, cols.life_domain}, {},
                                std::to_string(t.life_domain_names.size()) + " distinct life domains (expected at most 64)"));
   }
-  cells.finish();
-  if (auto mixed = detail::sort_periods(period_texts, t.period, t.periods, t.source, cols.period)) out.push_back(*mixed);
+  sink.finish();
+  if (auto mixed = detail::order_periods(cells, period_texts, t.period, t.periods, cols.period)) out.push_back(*mixed);
+  // Each distinct client id is hashed once; raw ids go no further than this function.
+  if (pseudonymise != nullptr) t.client = detail::pseudonyms_of(*pseudonymise, client_ids, client_code);
   return t;
+}
+
+RegistrationTable read_file(const std::filesystem::path& path, const Pseudonymiser* pseudonymise,
+                            const RegistrationColumns& columns, const DataContext& context, std::vector<Problem>& out) {
+  const auto csv = detail::read_csv_reporting(path, out);
+  if (!csv) {
+    RegistrationTable t;
+    t.source = path.string();
+    return t;
+  }
+  return read_table(detail::Cells(*csv), pseudonymise, columns, context, out);
 }
 
 }  // namespace
@@ -258,7 +300,7 @@ RegistrationTable read_registrations(const std::filesystem::path& path, const Ps
 RegistrationTable read_registrations_csv(const std::filesystem::path& path, const Pseudonymiser& pseudonymise,
                                          const RegistrationColumns& columns, const DataContext& context) {
   std::vector<Problem> problems;
-  RegistrationTable t = read_registrations(path, &pseudonymise, columns, context, problems);
+  RegistrationTable t = read_file(path, &pseudonymise, columns, context, problems);
   throw_if_problems<DataError>(problems);
   return t;
 }
@@ -266,8 +308,18 @@ RegistrationTable read_registrations_csv(const std::filesystem::path& path, cons
 std::vector<Problem> check_registrations_csv(const std::filesystem::path& path, const RegistrationColumns& columns,
                                              const DataContext& context) {
   std::vector<Problem> problems;
-  (void)read_registrations(path, nullptr, columns, context, problems);
+  (void)read_file(path, nullptr, columns, context, problems);
   return problems;
+}
+
+RegistrationTable read_registrations(const CellTable& table, const Pseudonymiser& pseudonymise,
+                                     const RegistrationColumns& columns, const DataContext& context) {
+  std::vector<Problem> problems;
+  const detail::Cells cells(table);
+  RegistrationTable t;
+  if (cells.check(problems)) t = read_table(cells, &pseudonymise, columns, context, problems);
+  throw_if_problems<DataError>(problems);
+  return t;
 }
 
 
@@ -287,14 +339,14 @@ RegistrationTable split_by_breakdown(const RegistrationTable& t, std::size_t ind
   out.periods = t.periods;
   out.channel_names = t.channel_names;
   out.life_domain_names = t.life_domain_names;
-  std::unordered_map<std::string, std::int32_t> unit_index;
+  detail::Names unit_names{out.unit_names};
   // Every row's new unit code, interned in row order so that sub-units appear as they are met.
   const auto keep = [&](std::size_t r) { return bd.codes[r] >= 0; };
   for (std::size_t r = 0; r < t.size(); ++r) {
     if (!keep(r)) continue;
     const std::string id = breakdown_unit_id(t.unit_names[static_cast<std::size_t>(t.unit[r])], bd.column,
                                              bd.names[static_cast<std::size_t>(bd.codes[r])]);
-    out.unit.push_back(detail::intern(out.unit_names, unit_index, id));
+    out.unit.push_back(unit_names.code(id));
     out.period.push_back(t.period[r]);
     out.client.push_back(t.client[r]);
     if (!t.hours.empty()) out.hours.push_back(t.hours[r]);

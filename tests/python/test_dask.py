@@ -223,3 +223,13 @@ def test_bad_input_in_a_partition_is_reported_and_a_pseudonymiser_is_refused() -
         dbd.estimate_reach(ddf, db.Pseudonymiser(KEY))
     with pytest.raises(ValueError, match="split_every"):
         dbd.merge_tree([], split_every=1)
+
+
+def test_the_options_are_those_of_the_single_process_estimators() -> None:
+    frame = _registrations(50, np.random.default_rng(12))
+    ddf = dd.from_pandas(frame.rename(columns={"client": "klant"}), npartitions=2, sort=False)
+    merged = dbd.estimate_reach(ddf, KEY, columns={"client": "klant"}, prefix="bereik.", suppression_threshold=0)
+    single = db.estimate_reach(frame, KEY, prefix="bereik.", suppression_threshold=0)
+    _exactly_equal(merged, single)
+    with pytest.raises(TypeError, match="unexpected keyword arguments: colour"):
+        dbd.estimate_reach(ddf, KEY, colour="red")

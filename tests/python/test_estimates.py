@@ -13,6 +13,7 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 import doelenboom as db
+from doelenboom import _estimate_columns as est_columns
 from doelenboom import estimates as est
 from doelenboom.units import Unit, UnitRegistry
 
@@ -499,7 +500,7 @@ def test_prepost_bad_input_names_rows() -> None:
     )
     with pytest.raises(db.DataError) as info:
         est.estimate_prepost(frame, KEY, reliability=0.8)
-    assert "row 2, field 'post': 'abc' is not a number" in str(info.value)
+    assert "row 2, field 'post': score 'abc' is not a number" in str(info.value)
     frame.loc[1, "post"] = 3
     with pytest.raises(db.DataError) as info:
         est.estimate_prepost(frame, KEY, reliability=0.8)
@@ -535,14 +536,66 @@ def test_reach_reads_text_cells_and_names_bad_ones() -> None:
     with pytest.raises(db.DataError) as info:
         est.estimate_reach(bad, KEY)
     message = str(info.value)
-    assert (
-        "row 2, field 'referral': 'misschien' (expected ja/nee, yes/no, true/false, 1/0 or empty)" in message
-    )
+    assert "row 2, field 'referral': 'misschien' (expected ja/nee, yes/no, 1/0 or empty)" in message
     assert "row 1, field 'end_date': date '2023-13-01' (expected an ISO date YYYY-MM-DD)" in message
     with pytest.raises(db.DataError) as info:
         est.estimate_reach(frame.assign(end_date=["2023-01-12", "", "", "2023-01-01"]), KEY)
     assert "end date 2023-01-01 is before start date 2023-02-01" in str(info.value)
     with pytest.raises(db.DataError, match="row 3, field 'client': empty client"):
         est.estimate_reach(frame.assign(client=["1", "2", None, "4"]), KEY)
-    with pytest.raises(db.DataError, match="only one of start_date and end_date"):
+    with pytest.raises(db.DataError, match="only one of the columns 'start_date' and 'end_date'"):
         est.estimate_reach(frame.drop(columns="end_date"), KEY)
+
+
+def test_a_frame_is_read_as_its_csv_file_is(tmp_path) -> None:
+    # One reader for both: the same codes, pseudonyms and values, and the same messages, naming
+    # the frame's rows where the file's name its lines.
+    frame = pd.DataFrame(
+        {
+            "unit": ["A", "B", "A"],
+            "period": ["2023", "2023", "2024"],
+            "client": ["c1", "c2", "c1"],
+            "hours": [1.5, np.nan, 2.0],
+            "referral": ["ja", None, "NEE"],
+            "channel": ["telefoon", None, "balie"],
+            "start_date": pd.to_datetime(["2023-01-02", None, "2024-03-01"]),
+            "end_date": pd.to_datetime(["2023-01-09", None, None]),
+        }
+    )
+    path = tmp_path / "r.csv"
+    frame.to_csv(path, index=False, date_format="%Y-%m-%d")
+    key = est.Pseudonymiser(KEY)
+    from_csv = db._core.estimate.read_registrations_csv(str(path), key)
+    args, kwargs = est_columns.read_reach(frame, KEY, None, "DataFrame")
+    from_frame = dict(zip(("unit", "period", "client"), args, strict=True)) | kwargs
+    for name in ("unit", "period", "client", "hours", "referral", "channel", "start_day", "end_day"):
+        np.testing.assert_array_equal(from_frame[name], from_csv[name], err_msg=name)
+    for name in ("unit_names", "periods", "channel_names"):
+        assert from_frame[name] == from_csv[name], name
+    bad = frame.assign(referral=["ja", "misschien", None])
+    bad.to_csv(path, index=False, date_format="%Y-%m-%d")
+    with pytest.raises(db.DataError) as in_file:
+        db._core.estimate.read_registrations_csv(str(path), key)
+    with pytest.raises(db.DataError) as in_frame:
+        est.estimate_reach(bad, KEY)
+    assert (
+        str(in_file.value)
+        == f"{path}:3, row 2, field 'referral': 'misschien' (expected ja/nee, yes/no, 1/0 or empty)"
+    )
+    assert (
+        str(in_frame.value)
+        == "DataFrame, row 2, field 'referral': 'misschien' (expected ja/nee, yes/no, 1/0 or empty)"
+    )
+
+
+def test_items_from_dicts_are_checked_by_the_compiled_module() -> None:
+    items = est.load_items([{"id": "a", "type": "likert5"}, est.Item("b", type="yes_no")])
+    assert [(i.id, i.type) for i in items] == [("a", "likert5"), ("b", "yes_no")]
+    with pytest.raises(db.DataError) as info:
+        est.load_items([{"id": "a"}, {"id": "b", "colour": "red", "size": 2}])
+    assert str(info.value) == (
+        "2 problems:\n  row 2: unknown key 'colour' (expected id, label, type, scale, reversed)"
+        "\n  row 2: unknown key 'size' (expected id, label, type, scale, reversed)"
+    )
+    with pytest.raises(db.DataError, match="row 2: duplicate item id 'a'"):
+        est.load_items([{"id": "a"}, {"id": "a"}])

@@ -1,7 +1,7 @@
 """Stubs of doelenboom._core.estimate (python/src/estimate/register_estimates.cpp and
 register_partial.cpp): pseudonyms, the reach, survey and pre/post estimators and their partials."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -24,6 +24,14 @@ class Pseudonymiser(metaclass=_pybind11_type):
     def __call__(self, id: str) -> int: ...
     def hex(self, id: str) -> str: ...
     def many(self, ids: Sequence[str | bytes]) -> npt.NDArray[np.uint64]: ...
+
+# A column of a frame as the frame readers take it: numbers, Python objects, or (codes, categories).
+_Cells: TypeAlias = npt.NDArray[Any] | list[Any] | tuple[npt.NDArray[np.int64], list[Any]]
+_FieldColumns: TypeAlias = Mapping[str, str] | None
+
+def pseudonymise_ids(
+    ids: _Cells, key: Pseudonymiser, *, name: str = "id", source: str = "ids"
+) -> npt.NDArray[np.uint64]: ...
 
 class RegistrationColumns(metaclass=_pybind11_type):
     unit: str
@@ -82,6 +90,15 @@ def read_registrations_csv(
 def check_registrations_csv(
     path: PathLike, columns: RegistrationColumns = ..., units: UnitRegistry | None = None
 ) -> list[Problem]: ...
+def read_registrations_frame(
+    names: Sequence[str],
+    cells: Sequence[_Cells],
+    *,
+    rows: int,
+    key: Pseudonymiser,
+    columns: RegistrationColumns | _FieldColumns = None,
+    source: str = "DataFrame",
+) -> dict[str, Any]: ...
 def estimate_reach(
     unit: _I32,
     period: _I32,
@@ -108,6 +125,7 @@ def estimate_reach(
 def load_items_yaml(path: PathLike) -> list[Item]: ...
 def parse_items_yaml(text: str, source: str = "<string>") -> list[Item]: ...
 def check_items(items: Sequence[Item]) -> list[Problem]: ...
+def items_of(entries: Sequence[Item | Mapping[str, Any]]) -> list[Item]: ...
 def read_responses_csv(
     path: PathLike,
     items: Sequence[Item],
@@ -118,6 +136,16 @@ def read_responses_csv(
 def check_responses_csv(
     path: PathLike, items: Sequence[Item], columns: ResponseColumns = ..., units: UnitRegistry | None = None
 ) -> list[Problem]: ...
+def read_responses_frame(
+    names: Sequence[str],
+    cells: Sequence[_Cells],
+    *,
+    rows: int,
+    items: Sequence[Item],
+    key: Pseudonymiser,
+    columns: ResponseColumns | _FieldColumns = None,
+    source: str = "DataFrame",
+) -> dict[str, Any]: ...
 def check_responses(
     unit: _I32,
     period: _I32,
@@ -157,6 +185,19 @@ def read_prepost_csv(
     min_score: int = 1,
     max_score: int = 5,
     units: UnitRegistry | None = None,
+) -> dict[str, Any]: ...
+def read_prepost_frame(
+    names: Sequence[str],
+    cells: Sequence[_Cells],
+    *,
+    rows: int,
+    key: Pseudonymiser,
+    columns: PrePostColumns | _FieldColumns = None,
+    source: str = "DataFrame",
+    min_score: int = 1,
+    max_score: int = 5,
+    reliability: float | None = None,
+    confidence: float = 0.95,
 ) -> dict[str, Any]: ...
 def check_prepost_csv(
     path: PathLike,

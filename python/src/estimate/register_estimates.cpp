@@ -4,6 +4,7 @@
 // points into the numpy buffers without a copy, and the arrays stay referenced until the call
 // returns. Estimation and file reading run with the GIL released.
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
@@ -17,6 +18,7 @@
 #include <pybind11/stl/filesystem.h>
 
 #include "bindings.hpp"
+#include "core/cells.hpp"
 #include "core/columns.hpp"
 #include "core/tables.hpp"
 #include "doelenboom/dataset.hpp"
@@ -46,6 +48,114 @@ Item make_item(std::string id, std::string label, const std::string& type, std::
   return item;
 }
 
+// The fields of a Columns struct (the column name each field is read from), for its Python class
+// and for a {field: column} mapping.
+template <class Columns>
+using Fields = std::vector<std::pair<const char*, std::string Columns::*>>;
+
+const Fields<RegistrationColumns> registration_fields{
+    {"unit", &RegistrationColumns::unit},
+    {"period", &RegistrationColumns::period},
+    {"client", &RegistrationColumns::client},
+    {"hours", &RegistrationColumns::hours},
+    {"referral", &RegistrationColumns::referral},
+    {"referrer_contact", &RegistrationColumns::referrer_contact},
+    {"channel", &RegistrationColumns::channel},
+    {"life_domain", &RegistrationColumns::life_domain},
+    {"start_date", &RegistrationColumns::start_date},
+    {"end_date", &RegistrationColumns::end_date}};
+const Fields<ResponseColumns> response_fields{
+    {"unit", &ResponseColumns::unit},           {"period", &ResponseColumns::period},
+    {"instrument", &ResponseColumns::instrument}, {"respondent", &ResponseColumns::respondent},
+    {"item", &ResponseColumns::item},           {"value", &ResponseColumns::value}};
+const Fields<PrePostColumns> prepost_fields{{"unit", &PrePostColumns::unit},     {"period", &PrePostColumns::period},
+                                            {"client", &PrePostColumns::client}, {"domain", &PrePostColumns::domain},
+                                            {"pre", &PrePostColumns::pre},       {"post", &PrePostColumns::post}};
+
+template <class Columns>
+void bind_columns(py::module_& m, const char* name, const char* doc, const Fields<Columns>& fields) {
+  py::class_<Columns> c(m, name, doc);
+  c.def(py::init<>());
+  for (const auto& [field, member] : fields) c.def_readwrite(field, member);
+}
+
+// The Columns of a Columns object, None (the defaults) or a {field: column} mapping; a field that
+// is not one of `fields` is a DataError (code bad_option).
+template <class Columns>
+Columns columns_of(const py::object& value, const Fields<Columns>& fields, const std::string& source) {
+  if (value.is_none()) return {};
+  if (py::isinstance<Columns>(value)) return value.cast<Columns>();
+  Columns out;
+  std::string names;
+  for (const auto& field : fields) names += (names.empty() ? "" : ", ") + std::string(field.first);
+  for (const auto& item : value.cast<py::dict>()) {
+    const auto field = py::cast<std::string>(item.first);
+    const auto it = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return field == f.first; });
+    if (it == fields.end()) {
+      data_fail("bad_option", {}, "columns names an unknown field '" + field + "' (expected one of: " + names + ")",
+                source);
+    }
+    out.*(it->second) = py::cast<std::string>(item.second);
+  }
+  return out;
+}
+
+// A table read from a file or from cells, as a dict of numpy columns (codes) and name lists; the
+// keys are the names of the estimators' arguments. First what every table has.
+template <class Table>
+py::dict table_dict(Table& t) {
+  py::dict d;
+  d["unit"] = to_numpy(std::move(t.unit));
+  d["period"] = to_numpy(std::move(t.period));
+  d["unit_names"] = t.unit_names;
+  d["periods"] = periods_to_list(t.periods);
+  d["source"] = t.source;
+  return d;
+}
+
+py::dict registration_dict(RegistrationTable&& t) {
+  const std::size_t n = t.size();
+  py::dict d = table_dict(t);
+  d["client"] = to_numpy(std::move(t.client));
+  d["hours"] = column_or_none(std::move(t.hours), n);
+  d["referral"] = column_or_none(std::move(t.referral), n);
+  d["referrer_contact"] = column_or_none(std::move(t.referrer_contact), n);
+  d["channel"] = column_or_none(std::move(t.channel), n);
+  d["life_domain"] = column_or_none(std::move(t.life_domain), n);
+  d["start_day"] = column_or_none(std::move(t.start_day), n);
+  d["end_day"] = column_or_none(std::move(t.end_day), n);
+  d["channel_names"] = t.channel_names;
+  d["life_domain_names"] = t.life_domain_names;
+  return d;
+}
+
+py::dict response_dict(ResponseTable&& t) {
+  const std::size_t n = t.size();
+  py::dict d = table_dict(t);
+  d["instrument"] = column_or_none(std::move(t.instrument), n);
+  d["respondent"] = to_numpy(std::move(t.respondent));
+  d["item"] = to_numpy(std::move(t.item));
+  d["value"] = to_numpy(std::move(t.value));
+  d["instrument_names"] = t.instrument_names;
+  d["items"] = t.items;
+  return d;
+}
+
+py::dict prepost_dict(PrePostTable&& t) {
+  py::dict d = table_dict(t);
+  d["client"] = to_numpy(std::move(t.client));
+  d["domain"] = to_numpy(std::move(t.domain));
+  d["pre"] = to_numpy(std::move(t.pre));
+  d["post"] = to_numpy(std::move(t.post));
+  d["domain_names"] = t.domain_names;
+  return d;
+}
+
+constexpr const char* frame_doc =
+    "\n`names` and `cells` are the frame's columns in order: each cells a float64 array (numbers), a list or\n"
+    "object array of Python objects, or (codes, categories) from pandas.factorize. `columns` maps fields to\n"
+    "column names (a dict or the Columns class). Every check is the CSV reader's; DataError lists every problem.";
+
 std::string item_repr(const Item& i) {
   std::string out = "Item(id='" + i.id + "', type='" + std::string(to_string(i.type)) + "'";
   if (!i.scale.empty()) out += ", scale='" + i.scale + "'";
@@ -53,10 +163,8 @@ std::string item_repr(const Item& i) {
   return out + ")";
 }
 
-}  // namespace
-
-void register_estimates(py::module_& m) {
-  // ---- Pseudonymiser ---------------------------------------------------------------------
+// The keyed pseudonyms and the pseudonyms of an id column.
+void bind_pseudonymiser(py::module_& m) {
   py::class_<Pseudonymiser>(m, "Pseudonymiser",
                             "Keyed pseudonyms: the first 8 bytes of HMAC-SHA-256(key, id), big-endian, as an int.\n"
                             "Python check: int.from_bytes(hmac.new(key, id, 'sha256').digest()[:8], 'big').")
@@ -93,22 +201,31 @@ void register_estimates(py::module_& m) {
       .def("__repr__", [](const Pseudonymiser&) { return std::string("<Pseudonymiser (key hidden)>"); })
       .def_property_readonly_static("min_key_bytes", [](const py::object&) { return Pseudonymiser::min_key_bytes; });
 
-  // ---- Registrations ---------------------------------------------------------------------
+  m.def(
+      "pseudonymise_ids",
+      [](const py::handle& ids, const Pseudonymiser& key, std::string name, std::string source) {
+        PyCells table;
+        table.table.source = std::move(source);
+        table.add(std::move(name), ids);
+        table.table.rows = table.table.columns.front().size();
+        std::vector<std::uint64_t> out;
+        {
+          py::gil_scoped_release release;
+          out = pseudonymise_column(table.table, key);
+        }
+        return to_numpy(std::move(out));
+      },
+      py::arg("ids"), py::arg("key"), py::kw_only(), py::arg("name") = "id", py::arg("source") = "ids",
+      "Pseudonyms (uint64) of a column of ids given as cells (see read_registrations_frame), each distinct id\n"
+      "hashed once; DataError names each empty id.");
+}
+
+// Registrations: their columns, the CSV and frame readers, the reach estimator.
+void bind_registrations(py::module_& m) {
   m.attr("missing_day") = missing_day;
 
-  py::class_<RegistrationColumns>(m, "RegistrationColumns", "Column names of a registrations CSV ('' = no such column).")
-      .def(py::init<>())
-      .def_readwrite("unit", &RegistrationColumns::unit)
-      .def_readwrite("period", &RegistrationColumns::period)
-      .def_readwrite("client", &RegistrationColumns::client)
-      .def_readwrite("hours", &RegistrationColumns::hours)
-      .def_readwrite("referral", &RegistrationColumns::referral)
-      .def_readwrite("referrer_contact", &RegistrationColumns::referrer_contact)
-      .def_readwrite("channel", &RegistrationColumns::channel)
-      .def_readwrite("life_domain", &RegistrationColumns::life_domain)
-      .def_readwrite("start_date", &RegistrationColumns::start_date)
-      .def_readwrite("end_date", &RegistrationColumns::end_date);
-
+  bind_columns(m, "RegistrationColumns", "Column names of a registrations CSV ('' = no such column).",
+               registration_fields);
 
   m.def(
       "read_registrations_csv",
@@ -119,24 +236,7 @@ void register_estimates(py::module_& m) {
           py::gil_scoped_release release;
           t = read_registrations_csv(path, key, cols, context_of(units));
         }
-        const std::size_t n = t.size();
-        py::dict d;
-        d["unit"] = to_numpy(std::move(t.unit));
-        d["period"] = to_numpy(std::move(t.period));
-        d["client"] = to_numpy(std::move(t.client));
-        d["hours"] = column_or_none(std::move(t.hours), n);
-        d["referral"] = column_or_none(std::move(t.referral), n);
-        d["referrer_contact"] = column_or_none(std::move(t.referrer_contact), n);
-        d["channel"] = column_or_none(std::move(t.channel), n);
-        d["life_domain"] = column_or_none(std::move(t.life_domain), n);
-        d["start_day"] = column_or_none(std::move(t.start_day), n);
-        d["end_day"] = column_or_none(std::move(t.end_day), n);
-        d["unit_names"] = t.unit_names;
-        d["periods"] = periods_to_list(t.periods);
-        d["channel_names"] = t.channel_names;
-        d["life_domain_names"] = t.life_domain_names;
-        d["source"] = t.source;
-        return d;
+        return registration_dict(std::move(t));
       },
       py::arg("path"), py::arg("key"), py::arg("columns") = RegistrationColumns{}, py::arg("units") = nullptr,
       "Read a registrations CSV, pseudonymising clients; a dict of numpy columns (codes) and name lists.");
@@ -153,6 +253,26 @@ void register_estimates(py::module_& m) {
       },
       py::arg("path"), py::arg("columns") = RegistrationColumns{}, py::arg("units") = nullptr,
       "Every problem of a registrations CSV, as a list of dicts (empty when valid).");
+
+  m.def(
+      "read_registrations_frame",
+      [](const py::sequence& names, const py::sequence& cells, std::size_t rows, const Pseudonymiser& key,
+         const py::object& columns, std::string source) {
+        PyCells table;
+        fill(table, names, cells, rows, std::move(source));
+        const auto cols = columns_of(columns, registration_fields, table.table.source);
+        RegistrationTable t;
+        {
+          py::gil_scoped_release release;
+          t = read_registrations(table.table, key, cols);
+        }
+        return registration_dict(std::move(t));
+      },
+      py::arg("names"), py::arg("cells"), py::kw_only(), py::arg("rows"), py::arg("key"),
+      py::arg("columns") = py::none(), py::arg("source") = "DataFrame",
+      (std::string("Read registrations given by column, as read_registrations_csv reads a file, into the same dict.") +
+       frame_doc)
+          .c_str());
 
   m.def(
       "estimate_reach",
@@ -183,8 +303,10 @@ void register_estimates(py::module_& m) {
       py::arg("units") = nullptr, py::arg("suppression_threshold") = default_suppression_threshold,
       "Reach estimates per (unit, period) from columns: int32 codes (-1 = not recorded), uint64 pseudonyms,\n"
       "float64 hours (NaN = not recorded), int8 flags (-1/0/1), int32 days since 1970-01-01 (missing_day).");
+}
 
-  // ---- Questionnaires --------------------------------------------------------------------
+// Questionnaire items: the Item class and the items readers.
+void bind_items(py::module_& m) {
   py::class_<Item>(m, "Item", "A questionnaire item: id, label, type (likert5, yes_no, grade), scale, reversed.")
       .def(py::init(&make_item), py::arg("id"), py::arg("label") = "", py::arg("type") = "likert5",
            py::arg("scale") = "", py::arg("reversed") = false)
@@ -207,15 +329,42 @@ void register_estimates(py::module_& m) {
   m.def(
       "check_items", [](const std::vector<Item>& items) { return problems_to_list(check_items(items)); },
       py::arg("items"), "Every problem of item definitions, as a list of dicts.");
+  m.def(
+      "items_of",
+      [](const py::sequence& entries) {
+        // Dicts become Items through the Item class (its defaults and type errors); a key it does
+        // not take is a problem, and so is every problem check_items finds.
+        static const std::vector<std::string> keys{"id", "label", "type", "scale", "reversed"};
+        const py::object item_class = py::type::of<Item>();
+        std::vector<Item> items;
+        std::vector<Problem> problems;
+        for (std::size_t i = 0; i < entries.size(); ++i) {
+          const py::object entry = entries[i];
+          if (py::isinstance<Item>(entry)) {
+            items.push_back(entry.cast<Item>());
+            continue;
+          }
+          const py::dict fields(entry);
+          for (const auto& field : fields) {
+            if (std::find(keys.begin(), keys.end(), py::str(field.first).cast<std::string>()) != keys.end()) continue;
+            problems.push_back(make_problem("unknown_key", Location{{}, 0, i + 1, {}}, {},
+                                            "unknown key " + py::repr(field.first).cast<std::string>() +
+                                                " (expected id, label, type, scale, reversed)"));
+          }
+          if (problems.empty()) items.push_back(item_class(**fields).cast<Item>());
+        }
+        if (problems.empty()) problems = check_items(items);
+        throw_if_problems<DataError>(problems);
+        return items;
+      },
+      py::arg("entries"),
+      "Items from Item objects or dicts with the keys id, label, type, scale, reversed; DataError lists every\n"
+      "problem (unknown keys, then those of check_items), rows numbered from 1.");
+}
 
-  py::class_<ResponseColumns>(m, "ResponseColumns", "Column names of an answers CSV (instrument '' = none).")
-      .def(py::init<>())
-      .def_readwrite("unit", &ResponseColumns::unit)
-      .def_readwrite("period", &ResponseColumns::period)
-      .def_readwrite("instrument", &ResponseColumns::instrument)
-      .def_readwrite("respondent", &ResponseColumns::respondent)
-      .def_readwrite("item", &ResponseColumns::item)
-      .def_readwrite("value", &ResponseColumns::value);
+// Answers: their columns, the CSV and frame readers, checks and the survey estimator.
+void bind_answers(py::module_& m) {
+  bind_columns(m, "ResponseColumns", "Column names of an answers CSV (instrument '' = none).", response_fields);
 
   m.def(
       "read_responses_csv",
@@ -226,20 +375,7 @@ void register_estimates(py::module_& m) {
           py::gil_scoped_release release;
           t = read_responses_csv(path, items, key, cols, context_of(units));
         }
-        const std::size_t n = t.size();
-        py::dict d;
-        d["unit"] = to_numpy(std::move(t.unit));
-        d["period"] = to_numpy(std::move(t.period));
-        d["instrument"] = column_or_none(std::move(t.instrument), n);
-        d["respondent"] = to_numpy(std::move(t.respondent));
-        d["item"] = to_numpy(std::move(t.item));
-        d["value"] = to_numpy(std::move(t.value));
-        d["unit_names"] = t.unit_names;
-        d["periods"] = periods_to_list(t.periods);
-        d["instrument_names"] = t.instrument_names;
-        d["items"] = t.items;
-        d["source"] = t.source;
-        return d;
+        return response_dict(std::move(t));
       },
       py::arg("path"), py::arg("items"), py::arg("key"), py::arg("columns") = ResponseColumns{},
       py::arg("units") = nullptr, "Read an answers CSV, pseudonymising respondents; a dict of numpy columns.");
@@ -257,6 +393,25 @@ void register_estimates(py::module_& m) {
       },
       py::arg("path"), py::arg("items"), py::arg("columns") = ResponseColumns{}, py::arg("units") = nullptr,
       "Every problem of an answers CSV, as a list of dicts.");
+
+  m.def(
+      "read_responses_frame",
+      [](const py::sequence& names, const py::sequence& cells, std::size_t rows, const std::vector<Item>& items,
+         const Pseudonymiser& key, const py::object& columns, std::string source) {
+        PyCells table;
+        fill(table, names, cells, rows, std::move(source));
+        const auto cols = columns_of(columns, response_fields, table.table.source);
+        ResponseTable t;
+        {
+          py::gil_scoped_release release;
+          t = read_responses(table.table, items, key, cols);
+        }
+        return response_dict(std::move(t));
+      },
+      py::arg("names"), py::arg("cells"), py::kw_only(), py::arg("rows"), py::arg("items"), py::arg("key"),
+      py::arg("columns") = py::none(), py::arg("source") = "DataFrame",
+      (std::string("Read answers given by column, as read_responses_csv reads a file, into the same dict.") + frame_doc)
+          .c_str());
 
   m.def(
       "check_responses",
@@ -297,16 +452,11 @@ void register_estimates(py::module_& m) {
       py::arg("suppression_threshold") = default_suppression_threshold,
       "Survey estimates per (unit, period) from columns: int32 codes, uint64 pseudonyms, item codes into\n"
       "`items`, float64 answers (NaN = no answer).");
+}
 
-  // ---- Pre/post --------------------------------------------------------------------------
-  py::class_<PrePostColumns>(m, "PrePostColumns", "Column names of a pre/post CSV.")
-      .def(py::init<>())
-      .def_readwrite("unit", &PrePostColumns::unit)
-      .def_readwrite("period", &PrePostColumns::period)
-      .def_readwrite("client", &PrePostColumns::client)
-      .def_readwrite("domain", &PrePostColumns::domain)
-      .def_readwrite("pre", &PrePostColumns::pre)
-      .def_readwrite("post", &PrePostColumns::post);
+// Pre/post scores: their columns, the CSV and frame readers, checks and the estimator.
+void bind_prepost(py::module_& m) {
+  bind_columns(m, "PrePostColumns", "Column names of a pre/post CSV.", prepost_fields);
 
   m.def(
       "read_prepost_csv",
@@ -318,18 +468,7 @@ void register_estimates(py::module_& m) {
           t = read_prepost_csv(path, key, cols, prepost_options("", min_score, max_score, std::nullopt, 0.95),
                                context_of(units));
         }
-        py::dict d;
-        d["unit"] = to_numpy(std::move(t.unit));
-        d["period"] = to_numpy(std::move(t.period));
-        d["client"] = to_numpy(std::move(t.client));
-        d["domain"] = to_numpy(std::move(t.domain));
-        d["pre"] = to_numpy(std::move(t.pre));
-        d["post"] = to_numpy(std::move(t.post));
-        d["unit_names"] = t.unit_names;
-        d["periods"] = periods_to_list(t.periods);
-        d["domain_names"] = t.domain_names;
-        d["source"] = t.source;
-        return d;
+        return prepost_dict(std::move(t));
       },
       py::arg("path"), py::arg("key"), py::arg("columns") = PrePostColumns{}, py::arg("min_score") = 1,
       py::arg("max_score") = 5, py::arg("units") = nullptr,
@@ -349,6 +488,29 @@ void register_estimates(py::module_& m) {
       },
       py::arg("path"), py::arg("columns") = PrePostColumns{}, py::arg("min_score") = 1, py::arg("max_score") = 5,
       py::arg("units") = nullptr, "Every problem of a pre/post CSV, as a list of dicts.");
+
+  m.def(
+      "read_prepost_frame",
+      [](const py::sequence& names, const py::sequence& cells, std::size_t rows, const Pseudonymiser& key,
+         const py::object& columns, std::string source, int min_score, int max_score,
+         std::optional<double> reliability, double confidence) {
+        PyCells table;
+        fill(table, names, cells, rows, std::move(source));
+        const auto cols = columns_of(columns, prepost_fields, table.table.source);
+        const PrePostOptions o = prepost_options("", min_score, max_score, reliability, confidence);
+        PrePostTable t;
+        {
+          py::gil_scoped_release release;
+          t = read_prepost(table.table, key, cols, o);
+        }
+        return prepost_dict(std::move(t));
+      },
+      py::arg("names"), py::arg("cells"), py::kw_only(), py::arg("rows"), py::arg("key"),
+      py::arg("columns") = py::none(), py::arg("source") = "DataFrame", py::arg("min_score") = 1,
+      py::arg("max_score") = 5, py::arg("reliability") = py::none(), py::arg("confidence") = 0.95,
+      (std::string("Read pre/post scores given by column, as read_prepost_csv reads a file, into the same dict.") +
+       frame_doc)
+          .c_str());
 
   m.def(
       "check_prepost",
@@ -394,6 +556,16 @@ void register_estimates(py::module_& m) {
       py::arg("suppression_threshold") = default_suppression_threshold,
       "Pre/post estimates per (unit, period) and the shift tables: (Dataset, list of dicts with unit, period,\n"
       "domain, min, max, n, improved, same, worse, counts (rows pre, columns post), suppressed).");
+}
+
+}  // namespace
+
+void register_estimates(py::module_& m) {
+  bind_pseudonymiser(m);
+  bind_registrations(m);
+  bind_items(m);
+  bind_answers(m);
+  bind_prepost(m);
 }
 
 }  // namespace doelenboom::python
