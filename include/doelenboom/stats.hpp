@@ -7,7 +7,7 @@
 // Every function checks its input and throws doelenboom::DataError with a message naming the
 // offending value and what was expected; non-finite values (NaN, inf) are never accepted as data.
 // Each result carries n, as every published estimate should. Reference implementations are named
-// per function; the tests compare against them to 1e-12 relative (see tests/cpp/test_stats.cpp and
+// per function; the tests compare against them to 1e-12 relative (see tests/cpp/stats/test_stats.cpp and
 // tests/python/test_stats.py).
 
 #include <cstddef>

@@ -14,7 +14,7 @@ REPO = Path(__file__).resolve().parents[2]
 ASEM = REPO / "tests" / "data" / "asem"
 ASEM_TREE = ASEM / "tree.csv"
 ASEM_COLUMNS = {"id": "code", "label": "name", "kind": "type"}
-# The CSV columns of tests/cpp/test_pipeline.cpp: COINr's levels, weights and directions too.
+# The CSV columns of tests/cpp/pipeline/test_pipeline.cpp: COINr's levels, weights and directions too.
 ASEM_TREE_COLUMNS = {
     "id": "code",
     "label": "name",

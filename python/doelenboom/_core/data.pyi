@@ -1,4 +1,4 @@
-"""Stubs of doelenboom._core.data (python/src/data/register_data.cpp): periods, indicator definitions,
+"""Stubs of doelenboom._core.data (python/src/data/register_*.cpp): periods, indicator definitions,
 units and data sets of estimates."""
 
 from collections.abc import Iterable, Mapping, Sequence
