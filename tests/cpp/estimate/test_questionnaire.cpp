@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "temp_dir.hpp"
+#include "test_checks.hpp"
 #include "doelenboom/questionnaire.hpp"
 #include "doelenboom/unit.hpp"
 
@@ -22,50 +24,18 @@ namespace db = doelenboom;
 
 namespace {
 
-constexpr double z95 = 1.959963984540054;
+using doelenboom::testing::error_of;
+using doelenboom::testing::expect_close;
+using doelenboom::testing::expect_contains;
 
-void expect_close(double actual, double expected, double rel = 1e-12) {
-  EXPECT_LE(std::abs(actual - expected), rel * std::abs(expected) + 1e-15)
-      << "actual " << testing::PrintToString(actual) << " expected " << testing::PrintToString(expected);
-}
-
-template <class E>
-std::string error_of(const std::function<void()>& call) {
-  try {
-    call();
-  } catch (const E& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no exception of the expected type";
-  return {};
-}
-
-void expect_contains(const std::string& text, const std::vector<std::string>& fragments) {
-  for (const auto& f : fragments) EXPECT_NE(text.find(f), std::string::npos) << "'" << f << "' not in: " << text;
-}
-
-// A file in a fresh temporary folder, removed at the end of the test.
-class TempFile {
+// A file in a fresh temporary folder (tests/cpp/temp_dir.hpp), named as this reader's input.
+class TempFile : public doelenboom::testing::TempFile {
  public:
-  explicit TempFile(const std::string& text, const std::string& name = "answers.csv") {
-    static std::atomic<int> counter{0};
-    dir_ = std::filesystem::temp_directory_path() /
-           ("doelenboom_q_" + std::to_string(std::random_device{}()) + "_" + std::to_string(counter++));
-    std::filesystem::create_directories(dir_);
-    path_ = dir_ / name;
-    std::ofstream(path_, std::ios::binary) << text;
-  }
-  ~TempFile() {
-    std::error_code ignored;
-    std::filesystem::remove_all(dir_, ignored);
-  }
-  TempFile(const TempFile&) = delete;
-  TempFile& operator=(const TempFile&) = delete;
-  [[nodiscard]] const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path dir_, path_;
+  explicit TempFile(const std::string& text, const std::string& name = "answers.csv")
+      : doelenboom::testing::TempFile(text, name) {}
 };
+
+constexpr double z95 = 1.959963984540054;
 
 const char* const items_yaml = R"(doelenboom_items: 1
 items:
