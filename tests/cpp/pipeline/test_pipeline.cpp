@@ -16,6 +16,7 @@
 #include "io/csv.hpp"
 #include "doelenboom/pipeline.hpp"
 #include "doelenboom/tree_io.hpp"
+#include "asem_test_data.hpp"
 #include "pipeline_test_util.hpp"
 
 namespace {
@@ -26,35 +27,6 @@ namespace fs = std::filesystem;
 
 // ---------------------------------------------------------------------------------------------
 // ASEM (tests/data/asem/README.md): raw -> min-max 0..100 -> weighted arithmetic mean, by COINr.
-
-const fs::path asem = fs::path(DOELENBOOM_TEST_DATA_DIR) / "asem";
-
-db::GoalTree asem_tree() {
-  db::CsvTreeColumns c;
-  c.id = "code";
-  c.label = "name";
-  c.level = "level";
-  c.parent = "parent";
-  c.weight = "weight";
-  c.direction = "direction";
-  c.kind = "type";
-  c.indicator_kinds = {"Indicator"};
-  c.goal_kinds = {"Aggregate"};
-  return db::load_tree_csv(asem / "tree.csv", c);
-}
-
-// raw_indicators.csv (uCode, uName, 49 indicator columns; empty = missing) as one period.
-db::Dataset asem_data() {
-  const auto table = db::detail::read_csv_file(asem / "raw_indicators.csv");
-  std::vector<db::EstimateRecord> records;
-  for (const auto& row : table.rows) {
-    for (std::size_t c = 2; c < table.header.size(); ++c) {
-      if (row[c].empty()) continue;
-      records.push_back(rec(row[0], 2022, table.header[c], std::stod(row[c])));
-    }
-  }
-  return db::Dataset::from_records(records);
-}
 
 class PipelineAsem : public ::testing::Test {
  protected:

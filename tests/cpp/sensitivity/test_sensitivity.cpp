@@ -16,6 +16,7 @@
 #include "doelenboom/pipeline.hpp"
 #include "doelenboom/sensitivity.hpp"
 #include "doelenboom/tree_io.hpp"
+#include "asem_test_data.hpp"
 #include "pipeline_test_util.hpp"
 
 namespace {
@@ -23,36 +24,6 @@ namespace {
 using namespace pipeline_test;
 namespace db = doelenboom;
 namespace fs = std::filesystem;
-
-const fs::path asem = fs::path(DOELENBOOM_TEST_DATA_DIR) / "asem";
-
-db::GoalTree asem_tree() {
-  db::CsvTreeColumns c;
-  c.id = "code";
-  c.label = "name";
-  c.level = "level";
-  c.parent = "parent";
-  c.weight = "weight";
-  c.direction = "direction";
-  c.kind = "type";
-  c.indicator_kinds = {"Indicator"};
-  c.goal_kinds = {"Aggregate"};
-  return db::load_tree_csv(asem / "tree.csv", c);
-}
-
-// raw_indicators.csv as one period; with se = 5% of |value| + 0.1 when `with_se`.
-db::Dataset asem_data(bool with_se = false) {
-  const auto table = db::detail::read_csv_file(asem / "raw_indicators.csv");
-  std::vector<db::EstimateRecord> records;
-  for (const auto& row : table.rows) {
-    for (std::size_t c = 2; c < table.header.size(); ++c) {
-      if (row[c].empty()) continue;
-      const double v = std::stod(row[c]);
-      records.push_back(rec(row[0], 2022, table.header[c], v, with_se ? 0.05 * std::abs(v) + 0.1 : na));
-    }
-  }
-  return db::Dataset::from_records(records);
-}
 
 // COINr's ASEM spec: min-max 0..100, arithmetic mean over any present children.
 db::PipelineSpec asem_spec() {
