@@ -14,32 +14,7 @@ import pytest
 import doelenboom as db
 from doelenboom.signals import SIGNAL_COLUMNS
 
-TREE = """doelenboom: 1
-name: Signaaltest
-levels: [doel, indicator]
-nodes:
-  - id: top
-    label: Zelfregie
-    level: doel
-  - id: bereik
-    label: Bereik
-    kind: indicator
-    level: indicator
-    pillar: bereik
-    result: output
-    measure: count
-    unit: cliënten
-    parents: [top]
-  - id: kwaliteit
-    label: Kwaliteit goed
-    kind: indicator
-    level: indicator
-    pillar: tevredenheid
-    result: outcome
-    measure: proportion
-    norm: 0.8
-    parents: [top]
-"""
+TREE = (Path(__file__).parents[1] / "data" / "trees" / "signaaltest.yaml").read_text(encoding="utf-8")
 
 
 def frame(changes: Mapping[tuple[str, int, str], tuple[float, float]] | None = None) -> pd.DataFrame:

@@ -5,6 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -17,35 +20,13 @@ namespace {
 using namespace pipeline_test;
 namespace db = doelenboom;
 
-// Two indicators under one goal: a reach count and a satisfaction share with norm 0.8.
-const char* const tree_yaml = R"(doelenboom: 1
-name: Signaaltest
-levels: [doel, indicator]
-nodes:
-  - id: top
-    label: Zelfregie
-    level: doel
-  - id: bereik
-    label: Bereik
-    kind: indicator
-    level: indicator
-    pillar: bereik
-    result: output
-    measure: count
-    unit: cliënten
-    parents: [top]
-  - id: kwaliteit
-    label: Kwaliteit goed
-    kind: indicator
-    level: indicator
-    pillar: tevredenheid
-    result: outcome
-    measure: proportion
-    norm: 0.8
-    parents: [top]
-)";
-
-db::GoalTree tree() { return db::load_tree_yaml_string(tree_yaml, "signaaltest.yaml"); }
+// Two indicators under one goal: a reach count and a satisfaction share with norm 0.8
+// (tests/data/trees/signaaltest.yaml, shared with the Python tests).
+db::GoalTree tree() {
+  std::ifstream in(std::filesystem::path(DOELENBOOM_TEST_DATA_DIR) / "trees" / "signaaltest.yaml", std::ios::binary);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return db::load_tree_yaml_string(text, "signaaltest.yaml");
+}
 
 db::EstimateRecord cell(const std::string& unit, int period, const std::string& indicator, double value, double n = na,
                         double se = na) {
