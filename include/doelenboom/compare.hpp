@@ -60,12 +60,37 @@ struct PeerDefinition {
   std::vector<std::string> list;
 };
 
+/// One unit's peer group: who it is compared with.
+struct PeerGroup {
+  std::string unit;
+  /// Its peers, in table order, never the unit itself.
+  std::vector<std::string> members;
+  /// False when no group could be formed on the attribute because the unit is not in the
+  /// registry, or there is none (members is then empty). A unit of the registry without a value
+  /// of the attribute has a known, empty group; with a list every group is known.
+  bool known = true;
+  /// "size_class = 20 000 - 50 000 (181 peers)", "list of 12 units (11 peers)",
+  /// "no size_class for unit GM0001 (no peers)", "no unit registry (no peers)".
+  std::string description;
+};
+
+/// The peer group of every unit of a table, and what they were formed on.
+struct PeerGroups {
+  /// The unit attribute the peers share ("size_class": each unit with the units of its own size
+  /// class, so the groups differ per unit); none when the peers were given as a list.
+  std::optional<std::string> attribute;
+  std::vector<PeerGroup> units;  ///< one per unit, in the order of the units given
+};
+
+/// The peer group of every unit of `units` (the units of a table, in table order) by
+/// `definition`. `registry` may be null: then only a list forms groups. Throws DataError for ids
+/// of definition.list that are not among `units`.
+[[nodiscard]] PeerGroups peer_groups(const std::vector<std::string>& units, const UnitRegistry* registry,
+                                     const PeerDefinition& definition = {});
+
 struct PeerComparison {
-  /// Per unit (table order): the peers used, in table order, never the unit itself.
-  std::vector<std::vector<std::string>> peers;
-  /// Per unit: "size_class = 20 000 - 50 000 (181 peers)", "list of 12 units (11 peers)",
-  /// "no size_class for unit GM0001 (no peers)", ...
-  std::vector<std::string> description;
+  /// Per unit (table order): its peer group (the members never include the unit itself).
+  PeerGroups groups;
   /// rows x nodes: mean and median of the peers that have a score in that cell, how many had
   /// one, and score - peer mean. NaN without peers with a score.
   Eigen::MatrixXd mean, median, count, difference;
@@ -75,6 +100,7 @@ struct PeerComparison {
   Eigen::MatrixXd national_mean, national_weighted;
 };
 
+/// The peer groups of `definition` over the units of `table` (peer_groups) and their figures.
 /// Throws DataError for unknown ids in `list` (they must be units of the table) or a bad table.
 /// Units of the table missing from the registry have no attribute and hence no peers.
 [[nodiscard]] PeerComparison compare_with_peers(const ScoreTable& table, const UnitRegistry& units,
@@ -139,10 +165,17 @@ struct KoploperRow {
   std::string peers;    ///< the peer group description
 };
 
-/// One row per (reported unit, node), unit-major. `units` may be null: then there are no peer
-/// groups (peer columns NaN, description "no unit registry") unless peers.list is given.
+struct KoploperTable {
+  std::vector<KoploperRow> rows;  ///< one per (reported unit, node), unit-major
+  /// The peer group of every unit of the table (also those not reported), as the peer columns
+  /// of `rows` were computed from; KoploperRow::peers is its description.
+  PeerGroups peer_groups;
+};
+
+/// The koploper table of `options.period`. `units` may be null: then there are no peer groups
+/// (peer columns NaN, description "no unit registry") unless peers.list is given.
 /// Throws DataError for unknown nodes, units or period.
-[[nodiscard]] std::vector<KoploperRow> koploper_table(const ScoreTable& table, const UnitRegistry* units,
-                                                      const KoploperOptions& options = {});
+[[nodiscard]] KoploperTable koploper_table(const ScoreTable& table, const UnitRegistry* units,
+                                           const KoploperOptions& options = {});
 
 }  // namespace doelenboom

@@ -184,6 +184,8 @@ struct MonitoringResult {
   Period baseline, period;
   std::vector<std::string> compare_nodes;
   std::vector<KoploperRow> koplopers;  ///< for `period`
+  /// The peer group of every unit in the koploper table (KoploperTable::peer_groups).
+  PeerGroups peer_groups;
   Changes changes;
   std::vector<TrendRow> trends;
   std::vector<ForecastRow> forecasts;
@@ -199,7 +201,7 @@ struct MonitoringResult {
   std::vector<DuidingAnswer> duiding;
   /// How the peer groups were defined: the unit attribute they share ("size_class": each unit
   /// with the units of its own size class, so the groups differ per unit), or "list of N units";
-  /// each KoploperRow::peers describes one unit's own group.
+  /// each KoploperRow::peers describes one unit's own group, `peer_groups` holds them.
   std::string peers;
   std::filesystem::path output;
   std::filesystem::path data_dir;  ///< the config's folder

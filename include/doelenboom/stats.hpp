@@ -26,6 +26,11 @@ namespace doelenboom::stats {
 /// (Jacobson & Truax 1991 use 1.96).
 inline constexpr double reliable_change_threshold = 1.959963984540054;
 
+/// z of the two-sided normal interval x ∓ z·se at `confidence`: Φ⁻¹((1 + confidence)/2), computed
+/// from the upper tail as the pipeline's score intervals are (1.959963984540054 at 0.95).
+/// Throws DataError for a confidence outside (0, 1).
+[[nodiscard]] double normal_critical_value(double confidence);
+
 // ---------------------------------------------------------------------------------------------
 // Proportions
 

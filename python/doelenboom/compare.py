@@ -11,7 +11,8 @@ mix) rather than a bad provider. Read ranks with their interval and never rank p
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -26,7 +27,16 @@ from .units import UnitRegistry, gemeenten
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["KOPLOPER_COLUMNS", "compare", "forecast", "holt", "linear_trend", "trend", "trend_prediction"]
+__all__ = [
+    "KOPLOPER_COLUMNS",
+    "PeerGroups",
+    "compare",
+    "forecast",
+    "holt",
+    "linear_trend",
+    "trend",
+    "trend_prediction",
+]
 
 #: The columns of :func:`compare`, in order.
 KOPLOPER_COLUMNS = (
@@ -56,6 +66,33 @@ CASE_MIX_WARNING = (
     "Ranks show where a unit stands, not why: a low (satisfaction) score can reflect complex "
     "clients rather than poor support. Read each rank with its interval and the context."
 )
+
+
+@dataclass(frozen=True)
+class PeerGroups:
+    """Who each unit is compared with in the koploper table, as the compiled core formed them.
+
+    ``members[unit]`` are the unit's peers in the order of the result's units (never the unit
+    itself; empty when it has none); a unit without an entry has no known group (not in the
+    registry, or no registry). ``attribute`` is the unit attribute the peers share
+    (``"size_class"``: each unit with the units of its own size class), None when the peers were
+    given as a list of units. A value: copies are the object itself, so that pandas, which copies
+    a frame's ``attrs`` in every operation, does not copy the groups.
+    """
+
+    attribute: str | None
+    members: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def _from_core(cls, core: _compare.PeerGroups) -> PeerGroups:
+        """The groups of the compiled result (``koploper_table``, ``MonitoringResult.peer_groups``)."""
+        return cls(core.attribute, {group.unit: tuple(group.members) for group in core.units if group.known})
+
+    def __copy__(self) -> PeerGroups:
+        return self
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> PeerGroups:
+        return self
 
 
 def _registry(units: object, core: _pipeline.PipelineResult) -> _data.UnitRegistry | None:
@@ -132,8 +169,9 @@ def compare(
     national figure always use every unit of the result).
 
     Columns: ``KOPLOPER_COLUMNS``; ``change_beyond_noise`` is a nullable boolean (``<NA>`` when
-    a standard error is unknown). ``attrs`` hold the settings (the confidence as ``level``) and the
-    case-mix warning.
+    a standard error is unknown). ``attrs`` hold the settings (the confidence as ``level``), the
+    case-mix warning and, as ``peer_groups``, the :class:`PeerGroups` the peer columns were
+    computed from (every unit of the result, not only those reported).
     """
     core = core_of(result, PipelineResult, "result")
     reg = _registry(units, core)
@@ -144,7 +182,7 @@ def compare(
         if not peer_list:
             msg = "peers: an explicit list of peers must not be empty"
             raise ValueError(msg)
-    cols = _compare.koploper_table(
+    cols, groups = _compare.koploper_table(
         core,
         reg,
         nodes=_names(nodes, "nodes"),
@@ -166,6 +204,7 @@ def compare(
             "seed": int(seed),
             "draws": int(draws),
             "peers": peers if isinstance(peers, str) else list(peers),
+            "peer_groups": PeerGroups._from_core(groups),
             "warning": CASE_MIX_WARNING,
         }
     )

@@ -10,20 +10,22 @@ Long tables use the columns documented with each field. Periods are text (``"202
 CBS codes (``"GM0668"``) and nodes are tree ids.
 
 What the stages know and the report shows is a field of its own: the peer groups
-(:class:`PeerGroups`) and the interval of every estimate (:func:`estimate_intervals`). A run made
-by hand gets them from its other fields when they are not given.
+(:class:`PeerGroups`) and the interval of every estimate (:func:`estimate_intervals`), both
+computed by the compiled core. A run made by hand gets them from its other fields when they are
+not given: the groups from the koploper table doelenboom.compare returned, the intervals from the
+data set.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from statistics import NormalDist
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
+
+from ._core import stats as _stats
+from .compare import PeerGroups
 
 if TYPE_CHECKING:
     from .dataset import Dataset
@@ -36,50 +38,10 @@ __all__ = [
     "MonitoringRun",
     "PeerGroups",
     "estimate_intervals",
-    "normal_quantile",
-    "peer_groups",
 ]
 
 #: The columns of :func:`estimate_intervals` (and ``MonitoringRun.estimate_intervals``).
 INTERVAL_COLUMNS = ("unit", "period", "indicator", "low", "high", "approximate")
-
-
-@dataclass(frozen=True)
-class PeerGroups:
-    """Who each unit is compared with in the koploper table.
-
-    ``members[unit]`` are the unit's peers in the order of the result's units (never the unit
-    itself; empty when it has none); a unit without an entry has no known group (not in the
-    registry). ``attribute`` is the unit attribute the peers share (``"size_class"``: each unit with
-    the units of its own size class), None when the peers were given as a list of units.
-    """
-
-    attribute: str | None
-    members: Mapping[str, tuple[str, ...]]
-
-
-def peer_groups(peers: str | Sequence[str], units: UnitRegistry, unit_ids: Sequence[str]) -> PeerGroups:
-    """The peer group of every unit in ``unit_ids``: the other units with the same value of the
-    attribute ``peers`` (none when the unit's value is empty), or the units of the list ``peers``."""
-    if not isinstance(peers, str):
-        return PeerGroups(None, {unit: tuple(u for u in peers if u != unit) for unit in unit_ids})
-    values = {}
-    for unit in unit_ids:
-        found = units.get(unit)
-        if found is not None:
-            values[unit] = found.attribute(peers)
-    members: dict[str, tuple[str, ...]] = {}
-    for unit, mine in values.items():
-        if mine is None or mine == "":
-            members[unit] = ()
-        else:
-            members[unit] = tuple(o for o in unit_ids if o != unit and o in values and values[o] == mine)
-    return PeerGroups(peers, members)
-
-
-def normal_quantile(confidence: float) -> float:
-    """z of the two-sided normal interval at ``confidence`` (1.96 at 0.95)."""
-    return NormalDist().inv_cdf(0.5 + float(confidence) / 2.0)
 
 
 def estimate_intervals(dataset: Dataset, confidence: float) -> pd.DataFrame:
@@ -88,23 +50,19 @@ def estimate_intervals(dataset: Dataset, confidence: float) -> pd.DataFrame:
 
     The data's own interval (ci_low, ci_high) where it has both ends; else, when the estimate has
     a value and a standard error, the normal interval value ∓ z·se at ``confidence``
-    (``approximate`` True, docs/report.md).
+    (``approximate`` True, docs/report.md). The compiled core computes them
+    (``doelenboom._core.stats.estimate_intervals``); suppressed estimates have none.
     """
     frame = dataset.to_pandas()
-    value = frame["value"].to_numpy(dtype=np.float64)
-    se = frame["se"].to_numpy(dtype=np.float64)
-    low = frame["ci_low"].to_numpy(dtype=np.float64)
-    high = frame["ci_high"].to_numpy(dtype=np.float64)
-    z = normal_quantile(confidence)
-    approximate = (np.isnan(low) | np.isnan(high)) & ~np.isnan(se) & ~np.isnan(value)
+    found = _stats.estimate_intervals(dataset.core, float(confidence))
     return pd.DataFrame(
         {
             "unit": frame["unit"],
             "period": frame["period"],
             "indicator": frame["indicator"],
-            "low": np.where(approximate, value - z * se, low),
-            "high": np.where(approximate, value + z * se, high),
-            "approximate": approximate,
+            "low": found.low,
+            "high": found.high,
+            "approximate": found.approximate,
         }
     )
 
@@ -169,9 +127,9 @@ class MonitoringRun:
     #: The run config the run came from, and the folder its tables were (or will be) written to.
     config: Path | None = None
     output_dir: Path | None = None
-    #: Each unit's peers in the comparison; by default those of ``koplopers.attrs["peers"]`` (as
-    #: doelenboom.compare records them; give None with new `koplopers` in dataclasses.replace),
-    #: None when not known.
+    #: Each unit's peers in the comparison, as the compiled core formed them; by default the
+    #: ``koplopers.attrs["peer_groups"]`` doelenboom.compare returns (give None with new
+    #: `koplopers` in dataclasses.replace), None when not known.
     peer_groups: PeerGroups | None = None
     #: The interval of every estimate in `dataset` at the result's confidence (columns
     #: INTERVAL_COLUMNS, see estimate_intervals); computed from `dataset` when not given (give
@@ -184,8 +142,8 @@ class MonitoringRun:
     def __post_init__(self) -> None:
         """Fill the fields a run made by hand leaves out from the ones it gives."""
         if self.peer_groups is None:
-            setting = self.koplopers.attrs.get("peers")
-            if isinstance(setting, (str, list, tuple)):
-                self.peer_groups = peer_groups(setting, self.units, self.result.units)
+            groups = self.koplopers.attrs.get("peer_groups")
+            if isinstance(groups, PeerGroups):
+                self.peer_groups = groups
         if self.estimate_intervals is None:
             self.estimate_intervals = estimate_intervals(self.dataset, self.result.confidence)

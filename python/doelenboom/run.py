@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ._core import monitoring as _monitoring
-from .compare import CASE_MIX_WARNING, _koploper_frame
+from .compare import CASE_MIX_WARNING, PeerGroups, _koploper_frame
 from .dataset import Dataset
 from .goal_tree import GoalTree
-from .monitoring import MonitoringRun, estimate_intervals, peer_groups
+from .monitoring import MonitoringRun, estimate_intervals
 from .pipeline import PipelineResult
 from .signals import RUN_SIGNAL_COLUMNS, _signal_frame
 from .units import UnitRegistry, gemeenten_path
@@ -97,13 +97,15 @@ def run(config: PathLike, progress: Progress | None = None) -> MonitoringRun:
     dataset = Dataset(core.indicator_data)
     result = PipelineResult(core.result)
     units = UnitRegistry._wrap(core.units)
-    # Peers given as a list of units stay unnamed here (None): the report then shows each unit's
-    # group as the koploper table describes it.
-    groups = None
-    if core.peers and not core.peers.startswith("list of "):
+    groups = PeerGroups._from_core(core.peer_groups)
+    if not groups.attribute:
+        # Peers given as a list of units (or an empty attribute): the report of a run has always
+        # shown each unit's group as the koploper table describes it ("list of 12 units (11
+        # peers)"), not by name; groups without members keep it so.
+        groups = PeerGroups(None, {})
+    else:
         # The unit attribute the peers share, as doelenboom.compare(peers=...) records it.
-        koplopers.attrs["peers"] = core.peers
-        groups = peer_groups(core.peers, units, result.units)
+        koplopers.attrs["peers"] = groups.attribute
     return MonitoringRun(
         name=core.name,
         tree=GoalTree._wrap(core.tree),

@@ -183,60 +183,94 @@ RankIntervals rank_intervals(const ScoreTable& table, const RankIntervalOptions&
 // ---------------------------------------------------------------------------------------------
 // Peer groups
 
-PeerComparison compare_with_peers(const ScoreTable& table, const UnitRegistry& units,
-                                  const PeerDefinition& definition) {
-  table.check();
+namespace {
+
+/// Peer groups with the positions of their members among the units they were formed over.
+struct FormedGroups {
+  PeerGroups groups;
+  std::vector<std::vector<std::size_t>> index;  ///< per unit: its peers' positions
+};
+
+/// Every unit with the units of the list (other than itself).
+void form_list_groups(const std::vector<std::string>& units, const std::vector<std::string>& list, FormedGroups& out) {
+  std::vector<std::size_t> members;
+  for (const auto& id : list) {
+    const auto it = std::find(units.begin(), units.end(), id);
+    if (it == units.end()) {
+      throw DataError("peer list: unit '" + id + "' has no scores (the list may only name units of the result)");
+    }
+    const auto k = static_cast<std::size_t>(it - units.begin());
+    if (std::find(members.begin(), members.end(), k) == members.end()) members.push_back(k);
+  }
+  std::sort(members.begin(), members.end());
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    for (const auto k : members) {
+      if (k != u) out.index[u].push_back(k);
+    }
+    out.groups.units[u].description =
+        "list of " + std::to_string(members.size()) + " units (" + peers_text(out.index[u].size()) + ")";
+  }
+}
+
+/// Every unit of the registry with the units that share its value of `key`.
+void form_attribute_groups(const std::vector<std::string>& units, const UnitRegistry* registry, const std::string& key,
+                           FormedGroups& out) {
+  const std::size_t nu = units.size();
+  if (registry == nullptr) {
+    for (auto& group : out.groups.units) {
+      group.known = false;
+      group.description = "no unit registry (no peers)";
+    }
+    return;
+  }
+  std::vector<std::optional<std::string>> value(nu);
+  std::map<std::string, std::vector<std::size_t>> groups;
+  for (std::size_t u = 0; u < nu; ++u) {
+    const Unit* unit = registry->find(units[u]);
+    out.groups.units[u].known = unit != nullptr;
+    if (unit != nullptr) value[u] = unit->attribute(key);
+    if (value[u] && value[u]->empty()) value[u].reset();
+    if (value[u]) groups[*value[u]].push_back(u);
+  }
+  for (std::size_t u = 0; u < nu; ++u) {
+    if (!value[u]) {
+      out.groups.units[u].description = "no " + key + " for unit " + units[u] + " (no peers)";
+      continue;
+    }
+    for (const auto k : groups[*value[u]]) {
+      if (k != u) out.index[u].push_back(k);
+    }
+    out.groups.units[u].description = key + " = " + *value[u] + " (" + peers_text(out.index[u].size()) + ")";
+  }
+}
+
+FormedGroups form_groups(const std::vector<std::string>& units, const UnitRegistry* registry,
+                         const PeerDefinition& definition) {
+  FormedGroups out;
+  out.index.resize(units.size());
+  out.groups.units.resize(units.size());
+  for (std::size_t u = 0; u < units.size(); ++u) out.groups.units[u].unit = units[u];
+  if (definition.list.empty()) {
+    out.groups.attribute = definition.attribute;
+    form_attribute_groups(units, registry, definition.attribute, out);
+  } else {
+    form_list_groups(units, definition.list, out);
+  }
+  for (std::size_t u = 0; u < units.size(); ++u) {
+    for (const auto k : out.index[u]) out.groups.units[u].members.push_back(units[k]);
+  }
+  return out;
+}
+
+/// The peer figures of groups formed over the units of `table`; `registry` (may be null) gives
+/// the populations of the weighted national mean.
+PeerComparison peer_figures(const ScoreTable& table, FormedGroups formed, const UnitRegistry* registry) {
   const std::size_t nu = table.units.size();
   const std::size_t np = table.periods.size();
   const auto rows = table.scores.rows();
   const auto cols = table.scores.cols();
+  const auto& peer_index = formed.index;
   PeerComparison out;
-  out.peers.resize(nu);
-  out.description.resize(nu);
-
-  // Peer indices per unit.
-  std::vector<std::vector<std::size_t>> peer_index(nu);
-  if (!definition.list.empty()) {
-    std::vector<std::size_t> members;
-    for (const auto& id : definition.list) {
-      const auto it = std::find(table.units.begin(), table.units.end(), id);
-      if (it == table.units.end()) {
-        throw DataError("peer list: unit '" + id + "' has no scores (the list may only name units of the result)");
-      }
-      const auto k = static_cast<std::size_t>(it - table.units.begin());
-      if (std::find(members.begin(), members.end(), k) == members.end()) members.push_back(k);
-    }
-    std::sort(members.begin(), members.end());
-    for (std::size_t u = 0; u < nu; ++u) {
-      for (const auto k : members) {
-        if (k != u) peer_index[u].push_back(k);
-      }
-      out.description[u] = "list of " + std::to_string(members.size()) + " units (" + peers_text(peer_index[u].size()) + ")";
-    }
-  } else {
-    const std::string& key = definition.attribute;
-    std::vector<std::optional<std::string>> value(nu);
-    std::map<std::string, std::vector<std::size_t>> groups;
-    for (std::size_t u = 0; u < nu; ++u) {
-      if (const Unit* unit = units.find(table.units[u]); unit != nullptr) value[u] = unit->attribute(key);
-      if (value[u] && value[u]->empty()) value[u].reset();
-      if (value[u]) groups[*value[u]].push_back(u);
-    }
-    for (std::size_t u = 0; u < nu; ++u) {
-      if (!value[u]) {
-        out.description[u] = "no " + key + " for unit " + table.units[u] + " (no peers)";
-        continue;
-      }
-      for (const auto k : groups[*value[u]]) {
-        if (k != u) peer_index[u].push_back(k);
-      }
-      out.description[u] = key + " = " + *value[u] + " (" + peers_text(peer_index[u].size()) + ")";
-    }
-  }
-  for (std::size_t u = 0; u < nu; ++u) {
-    for (const auto k : peer_index[u]) out.peers[u].push_back(table.units[k]);
-  }
-
   out.mean = Eigen::MatrixXd::Constant(rows, cols, nan);
   out.median = out.mean;
   out.difference = out.mean;
@@ -262,8 +296,8 @@ PeerComparison compare_with_peers(const ScoreTable& table, const UnitRegistry& u
 
   // National figures.
   std::vector<double> population(nu, nan);
-  for (std::size_t u = 0; u < nu; ++u) {
-    if (const Unit* unit = units.find(table.units[u]); unit != nullptr) population[u] = unit->population;
+  for (std::size_t u = 0; u < nu && registry != nullptr; ++u) {
+    if (const Unit* unit = registry->find(table.units[u]); unit != nullptr) population[u] = unit->population;
   }
   out.national_mean = Eigen::MatrixXd::Constant(ix(np), cols, nan);
   out.national_weighted = out.national_mean;
@@ -289,7 +323,21 @@ PeerComparison compare_with_peers(const ScoreTable& table, const UnitRegistry& u
       if (all_known && weights > 0) out.national_weighted(ix(p), c) = weighted / weights;
     }
   }
+  out.groups = std::move(formed.groups);
   return out;
+}
+
+}  // namespace
+
+PeerGroups peer_groups(const std::vector<std::string>& units, const UnitRegistry* registry,
+                       const PeerDefinition& definition) {
+  return form_groups(units, registry, definition).groups;
+}
+
+PeerComparison compare_with_peers(const ScoreTable& table, const UnitRegistry& units,
+                                  const PeerDefinition& definition) {
+  table.check();
+  return peer_figures(table, form_groups(table.units, &units, definition), &units);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -378,8 +426,7 @@ Changes compute_changes(const ScoreTable& table, const UnitRegistry* units, cons
 // ---------------------------------------------------------------------------------------------
 // Koploper table
 
-std::vector<KoploperRow> koploper_table(const ScoreTable& table, const UnitRegistry* units,
-                                        const KoploperOptions& options) {
+KoploperTable koploper_table(const ScoreTable& table, const UnitRegistry* units, const KoploperOptions& options) {
   table.check();
   check_level(options.level, "level");
   if (table.periods.empty()) throw DataError("koploper table: the scores have no periods");
@@ -425,16 +472,11 @@ std::vector<KoploperRow> koploper_table(const ScoreTable& table, const UnitRegis
   co.baseline = options.baseline;
   const Changes changes = compute_changes(sub, units, co);
 
-  std::optional<PeerComparison> peers;
-  if (units != nullptr) {
-    peers = compare_with_peers(one, *units, options.peers);
-  } else if (!options.peers.list.empty()) {
-    peers = compare_with_peers(one, UnitRegistry{}, options.peers);
-  }
+  PeerComparison peers = peer_figures(one, form_groups(one.units, units, options.peers), units);
 
   const double z = detail::normal_quantile((1.0 + options.level) / 2.0);
-  std::vector<KoploperRow> out;
-  out.reserve(report.size() * columns.size());
+  std::vector<KoploperRow> rows;
+  rows.reserve(report.size() * columns.size());
   for (const auto u : report) {
     const auto r = ix(table.row(u, p));
     for (std::size_t k = 0; k < columns.size(); ++k) {
@@ -459,32 +501,16 @@ std::vector<KoploperRow> koploper_table(const ScoreTable& table, const UnitRegis
       row.change_high = changes.since_baseline.high(r, kc);
       row.change_p_value = changes.since_baseline.p_value(r, kc);
       row.change_beyond_noise = changes.since_baseline.beyond_noise(r, kc);
-      if (peers) {
-        row.peer_mean = peers->mean(ix(u), col);
-        row.peer_median = peers->median(ix(u), col);
-        row.peer_count = peers->count(ix(u), col);
-        row.difference_from_peers = peers->difference(ix(u), col);
-        row.national = peers->national_mean(0, col);
-        row.peers = peers->description[u];
-      } else {
-        row.peer_mean = row.peer_median = row.difference_from_peers = nan;
-        row.peer_count = 0;
-        double sum = 0;
-        std::size_t n = 0;
-        for (std::size_t v = 0; v < table.units.size(); ++v) {
-          const double x = table.scores(ix(table.row(v, p)), col);
-          if (!std::isnan(x)) {
-            sum += x;
-            ++n;
-          }
-        }
-        row.national = n > 0 ? sum / static_cast<double>(n) : nan;
-        row.peers = "no unit registry (no peers)";
-      }
-      out.push_back(std::move(row));
+      row.peer_mean = peers.mean(ix(u), col);
+      row.peer_median = peers.median(ix(u), col);
+      row.peer_count = peers.count(ix(u), col);
+      row.difference_from_peers = peers.difference(ix(u), col);
+      row.national = peers.national_mean(0, col);
+      row.peers = peers.groups.units[u].description;
+      rows.push_back(std::move(row));
     }
   }
-  return out;
+  return {std::move(rows), std::move(peers.groups)};
 }
 
 }  // namespace doelenboom

@@ -257,7 +257,9 @@ void compare_units(const MonitoringConfig& config, const UnitRegistry& units, co
   ko.peers = config.compare.peers;
   ko.draws = config.compare.draws;
   ko.seed = config.compare.seed;
-  out.koplopers = koploper_table(table, &units, ko);
+  KoploperTable koplopers = koploper_table(table, &units, ko);
+  out.koplopers = std::move(koplopers.rows);
+  out.peer_groups = std::move(koplopers.peer_groups);
   out.peers = config.compare.peers.list.empty() ? config.compare.peers.attribute
                                                 : "list of " + std::to_string(config.compare.peers.list.size()) + " units";
   out.changes = compute_changes(table, &units, ChangeOptions{config.compare.level, 0.05, out.baseline});

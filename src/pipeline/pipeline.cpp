@@ -182,7 +182,7 @@ PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const Pip
   // Uncertainty and intervals.
   detail::propagate_standard_errors(tree, result.local_gradient_, se, result.scores_);
   result.se_ = std::move(se);
-  const double z = detail::normal_upper_quantile((1.0 - spec.confidence) / 2.0);
+  const double z = detail::normal_critical_value(spec.confidence);
   result.lower_ = result.scores_ - z * result.se_;
   result.upper_ = result.scores_ + z * result.se_;
 

@@ -73,6 +73,11 @@ template <class Lerp>
 /// Φ⁻¹(1 - alpha) from the upper tail (accurate for small alpha): the z of a two-sided interval
 /// at confidence c is normal_upper_quantile((1 - c) / 2).
 [[nodiscard]] double normal_upper_quantile(double alpha);
+/// z of the two-sided normal interval at `confidence` in (0, 1): normal_upper_quantile((1 -
+/// confidence) / 2). The pipeline's score intervals and the intervals of the estimates use it.
+[[nodiscard]] inline double normal_critical_value(double confidence) {
+  return normal_upper_quantile((1.0 - confidence) / 2.0);
+}
 /// The quantile of Student's t with df degrees of freedom at p.
 [[nodiscard]] double t_quantile(double df, double p);
 /// The t quantile at 1 - alpha from the upper tail.

@@ -102,6 +102,11 @@ Interval wilson(double successes, double n, double confidence) {
   return out;
 }
 
+double normal_critical_value(double confidence) {
+  check_confidence("normal_critical_value", confidence);
+  return detail::normal_critical_value(confidence);
+}
+
 // ---------------------------------------------------------------------------------------------
 
 MeanEstimate mean_interval(std::span<const double> x, double confidence) {

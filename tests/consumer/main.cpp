@@ -1,6 +1,7 @@
 // Uses the installed library the way a municipal tool would: load a tree, query it, check the
 // numbers it gets back. Exits non-zero on any surprise.
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 #include <cstdlib>
@@ -9,6 +10,7 @@
 #include <iostream>
 
 #include <doelenboom/dataset.hpp>
+#include <doelenboom/estimate_intervals.hpp>
 #include <doelenboom/goal_tree.hpp>
 #include <doelenboom/monitoring.hpp>
 #include <doelenboom/pipeline.hpp>
@@ -75,6 +77,13 @@ int main(int argc, char** argv) {
     }
   }
   const db::Dataset data = db::Dataset::from_records(records);
+  // Without an interval of their own the estimates get the normal one from se, flagged approximate.
+  const db::EstimateIntervals intervals = db::estimate_intervals(data, 0.95);
+  const double expected_low = data.values()[0] - intervals.z * data.se()[0];
+  if (intervals.z != db::stats::normal_critical_value(0.95) || intervals.approximate.empty() ||
+      intervals.approximate.front() != 1U || !(std::abs(intervals.low[0] - expected_low) <= 1e-15)) {
+    return fail("the interval of an estimate is not value -/+ z se");
+  }
   db::PipelineSpec spec;
   spec.normalise.method = db::Normalisation::minmax;
   const db::PipelineResult result = db::run_pipeline(tree, data, spec);
@@ -141,6 +150,13 @@ int main(int argc, char** argv) {
     }
   }
   if (!village) return fail("no reach signal for the village without registrations");
+  // The peer groups of the koploper table: by size class, and as peer_groups forms them.
+  const db::PeerGroups again_groups = db::peer_groups(run.result.units(), &run.units, db::PeerDefinition{});
+  if (run.peer_groups.attribute != std::optional<std::string>("size_class") ||
+      run.peer_groups.units.size() != again_groups.units.size() ||
+      run.peer_groups.units.front().description != again_groups.units.front().description) {
+    return fail("the run's peer groups are not those of its units");
+  }
   const auto written = db::write_tables(run, config.output);
   if (written.size() != db::monitoring_table_names().size() || !fs::is_regular_file(dir / "out" / "signals.csv")) {
     return fail("the tables were not written");

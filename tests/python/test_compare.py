@@ -11,7 +11,7 @@ from scipy import stats
 
 import doelenboom as db
 from conftest import REPO
-from doelenboom.compare import CASE_MIX_WARNING, KOPLOPER_COLUMNS
+from doelenboom.compare import CASE_MIX_WARNING, KOPLOPER_COLUMNS, PeerGroups
 
 MOVISIE = REPO / "examples" / "trees" / "movisie.yaml"
 
@@ -119,6 +119,27 @@ def test_peers_by_province_and_by_list_and_unit_subset(result: db.PipelineResult
     assert by_province["peers"].str.startswith("province = ").all()
     with pytest.raises(db.DataError, match="unknown node 'nope'"):
         db.compare(result, nodes="nope")
+
+
+def test_the_table_returns_the_peer_groups_of_every_unit(result: db.PipelineResult, registry: db.UnitRegistry) -> None:
+    import copy
+
+    node = result.nodes[0]
+    table = db.compare(result, nodes=node, units=registry, unit_ids=result.units[:2])
+    groups = table.attrs["peer_groups"]
+    assert isinstance(groups, PeerGroups)
+    assert groups.attribute == "size_class"
+    classes = {u: db.cbs_size_class(registry[u].population) for u in result.units}
+    # every unit of the result, also those not reported, in the order of the result's units
+    assert list(groups.members) == list(result.units)
+    for unit in result.units:
+        assert groups.members[unit] == tuple(u for u in result.units if u != unit and classes[u] == classes[unit])
+    assert copy.deepcopy(table).attrs["peer_groups"] is groups  # a value: pandas' copies keep it
+    first, second, third = result.units[:3]
+    listed = db.compare(result, nodes=node, peers=[third, first]).attrs["peer_groups"]
+    assert listed.attribute is None
+    assert listed.members[first] == (third,)
+    assert listed.members[second] == (first, third)
 
 
 def test_units_is_the_registry_and_unit_ids_the_rows(result: db.PipelineResult) -> None:

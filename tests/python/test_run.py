@@ -14,6 +14,7 @@ from scipy import stats
 
 import doelenboom as db
 from doelenboom import example_data
+from doelenboom.compare import PeerGroups
 from doelenboom.monitoring import MonitoringRun
 from doelenboom.run import run, write_tables
 
@@ -65,6 +66,43 @@ def test_every_field_is_filled(result: MonitoringRun, config: Path) -> None:
     assert result.indicators_without_data == []
     assert len(result.dataset) > 0
     assert result.dataset.suppressed_count > 0
+
+
+def test_peer_groups_and_estimate_intervals_come_from_the_run(result: MonitoringRun) -> None:
+    groups = result.peer_groups
+    assert groups is not None
+    assert groups.attribute == "size_class"
+    size = {u: result.units[u].size_class for u in result.result.units}
+    for unit in result.result.units:
+        assert groups.members[unit] == tuple(u for u in result.result.units if u != unit and size[u] == size[unit])
+    intervals = result.estimate_intervals
+    assert intervals is not None
+    data = result.dataset.to_pandas()
+    assert list(intervals[["unit", "period", "indicator"]].itertuples(index=False)) == list(
+        data[["unit", "period", "indicator"]].itertuples(index=False)
+    )
+    z = stats.norm.ppf(0.5 + result.result.confidence / 2)
+    approximate = intervals["approximate"].to_numpy()
+    assert approximate.any()
+    own = data[~approximate]
+    pd.testing.assert_series_equal(intervals.loc[~approximate, "low"], own["ci_low"], check_names=False)
+    normal = data[approximate]
+    assert intervals.loc[approximate, "low"].to_numpy() == pytest.approx((normal["value"] - z * normal["se"]).to_numpy(), rel=1e-14)
+    assert intervals.loc[approximate, "high"].to_numpy() == pytest.approx((normal["value"] + z * normal["se"]).to_numpy(), rel=1e-14)
+    # suppressed estimates have no interval at all
+    assert intervals.loc[data["suppressed"].to_numpy(), ["low", "high"]].isna().all().all()
+
+
+def test_a_peer_list_keeps_the_description_in_the_report(config: Path, tmp_path: Path) -> None:
+    from doelenboom.report import render_report
+
+    listed = run(broken(config, tmp_path, "peers: size_class", "peers: [GM1740, GM1734, GM0275]"))
+    assert listed.peers == "list of 3 units"
+    # The report of a run has always shown the koploper table's description of a list, not names.
+    assert listed.peer_groups == PeerGroups(None, {})
+    assert "peers" not in listed.koplopers.attrs
+    document = render_report(listed, "nl")
+    assert "Vergeleken met: list of 3 units (2 peers)." in document
 
 
 def test_reach_is_the_number_of_distinct_clients(result: MonitoringRun, config: Path) -> None:

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from doelenboom._core import _pybind11_type
+from doelenboom._core.compare import PeerGroups
 from doelenboom._core.data import Dataset, UnitRegistry
 from doelenboom._core.graph import GoalTree
 from doelenboom._core.pipeline import PipelineResult
@@ -70,6 +71,8 @@ class MonitoringResult(metaclass=_pybind11_type):
     def area_units(self) -> UnitRegistry: ...
     @property
     def peers(self) -> str: ...
+    @property
+    def peer_groups(self) -> PeerGroups: ...
     @property
     def output(self) -> Path: ...
     @property

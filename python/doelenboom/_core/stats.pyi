@@ -1,4 +1,5 @@
-"""Stubs of doelenboom._core.stats (python/src/stats/register_stats.cpp): the statistics kernels.
+"""Stubs of doelenboom._core.stats (python/src/stats/register_stats.cpp): the statistics kernels
+and the intervals of a Dataset's estimates.
 Arrays may be any numeric sequence; they are converted to float64 (levels: whole numbers)."""
 
 from collections.abc import Sequence
@@ -8,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from doelenboom._core import _pybind11_type
+from doelenboom._core.data import Dataset
 
 _Array: TypeAlias = npt.ArrayLike
 _Series: TypeAlias = npt.NDArray[np.number[Any]] | Sequence[float]
@@ -114,6 +116,22 @@ class ShiftTable(metaclass=_pybind11_type):
     @property
     def worse(self) -> int: ...
 
+class EstimateIntervals(metaclass=_pybind11_type):
+    """The interval of every estimate of a Dataset, in its row order (low, high, approximate)."""
+
+    @property
+    def confidence(self) -> float: ...
+    @property
+    def z(self) -> float: ...
+    @property
+    def low(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def high(self) -> npt.NDArray[np.float64]: ...
+    @property
+    def approximate(self) -> npt.NDArray[np.bool_]: ...
+
+def normal_critical_value(confidence: float) -> float: ...
+def estimate_intervals(data: Dataset, confidence: float = 0.95) -> EstimateIntervals: ...
 def wilson(successes: float, n: float, confidence: float = 0.95) -> Interval: ...
 def mean_interval(x: _Array, confidence: float = 0.95) -> MeanEstimate: ...
 def quantile(sorted: _Array, p: float) -> float: ...

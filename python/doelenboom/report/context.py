@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import report_format as fmt
-from ..monitoring import normal_quantile
+from .._core.stats import normal_critical_value
 from .text import PILLARS, Texts
 
 if TYPE_CHECKING:
@@ -79,7 +79,8 @@ class ReportContext:
         self.ids = list(self.result.nodes)
         self.leaves = set(self.tree.leaves())
         self.level = round(100 * float(self.result.confidence))
-        self.z = normal_quantile(self.result.confidence)
+        #: z of the approximate intervals of the estimates (value ∓ z·se), named on the page.
+        self.z = normal_critical_value(self.result.confidence)
         core = self.result.core
         self._matrices = {
             "score": np.asarray(core.scores),

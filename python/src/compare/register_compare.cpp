@@ -1,10 +1,11 @@
-// Comparisons and trends for Python: the koploper table (as columns), linear trends and Holt
-// forecasts, per unit and node of a PipelineResult or on a plain series. Periods arrive as text
-// ("2023", "2023-Q2") and leave as text; the computations run without the GIL.
+// Comparisons and trends for Python: the koploper table (as columns) with its peer groups, linear
+// trends and Holt forecasts, per unit and node of a PipelineResult or on a plain series. Periods
+// arrive as text ("2023", "2023-Q2") and leave as text; the computations run without the GIL.
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <pybind11/numpy.h>
@@ -63,6 +64,23 @@ HoltOptions holt_options(std::optional<double> alpha, std::optional<double> beta
 }  // namespace
 
 void register_compare(py::module_& m) {
+  py::class_<PeerGroup>(m, "PeerGroup", "One unit's peer group: who it is compared with (docs/compare.md).")
+      .def_readonly("unit", &PeerGroup::unit)
+      .def_readonly("members", &PeerGroup::members)
+      .def_readonly("known", &PeerGroup::known)
+      .def_readonly("description", &PeerGroup::description)
+      .def("__repr__", [](const PeerGroup& g) {
+        return "<doelenboom._core.compare.PeerGroup " + g.unit + ": " + g.description + ">";
+      });
+
+  py::class_<PeerGroups>(m, "PeerGroups", "The peer group of every unit, and the attribute they share (None: a list).")
+      .def_readonly("attribute", &PeerGroups::attribute)
+      .def_readonly("units", &PeerGroups::units)
+      .def("__repr__", [](const PeerGroups& g) {
+        return "<doelenboom._core.compare.PeerGroups " + (g.attribute ? "on " + *g.attribute : std::string("of a list")) +
+               ", " + std::to_string(g.units.size()) + " units>";
+      });
+
   m.def(
       "koploper_table",
       [](const PipelineResult& result, const UnitRegistry* units, std::vector<std::string> nodes,
@@ -80,18 +98,19 @@ void register_compare(py::module_& m) {
         o.peers.list = std::move(peer_list);
         o.draws = draws;
         o.seed = seed;
-        std::vector<KoploperRow> rows;
+        KoploperTable table;
         {
           py::gil_scoped_release release;
-          rows = koploper_table(ScoreTable::from(result), units, o);
+          table = koploper_table(ScoreTable::from(result), units, o);
         }
-        return koploper_columns(rows);
+        return py::make_tuple(koploper_columns(table.rows), std::move(table.peer_groups));
       },
       py::arg("result"), py::arg("units") = nullptr, py::arg("nodes") = std::vector<std::string>{},
       py::arg("unit_ids") = std::vector<std::string>{}, py::arg("period") = py::none(), py::arg("confidence") = 0.95,
       py::arg("alpha") = 0.05, py::arg("baseline") = py::none(), py::arg("peer_attribute") = "size_class",
       py::arg("peer_list") = std::vector<std::string>{}, py::arg("draws") = 1000, py::arg("seed") = 0,
-      "The koploper table of a PipelineResult as a dict of columns (docs/compare.md).");
+      "The koploper table of a PipelineResult as a dict of columns, and the peer group of every unit\n"
+      "(docs/compare.md).");
 
   m.def(
       "linear_trend",

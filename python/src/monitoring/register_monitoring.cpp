@@ -116,6 +116,7 @@ void register_monitoring(py::module_& m) {
       .def_readonly("area_data", &MonitoringResult::area_data)
       .def_readonly("area_units", &MonitoringResult::area_units)
       .def_readonly("peers", &MonitoringResult::peers)
+      .def_readonly("peer_groups", &MonitoringResult::peer_groups)
       .def_readonly("output", &MonitoringResult::output)
       .def_readonly("data_dir", &MonitoringResult::data_dir)
       .def(

@@ -1,6 +1,7 @@
-// doelenboom::stats for Python, as the submodule doelenboom._core.stats. Only conversion happens
-// here: numpy arrays in (any numeric dtype, converted to float64 or checked whole-number levels),
-// result objects with read-only attributes out. Errors are doelenboom DataError (a ValueError).
+// doelenboom::stats and the intervals of a Dataset's estimates for Python, as the submodule
+// doelenboom._core.stats. Only conversion happens here: numpy arrays in (any numeric dtype,
+// converted to float64 or checked whole-number levels), result objects with read-only attributes
+// out. Errors are doelenboom DataError (a ValueError).
 
 #include <limits>
 #include <cmath>
@@ -17,7 +18,9 @@
 #include <pybind11/stl.h>
 
 #include "bindings.hpp"
+#include "doelenboom/dataset.hpp"
 #include "doelenboom/error.hpp"
+#include "doelenboom/estimate_intervals.hpp"
 #include "doelenboom/stats.hpp"
 
 namespace doelenboom::python {
@@ -88,6 +91,42 @@ std::vector<int> as_levels(const py::handle& obj, const char* name, int min, int
 }
 
 std::string repr_double(double v) { return py::repr(py::float_(v)).cast<std::string>(); }
+
+/// The intervals of a Dataset's estimates (estimate_intervals.hpp) and the normal critical value.
+void bind_estimate_intervals(py::module_& m) {
+  py::class_<EstimateIntervals>(m, "EstimateIntervals",
+                                "The interval of every estimate of a Dataset, in its row order (low, high, approximate).")
+      .def_readonly("confidence", &EstimateIntervals::confidence)
+      .def_readonly("z", &EstimateIntervals::z)
+      .def_property_readonly("low", [](const EstimateIntervals& e) { return Eigen::VectorXd(e.low); })
+      .def_property_readonly("high", [](const EstimateIntervals& e) { return Eigen::VectorXd(e.high); })
+      .def_property_readonly("approximate",
+                             [](const EstimateIntervals& e) {
+                               py::array_t<bool> out(static_cast<py::ssize_t>(e.approximate.size()));
+                               auto flags = out.mutable_unchecked<1>();
+                               for (std::size_t i = 0; i < e.approximate.size(); ++i) {
+                                 flags(static_cast<py::ssize_t>(i)) = e.approximate[i] != 0;
+                               }
+                               return out;
+                             })
+      .def("__repr__", [](const EstimateIntervals& e) {
+        return "EstimateIntervals(" + std::to_string(e.approximate.size()) + " estimates, confidence=" +
+               repr_double(e.confidence) + ", z=" + repr_double(e.z) + ")";
+      });
+
+  m.def("normal_critical_value", &st::normal_critical_value, py::arg("confidence"),
+        "z of the two-sided normal interval x -/+ z*se at confidence: the inverse normal CDF at (1 + confidence)/2.");
+
+  m.def(
+      "estimate_intervals",
+      [](const Dataset& data, double confidence) {
+        py::gil_scoped_release release;
+        return estimate_intervals(data, confidence);
+      },
+      py::arg("data"), py::arg("confidence") = 0.95,
+      "The interval of every estimate: its own (ci_low, ci_high) where it has both, else the normal\n"
+      "interval value -/+ z*se at confidence, flagged approximate; blank where suppressed.");
+}
 
 }  // namespace
 
@@ -168,6 +207,8 @@ void register_stats(py::module_& m) {
                ", n=" + std::to_string(t.n) + ", improved=" + std::to_string(t.improved) +
                ", same=" + std::to_string(t.same) + ", worse=" + std::to_string(t.worse) + ")";
       });
+
+  bind_estimate_intervals(m);
 
   m.def("wilson", &st::wilson, py::arg("successes"), py::arg("n"), py::arg("confidence") = 0.95,
         "Wilson score interval for successes out of n; equals statsmodels\n"

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -147,12 +148,12 @@ TEST(PeerGroups, BySizeClassUseTheCbsBoundaries) {
   }
   const db::UnitRegistry registry(list);
   const auto pc = db::compare_with_peers(t, registry);
-  EXPECT_TRUE(pc.peers[0].empty());  // 4 999 is alone in "< 5 000"
-  EXPECT_EQ(pc.peers[1], std::vector<std::string>{"u2"});  // 5 000 and 9 999 share "5 000 - 10 000"
-  EXPECT_EQ(pc.peers[2], std::vector<std::string>{"u1"});
-  EXPECT_EQ(pc.peers[3], std::vector<std::string>{"u4"});  // 10 000 and 19 999
-  EXPECT_EQ(pc.description[1], "size_class = 5 000 - 10 000 (1 peer)");
-  EXPECT_EQ(pc.description[5], "size_class = >= 250 000 (0 peers)");
+  EXPECT_TRUE(pc.groups.units[0].members.empty());  // 4 999 is alone in "< 5 000"
+  EXPECT_EQ(pc.groups.units[1].members, std::vector<std::string>{"u2"});  // 5 000 and 9 999 share "5 000 - 10 000"
+  EXPECT_EQ(pc.groups.units[2].members, std::vector<std::string>{"u1"});
+  EXPECT_EQ(pc.groups.units[3].members, std::vector<std::string>{"u4"});  // 10 000 and 19 999
+  EXPECT_EQ(pc.groups.units[1].description, "size_class = 5 000 - 10 000 (1 peer)");
+  EXPECT_EQ(pc.groups.units[5].description, "size_class = >= 250 000 (0 peers)");
   EXPECT_DOUBLE_EQ(pc.mean(1, 0), 30);
   EXPECT_DOUBLE_EQ(pc.difference(1, 0), -10);
   EXPECT_TRUE(std::isnan(pc.mean(0, 0)));
@@ -181,24 +182,57 @@ TEST(PeerGroups, ByProvinceLabelAndListExcludeTheUnitItself) {
   db::PeerDefinition by_province;
   by_province.attribute = "province";
   const auto pc = db::compare_with_peers(t, registry, by_province);
-  EXPECT_EQ(pc.peers[0], (std::vector<std::string>{"u1", "u2"}));
+  EXPECT_EQ(pc.groups.units[0].members, (std::vector<std::string>{"u1", "u2"}));
   EXPECT_DOUBLE_EQ(pc.mean(0, 0), 40);    // (20 + 60) / 2
   EXPECT_DOUBLE_EQ(pc.median(0, 0), 40);
   EXPECT_DOUBLE_EQ(pc.mean(2, 0), 15);    // (10 + 20) / 2
-  EXPECT_EQ(pc.description[4], "no province for unit u4 (no peers)");
+  EXPECT_EQ(pc.groups.units[4].description, "no province for unit u4 (no peers)");
   EXPECT_TRUE(std::isnan(pc.national_weighted(0, 0)));  // populations unknown
   db::PeerDefinition by_label;
   by_label.attribute = "regio";
-  EXPECT_EQ(db::compare_with_peers(t, registry, by_label).peers[2], std::vector<std::string>{"u3"});
+  EXPECT_EQ(db::compare_with_peers(t, registry, by_label).groups.units[2].members, std::vector<std::string>{"u3"});
   db::PeerDefinition by_list;
   by_list.list = {"u0", "u1", "u3"};
   const auto pl = db::compare_with_peers(t, registry, by_list);
-  EXPECT_EQ(pl.peers[1], (std::vector<std::string>{"u0", "u3"}));
-  EXPECT_EQ(pl.peers[2], (std::vector<std::string>{"u0", "u1", "u3"}));
+  EXPECT_EQ(pl.groups.units[1].members, (std::vector<std::string>{"u0", "u3"}));
+  EXPECT_EQ(pl.groups.units[2].members, (std::vector<std::string>{"u0", "u1", "u3"}));
   EXPECT_DOUBLE_EQ(pl.mean(1, 0), 25);
-  EXPECT_EQ(pl.description[1], "list of 3 units (2 peers)");
+  EXPECT_EQ(pl.groups.units[1].description, "list of 3 units (2 peers)");
   by_list.list = {"nope"};
   EXPECT_THROW((void)db::compare_with_peers(t, registry, by_list), db::DataError);
+}
+
+TEST(PeerGroups, CarryTheAttributeAndWhetherEachGroupIsKnown) {
+  const std::vector<std::string> ids{"u0", "u1", "u2", "u3"};
+  // u2 has no province, u3 is not in the registry.
+  const db::UnitRegistry registry({unit("u0", 100, "Utrecht"), unit("u1", 200, "Utrecht"), unit("u2", 300, "")});
+  db::PeerDefinition by_province;
+  by_province.attribute = "province";
+  const db::PeerGroups groups = db::peer_groups(ids, &registry, by_province);
+  EXPECT_EQ(groups.attribute, std::optional<std::string>("province"));
+  ASSERT_EQ(groups.units.size(), 4U);
+  EXPECT_EQ(groups.units[0].unit, "u0");
+  EXPECT_EQ(groups.units[0].members, std::vector<std::string>{"u1"});
+  EXPECT_EQ(groups.units[0].description, "province = Utrecht (1 peer)");
+  EXPECT_TRUE(groups.units[2].known);  // in the registry without a province: a known, empty group
+  EXPECT_TRUE(groups.units[2].members.empty());
+  EXPECT_FALSE(groups.units[3].known);
+  EXPECT_EQ(groups.units[3].description, "no province for unit u3 (no peers)");
+  // Without a registry no group is known; a list needs none and has no attribute.
+  const db::PeerGroups none = db::peer_groups(ids, nullptr);
+  EXPECT_EQ(none.attribute, std::optional<std::string>("size_class"));
+  EXPECT_FALSE(none.units[0].known);
+  EXPECT_EQ(none.units[0].description, "no unit registry (no peers)");
+  db::PeerDefinition by_list;
+  by_list.list = {"u3", "u1"};
+  const db::PeerGroups listed = db::peer_groups(ids, nullptr, by_list);
+  EXPECT_FALSE(listed.attribute.has_value());
+  EXPECT_TRUE(listed.units[3].known);
+  EXPECT_EQ(listed.units[0].members, (std::vector<std::string>{"u1", "u3"}));  // in the order of the units
+  EXPECT_EQ(listed.units[1].members, std::vector<std::string>{"u3"});
+  EXPECT_EQ(listed.units[1].description, "list of 2 units (1 peer)");
+  by_list.list = {"nope"};
+  EXPECT_THROW((void)db::peer_groups(ids, &registry, by_list), db::DataError);
 }
 
 TEST(BaselineChange, HandComputedChangeIntervalAndTest) {
@@ -265,7 +299,7 @@ TEST(CompareKoploper, TableCombinesScoreRankChangeAndPeers) {
   const db::UnitRegistry registry({unit("u0", 30000), unit("u1", 40000), unit("u2", 60000)});
   db::KoploperOptions o;
   o.units = {"u0", "u2"};
-  const auto rows = db::koploper_table(t, &registry, o);
+  const auto rows = db::koploper_table(t, &registry, o).rows;
   ASSERT_EQ(rows.size(), 2U);
   const auto& r = rows[0];
   EXPECT_EQ(r.unit, "u0");
@@ -284,8 +318,15 @@ TEST(CompareKoploper, TableCombinesScoreRankChangeAndPeers) {
   EXPECT_EQ(r.peers, "size_class = 20 000 - 50 000 (1 peer)");
   EXPECT_EQ(rows[1].peers, "size_class = 50 000 - 100 000 (0 peers)");
   EXPECT_TRUE(std::isnan(rows[1].peer_mean));
+  // The peer groups of every unit, also of u1, which is not reported.
+  const auto groups = db::koploper_table(t, &registry, o).peer_groups;
+  EXPECT_EQ(groups.attribute, std::optional<std::string>("size_class"));
+  ASSERT_EQ(groups.units.size(), 3U);
+  EXPECT_EQ(groups.units[1].unit, "u1");
+  EXPECT_EQ(groups.units[1].members, std::vector<std::string>{"u0"});
+  EXPECT_EQ(groups.units[0].description, r.peers);
   // Without a registry there are no peers, but the rest is there.
-  const auto bare = db::koploper_table(t, nullptr, o);
+  const auto bare = db::koploper_table(t, nullptr, o).rows;
   EXPECT_EQ(bare[0].peers, "no unit registry (no peers)");
   EXPECT_DOUBLE_EQ(bare[0].change_since_baseline, 8);
   o.nodes = {"missing"};
