@@ -32,6 +32,8 @@
 
 namespace doelenboom {
 
+struct CellTable;  // doelenboom/cell_table.hpp
+
 inline constexpr double default_suppression_threshold = 10.0;
 
 /// One estimate as plain data.
@@ -129,6 +131,12 @@ class Dataset {
                               const std::string& source = {});
   static std::vector<Problem> check_columns(const EstimateColumns& columns, const DataContext& context = {},
                                             const std::string& source = {});
+  /// Read a table given by column (doelenboom/cell_table.hpp: a data frame's columns) as read_csv
+  /// reads a file: the same columns, cell rules, checks and messages, with rows numbered from 1
+  /// and the table's source in place of the file. Numbers may come as numbers or as texts; a
+  /// number in a text column reads as the text it is written as. Each distinct text is read once
+  /// and columns of numbers are read in place, so this is as fast as from_columns.
+  static Dataset from_table(const CellTable& table, const DataContext& context = {});
 
   /// Read a CSV with columns unit, period, indicator, value and optional n, se, ci_low, ci_high,
   /// suppressed (1/0, true/false or empty), source, method (other columns are an error). Empty

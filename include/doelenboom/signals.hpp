@@ -124,6 +124,11 @@ struct SignalRules {
   /// names, wrong types, values out of range), each with file and line and the node it is about.
   static SignalRules parse_yaml(std::string_view text, const std::string& source = "<string>");
   static SignalRules load_yaml(const std::filesystem::path& path);
+  /// Settings given as data rather than as a file: a YAML or JSON mapping with the keys of the
+  /// file (the Python dict settings arrive as JSON). The same schema code reads it, with the same
+  /// wording; messages start with "signals: " instead of a file and line. Throws ParseError
+  /// listing every problem.
+  static SignalRules from_settings(std::string_view text);
 };
 
 struct Signal {

@@ -3,10 +3,7 @@ to the compiled readers, which check every cell as they check a CSV file (flag w
 numbers, ids, periods, items, scores; the rows and column names of the frame in messages), the
 arguments and options of the compiled estimators, and the shift tables as a frame.
 
-Only conversion happens here: each column goes over as numbers (a float64 array, for the fields
-that hold numbers and have a numeric dtype), as Python objects (an object array, factorised in the
-compiled module) or as ``pandas.factorize`` codes and categories (other dtypes; dates as their
-ISO text, pandas Periods as theirs).
+Only conversion happens here: each column goes over as :func:`doelenboom._cells.cells_of` gives it.
 """
 
 from __future__ import annotations
@@ -15,8 +12,7 @@ import inspect
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
-import numpy as np
-
+from ._cells import cells_of
 from ._core import data as _data
 from ._core import estimate as _estimate
 from ._core.estimate import Item, Pseudonymiser
@@ -35,7 +31,6 @@ __all__ = [
     "ReachOptions",
     "SurveyOptions",
     "Units",
-    "cells_of",
     "core_options",
     "pseudonymiser",
     "read_prepost",
@@ -105,21 +100,6 @@ class PrePostOptions(_FrameOptions, total=False):
 
 def pseudonymiser(key: Key) -> Pseudonymiser:
     return key if isinstance(key, Pseudonymiser) else Pseudonymiser(key)
-
-
-def cells_of(series: pd.Series, *, numbers: bool = False) -> np.ndarray | tuple[np.ndarray, list[Any]]:
-    """A column as the compiled readers take it (see the module docstring)."""
-    import pandas as pd
-
-    dtype = series.dtype
-    if numbers and (pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_numeric_dtype(dtype)):
-        return np.ascontiguousarray(series.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
-    if dtype == object or (isinstance(dtype, pd.StringDtype) and dtype.storage == "python"):
-        return np.asarray(series.to_numpy(dtype=object), dtype=object)
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    if pd.api.types.is_datetime64_any_dtype(dtype):
-        uniques = uniques.strftime("%Y-%m-%d")  # the date of each time, in its own time zone
-    return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object).tolist()
 
 
 def _frame(df: pd.DataFrame, fields: Sequence[str], columns: Mapping[str, str] | None) -> dict[str, Any]:

@@ -4,17 +4,19 @@
 without copying it, and :func:`core_of` (or :func:`core_or_none`) turns an argument given as the
 facade or as the compiled object into the compiled object, the one way every function of the
 package unwraps its arguments. :class:`ValueFacade` adds comparison by value and
-:class:`UnitPeriodFacade` the units and periods of a data set or a result.
+:class:`UnitPeriodFacade` the units and periods of a data set or a result. :class:`YamlFacade` reads
+settings kept as YAML (a file or text) and :class:`YamlFileFacade` writes them back.
 """
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Protocol, TypeVar, cast, get_args
 
 if TYPE_CHECKING:
     from typing_extensions import Self
 
-__all__ = ["Facade", "UnitPeriodFacade", "ValueFacade", "core_of", "core_or_none"]
+__all__ = ["Facade", "UnitPeriodFacade", "ValueFacade", "YamlFacade", "YamlFileFacade", "core_of", "core_or_none"]
 
 C = TypeVar("C")
 
@@ -64,6 +66,37 @@ class ValueFacade(Facade[C]):
         if not isinstance(other, type(self)):
             return NotImplemented
         return bool(self._core == other._core)
+
+
+class YamlFacade(ValueFacade[C]):
+    """A facade of settings kept as YAML (a file format of docs/), read by the compiled class's
+    ``load_yaml`` and ``from_yaml``."""
+
+    __slots__ = ()
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> Self:
+        """Read a file; :class:`~doelenboom.ParseError` lists every problem with file and line."""
+        return cls._wrap(cls._core_type.load_yaml(os.fspath(path)))
+
+    @classmethod
+    def from_yaml(cls, text: str, source: str = "<string>") -> Self:
+        """Read YAML text; ``source`` names it in messages."""
+        return cls._wrap(cls._core_type.from_yaml(text, source))
+
+
+class YamlFileFacade(YamlFacade[C]):
+    """A :class:`YamlFacade` that also writes its settings back (``to_yaml`` and ``save_yaml``)."""
+
+    __slots__ = ()
+
+    def to_yaml(self) -> str:
+        """YAML text; :meth:`from_yaml` of it gives an equal object back."""
+        return str(cast("Any", self._core).to_yaml())
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write :meth:`to_yaml` to a file, atomically; :meth:`load` gives an equal object back."""
+        cast("Any", self._core).save_yaml(os.fspath(path))
 
 
 class _OverUnitsAndPeriods(Protocol):

@@ -11,12 +11,12 @@ from __future__ import annotations
 import html
 import math
 import os
-from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ._core import ParseError, raise_problems
+from ._cells import cells_of
 from ._core import data as _data
 from ._facade import UnitPeriodFacade, core_of, core_or_none
 from .indicators import IndicatorSet, as_core_indicators
@@ -24,8 +24,6 @@ from .units import UnitRegistry
 
 if TYPE_CHECKING:
     import pandas as pd
-
-    from ._typing import Problem
 
 __all__ = ["COLUMNS", "OPTIONAL_COLUMNS", "REQUIRED_COLUMNS", "Dataset"]
 
@@ -37,109 +35,10 @@ REQUIRED_COLUMNS = ("unit", "period", "indicator", "value")
 OPTIONAL_COLUMNS = ("n", "se", "ci_low", "ci_high", "suppressed", "source", "method")
 #: Columns of :meth:`Dataset.to_pandas` and of the CSV format, in order.
 COLUMNS = (*REQUIRED_COLUMNS, "n", "se", "ci_low", "ci_high", "suppressed", "source", "method")
-_NUMBER_COLUMNS = ("value", "n", "se", "ci_low", "ci_high")
-_TEXT_COLUMNS = ("unit", "indicator", "source", "method")
+# Columns whose cells are numbers (or flags): a numeric or bool column goes over as numbers.
+_NUMBER_COLUMNS = frozenset({"value", "n", "se", "ci_low", "ci_high", "suppressed"})
 _PROBLEM_COLUMNS = ("code", "file", "line", "row", "field", "ids", "message")
 _PREVIEW_ROWS = 10
-
-
-def _problem(
-    code: str, message: str, *, file: str | None, row: int | None = None, field: str | None = None
-) -> Problem:
-    return {
-        "code": code,
-        "file": file,
-        "line": None,
-        "row": row,
-        "field": field,
-        "ids": [],
-        "message": message,
-    }
-
-
-def _raise(problems: list[Problem]) -> NoReturn:
-    """Raise one ParseError for the problems; the compiled library words the message."""
-    raise_problems(ParseError, problems)
-
-
-def _check_frame_columns(columns: Sequence[str], source: str) -> None:
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    for name in columns:
-        if name in seen:
-            message = f"{source}: column name '{name}' appears twice"
-            problems.append(_problem("bad_header", message, file=source, field=name))
-        seen.add(name)
-        if name not in COLUMNS:
-            message = f"{source}: unknown column '{name}' (expected one of: {', '.join(COLUMNS)})"
-            problems.append(_problem("unknown_column", message, file=source, field=name))
-    for name in REQUIRED_COLUMNS:
-        if name not in seen:
-            message = f"{source}: missing required column '{name}' (columns are: {', '.join(columns)})"
-            problems.append(_problem("missing_column", message, file=source, field=name))
-    if problems:
-        _raise(problems)
-
-
-def _coded(series: pd.Series) -> np.ndarray | tuple[np.ndarray, list[Any]]:
-    """A text or period column as the compiled module takes it: Python objects (text, ``object``
-    dtype) as an object array, which it factorises itself (several times faster than
-    ``pandas.factorize`` on text); anything else as (codes, categories) from ``pandas.factorize``
-    (-1 = missing), cheap for numbers, Periods, categoricals and Arrow strings."""
-    import pandas as pd
-
-    dtype = series.dtype
-    if dtype == object or (isinstance(dtype, pd.StringDtype) and dtype.storage == "python"):
-        return np.asarray(series.to_numpy(dtype=object), dtype=object)
-    codes, uniques = pd.factorize(series, use_na_sentinel=True)
-    return np.asarray(codes, dtype=np.int64), list(uniques)
-
-
-def _numbers(series: pd.Series, name: str, source: str) -> np.ndarray:
-    """A float64 array of a column; a cell that is not a number is a ParseError naming its row."""
-    try:
-        return np.asarray(series.to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
-    except (TypeError, ValueError):
-        pass
-    for position, value in enumerate(series.to_numpy(dtype=object)):
-        try:
-            float(value)
-        except (TypeError, ValueError):
-            text = str(value)
-            hint = ""
-            if "," in text:
-                hint = "; use '.' as the decimal point, not ','"
-            elif text.endswith("%"):
-                hint = "; write a share as a number between 0 and 1, without '%'"
-            message = (
-                f"{source}, row {position + 1}, field '{name}': '{text}' is not a number "
-                f"(expected a decimal number{hint})"
-            )
-            _raise([_problem("bad_number", message, file=source, row=position + 1, field=name)])
-    raise AssertionError(
-        "unreachable: a column that numpy cannot convert has a cell float() rejects"
-    )  # pragma: no cover
-
-
-def _flags(series: pd.Series, source: str) -> np.ndarray:
-    """The suppressed column as bools: True/False or 1/0; missing is False."""
-    import pandas as pd
-
-    if pd.api.types.is_bool_dtype(series.dtype):
-        return np.asarray(series.to_numpy(dtype=bool, na_value=False), dtype=bool)
-    out = np.zeros(len(series), dtype=bool)
-    for position, value in enumerate(series.to_numpy(dtype=object)):
-        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-            continue
-        if isinstance(value, (bool, np.bool_)) or (not isinstance(value, str) and value in (0, 1)):
-            out[position] = bool(value)
-            continue
-        message = (
-            f"{source}, row {position + 1}, field 'suppressed': {value!r} is not a suppression flag "
-            "(expected True or False, 1 or 0, or a missing value)"
-        )
-        _raise([_problem("bad_value", message, file=source, row=position + 1, field="suppressed")])
-    return out
 
 
 def _checks(indicators: Indicators, units: Units, suppression_threshold: float) -> dict[str, Any]:
@@ -196,26 +95,12 @@ class Dataset(UnitPeriodFacade[_data.Dataset]):
         if not isinstance(df, pd.DataFrame):
             msg = f"from_pandas takes a pandas DataFrame, not {type(df).__name__}"
             raise TypeError(msg)
-        _check_frame_columns([str(c) for c in df.columns], source)
-        frame = df.rename(columns=str)
-        kwargs: dict[str, Any] = {}
-        for name in _NUMBER_COLUMNS[1:]:
-            if name in frame.columns:
-                kwargs[name] = _numbers(frame[name], name, source)
-        for name in ("source", "method"):
-            if name in frame.columns:
-                kwargs[name] = _coded(frame[name])
-        if "suppressed" in frame.columns:
-            kwargs["suppressed"] = _flags(frame["suppressed"], source)
-        # pandas Periods read as their text ("2023", "2023Q2", "2023-05"), in the compiled module.
-        core = _data.Dataset.from_columns(
-            _coded(frame["unit"]),
-            _coded(frame["period"]),
-            _coded(frame["indicator"]),
-            _numbers(frame["value"], "value", source),
-            **_checks(indicators, units, suppression_threshold),
-            source_name=source,
-            **kwargs,
+        # The compiled module reads the columns as it reads a CSV file: names, numbers, flags and
+        # periods by the same rules, with the same messages.
+        names = [str(c) for c in df.columns]
+        cells = [cells_of(df.iloc[:, i], numbers=name in _NUMBER_COLUMNS) for i, name in enumerate(names)]
+        core = _data.Dataset.from_frame(
+            names, cells, rows=len(df), **_checks(indicators, units, suppression_threshold), source=source
         )
         return cls(core)
 

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from ._cells import cells_of
 from ._core import data as _data
 from ._core import estimate as _estimate
 from ._core.estimate import Item, Pseudonymiser
@@ -25,7 +26,6 @@ from ._estimate_columns import (
     SURVEY_COLUMNS,
     Key,
     Units,
-    cells_of,
     core_options,
     pseudonymiser,
     read_prepost,

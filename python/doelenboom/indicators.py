@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._core import data as _data
 from ._core.data import IndicatorDefinition
-from ._facade import ValueFacade, core_or_none
+from ._facade import YamlFileFacade, core_or_none
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -40,11 +40,12 @@ _MEASUREMENT_COLUMNS = (
 COLUMNS = ("id", "label", "pillar", "kind", "measure", "direction", *_MEASUREMENT_COLUMNS, "description")
 
 
-class IndicatorSet(ValueFacade[_data.IndicatorSet]):
+class IndicatorSet(YamlFileFacade[_data.IndicatorSet]):
     """An ordered set of indicator definitions with lookup by id; compared by value.
 
-    Build it from definitions (``IndicatorSet([IndicatorDefinition(...), ...])``), or read it with
-    :meth:`load` / :meth:`from_yaml`. Every definition is checked and every problem is reported at
+    Build it from definitions (``IndicatorSet([IndicatorDefinition(...), ...])``), or read an
+    indicators file (``doelenboom_indicators: 1`` and an ``indicators`` list) with :meth:`load` /
+    :meth:`from_yaml`. Every definition is checked and every problem is reported at
     once as a :class:`~doelenboom.ParseError`.
     """
 
@@ -53,28 +54,10 @@ class IndicatorSet(ValueFacade[_data.IndicatorSet]):
     def __init__(self, definitions: Iterable[IndicatorDefinition] = ()) -> None:
         self._core = _data.IndicatorSet(list(definitions))
 
-    @classmethod
-    def load(cls, path: PathLike) -> IndicatorSet:
-        """Read an indicators YAML file (``doelenboom_indicators: 1`` and an ``indicators`` list)."""
-        return cls._wrap(_data.IndicatorSet.load_yaml(os.fspath(path)))
-
-    @classmethod
-    def from_yaml(cls, text: str, source: str = "<string>") -> IndicatorSet:
-        """Parse indicators YAML text; ``source`` names it in messages."""
-        return cls._wrap(_data.IndicatorSet.parse_yaml(text, source))
-
     @staticmethod
     def check_file(path: PathLike) -> list[Problem]:
         """Every problem of an indicators file, as problem dicts, without raising."""
         return _data.IndicatorSet.check_yaml_file(os.fspath(path))
-
-    def to_yaml(self) -> str:
-        """YAML text; :meth:`from_yaml` of it gives an equal set."""
-        return self._core.to_yaml()
-
-    def save(self, path: PathLike) -> None:
-        """Write the YAML file atomically."""
-        self._core.save_yaml(os.fspath(path))
 
     def ids(self) -> list[str]:
         """The ids, in order."""

@@ -22,7 +22,7 @@ import numpy as np
 from ._core import data as _data
 from ._core import graph as _graph
 from ._core import pipeline as _pipeline
-from ._facade import UnitPeriodFacade, ValueFacade, core_of, core_or_none
+from ._facade import UnitPeriodFacade, YamlFileFacade, core_of, core_or_none
 from .dataset import Dataset, as_core_dataset
 from .goal_tree import GoalTree
 from .indicators import IndicatorSet, as_core_indicators
@@ -108,7 +108,7 @@ def _span(periods: list[str]) -> str:
     return f"{len(periods)} ({first})" if first == last else f"{len(periods)} ({first} &ndash; {last})"
 
 
-class Pipeline(ValueFacade[_pipeline.PipelineSpec]):
+class Pipeline(YamlFileFacade[_pipeline.PipelineSpec]):
     """Settings of the aggregation: treatment -> normalisation -> weighting -> aggregation.
 
     Every setting is given globally and may be overridden per level (``levels``, by level name)
@@ -185,25 +185,7 @@ class Pipeline(ValueFacade[_pipeline.PipelineSpec]):
             unused_data=unused_data,
         )
 
-    # ---- files ----------------------------------------------------------------------------
-
-    @classmethod
-    def load(cls, path: PathLike) -> Pipeline:
-        """Read a pipeline YAML file; :class:`~doelenboom.ParseError` lists every problem with its line."""
-        return cls._wrap(_pipeline.PipelineSpec.load_yaml(os.fspath(path)))
-
-    @classmethod
-    def from_yaml(cls, text: str, source: str = "<string>") -> Pipeline:
-        """Read pipeline YAML text; ``source`` names it in messages."""
-        return cls._wrap(_pipeline.PipelineSpec.from_yaml(text, source))
-
-    def to_yaml(self) -> str:
-        """The settings as YAML (every global setting, the set fields of each override)."""
-        return self._core.to_yaml()
-
-    def save(self, path: PathLike) -> None:
-        """Write :meth:`to_yaml` to a file, atomically; :meth:`load` gives an equal Pipeline back."""
-        self._core.save_yaml(os.fspath(path))
+    # ---- as data (load, from_yaml, to_yaml and save: YamlFileFacade) -----------------------
 
     def to_dict(self) -> dict[str, Any]:
         """Every setting as plain data; ``Pipeline(**p.to_dict()) == p``."""

@@ -8,7 +8,6 @@ No signal is computed from a suppressed value.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias
@@ -17,7 +16,7 @@ from ._core import data as _data
 from ._core import graph as _graph
 from ._core import pipeline as _pipeline
 from ._core import signals as _signals
-from ._facade import ValueFacade, core_of, core_or_none
+from ._facade import YamlFacade, core_of, core_or_none
 from ._typing import Problem
 from .dataset import Dataset
 from .goal_tree import GoalTree
@@ -51,7 +50,7 @@ SIGNAL_COLUMNS = (
 RUN_SIGNAL_COLUMNS = ("unit", "area", *SIGNAL_COLUMNS[1:-1], "message_nl", "message_en")
 
 
-class SignalRules(ValueFacade[_signals.SignalRules]):
+class SignalRules(YamlFacade[_signals.SignalRules]):
     """The rules of the signal engine: ``SignalRules()`` holds the defaults, :meth:`load` reads a
     rules file (docs/signals.md), :meth:`from_dict` the same settings as a dict. Compared by value."""
 
@@ -61,20 +60,11 @@ class SignalRules(ValueFacade[_signals.SignalRules]):
         self._core = _signals.SignalRules()
 
     @classmethod
-    def load(cls, path: PathLike) -> SignalRules:
-        """Read a rules file; :class:`ParseError` lists every problem with file and line."""
-        return cls._wrap(_signals.SignalRules.load_yaml(os.fspath(path)))
-
-    @classmethod
-    def from_yaml(cls, text: str, source: str = "<string>") -> SignalRules:
-        """Read rules from YAML text."""
-        return cls._wrap(_signals.SignalRules.from_yaml(text, source))
-
-    @classmethod
     def from_dict(cls, settings: Mapping[str, Any]) -> SignalRules:
-        """Rules from a dict with the keys of the rules file (``{"drop": {"alpha": 0.01}}``)."""
-        # JSON is YAML, so the file reader checks the dict with the same messages.
-        return cls._wrap(_signals.SignalRules.from_yaml(json.dumps(dict(settings)), "<dict>"))
+        """Rules from a dict with the keys of the rules file (``{"drop": {"alpha": 0.01}}``), read by
+        the file's reader: :class:`ParseError` lists every problem, each message starting with
+        "signals: "."""
+        return cls._wrap(_signals.SignalRules.from_settings(dict(settings)))
 
     @property
     def source(self) -> str:

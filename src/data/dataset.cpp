@@ -22,6 +22,7 @@
 #include "core/diagnostics.hpp"
 #include "core/text.hpp"
 #include "io/files.hpp"
+#include "data/dataset_fields.hpp"
 #include "data/dataset_internal.hpp"
 
 namespace doelenboom {
@@ -30,93 +31,31 @@ namespace {
 
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
-constexpr std::string_view required_columns[] = {"unit", "period", "indicator", "value"};
-constexpr std::string_view all_columns[] = {"unit", "period", "indicator", "value",  "n",     "se",
-                                            "ci_low", "ci_high", "suppressed", "source", "method"};
-
 using detail::squote;  // long texts shortened, see core/diagnostics.hpp
 using detail::RowPlaces;
 using detail::article_frequency;
 using detail::describe_key;
-using detail::period_expectation;
+using detail::Field;
 std::string num(double x) { return detail::format_number(x); }
 
-// Sort by row (file-level problems first) and throw E listing them under the limit policy of
-// core/diagnostics.hpp; the error keeps them all.
-template <class E>
-void throw_problems(std::vector<Problem> problems) {
-  if (problems.empty()) return;
-  std::stable_sort(problems.begin(), problems.end(),
-                   [](const Problem& a, const Problem& b) { return a.where.row < b.where.row; });
-  std::string message = join_problems(problems, "Dataset::check_csv / check_records list them all");
-  throw E(message, std::move(problems));
-}
-
-void sort_by_row(std::vector<Problem>& problems) {
-  std::stable_sort(problems.begin(), problems.end(),
-                   [](const Problem& a, const Problem& b) { return a.where.row < b.where.row; });
+// A number field of a record.
+double& number_of(EstimateRecord& r, Field f) {
+  switch (f) {
+    case Field::n: return r.n;
+    case Field::se: return r.se;
+    case Field::ci_low: return r.ci_low;
+    case Field::ci_high: return r.ci_high;
+    default: return r.value;
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // CSV cells
 
-struct Columns {
-  std::optional<std::size_t> unit, period, indicator, value, n, se, ci_low, ci_high, suppressed, source, method;
-};
-
-// Parses the cells of one table into records; every cell problem is collected.
-class CellParser {
- public:
-  CellParser(const detail::CsvTable& table, std::vector<Problem>& problems) : table_(table), problems_(problems) {}
-
-  [[nodiscard]] std::string_view trimmed(std::size_t row, std::size_t col) const {
-    return detail::trim_ascii(table_.rows[row][col]);
-  }
-
-  // NaN for an empty cell (or no column); std::nullopt (with a problem) when not a number.
-  std::optional<double> number(std::size_t row, std::optional<std::size_t> col, const char* expected) {
-    if (!col) return nan;
-    const auto text = trimmed(row, *col);
-    if (text.empty()) return nan;
-    if (const auto v = detail::parse_finite_double(text)) return v;
-    std::string hint;
-    if (text.find(',') != std::string_view::npos) hint = "; use '.' as the decimal point, not ','";
-    if (text.ends_with('%')) hint = "; write a share as a number between 0 and 1, without '%'";
-    problems_.push_back(detail::cell_problem("bad_number", table_.where(row, table_.header[*col]), {},
-                                             squote(text) + " is not a number (expected " + expected + hint + ")"));
-    return std::nullopt;
-  }
-
-  std::optional<Period> period(std::size_t row, std::size_t col) {
-    const auto text = trimmed(row, col);
-    if (const auto p = Period::parse(text)) return p;
-    const std::string what = text.empty() ? "the period is empty (" + std::string(period_expectation()) + ")"
-                                          : squote(text) + " is not a period (" + period_expectation() + ")";
-    problems_.push_back(detail::cell_problem(text.empty() ? "missing_value" : "bad_period",
-                                             table_.where(row, table_.header[col]), {}, what));
-    return std::nullopt;
-  }
-
-  std::optional<bool> flag(std::size_t row, std::optional<std::size_t> col) {
-    if (!col) return false;
-    const auto text = detail::ascii_lower(trimmed(row, *col));
-    if (text.empty() || text == "0" || text == "false") return false;
-    if (text == "1" || text == "true") return true;
-    problems_.push_back(detail::cell_problem("bad_value", table_.where(row, table_.header[*col]), {},
-                                             squote(trimmed(row, *col)) + " is not a suppression flag (expected 1 or 0, "
-                                                                          "true or false, or an empty cell)"));
-    return std::nullopt;
-  }
-
- private:
-  const detail::CsvTable& table_;
-  std::vector<Problem>& problems_;
-};
-
 // Read a CSV into records (only the rows whose cells all parsed) with their locations; every
 // problem goes to `problems`. Returns false when the table itself could not be read.
 bool parse_csv_cells(const std::filesystem::path& path, std::vector<EstimateRecord>& records, std::vector<Location>& at,
-               std::vector<Problem>& problems, bool& cell_problems) {
+                     std::vector<Problem>& problems) {
   detail::CsvTable table;
   try {
     table = detail::read_csv_file(path);
@@ -128,67 +67,39 @@ bool parse_csv_cells(const std::filesystem::path& path, std::vector<EstimateReco
     }
     return false;
   }
-  Columns c;
-  std::size_t missing = 0;
-  for (std::size_t k = 0; k < table.header.size(); ++k) {
-    const auto& h = table.header[k];
-    std::optional<std::size_t>* slot = nullptr;
-    if (h == "unit") slot = &c.unit;
-    else if (h == "period") slot = &c.period;
-    else if (h == "indicator") slot = &c.indicator;
-    else if (h == "value") slot = &c.value;
-    else if (h == "n") slot = &c.n;
-    else if (h == "se") slot = &c.se;
-    else if (h == "ci_low") slot = &c.ci_low;
-    else if (h == "ci_high") slot = &c.ci_high;
-    else if (h == "suppressed") slot = &c.suppressed;
-    else if (h == "source") slot = &c.source;
-    else if (h == "method") slot = &c.method;
-    if (slot != nullptr) {
-      *slot = k;
-      continue;
-    }
-    std::string expected;
-    for (const auto name : all_columns) expected += (expected.empty() ? "" : ", ") + std::string(name);
-    problems.push_back(make_problem("unknown_column", Location{table.source, table.header_line, 0, {}}, {},
-                                    "unknown column " + squote(h) + " (expected one of: " + expected + ")"));
+  detail::FieldColumns c;
+  if (!detail::find_fields(table.header, Location{table.source, table.header_line, 0, {}}, false, c, problems)) {
+    return false;
   }
-  for (const auto name : required_columns) {
-    if (!detail::find_column(table, name)) {
-      problems.push_back(detail::missing_column_problem(table, name));
-      ++missing;
-    }
-  }
-  if (missing > 0) return false;
 
-  const std::size_t before = problems.size();
-  CellParser cells(table, problems);
   records.reserve(table.rows.size());
   at.reserve(table.rows.size());
   for (std::size_t row = 0; row < table.rows.size(); ++row) {
-    EstimateRecord r;
     bool ok = true;
-    r.unit = std::string(cells.trimmed(row, *c.unit));
-    r.indicator = std::string(cells.trimmed(row, *c.indicator));
-    if (const auto p = cells.period(row, *c.period)) r.period = *p; else ok = false;
-    const auto read = [&](double& target, std::optional<std::size_t> col, const char* expected) {
-      if (const auto v = cells.number(row, col, expected)) target = *v; else ok = false;
+    // A cell's value by its field's rule; a problem at the cell when the rule rejects it.
+    const auto read = [&](Field f, auto rule, auto fallback) {
+      const auto& col = c[f];
+      const auto cell = rule(col ? std::string_view(table.rows[row][*col]) : std::string_view());
+      if (cell.value) return *cell.value;
+      problems.push_back(detail::cell_problem(cell.code, table.where(row, table.header[*col]), {}, cell.what));
+      ok = false;
+      return fallback;
     };
-    read(r.value, c.value, "a decimal number with '.' as the decimal point");
-    read(r.n, c.n, "a base n of 0 or more");
-    read(r.se, c.se, "a standard error");
-    read(r.ci_low, c.ci_low, "an interval bound");
-    read(r.ci_high, c.ci_high, "an interval bound");
-    if (const auto f = cells.flag(row, c.suppressed)) r.suppressed = *f; else ok = false;
+    EstimateRecord r;
+    r.unit = std::string(detail::trim_ascii(table.rows[row][*c[Field::unit]]));
+    r.indicator = std::string(detail::trim_ascii(table.rows[row][*c[Field::indicator]]));
+    r.period = read(Field::period, detail::period_cell, Period{});
+    for (const Field f : detail::number_fields) {
+      number_of(r, f) = read(f, [f](std::string_view text) { return detail::number_cell(text, f); }, nan);
+    }
+    r.suppressed = read(Field::suppressed, detail::flag_cell, false);
     // Source and method are free text: kept verbatim.
-    if (c.source) r.source = table.rows[row][*c.source];
-    if (c.method) r.method = table.rows[row][*c.method];
+    if (c[Field::source]) r.source = table.rows[row][*c[Field::source]];
+    if (c[Field::method]) r.method = table.rows[row][*c[Field::method]];
     if (!ok) continue;
     records.push_back(std::move(r));
-    Location w = table.where(row);
-    at.push_back(std::move(w));
+    at.push_back(table.where(row));
   }
-  cell_problems = problems.size() > before;
   return true;
 }
 
@@ -200,7 +111,7 @@ std::vector<Problem> check_encoded(const Input& input, const DataContext& contex
   detail::KeyIndex index;
   std::vector<Problem> out;
   detail::DatasetAccess::check(d, RowPlaces{nullptr, source, d.size()}, context, index, out);
-  sort_by_row(out);
+  detail::sort_by_row(out);
   return out;
 }
 
@@ -212,7 +123,7 @@ Dataset build(const Input& input, const DataContext& context, const std::string&
   detail::KeyIndex index;
   std::vector<Problem> problems;
   detail::DatasetAccess::check(d, RowPlaces{nullptr, source, d.size()}, context, index, problems);
-  throw_problems<DataError>(std::move(problems));
+  detail::throw_problems<DataError>(std::move(problems));
   detail::DatasetAccess::finish(d, context.suppression_threshold, &index);
   return d;
 }
@@ -244,36 +155,42 @@ Dataset Dataset::read_csv(const std::filesystem::path& path, const DataContext& 
   std::vector<EstimateRecord> records;
   std::vector<Location> at;
   std::vector<Problem> problems;
-  bool cell_problems = false;
-  const bool table_ok = parse_csv_cells(path, records, at, problems, cell_problems);
-  if (!table_ok) throw_problems<ParseError>(std::move(problems));
-  // Structure problems (unknown columns, cells that are not numbers) make it a ParseError; the
-  // value checks of the rows that did parse are listed with them, so one run shows everything.
-  const bool parse_problems = !problems.empty();
-  Dataset d;
-  detail::DatasetAccess::encode(records, d);
-  detail::KeyIndex index;
-  detail::DatasetAccess::check(d, RowPlaces{&at, {}, at.size()}, context, index, problems);
-  if (parse_problems || cell_problems) throw_problems<ParseError>(std::move(problems));
-  throw_problems<DataError>(std::move(problems));
-  detail::DatasetAccess::finish(d, context.suppression_threshold, &index);
-  return d;
+  if (!parse_csv_cells(path, records, at, problems)) detail::throw_problems<ParseError>(std::move(problems));
+  return detail::read_rows(records, at, std::move(problems), context);
 }
 
 std::vector<Problem> Dataset::check_csv(const std::filesystem::path& path, const DataContext& context) {
   std::vector<EstimateRecord> records;
   std::vector<Location> at;
   std::vector<Problem> problems;
-  bool cell_problems = false;
-  if (parse_csv_cells(path, records, at, problems, cell_problems)) {
+  if (parse_csv_cells(path, records, at, problems)) {
     Dataset d;
     detail::DatasetAccess::encode(records, d);
     detail::KeyIndex index;
     detail::DatasetAccess::check(d, RowPlaces{&at, {}, at.size()}, context, index, problems);
   }
-  sort_by_row(problems);
+  detail::sort_by_row(problems);
   return problems;
 }
+
+namespace detail {
+
+Dataset read_rows(const std::vector<EstimateRecord>& records, const std::vector<Location>& at,
+                  std::vector<Problem> problems, const DataContext& context) {
+  // Problems of the table or its cells make it a ParseError; the value checks of the rows that
+  // were read are listed with them, so one run shows everything.
+  const bool unreadable = !problems.empty();
+  Dataset d;
+  DatasetAccess::encode(records, d);
+  KeyIndex index;
+  DatasetAccess::check(d, RowPlaces{&at, {}, at.size()}, context, index, problems);
+  if (unreadable) throw_problems<ParseError>(std::move(problems));
+  throw_problems<DataError>(std::move(problems));
+  DatasetAccess::finish(d, context.suppression_threshold, &index);
+  return d;
+}
+
+}  // namespace detail
 
 std::size_t Dataset::suppressed_count() const noexcept {
   return static_cast<std::size_t>(std::count(suppressed_.begin(), suppressed_.end(), std::uint8_t{1}));
@@ -401,7 +318,7 @@ Dataset Dataset::concat(const Dataset& other) const {
     }
     records.push_back(std::move(r));
   }
-  throw_problems<DataError>(std::move(problems));
+  detail::throw_problems<DataError>(std::move(problems));
   Dataset d;
   detail::DatasetAccess::encode(records, d);
   detail::DatasetAccess::finish(d, threshold_, nullptr);

@@ -2,6 +2,7 @@
 // numbers and the interval, duplicates, and against the context the unit and the indicator's
 // range. Each problem names the row, the field, the value and what was expected.
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -251,6 +252,11 @@ class RowChecks {
 };
 
 }  // namespace
+
+void sort_by_row(std::vector<Problem>& problems) {
+  std::stable_sort(problems.begin(), problems.end(),
+                   [](const Problem& a, const Problem& b) { return a.where.row < b.where.row; });
+}
 
 const char* period_expectation() { return "expected a year '2023', a quarter '2023-Q2' or a month '2023-05'"; }
 

@@ -5,10 +5,12 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <Eigen/Core>
 
+#include "core/diagnostics.hpp"
 #include "doelenboom/dataset.hpp"
 #include "doelenboom/error.hpp"
 #include "doelenboom/period.hpp"
@@ -23,6 +25,19 @@ namespace doelenboom::detail {
 [[nodiscard]] std::string describe_key(const std::string& unit, const Period& period, const std::string& indicator);
 /// Number of possible (unit, period, indicator) keys; DataError when it does not fit in 64 bits.
 [[nodiscard]] std::uint64_t key_space(std::size_t units, std::size_t periods, std::size_t indicators);
+
+/// Problems in the order of their rows, the problems of the whole data first (stable).
+void sort_by_row(std::vector<Problem>& problems);
+
+/// Throws E for `problems` sorted by row, listed under the limit policy of core/diagnostics.hpp
+/// (the error keeps them all); nothing for none.
+template <class E>
+void throw_problems(std::vector<Problem> problems) {
+  if (problems.empty()) return;
+  sort_by_row(problems);
+  std::string message = join_problems(problems, "Dataset::check_csv / check_records list them all");
+  throw E(message, std::move(problems));
+}
 
 /// Where row i came from: the locations of a CSV's rows, or row i + 1 of `source`.
 struct RowPlaces {
@@ -61,5 +76,11 @@ struct DatasetAccess {
                           std::vector<std::string>& dict, Eigen::VectorXi& out);
   static void sort_periods(const std::vector<Period>& distinct, Dataset& d);
 };
+
+/// The rows of a table that were read, each with where it came from, checked and listed with
+/// `problems` (those of the table and of the cells that could not be read): ParseError when there
+/// are such, DataError for problems of the values only, else the data set.
+Dataset read_rows(const std::vector<EstimateRecord>& records, const std::vector<Location>& at,
+                  std::vector<Problem> problems, const DataContext& context);
 
 }  // namespace doelenboom::detail

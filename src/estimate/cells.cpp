@@ -8,6 +8,7 @@
 
 #include "core/diagnostics.hpp"
 #include "core/text.hpp"
+#include "io/cell_table.hpp"
 #include "doelenboom/period.hpp"
 #include "doelenboom/pseudonym.hpp"
 
@@ -80,37 +81,7 @@ Cell Cells::cell(std::size_t column, std::int64_t key) const {
   return text.empty() ? Cell{} : Cell{Cell::Kind::text, 0.0, text};
 }
 
-bool Cells::check(std::vector<Problem>& out) const {
-  if (table_ == nullptr) return true;
-  bool ok = true;
-  for (std::size_t i = 0; i < table_->columns.size(); ++i) {
-    const CellColumn& c = table_->columns[i];
-    if (const auto first = std::find(names_.begin(), names_.begin() + static_cast<std::ptrdiff_t>(i), c.name);
-        first != names_.begin() + static_cast<std::ptrdiff_t>(i)) {
-      out.push_back(make_problem("bad_header", header(c.name), {},
-                                 "column name " + squote(c.name) + " appears twice (columns " +
-                                     std::to_string(first - names_.begin() + 1) + " and " + std::to_string(i + 1) + ")"));
-      ok = false;
-    }
-    if (c.size() != rows_) {
-      out.push_back(make_problem("bad_length", header(c.name), {},
-                                 "column " + squote(c.name) + " has " + std::to_string(c.size()) + " values (expected " +
-                                     std::to_string(rows_) + ", one per row)"));
-      ok = false;
-      continue;
-    }
-    if (c.numeric) continue;
-    const auto size = static_cast<std::int64_t>(c.texts.size());
-    const auto bad = std::find_if(c.codes.begin(), c.codes.end(), [&](std::int64_t k) { return k < -1 || k >= size; });
-    if (bad != c.codes.end()) {
-      out.push_back(make_problem("bad_code", where(static_cast<std::size_t>(bad - c.codes.begin()), c.name), {},
-                                 "code " + std::to_string(*bad) + " is out of range (expected -1 for an empty cell or 0.." +
-                                     std::to_string(size - 1) + ")"));
-      ok = false;
-    }
-  }
-  return ok;
-}
+bool Cells::check(std::vector<Problem>& out) const { return table_ == nullptr || check_cell_table(*table_, out); }
 
 // ---------------------------------------------------------------------------------------------
 // Structure

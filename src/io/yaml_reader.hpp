@@ -376,4 +376,15 @@ class YamlReader {
   }
 };
 
+/// Settings given as data (YamlSettings `name`) read by a format's `parse(reader, text)` with its
+/// own Reader (a YamlReader): E lists every problem, each message starting with `name`.
+template <class E, class Reader, class Parse>
+auto read_settings(std::string_view text, const std::string& name, Parse parse) {
+  require_utf8(text, name);
+  Reader reader(YamlSettings{name});
+  auto out = parse(reader, text);
+  throw_if_problems<E>(reader.problems());
+  return out;
+}
+
 }  // namespace doelenboom::detail

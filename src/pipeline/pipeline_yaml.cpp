@@ -297,11 +297,7 @@ PipelineSpec PipelineSpec::load_yaml(const std::filesystem::path& path) {
 }
 
 PipelineSpec PipelineSpec::from_settings(std::string_view text) {
-  detail::require_utf8(text, "pipeline");
-  Reader reader(detail::YamlSettings{"pipeline"});
-  PipelineSpec spec = parse(reader, text);
-  throw_if_problems<PipelineError>(reader.problems());
-  return spec;
+  return detail::read_settings<PipelineError, Reader>(text, "pipeline", parse);
 }
 
 // ---------------------------------------------------------------------------------------------

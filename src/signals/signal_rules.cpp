@@ -290,4 +290,8 @@ SignalRules SignalRules::load_yaml(const std::filesystem::path& path) {
   return parse_yaml(detail::read_file_bytes(path), path.string());
 }
 
+SignalRules SignalRules::from_settings(std::string_view text) {
+  return detail::read_settings<ParseError, Reader>(text, "signals", parse);
+}
+
 }  // namespace doelenboom

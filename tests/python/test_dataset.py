@@ -189,7 +189,7 @@ def test_cell_that_is_not_a_number(frame: pd.DataFrame) -> None:
         Dataset.from_pandas(frame)
     assert str(info.value) == (
         "DataFrame, row 3, field 'value': '7,4' is not a number "
-        "(expected a decimal number; use '.' as the decimal point, not ',')"
+        "(expected a decimal number with '.' as the decimal point; use '.' as the decimal point, not ',')"
     )
 
 
@@ -199,7 +199,7 @@ def test_bad_period(frame: pd.DataFrame) -> None:
         Dataset.from_pandas(frame)
     assert str(info.value) == (
         "DataFrame, row 4, field 'period': '2023-13' is not a period "
-        "(expected a year 2023 or '2023', a quarter '2023-Q2' or a month '2023-05')"
+        "(expected a year '2023', a quarter '2023-Q2' or a month '2023-05')"
     )
 
 
@@ -278,6 +278,29 @@ def test_ids_must_be_text() -> None:
     )
     with pytest.raises(ParseError, match=r"DataFrame, row 1, field 'unit': .*301.* is not a text"):
         Dataset.from_pandas(df)
+
+
+def test_frame_cells_read_as_the_csv_reader_reads_them(frame: pd.DataFrame) -> None:
+    # One reader for both: a frame's flags and numbers given as text follow the CSV's rules.
+    frame["suppressed"] = ["1", "false", None, True, 0]
+    frame["n"] = frame["n"].astype(object)
+    frame.loc[0, "n"] = " 120 "
+    ds = Dataset.from_pandas(frame)
+    assert ds.core.suppressed.tolist() == [True, True, False, True, False]
+    assert ds.core.n[0] == 120.0
+    frame.loc[2, "suppressed"] = "ja"
+    frame.loc[4, "n"] = "40%"
+    with pytest.raises(ParseError) as info:
+        Dataset.from_pandas(frame)
+    flag = (
+        "  DataFrame, row 3, field 'suppressed': 'ja' is not a suppression flag "
+        "(expected 1 or 0, true or false, or an empty cell)"
+    )
+    share = (
+        "  DataFrame, row 5, field 'n': '40%' is not a number "
+        "(expected a base n of 0 or more; write a share as a number between 0 and 1, without '%')"
+    )
+    assert str(info.value).splitlines() == ["2 problems:", flag, share]
 
 
 # ---- bad input, CSV path ------------------------------------------------------------------

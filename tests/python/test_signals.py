@@ -100,6 +100,16 @@ def test_no_signal_from_a_suppressed_value() -> None:
     assert "1 van de 2 indicatorwaarden afgeschermd" in suppressed.iloc[0]["message"]
 
 
+def test_rules_from_a_dict_go_through_the_file_reader() -> None:
+    rules = db.SignalRules.from_dict({"drop": {"alpha": np.float64(0.01)}, "nodes": {"kwaliteit": {"norm": 0.7}}})
+    assert rules == db.SignalRules.from_yaml("drop: {alpha: 0.01}\nnodes:\n  kwaliteit: {norm: 0.7}\n")
+    assert rules.source == ""
+    with pytest.raises(db.ParseError) as info:
+        db.SignalRules.from_dict({"drop": {"alpha": 2}})
+    assert str(info.value) == "signals: drop: 'alpha' is 2, expected a number in (0, 1)"
+    assert info.value.problems[0]["line"] is None
+
+
 def test_rules_as_dict_path_and_object(tmp_path: Path) -> None:
     result, data = run({("u3", 2024, "kwaliteit"): (0.75, 150)})
     assert not db.signals(result, data, rules={"norm": {"enabled": False}})["rule"].eq("norm").any()
@@ -126,7 +136,7 @@ def test_rule_errors_carry_file_and_line(tmp_path: Path) -> None:
         db.ParseError, match=r"signalen\.yaml:3: node 'onbekend': there is no node 'onbekend'"
     ):
         db.signals(result, data, rules=rules)
-    with pytest.raises(db.ParseError, match=r"<dict>:1: .*'alpha' is 2"):
+    with pytest.raises(db.ParseError, match=r"^signals: drop: .*'alpha' is 2"):
         db.signals(result, data, rules={"drop": {"alpha": 2}})
     with pytest.raises(TypeError, match="rules must be"):
         db.signals(result, data, rules=3)  # type: ignore[arg-type]

@@ -94,7 +94,7 @@ class IndicatorSet(metaclass=_pybind11_type):
     @staticmethod
     def load_yaml(path: PathLike) -> IndicatorSet: ...
     @staticmethod
-    def parse_yaml(text: str, source: str = "<string>") -> IndicatorSet: ...
+    def from_yaml(text: str, source: str = "<string>") -> IndicatorSet: ...
     @staticmethod
     def check_yaml_file(path: PathLike) -> list[Problem]: ...
     def to_yaml(self) -> str: ...
@@ -177,9 +177,7 @@ class UnitRegistry(metaclass=_pybind11_type):
     def set_baseline(self, id: str, period: Period | str | int) -> None: ...
     def to_columns(self) -> dict[str, Any]: ...
 
-_TextColumn: TypeAlias = (
-    Sequence[str | None] | npt.NDArray[np.object_] | tuple[npt.NDArray[np.integer[Any]], Sequence[Any]]
-)
+_Cells: TypeAlias = npt.NDArray[Any] | list[Any] | tuple[npt.NDArray[np.int64], list[Any]]
 
 class Dataset(metaclass=_pybind11_type):
     """Estimates per (unit, period, indicator) with n, se, interval and suppression."""
@@ -195,25 +193,15 @@ class Dataset(metaclass=_pybind11_type):
         source: str = "",
     ) -> Dataset: ...
     @staticmethod
-    def from_columns(
-        unit: _TextColumn,
-        period: Sequence[str | int]
-        | npt.NDArray[np.object_]
-        | tuple[npt.NDArray[np.integer[Any]], Sequence[Any]],
-        indicator: _TextColumn,
-        value: npt.ArrayLike,
+    def from_frame(
+        names: Sequence[str],
+        cells: Sequence[_Cells],
         *,
-        n: npt.ArrayLike | None = None,
-        se: npt.ArrayLike | None = None,
-        ci_low: npt.ArrayLike | None = None,
-        ci_high: npt.ArrayLike | None = None,
-        suppressed: npt.ArrayLike | None = None,
-        source: _TextColumn | None = None,
-        method: _TextColumn | None = None,
+        rows: int,
         indicators: IndicatorSet | None = None,
         units: UnitRegistry | None = None,
         suppression_threshold: float = 10.0,
-        source_name: str = "",
+        source: str = "DataFrame",
     ) -> Dataset: ...
     @staticmethod
     def read_csv(

@@ -2,6 +2,7 @@
 
 #include "core/cells.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <utility>
 
@@ -28,11 +29,33 @@ std::string cell_text(const py::handle& value) {
   return py::str(value).cast<std::string>();
 }
 
-void PyCells::add(std::string name, const py::handle& cells) {
+namespace {
+
+[[noreturn]] void not_a_text(const py::handle& item, std::size_t row, const std::string& field, const std::string& source) {
+  throw_problem<ParseError>("bad_value", Location{source, 0, row + 1, field},
+                            py::repr(item).cast<std::string>() + " is not a text (expected an id as a string)");
+}
+
+}  // namespace
+
+void PyCells::add(std::string name, const py::handle& cells, bool texts_only) {
   CellColumn column;
   column.name = std::move(name);
   const auto texts_of = [&](const std::vector<py::object>& categories) {
-    for (const auto& c : categories) column.texts.emplace_back(texts.emplace_back(cell_text(c)));
+    for (std::size_t k = 0; k < categories.size(); ++k) {
+      const py::object& c = categories[k];
+      if (texts_only && !PyUnicode_Check(c.ptr())) {
+        if (none_or_nan(c.ptr())) {  // a missing value among the categories: an empty cell
+          column.texts.emplace_back();
+          continue;
+        }
+        // Named at the first row with that category, as a value read row by row would be.
+        std::size_t row = 0;
+        while (row < column.codes.size() && column.codes[row] != static_cast<std::int64_t>(k)) ++row;
+        not_a_text(c, row, column.name, table.source);
+      }
+      column.texts.emplace_back(texts.emplace_back(cell_text(c)));
+    }
   };
   if (py::isinstance<py::tuple>(cells)) {  // (codes, categories) from pandas.factorize
     const auto pair = cells.cast<py::tuple>();
@@ -46,7 +69,9 @@ void PyCells::add(std::string name, const py::handle& cells) {
   } else if (auto items = object_items(py::reinterpret_borrow<py::object>(cells))) {  // Python objects
     Factorizer f;
     f.codes.reserve(items->size);
-    for (std::size_t row = 0; row < items->size; ++row) f.add(items->items[row], false, items->from_numpy);
+    for (std::size_t row = 0; row < items->size; ++row) {
+      if (!f.add(items->items[row], texts_only, items->from_numpy)) not_a_text(items->items[row], row, column.name, table.source);
+    }
     column.codes = codes.emplace_back(std::move(f.codes));
     texts_of(f.categories);
   } else {  // numbers
@@ -55,18 +80,28 @@ void PyCells::add(std::string name, const py::handle& cells) {
     column.numeric = true;
     column.numbers = span_of(array, column.name.c_str(), table.source);
     keep.emplace_back(std::move(array));
+    if (texts_only) {  // numbers where ids belong
+      const auto& n = column.numbers;
+      const auto first = std::find_if(n.begin(), n.end(), [](double x) { return !std::isnan(x); });
+      if (first != n.end()) not_a_text(py::float_(*first), static_cast<std::size_t>(first - n.begin()), column.name, table.source);
+    }
   }
   table.columns.push_back(std::move(column));
 }
 
-void fill(PyCells& out, const py::sequence& names, const py::sequence& columns, std::size_t rows, std::string source) {
+void fill(PyCells& out, const py::sequence& names, const py::sequence& columns, std::size_t rows, std::string source,
+          std::span<const std::string_view> texts_only) {
   if (names.size() != columns.size()) {
     throw py::value_error(std::to_string(names.size()) + " names for " + std::to_string(columns.size()) +
                           " columns (expected one name per column)");
   }
   out.table.source = std::move(source);
   out.table.rows = rows;
-  for (std::size_t i = 0; i < names.size(); ++i) out.add(names[i].cast<std::string>(), columns[i]);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    auto name = names[i].cast<std::string>();
+    const bool texts = std::find(texts_only.begin(), texts_only.end(), name) != texts_only.end();
+    out.add(std::move(name), columns[i], texts);
+  }
 }
 
 }  // namespace doelenboom::python

@@ -66,17 +66,25 @@ PrePostOptions prepost_options(std::string prefix, int min_score, int max_score,
 
 namespace {
 
-// Read the period names of a view whose `period` span is set; point it at the remapped codes when
-// names were merged.
-template <class View>
-void set_periods(ColumnView<View>& out, const py::sequence& periods) {
+// A view with what every view has: the source, the unit and period codes, the period dictionary
+// (remapped when names were merged) and the unit names; `fill` sets the columns of its kind.
+template <class View, class Fill>
+ColumnView<View> column_view(std::string source, const Array<std::int32_t>& unit, const Array<std::int32_t>& period,
+                             std::vector<std::string> unit_names, const py::sequence& periods, Fill fill) {
+  ColumnView<View> out;
   View& v = out.view;
+  v.source = std::move(source);
+  v.unit = span_of(unit, "unit", v.source);
+  v.period = span_of(period, "period", v.source);
+  fill(v, [&v](const auto& column, const char* field) { return span_of(column, field, v.source); });
   Periods p = periods_of(periods, v.period, v.source);
   if (p.merged) {
     out.remapped = std::move(p.remapped);
     v.period = out.remapped;
   }
   v.periods = std::move(p.periods);
+  v.unit_names = std::move(unit_names);
+  return out;
 }
 
 }  // namespace
@@ -88,24 +96,19 @@ ColumnView<RegistrationView> registration_view(
     const OptArray<std::int32_t>& start_day, const OptArray<std::int32_t>& end_day, std::vector<std::string> unit_names,
     const py::sequence& periods, std::vector<std::string> channel_names, std::vector<std::string> life_domain_names,
     std::string source) {
-  ColumnView<RegistrationView> out;
-  RegistrationView& v = out.view;
-  v.source = std::move(source);
-  v.unit = span_of(unit, "unit", v.source);
-  v.period = span_of(period, "period", v.source);
-  v.client = span_of(client, "client", v.source);
-  v.hours = span_of(hours, "hours", v.source);
-  v.referral = span_of(referral, "referral", v.source);
-  v.referrer_contact = span_of(referrer_contact, "referrer_contact", v.source);
-  v.channel = span_of(channel, "channel", v.source);
-  v.life_domain = span_of(life_domain, "life_domain", v.source);
-  v.start_day = span_of(start_day, "start_day", v.source);
-  v.end_day = span_of(end_day, "end_day", v.source);
-  set_periods(out, periods);
-  v.unit_names = std::move(unit_names);
-  v.channel_names = std::move(channel_names);
-  v.life_domain_names = std::move(life_domain_names);
-  return out;
+  return column_view<RegistrationView>(
+      std::move(source), unit, period, std::move(unit_names), periods, [&](RegistrationView& v, const auto& span) {
+        v.client = span(client, "client");
+        v.hours = span(hours, "hours");
+        v.referral = span(referral, "referral");
+        v.referrer_contact = span(referrer_contact, "referrer_contact");
+        v.channel = span(channel, "channel");
+        v.life_domain = span(life_domain, "life_domain");
+        v.start_day = span(start_day, "start_day");
+        v.end_day = span(end_day, "end_day");
+        v.channel_names = std::move(channel_names);
+        v.life_domain_names = std::move(life_domain_names);
+      });
 }
 
 ColumnView<ResponseView> response_view(const Array<std::int32_t>& unit, const Array<std::int32_t>& period,
@@ -114,20 +117,15 @@ ColumnView<ResponseView> response_view(const Array<std::int32_t>& unit, const Ar
                                        std::vector<std::string> unit_names, const py::sequence& periods,
                                        std::vector<std::string> instrument_names, std::vector<Item> items,
                                        std::string source) {
-  ColumnView<ResponseView> out;
-  ResponseView& v = out.view;
-  v.source = std::move(source);
-  v.unit = span_of(unit, "unit", v.source);
-  v.period = span_of(period, "period", v.source);
-  v.respondent = span_of(respondent, "respondent", v.source);
-  v.item = span_of(item, "item", v.source);
-  v.value = span_of(value, "value", v.source);
-  v.instrument = span_of(instrument, "instrument", v.source);
-  set_periods(out, periods);
-  v.unit_names = std::move(unit_names);
-  v.instrument_names = std::move(instrument_names);
-  v.items = std::move(items);
-  return out;
+  return column_view<ResponseView>(
+      std::move(source), unit, period, std::move(unit_names), periods, [&](ResponseView& v, const auto& span) {
+        v.respondent = span(respondent, "respondent");
+        v.item = span(item, "item");
+        v.value = span(value, "value");
+        v.instrument = span(instrument, "instrument");
+        v.instrument_names = std::move(instrument_names);
+        v.items = std::move(items);
+      });
 }
 
 ColumnView<PrePostView> prepost_view(const Array<std::int32_t>& unit, const Array<std::int32_t>& period,
@@ -135,19 +133,14 @@ ColumnView<PrePostView> prepost_view(const Array<std::int32_t>& unit, const Arra
                                      const Array<double>& pre, const Array<double>& post,
                                      std::vector<std::string> unit_names, const py::sequence& periods,
                                      std::vector<std::string> domain_names, std::string source) {
-  ColumnView<PrePostView> out;
-  PrePostView& v = out.view;
-  v.source = std::move(source);
-  v.unit = span_of(unit, "unit", v.source);
-  v.period = span_of(period, "period", v.source);
-  v.client = span_of(client, "client", v.source);
-  v.domain = span_of(domain, "domain", v.source);
-  v.pre = span_of(pre, "pre", v.source);
-  v.post = span_of(post, "post", v.source);
-  set_periods(out, periods);
-  v.unit_names = std::move(unit_names);
-  v.domain_names = std::move(domain_names);
-  return out;
+  return column_view<PrePostView>(
+      std::move(source), unit, period, std::move(unit_names), periods, [&](PrePostView& v, const auto& span) {
+        v.client = span(client, "client");
+        v.domain = span(domain, "domain");
+        v.pre = span(pre, "pre");
+        v.post = span(post, "post");
+        v.domain_names = std::move(domain_names);
+      });
 }
 
 }  // namespace doelenboom::python

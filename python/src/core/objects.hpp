@@ -1,7 +1,7 @@
 #pragma once
 // Columns of Python objects (a list, or a numpy object array as pandas gives a text column) and
-// their factorisation into codes, shared by the converters of Dataset.from_columns
-// (data/register_data.cpp) and of the estimators' tables of cells (core/cells.cpp).
+// their factorisation into codes, for the tables of cells (core/cells.cpp) the estimators' readers
+// and Dataset.from_frame take.
 
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
-// The data set of estimates for Python: Dataset from records (dicts), columns (numpy arrays and
-// lists, converted by dataset_columns.hpp) or a CSV file, and out again by column or record, with
-// suppressed rows blanked on every way out.
+// The data set of estimates for Python: Dataset from records (dicts), a frame's columns (converted
+// by core/cells.hpp, read by Dataset::from_table with the rules of the CSV reader) or a CSV file,
+// and out again by column or record, with suppressed rows blanked on every way out.
 
 #include <algorithm>
 #include <cmath>
@@ -20,7 +20,8 @@
 #include "bindings.hpp"
 #include "core/columns.hpp"
 #include "core/periods.hpp"
-#include "data/dataset_columns.hpp"
+#include "core/cells.hpp"
+#include "doelenboom/cell_table.hpp"
 #include "doelenboom/dataset.hpp"
 #include "doelenboom/indicator.hpp"
 #include "doelenboom/unit.hpp"
@@ -115,42 +116,19 @@ py::array_t<bool> flags_to_numpy(const std::vector<std::uint8_t>& flags) {
   return out;
 }
 
-// Dataset.from_columns: every column converted (dataset_columns.hpp), then read in place by the library.
-Dataset dataset_from_columns(const py::object& unit, const py::object& period, const py::object& indicator,
-                             const py::object& value, const py::object& n, const py::object& se, const py::object& ci_low,
-                             const py::object& ci_high, const py::object& suppressed, const py::object& source_column,
-                             const py::object& method, const py::object& indicators, const py::object& units,
-                             double threshold, const std::string& source) {
-  const std::size_t rows = static_cast<std::size_t>(py::len(value));
-  const auto values = number_column(value, "value", rows, source);
-  const auto unit_col = text_column(unit, "unit", rows, true, source);
-  const auto indicator_col = text_column(indicator, "indicator", rows, true, source);
-  const auto source_col = text_column(source_column, "source", rows, false, source);
-  const auto method_col = text_column(method, "method", rows, false, source);
-  const auto periods = period_column(period, rows, source);
-  const auto ns = number_column(n, "n", rows, source);
-  const auto ses = number_column(se, "se", rows, source);
-  const auto lows = number_column(ci_low, "ci_low", rows, source);
-  const auto highs = number_column(ci_high, "ci_high", rows, source);
-  const auto flags = flag_column(suppressed, rows, source);
+// The columns of a frame whose cells must be str: a CSV cell is always a text, but an int id column
+// in a frame is a mistake to report rather than to write out.
+constexpr std::string_view id_columns[] = {"unit", "indicator", "source", "method"};
+
+// Dataset.from_frame: the columns converted (core/cells.hpp), then read by the library as a CSV is.
+Dataset dataset_from_frame(const py::sequence& names, const py::sequence& cells, std::size_t rows,
+                           const py::object& indicators, const py::object& units, double threshold, std::string source) {
+  PyCells table;
+  fill(table, names, cells, rows, std::move(source), id_columns);
   const DataContext ctx = context_from(indicators, units, threshold);
-  EstimateColumns columns;
-  const auto text = [](const TextColumn& c) { return EstimateColumns::Text{c.codes, c.categories}; };
-  columns.unit = text(unit_col);
-  columns.indicator = text(indicator_col);
-  columns.source = text(source_col);
-  columns.method = text(method_col);
-  columns.period_codes = periods.codes;
-  columns.periods = periods.periods;
-  columns.value = values.values;
-  columns.n = ns.values;
-  columns.se = ses.values;
-  columns.ci_low = lows.values;
-  columns.ci_high = highs.values;
-  columns.suppressed = flags;
-  // The numpy arrays stay alive (held above) while the GIL is released.
+  // The numpy arrays and texts stay alive (held by `table`) while the GIL is released.
   py::gil_scoped_release release;
-  return Dataset::from_columns(columns, ctx, source);
+  return Dataset::from_table(table.table, ctx);
 }
 
 // Dataset.export_columns: codes, dictionaries and the blanked numbers, as numpy arrays and lists.
@@ -198,20 +176,17 @@ void bind_dataset_input(py::class_<Dataset>& cls) {
           py::arg("suppression_threshold") = default_suppression_threshold, py::arg("source") = "",
           "From dicts with unit, period, indicator, value and optional n, se, ci_low, ci_high, suppressed, source, method.")
       .def_static(
-          "from_columns",
-          &dataset_from_columns,
-          py::arg("unit"), py::arg("period"), py::arg("indicator"), py::arg("value"), py::kw_only(),
-          py::arg("n") = py::none(), py::arg("se") = py::none(), py::arg("ci_low") = py::none(),
-          py::arg("ci_high") = py::none(), py::arg("suppressed") = py::none(), py::arg("source") = py::none(),
-          py::arg("method") = py::none(), py::arg("indicators") = py::none(), py::arg("units") = py::none(),
-          py::arg("suppression_threshold") = default_suppression_threshold, py::arg("source_name") = "",
-          R"doc(From columns: `value`, `n`, `se`, `ci_low`, `ci_high` are float arrays (None = all missing),
-`suppressed` a bool array; `unit`, `indicator`, `source`, `method` are lists or object arrays of
-str (None, NaN or pandas' NA = missing; factorised here) or (codes, categories) as
-pandas.factorize returns them (code -1 = missing); `period` likewise, with str, int-year or
-pandas Period values. The arrays are read in place (no copy) by Dataset::from_columns, which
-checks codes rather than strings. Rows are numbered from 1 in messages; `source_name` names the
-data.)doc")
+          "from_frame",
+          &dataset_from_frame,
+          py::arg("names"), py::arg("cells"), py::kw_only(), py::arg("rows"), py::arg("indicators") = py::none(),
+          py::arg("units") = py::none(), py::arg("suppression_threshold") = default_suppression_threshold,
+          py::arg("source") = "DataFrame",
+          R"doc(From a frame's columns, read as read_csv reads a file (the same columns, cell rules, checks and
+messages; rows numbered from 1, `source` in place of the file). `names` and `cells` are the columns
+in order: each cells a float64 array (numbers), a list or object array of Python objects
+(factorised here) or (codes, categories) as pandas.factorize returns them (code -1 = missing).
+unit, indicator, source and method take str only (None, NaN or pandas' NA = missing); the other
+columns' objects read as their text (periods: str, int years, pandas Periods).)doc")
       .def_static(
           "read_csv",
           [](const std::filesystem::path& path, const py::object& indicators, const py::object& units, double threshold) {

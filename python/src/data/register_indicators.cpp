@@ -121,7 +121,7 @@ void register_indicators(py::module_& m) {
             return IndicatorSet::load_yaml(path);
           },
           py::arg("path"), "Read an indicators YAML file; ParseError lists every problem with file and line.")
-      .def_static("parse_yaml", [](const std::string& text, const std::string& source) { return IndicatorSet::parse_yaml(text, source); },
+      .def_static("from_yaml", [](const std::string& text, const std::string& source) { return IndicatorSet::parse_yaml(text, source); },
                   py::arg("text"), py::arg("source") = "<string>", "Parse indicators YAML text.")
       .def_static(
           "check_yaml_file",
@@ -134,7 +134,7 @@ void register_indicators(py::module_& m) {
             return problems_to_list(problems);
           },
           py::arg("path"), "Every problem of an indicators file as problem dicts, without raising.")
-      .def("to_yaml", &IndicatorSet::to_yaml, "YAML text; parse_yaml of it gives an equal set.")
+      .def("to_yaml", &IndicatorSet::to_yaml, "YAML text; from_yaml of it gives an equal set.")
       .def("save_yaml", &IndicatorSet::save_yaml, py::arg("path"), "Write the YAML atomically.")
       .def("__len__", &IndicatorSet::size)
       .def_property_readonly("definitions", &IndicatorSet::definitions, "The definitions, in order (copies).")

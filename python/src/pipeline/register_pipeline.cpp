@@ -20,6 +20,7 @@
 
 #include "bindings.hpp"
 #include "core/columns.hpp"
+#include "core/settings.hpp"
 #include "doelenboom/dataset.hpp"
 #include "doelenboom/goal_tree.hpp"
 #include "doelenboom/indicator.hpp"
@@ -32,16 +33,7 @@ namespace {
 
 // ---------------------------------------------------------------------------------------------
 // Python settings (plain dicts, as PipelineSpec.to_dict gives them) -> PipelineSpec: as JSON text
-// (JSON is YAML) through the schema code of the pipeline file, PipelineSpec::from_settings, so
-// that dicts and files are read and worded by one reader.
-
-// What json.dumps cannot write itself: numbers of other types (numpy scalars) as numbers, other
-// objects as their repr, which the reader then reports as a value it cannot use.
-py::object json_fallback(const py::handle& value) {
-  if (PyIndex_Check(value.ptr()) != 0) return py::int_(py::reinterpret_borrow<py::object>(value));
-  if (py::hasattr(value, "__float__")) return py::float_(py::reinterpret_borrow<py::object>(value));
-  return py::repr(value);
-}
+// (core/settings.hpp) through the schema code of the pipeline file, PipelineSpec::from_settings.
 
 PipelineSpec spec_from_settings(const py::object& treatment, const py::object& normalise, const py::object& aggregate,
                                 const py::object& weights, const py::object& levels, const py::object& nodes,
@@ -58,9 +50,7 @@ PipelineSpec spec_from_settings(const py::object& treatment, const py::object& n
   settings["levels"] = levels;
   settings["nodes"] = nodes;
   settings["weight_overrides"] = weight_overrides;
-  const py::object text = py::module_::import("json").attr("dumps")(
-      settings, py::arg("ensure_ascii") = false, py::arg("default") = py::cpp_function(&json_fallback));
-  return PipelineSpec::from_settings(text.cast<std::string>());
+  return PipelineSpec::from_settings(settings_text(settings));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-// Signals for Python: SignalRules (YAML text or file, check against a tree) and evaluate_signals
+// Signals for Python: SignalRules (YAML text or file, a dict of settings, check against a tree) and evaluate_signals
 // (without the GIL), whose signals leave as columns (dict of lists) for a DataFrame.
 
 #include <cstddef>
@@ -11,6 +11,7 @@
 #include <pybind11/stl/filesystem.h>
 
 #include "bindings.hpp"
+#include "core/settings.hpp"
 #include "core/tables.hpp"
 #include "doelenboom/signals.hpp"
 
@@ -25,6 +26,11 @@ SignalRules() holds the defaults.)doc")
           "from_yaml", [](const std::string& text, const std::string& source) { return SignalRules::parse_yaml(text, source); },
           py::arg("text"), py::arg("source") = "<string>",
           "Read signal rules YAML text; ParseError lists every problem with its line.")
+      .def_static(
+          "from_settings", [](const py::dict& settings) { return SignalRules::from_settings(settings_text(settings)); },
+          py::arg("settings"),
+          "Rules from a dict with the keys of the rules file, read by the file's reader; ParseError lists every "
+          "problem, each message starting with 'signals: '.")
       .def_static(
           "load_yaml",
           [](const std::filesystem::path& path) {

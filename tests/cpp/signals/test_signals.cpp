@@ -400,6 +400,25 @@ TEST(SignalRulesFile, ErrorsNameFileLineAndNode) {
   EXPECT_THROW((void)db::evaluate_signals(r.result, rules), db::ParseError);
 }
 
+// Settings given as data (a dict from Python, as JSON) go through the file's reader: the same
+// checks and words, "signals" in place of file and line.
+TEST(SignalRulesFile, SettingsGivenAsDataAreReadByTheFileReader) {
+  const auto rules = db::SignalRules::from_settings(R"({"drop": {"alpha": 0.01}, "nodes": {"kwaliteit": {"norm": 0.4}}})");
+  EXPECT_EQ(rules, db::SignalRules::parse_yaml("drop: {alpha: 0.01}\nnodes:\n  kwaliteit: {norm: 0.4}\n"));
+  EXPECT_TRUE(rules.source.empty());
+  try {
+    (void)db::SignalRules::from_settings(R"({"drop": {"alpha": 2}, "drip": {}})");
+    ADD_FAILURE() << "expected a ParseError";
+  } catch (const db::ParseError& e) {
+    EXPECT_STREQ(e.what(),
+                 "2 problems:\n"
+                 "  signals: unknown key 'drip' (expected one of: doelenboom_signals, norm, drop, reach, outlier, data, nodes)\n"
+                 "  signals: drop: 'alpha' is 2, expected a number in (0, 1)");
+    ASSERT_EQ(e.problems().size(), 2U);
+    EXPECT_TRUE(e.problems()[0].where.empty());
+  }
+}
+
 }  // namespace
 
 // A lower-is-better indicator (direction -1): the norm is a ceiling, and a rise is the bad change.
