@@ -51,6 +51,10 @@ struct Node {
   }
 };
 
+/// The indicator definition an indicator node carries (in a tree file or a row of a nodes table),
+/// before its own keys are read: the node's id, label, description, direction and place.
+[[nodiscard]] IndicatorDefinition definition_of(const Node& node);
+
 /// An edge child -> parent with its weight (before normalisation per parent).
 struct Edge {
   std::string child;

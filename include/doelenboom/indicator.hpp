@@ -4,6 +4,7 @@
 // indicator nodes of a goal tree refer to, or in the tree file itself, on the indicator nodes
 // (docs/tree-format.md; GoalTree::indicators()).
 
+#include <array>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -38,6 +39,22 @@ std::string_view to_string(Measure m) noexcept;
 std::optional<Pillar> parse_pillar(std::string_view text) noexcept;
 std::optional<ResultKind> parse_result_kind(std::string_view text) noexcept;
 std::optional<Measure> parse_measure(std::string_view text) noexcept;
+
+struct IndicatorDefinition;
+
+/// The keys that classify an indicator, required in every form of a definition (an indicators
+/// file, an indicator node of a tree file, a row of a nodes table): pillar, result and measure.
+inline constexpr std::array<std::string_view, 3> classification_keys{"pillar", "result", "measure"};
+
+/// What classification key `key` takes, for the message of a missing one: "reach, satisfaction,
+/// goal_attainment", "output, outcome" or "count, rate, proportion, mean, ordinal_change".
+[[nodiscard]] std::string_view classification_choices(std::string_view key);
+
+/// Sets classification key `key` of `d` from `text`, read alike in every form of a definition:
+/// spaces around ignored, any case, the pillar also by its Dutch name. Returns "" when set, else
+/// the problem: "pillar 'bereikt' is not one of: reach, satisfaction, goal_attainment (or bereik,
+/// tevredenheid, doelrealisatie)".
+[[nodiscard]] std::string set_classification(IndicatorDefinition& d, std::string_view key, std::string_view text);
 
 /// A closed scale [min, max] with a name, e.g. {"likert5", 1, 5} or {"rapportcijfer", 1, 10}.
 struct Scale {

@@ -14,7 +14,7 @@ std::string Location::to_string() const {
   std::string out = file;
   if (line > 0) out += (out.empty() ? "line " : ":") + std::to_string(line);
   if (row > 0) out += (out.empty() ? "row " : ", row ") + std::to_string(row);
-  if (!field.empty()) out += (out.empty() ? "field '" : ", field '") + field + "'";
+  if (!field.empty()) out += (out.empty() ? "field " : ", field ") + squote(field);
   return out;
 }
 
@@ -64,7 +64,7 @@ void ProblemSink::finish() {
   std::sort(rest.begin(), rest.end());  // deterministic order
   for (const auto& [code, count] : rest) {
     out.push_back(make_problem(code, Location{source, 0, 0, {}}, {},
-                               "... and " + std::to_string(count) + " more problems of kind '" + code + "'"));
+                               context + "... and " + std::to_string(count) + " more problems of kind " + squote(code)));
   }
   dropped.clear();
 }

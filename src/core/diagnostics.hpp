@@ -18,6 +18,9 @@
 //    Checks whose API promises every problem (Dataset::check_csv, check_records) keep them all.
 //  - A value quoted in a message is at most max_quoted_bytes (200) long (squote), so that a 50 MB
 //    cell does not make a 50 MB message.
+//  - A sentence that names many things (the ids of a data set that are not in the tree, the items
+//    an answer may name) names at most max_listed_names (20), then "and N more"
+//    (join_words_capped), so that one problem stays one readable line.
 
 #include <cstddef>
 #include <string>
@@ -35,6 +38,9 @@ inline constexpr std::size_t max_listed_problems = 50;
 /// Texts longer than this are shortened in messages (squote).
 inline constexpr std::size_t max_quoted_bytes = 200;
 
+/// Names listed in one sentence (join_words_capped).
+inline constexpr std::size_t max_listed_names = 20;
+
 /// squote is public (doelenboom/error.hpp) for the binding module; the library spells it
 /// detail::squote next to the other message pieces.
 using doelenboom::squote;
@@ -47,6 +53,20 @@ template <class Words>
   return out;
 }
 
+/// "a, b, c and 5 more": the first max_listed_names words, each in squote when `quoted`, then
+/// how many more there are.
+template <class Words>
+[[nodiscard]] std::string join_words_capped(const Words& words, bool quoted) {
+  std::string out;
+  std::size_t count = 0;
+  for (const auto& w : words) {
+    if (++count > max_listed_names) continue;
+    out += (out.empty() ? "" : ", ") + (quoted ? squote(w) : std::string(w));
+  }
+  if (count > max_listed_names) out += " and " + std::to_string(count - max_listed_names) + " more";
+  return out;
+}
+
 /// A number for messages: up to 6 significant digits ("0.333333", "1.2e+06"). Values a reader
 /// must be able to find back exactly use format_double (core/text.hpp) instead.
 [[nodiscard]] std::string brief(double value);
@@ -56,6 +76,9 @@ template <class Words>
 struct ProblemSink {
   std::vector<Problem>& out;
   std::string source;  ///< names the input in the closing lines
+  /// Opens the text of the closing lines, for problems that name their place in the text rather
+  /// than in a Location ("sensitivity: weight_sets: ").
+  std::string context{};
   std::unordered_map<std::string, std::size_t> per_code{};
   std::unordered_map<std::string, std::size_t> dropped{};
 

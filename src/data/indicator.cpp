@@ -66,17 +66,7 @@ void read_indicator(Reader& r, const YAML::Node& item, std::size_t position, std
   if (auto v = r.text(keys, "label", context, ids)) d.label = std::move(*v);
   if (auto v = r.text(keys, "description", context, ids, true)) d.description = std::move(*v);
   detail::read_indicator_definition_keys(r, keys, item, context, ids, d);
-  if (const auto v = r.text(keys, "direction", context, ids)) {
-    const auto t = detail::trim_ascii(*v);
-    if (t == "1" || t == "+1") {
-      d.direction = 1;
-    } else if (t == "-1") {
-      d.direction = -1;
-    } else {
-      r.add("bad_direction", keys.at("direction").value, context, ids,
-            "direction " + squote(*v) + " must be 1 (higher is better) or -1 (lower is better)");
-    }
-  }
+  if (const auto it = keys.find("direction"); it != keys.end()) detail::read_direction(r, it->second, context, ids, d.direction);
   out.push_back(std::move(d));
 }
 
@@ -200,6 +190,33 @@ std::optional<Measure> parse_measure(std::string_view text) noexcept {
   if (text == "mean") return Measure::mean;
   if (text == "ordinal_change") return Measure::ordinal_change;
   return std::nullopt;
+}
+
+std::string_view classification_choices(std::string_view key) {
+  if (key == "pillar") return "reach, satisfaction, goal_attainment";
+  if (key == "result") return "output, outcome";
+  return "count, rate, proportion, mean, ordinal_change";
+}
+
+std::string set_classification(IndicatorDefinition& d, std::string_view key, std::string_view text) {
+  const std::string word = detail::ascii_lower(detail::trim_ascii(text));
+  std::string dutch;
+  if (key == "pillar") {
+    if (const auto p = parse_pillar(word)) {
+      d.pillar = *p;
+      return {};
+    }
+    dutch = " (or bereik, tevredenheid, doelrealisatie)";
+  } else if (key == "result") {
+    if (const auto k = parse_result_kind(word)) {
+      d.kind = *k;
+      return {};
+    }
+  } else if (const auto m = parse_measure(word)) {
+    d.measure = *m;
+    return {};
+  }
+  return std::string(key) + " " + squote(text) + " is not one of: " + std::string(classification_choices(key)) + dutch;
 }
 
 std::optional<Scale> named_scale(std::string_view name) {

@@ -77,31 +77,15 @@ void read_goalposts(Reader& r, const Entry& entry, const std::string& context, c
 void read_indicator_definition_keys(YamlReader& r, const YamlEntries& keys, const YAML::Node& item,
                                     const std::string& context, const std::vector<std::string>& ids,
                                     IndicatorDefinition& d) {
-  r.require(keys, "pillar", item, context, ids, " (expected one of: reach, satisfaction, goal_attainment)");
-  r.require(keys, "result", item, context, ids, " (expected one of: output, outcome)");
-  r.require(keys, "measure", item, context, ids, " (expected one of: count, rate, proportion, mean, ordinal_change)");
+  for (const auto key : classification_keys) {
+    r.require(keys, key, item, context, ids, " (expected one of: " + std::string(classification_choices(key)) + ")");
+  }
   if (auto v = r.text(keys, "unit", context, ids, true)) d.unit_text = std::move(*v);
-  if (const auto v = r.text(keys, "pillar", context, ids)) {
-    if (const auto p = parse_pillar(trim_ascii(*v))) {
-      d.pillar = *p;
-    } else {
-      r.add("bad_value", keys.at("pillar").value, context, ids,
-            "pillar " + squote(*v) + " is not one of: reach, satisfaction, goal_attainment (or bereik, tevredenheid, doelrealisatie)");
-    }
-  }
-  if (const auto v = r.text(keys, "result", context, ids)) {
-    if (const auto k = parse_result_kind(ascii_lower(trim_ascii(*v)))) {
-      d.kind = *k;
-    } else {
-      r.add("bad_value", keys.at("result").value, context, ids, "result " + squote(*v) + " is not one of: output, outcome");
-    }
-  }
-  if (const auto v = r.text(keys, "measure", context, ids)) {
-    if (const auto m = parse_measure(ascii_lower(trim_ascii(*v)))) {
-      d.measure = *m;
-    } else {
-      r.add("bad_value", keys.at("measure").value, context, ids,
-            "measure " + squote(*v) + " is not one of: count, rate, proportion, mean, ordinal_change");
+  for (const auto key : classification_keys) {
+    const auto it = keys.find(key);
+    if (it == keys.end()) continue;
+    if (const auto v = r.text(it->second, context, ids)) {
+      if (auto problem = set_classification(d, key, *v); !problem.empty()) r.add("bad_value", it->second.value, context, ids, problem);
     }
   }
   if (const auto it = keys.find("rate_per"); it != keys.end()) {
@@ -112,6 +96,20 @@ void read_indicator_definition_keys(YamlReader& r, const YamlEntries& keys, cons
   }
   if (const auto it = keys.find("scale"); it != keys.end()) read_scale(r, it->second, context, ids, d);
   if (const auto it = keys.find("goalposts"); it != keys.end()) read_goalposts(r, it->second, context, ids, d);
+}
+
+void read_direction(YamlReader& r, const YamlEntry& entry, const std::string& context, const std::vector<std::string>& ids,
+                    int& direction) {
+  const auto v = r.text(entry, context, ids);
+  if (!v) return;
+  const auto t = trim_ascii(*v);
+  if (t == "1" || t == "+1") {
+    direction = 1;
+  } else if (t == "-1") {
+    direction = -1;
+  } else {
+    r.add("bad_direction", entry.value, context, ids, "direction " + squote(*v) + " must be 1 (higher is better) or -1 (lower is better)");
+  }
 }
 
 void emit_indicator_definition_keys(YAML::Emitter& out, const IndicatorDefinition& d, bool with_direction) {

@@ -1,6 +1,7 @@
 #pragma once
 // The keys of an indicator definition in YAML, shared by the indicators file (indicator.cpp) and
-// the indicator nodes of a tree file (tree_yaml.cpp), so both read and write them alike.
+// the indicator nodes of a tree file (tree_yaml.cpp), so both read and write them alike, and the
+// direction both carry.
 
 #include <yaml-cpp/yaml.h>
 
@@ -24,6 +25,12 @@ inline constexpr std::array<std::string_view, 8> indicator_definition_keys{
 void read_indicator_definition_keys(YamlReader& r, const YamlEntries& keys, const YAML::Node& item,
                                     const std::string& context, const std::vector<std::string>& ids,
                                     IndicatorDefinition& d);
+
+/// Read a direction, of an indicator in an indicators file or of an indicator node in a tree file:
+/// 1 or +1 (higher is better), -1 (lower is better), spaces around ignored; anything else is a
+/// bad_direction problem and leaves `direction` as it was.
+void read_direction(YamlReader& r, const YamlEntry& entry, const std::string& context, const std::vector<std::string>& ids,
+                    int& direction);
 
 /// Write the keys of `indicator_definition_keys` that differ from their defaults, in that order;
 /// `direction` after measure when `with_direction` (the indicators file; a tree node has its own).

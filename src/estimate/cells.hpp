@@ -172,6 +172,17 @@ struct CellSink {
   void finish() { sink.finish(); }
 };
 
+/// The key cells of the rows (unit, period, client, ...): each code read with its problem
+/// reported, and a row with a bad one left out of the duplicate check (row_ok[row] = 0).
+struct KeyCells {
+  CellSink& sink;
+  std::vector<std::uint8_t>& row_ok;
+  std::int32_t operator()(std::size_t row, const std::string& column, const ReadColumn<std::int32_t>::Value& read) {
+    if (!read.ok) row_ok[row] = 0;
+    return sink.take<std::int32_t>(row, column, read);
+  }
+};
+
 /// Reports every column of the table that is not one of `known`.
 void check_known_columns(const Cells& cells, const std::vector<std::string>& known, std::vector<Problem>& out);
 

@@ -36,7 +36,7 @@ struct ColumnLengths {
   bool operator()(std::size_t len, const char* field, bool required = true) {
     if ((len == 0 && !required) || len == n) return true;
     out.push_back(make_problem("bad_length", Location{source, 0, 0, field}, {},
-                               "column '" + std::string(field) + "' has " + std::to_string(len) + " values (expected " +
+                               "column " + squote(field) + " has " + std::to_string(len) + " values (expected " +
                                    std::to_string(n) + ", as many as column 'unit')"));
     return false;
   }

@@ -1,5 +1,5 @@
 #pragma once
-// Internal helpers of the partial statistics (src/partial_*.cpp): a compact binary writer and
+// Internal helpers of the partial statistics (src/estimate/*.cpp): a compact binary writer and
 // reader for to_bytes/from_bytes, dictionaries from views and their union.
 
 #include <algorithm>
@@ -50,6 +50,12 @@ class ByteWriter {
   void put(const PartialDictionary<Name>& d) {
     put(d.names);
     put(d.positions);
+  }
+  /// The fields of a record in order, as a std::tie of them: one list of a record's fields serves
+  /// to_bytes (put_fields) and from_bytes (get_fields), so that the two cannot drift apart.
+  template <class... T>
+  void put_fields(const std::tuple<T&...>& fields) {
+    std::apply([this](const auto&... v) { (put(v), ...); }, fields);
   }
   std::string take() { return std::move(out_); }
 
@@ -113,6 +119,11 @@ class ByteReader {
     get(d.names);
     get(d.positions);
     if (d.names.size() != d.positions.size()) fail();
+  }
+  /// The counterpart of ByteWriter::put_fields.
+  template <class... T>
+  void get_fields(const std::tuple<T&...>& fields) {
+    std::apply([this](auto&... v) { (get(v), ...); }, fields);
   }
   void finish() const {
     if (at_ != bytes_.size()) fail();
@@ -187,8 +198,8 @@ inline std::string merged_source(const std::string& a, std::uint64_t rows_a, con
                                  const char* what) {
   if (rows_a == 0) return b;
   if (rows_b == 0 || a == b) return a;
-  throw DataError(std::string("cannot merge ") + what + " partials of different sources '" + a + "' and '" + b +
-                  "' (expected one source: give every partition the same source)");
+  throw DataError(std::string("cannot merge ") + what + " partials of different sources " + squote(a) + " and " + squote(b) +
+                  " (expected one source: give every partition the same source)");
 }
 
 }  // namespace doelenboom::detail

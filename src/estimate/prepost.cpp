@@ -23,18 +23,8 @@ namespace doelenboom {
 using detail::squote;
 
 PrePostView PrePostTable::view() const {
-  PrePostView v;
-  v.unit = unit;
-  v.period = period;
-  v.client = client;
-  v.domain = domain;
-  v.pre = pre;
-  v.post = post;
-  v.unit_names = unit_names;
-  v.periods = periods;
-  v.domain_names = domain_names;
-  v.source = source;
-  return v;
+  return {.unit = unit, .period = period, .client = client, .domain = domain, .pre = pre, .post = post,
+          .unit_names = unit_names, .periods = periods, .domain_names = domain_names, .source = source};
 }
 
 namespace {
@@ -136,15 +126,12 @@ Scores read_scores(const detail::Cells& cells, const std::array<std::size_t, 6>&
   s.row_ok.assign(n, 1);
   bool reserved_reported = false;
   detail::CellSink sink{cells, {out, t.source}};
+  detail::KeyCells key{sink, s.row_ok};
   for (std::size_t r = 0; r < n; ++r) {
-    const auto keep = [&](const std::string& column, const detail::ReadColumn<std::int32_t>::Value& v) {
-      if (!v.ok) s.row_ok[r] = 0;
-      return sink.take<std::int32_t>(r, column, v);
-    };
-    t.unit.push_back(keep(cols.unit, unit(r)));
-    t.period.push_back(keep(cols.period, period(r)));
-    s.client.push_back(keep(cols.client, client(r)));
-    const std::int32_t d = keep(cols.domain, domain(r));
+    t.unit.push_back(key(r, cols.unit, unit(r)));
+    t.period.push_back(key(r, cols.period, period(r)));
+    s.client.push_back(key(r, cols.client, client(r)));
+    const std::int32_t d = key(r, cols.domain, domain(r));
     if (t.domain_names[static_cast<std::size_t>(d)] == reserved_domain && !reserved_reported) {
       sink.add(r, cols.domain, "reserved_name",
                "the domain name 'score' is reserved for the client score (expected another name for this domain)");

@@ -13,6 +13,7 @@
 
 #include "doelenboom/partial.hpp"
 #include "doelenboom/stats.hpp"
+#include "estimate/estimate_records.hpp"
 #include "estimate/estimates_common.hpp"
 #include "estimate/partial_internal.hpp"
 
@@ -27,29 +28,26 @@ bool client_less(const PrePostPartial::Client& a, const PrePostPartial::Client& 
   return std::tie(a.group, a.client) < std::tie(b.group, b.client);
 }
 
+// The fields of a partial and of a client in their binary order (to_bytes and from_bytes).
+template <class P>
+auto dictionary_fields(P& p) {
+  return std::tie(p.units, p.periods, p.domains);
+}
+template <class C>
+auto client_fields(C& c) {
+  return std::tie(c.group, c.client, c.pre_position, c.paired_position);
+}
+
 std::string short_number(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.4g", v);
   return buf;
 }
 
-struct Pending {
-  std::size_t group;
-  EstimateRecord record;
-};
-
 struct Reliability {
   double value;
   std::string text;
 };
-
-void set_wilson(EstimateRecord& e, const stats::Interval& w) {
-  e.value = w.estimate;
-  e.n = w.n;
-  e.ci_low = w.low;
-  e.ci_high = w.high;
-  e.se = std::sqrt(w.estimate * (1.0 - w.estimate) / w.n);
-}
 
 // Cronbach's alpha of the pre scores over clients with every domain scored, in order of their
 // first row with a pre score (as estimate_prepost meets them).
@@ -81,6 +79,201 @@ Reliability alpha_of_pre_scores(const PrePostPartial& p) {
   return {alpha, "reliability " + short_number(alpha) + " = Cronbach's alpha of the pre scores of the " +
                      std::to_string(complete.size()) + " clients with all " + std::to_string(nd) + " domains scored"};
 }
+
+// The clients of one (unit, period) group: a run [first, end) of the sorted clients.
+struct ClientRun {
+  std::size_t group;
+  std::size_t first;
+  std::size_t end;
+};
+
+std::vector<ClientRun> client_runs(const PrePostPartial& p) {
+  std::vector<ClientRun> runs;
+  for (std::size_t s = 0; s < p.clients.size();) {
+    std::size_t e = s + 1;
+    while (e < p.clients.size() && p.clients[e].group == p.clients[s].group) ++e;
+    runs.push_back({static_cast<std::size_t>(p.clients[s].group), s, e});
+    s = e;
+  }
+  return runs;
+}
+
+// The client score of the clients of a group with both scores in some domain, in order of their
+// first row with both: per client the mean pre and post score over the domains scored both times
+// and their change, and how many went up, stayed the same and went down.
+struct ClientScores {
+  std::vector<double> pre, post, change;
+  std::int64_t up = 0, same = 0, down = 0;
+};
+
+// The estimates of change of one partial (estimate_prepost), added group by group: the shift table
+// of each domain, then the change of the client score. The reliability of the client score for
+// the RCI is computed once, when a group first needs it.
+class ChangeEstimator {
+ public:
+  ChangeEstimator(const PrePostPartial& p, const PrePostOptions& options, const DataContext& context)
+      : p_(p),
+        options_(options),
+        context_(context),
+        np_(p.periods.names.size()),
+        nd_(p.domains.names.size()),
+        pct_(detail::percent_text(options.confidence)) {}
+
+  // Per domain with pairs: the shift table and the shares improved, the same and worse.
+  void domain_shifts(const ClientRun& run) {
+    std::vector<int> pre, post;
+    for (std::size_t dom = 0; dom < nd_; ++dom) {
+      pre.clear();
+      post.clear();
+      for (std::size_t s = run.first; s < run.end; ++s) {
+        if (!paired(s, dom)) continue;
+        pre.push_back(static_cast<int>(p_.pre[s * nd_ + dom]));
+        post.push_back(static_cast<int>(p_.post[s * nd_ + dom]));
+      }
+      if (pre.empty()) continue;
+      stats::ShiftTable table = stats::shift_table(pre, post, options_.min_score, options_.max_score);
+      const auto pairs = static_cast<double>(table.n);
+      const std::string& name = p_.domains.names[dom];
+      for (auto [what, count, text] : {std::tuple{".improved", table.improved, "higher"},
+                                       std::tuple{".same", table.same, "the same"},
+                                       std::tuple{".worse", table.worse, "lower"}}) {
+        share(run.group, name + what, static_cast<double>(count), pairs,
+              std::string("share of clients whose post score in this domain is ") + text +
+                  " than the pre score (both scored), Wilson " + pct_);
+      }
+      result_.shifts.push_back(ShiftTableRecord{p_.units.names[run.group / np_], p_.periods.names[run.group % np_], name,
+                                                std::move(table), pairs < context_.suppression_threshold});
+    }
+  }
+
+  // On the client score: the shares improved, the same and worse, the mean change, the shares that
+  // changed reliably, the effect sizes and the Wilcoxon test.
+  void client_score_change(const ClientRun& run) {
+    const ClientScores c = client_scores(run);
+    if (c.pre.empty()) return;
+    const auto clients = static_cast<double>(c.pre.size());
+    for (auto [what, count, text] : {std::tuple{"score.improved", c.up, "higher"}, std::tuple{"score.same", c.same, "the same"},
+                                     std::tuple{"score.worse", c.down, "lower"}}) {
+      share(run.group, what, static_cast<double>(count), clients,
+            "share of clients whose post " + score_text + " is " + text + " than the pre score, Wilson " + pct_);
+    }
+    EstimateRecord e = record(run.group, "score.mean_change");
+    detail::set_mean(e, stats::mean_interval(c.change, options_.confidence));
+    e.n = clients;
+    e.method = "mean change (post - pre) of the " + score_text + ", t interval " + pct_;
+    add(run.group, std::move(e));
+    if (c.pre.size() >= 2) {
+      reliable_change(run.group, c);
+      effect_sizes(run.group, c);
+    }
+    if (std::any_of(c.change.begin(), c.change.end(), [](double x) { return x != 0.0; })) {
+      const stats::WilcoxonResult w = stats::wilcoxon_signed_rank(c.change);
+      EstimateRecord t = record(run.group, "score.wilcoxon_p");
+      t.value = w.p_value;
+      t.n = static_cast<double>(w.n_used);
+      t.method = "two-sided Wilcoxon signed-rank p-value of the changes of the " + score_text + " (" + w.method + ", " +
+                 std::to_string(w.n_zero) + " zero changes dropped as scipy's zero_method 'wilcox'; n = nonzero changes)";
+      add(run.group, std::move(t));
+    }
+  }
+
+  PrePostResult finish() {
+    result_.estimates = detail::estimates_dataset(pending_, context_);
+    return std::move(result_);
+  }
+
+ private:
+  const PrePostPartial& p_;
+  const PrePostOptions& options_;
+  const DataContext& context_;
+  std::size_t np_, nd_;
+  std::string pct_;
+  const std::string score_text = "client score (mean over the domains scored both times)";
+  std::optional<Reliability> reliability_;
+  std::vector<detail::PendingRecord> pending_;
+  PrePostResult result_;
+
+  [[nodiscard]] bool paired(std::size_t s, std::size_t j) const {
+    return !std::isnan(p_.pre[s * nd_ + j]) && !std::isnan(p_.post[s * nd_ + j]);
+  }
+  [[nodiscard]] EstimateRecord record(std::size_t group, const std::string& id) const {
+    return detail::group_record(p_.units, p_.periods, group, options_.prefix + id, p_.source);
+  }
+  void add(std::size_t group, EstimateRecord e) { pending_.push_back({group, 0, std::move(e)}); }
+  void share(std::size_t group, const std::string& id, double count, double n, std::string method) {
+    EstimateRecord e = record(group, id);
+    detail::set_wilson(e, stats::wilson(count, n, options_.confidence));
+    e.method = std::move(method);
+    add(group, std::move(e));
+  }
+
+  [[nodiscard]] ClientScores client_scores(const ClientRun& run) const {
+    std::vector<std::size_t> members;
+    for (std::size_t s = run.first; s < run.end; ++s)
+      if (p_.clients[s].paired_position != UINT64_MAX) members.push_back(s);
+    std::sort(members.begin(), members.end(),
+              [&](std::size_t a, std::size_t b) { return p_.clients[a].paired_position < p_.clients[b].paired_position; });
+    ClientScores c;
+    for (const std::size_t s : members) {
+      double sum_pre = 0.0, sum_post = 0.0, m = 0.0;
+      for (std::size_t j = 0; j < nd_; ++j) {
+        if (!paired(s, j)) continue;
+        sum_pre += p_.pre[s * nd_ + j];
+        sum_post += p_.post[s * nd_ + j];
+        m += 1.0;
+      }
+      c.pre.push_back(sum_pre / m);
+      c.post.push_back(sum_post / m);
+      c.change.push_back((sum_post - sum_pre) / m);
+      c.up += sum_post > sum_pre;
+      c.same += sum_post == sum_pre;
+      c.down += sum_post < sum_pre;
+    }
+    return c;
+  }
+
+  const Reliability& reliability() {
+    if (!reliability_) {
+      reliability_ = std::isnan(options_.reliability)
+                         ? alpha_of_pre_scores(p_)
+                         : Reliability{options_.reliability, "reliability " + short_number(options_.reliability) + " (given)"};
+    }
+    return *reliability_;
+  }
+
+  // The shares of clients whose change is reliable (Jacobson & Truax), when the pre scores vary.
+  void reliable_change(std::size_t group, const ClientScores& c) {
+    const double sd_pre = stats::mean_interval(c.pre, options_.confidence).sd;
+    if (!(sd_pre > 0.0)) return;
+    const Reliability& rel = reliability();
+    const Eigen::Map<const Eigen::VectorXd> pre_v(c.pre.data(), static_cast<Eigen::Index>(c.pre.size()));
+    const Eigen::Map<const Eigen::VectorXd> post_v(c.post.data(), static_cast<Eigen::Index>(c.post.size()));
+    const Eigen::VectorXd rci = stats::rci(pre_v, post_v, sd_pre, rel.value);
+    const auto clients = static_cast<double>(c.pre.size());
+    const std::string how = " (Jacobson & Truax: RCI = change / (sqrt(2) sd_pre sqrt(1 - r)), sd_pre " +
+                            short_number(sd_pre) + " = sample sd of the clients' pre scores in this unit and period, " +
+                            rel.text + "), Wilson " + pct_;
+    share(group, "score.reliably_improved", static_cast<double>((rci.array() > stats::reliable_change_threshold).count()),
+          clients, "share of clients with RCI > 1.96" + how);
+    share(group, "score.reliably_worse", static_cast<double>((rci.array() < -stats::reliable_change_threshold).count()),
+          clients, "share of clients with RCI < -1.96" + how);
+  }
+
+  // Cohen's d_z and d_av of the change, where defined; no interval.
+  void effect_sizes(std::size_t group, const ClientScores& c) {
+    const stats::PairedEffect effect = stats::paired_effect(c.pre, c.post);
+    for (const auto& [id, value, formula, standardiser] :
+         {std::tuple{"score.effect_dz", effect.d_z, "Cohen's d_z = mean change / sd of the changes", &effect.standardiser_z},
+          std::tuple{"score.effect_dav", effect.d_av, "d_av = mean change / ((sd_pre + sd_post) / 2)", &effect.standardiser_av}}) {
+      if (!std::isfinite(value)) continue;
+      EstimateRecord e = record(group, id);
+      e.value = value;
+      e.n = static_cast<double>(c.pre.size());
+      e.method = std::string(formula) + " (standardiser: " + *standardiser + ") of the " + score_text + ", no interval";
+      add(group, std::move(e));
+    }
+  }
+};
 
 }  // namespace
 
@@ -146,7 +339,7 @@ PrePostPartial PrePostPartial::merge(const PrePostPartial& a, const PrePostParti
   if (a.min_score != b.min_score || a.max_score != b.max_score) {
     throw DataError("cannot merge pre/post partials with scales " + std::to_string(a.min_score) + ".." +
                     std::to_string(a.max_score) + " and " + std::to_string(b.min_score) + ".." +
-                    std::to_string(b.max_score) + " (source '" + out.source + "'; expected one scale)");
+                    std::to_string(b.max_score) + " (source " + detail::squote(out.source) + "; expected one scale)");
   }
   out.min_score = a.min_score;
   out.max_score = a.max_score;
@@ -196,9 +389,9 @@ PrePostPartial PrePostPartial::merge(const PrePostPartial& a, const PrePostParti
         if (std::isnan(v)) continue;
         if (!std::isnan((*dst)[to])) {
           const std::size_t g = static_cast<std::size_t>(e.client.group);
-          throw DataError("cannot merge pre/post partials of source '" + out.source + "': client " +
-                          std::to_string(e.client.client) + " has domain '" + out.domains.names[(*e.domain_map)[j]] +
-                          "' scored in two partitions (unit '" + out.units.names[g / np] + "', period " +
+          throw DataError("cannot merge pre/post partials of source " + detail::squote(out.source) + ": client " +
+                          std::to_string(e.client.client) + " has domain " + detail::squote(out.domains.names[(*e.domain_map)[j]]) +
+                          " scored in two partitions (unit " + detail::squote(out.units.names[g / np]) + ", period " +
                           out.periods.names[g % np].to_string() + "; expected one row per client and domain)");
         }
         (*dst)[to] = v;
@@ -210,52 +403,35 @@ PrePostPartial PrePostPartial::merge(const PrePostPartial& a, const PrePostParti
 
 std::string PrePostPartial::to_bytes() const {
   detail::ByteWriter w(prepost_magic);
-  w.put(source);
-  w.put(rows);
+  w.put_fields(std::tie(source, rows));
   w.put(static_cast<std::int32_t>(min_score));
   w.put(static_cast<std::int32_t>(max_score));
-  w.put(units);
-  w.put(periods);
-  w.put(domains);
+  w.put_fields(dictionary_fields(*this));
   w.put(static_cast<std::uint64_t>(clients.size()));
-  for (const Client& c : clients) {
-    w.put(c.group);
-    w.put(c.client);
-    w.put(c.pre_position);
-    w.put(c.paired_position);
-  }
-  w.put(pre);
-  w.put(post);
+  for (const Client& c : clients) w.put_fields(client_fields(c));
+  w.put_fields(std::tie(pre, post));
   return w.take();
 }
 
 PrePostPartial PrePostPartial::from_bytes(std::string_view bytes) {
   detail::ByteReader r(bytes, prepost_magic, "PrePostPartial");
   PrePostPartial p;
-  r.get(p.source);
-  r.get(p.rows);
+  r.get_fields(std::tie(p.source, p.rows));
   std::int32_t lo = 0, hi = 0;
-  r.get(lo);
-  r.get(hi);
+  r.get_fields(std::tie(lo, hi));
   p.min_score = lo;
   p.max_score = hi;
-  r.get(p.units);
-  r.get(p.periods);
-  r.get(p.domains);
+  r.get_fields(dictionary_fields(p));
   std::uint64_t nc = 0;
   r.get(nc);
   if (nc > bytes.size()) r.fail();
   p.clients.resize(static_cast<std::size_t>(nc));
   const std::uint64_t groups = p.units.names.size() * p.periods.names.size();
   for (Client& c : p.clients) {
-    r.get(c.group);
-    r.get(c.client);
-    r.get(c.pre_position);
-    r.get(c.paired_position);
+    r.get_fields(client_fields(c));
     if (c.group >= groups) r.fail();
   }
-  r.get(p.pre);
-  r.get(p.post);
+  r.get_fields(std::tie(p.pre, p.post));
   if (p.pre.size() != p.clients.size() * p.domains.names.size() || p.post.size() != p.pre.size()) r.fail();
   r.finish();
   return p;
@@ -267,182 +443,11 @@ PrePostResult estimate_prepost(const PrePostPartial& p, const PrePostOptions& op
                     " is not the partial's " + std::to_string(p.min_score) + ".." + std::to_string(p.max_score) +
                     " (expected the options the partials were built with)");
   }
-  const std::size_t np = p.periods.names.size(), nd = p.domains.names.size();
-  const double conf = options.confidence;
-  const std::string pct = detail::percent_text(conf);
-  const std::string& prefix = options.prefix;
-  std::vector<Pending> pending;
-  PrePostResult result;
-  auto make = [&](std::size_t g, const std::string& id) {
-    EstimateRecord e;
-    e.unit = p.units.names[g / np];
-    e.period = p.periods.names[g % np];
-    e.indicator = prefix + id;
-    e.source = p.source;
-    return e;
-  };
-  const auto paired = [&](std::size_t s, std::size_t j) {
-    return !std::isnan(p.pre[s * nd + j]) && !std::isnan(p.post[s * nd + j]);
-  };
-  // The clients of each group: a run of the sorted clients.
-  std::vector<std::pair<std::size_t, std::size_t>> runs;  // (first, end) per group present
-  for (std::size_t s = 0; s < p.clients.size();) {
-    std::size_t e = s + 1;
-    while (e < p.clients.size() && p.clients[e].group == p.clients[s].group) ++e;
-    runs.emplace_back(s, e);
-    s = e;
-  }
-
-  // Domains: a shift table per (group, domain) with pairs.
-  {
-    std::vector<int> pre, post;
-    for (const auto& [first, end] : runs) {
-      const auto g = static_cast<std::size_t>(p.clients[first].group);
-      for (std::size_t dom = 0; dom < nd; ++dom) {
-        pre.clear();
-        post.clear();
-        for (std::size_t s = first; s < end; ++s) {
-          if (!paired(s, dom)) continue;
-          pre.push_back(static_cast<int>(p.pre[s * nd + dom]));
-          post.push_back(static_cast<int>(p.post[s * nd + dom]));
-        }
-        if (pre.empty()) continue;
-        stats::ShiftTable table = stats::shift_table(pre, post, options.min_score, options.max_score);
-        const auto pairs = static_cast<double>(table.n);
-        const std::string& name = p.domains.names[dom];
-        for (auto [what, count, text] : {std::tuple{".improved", table.improved, "higher"},
-                                         std::tuple{".same", table.same, "the same"},
-                                         std::tuple{".worse", table.worse, "lower"}}) {
-          EstimateRecord e = make(g, name + what);
-          set_wilson(e, stats::wilson(static_cast<double>(count), pairs, conf));
-          e.method = std::string("share of clients whose post score in this domain is ") + text +
-                     " than the pre score (both scored), Wilson " + pct;
-          pending.push_back({g, std::move(e)});
-        }
-        result.shifts.push_back(ShiftTableRecord{p.units.names[g / np], p.periods.names[g % np], name, std::move(table),
-                                                 pairs < context.suppression_threshold});
-      }
-    }
-  }
-
-  std::optional<Reliability> reliability;
-  const auto get_reliability = [&]() -> const Reliability& {
-    if (!reliability) {
-      if (std::isnan(options.reliability)) {
-        reliability = alpha_of_pre_scores(p);
-      } else {
-        reliability = Reliability{options.reliability, "reliability " + short_number(options.reliability) + " (given)"};
-      }
-    }
-    return *reliability;
-  };
-  std::vector<double> pre, post, change;
-  std::vector<std::size_t> members;
-  for (const auto& [first, end] : runs) {
-    const auto g = static_cast<std::size_t>(p.clients[first].group);
-    members.clear();
-    for (std::size_t s = first; s < end; ++s)
-      if (p.clients[s].paired_position != UINT64_MAX) members.push_back(s);
-    if (members.empty()) continue;
-    std::sort(members.begin(), members.end(),
-              [&](std::size_t a, std::size_t b) { return p.clients[a].paired_position < p.clients[b].paired_position; });
-    pre.clear();
-    post.clear();
-    change.clear();
-    std::int64_t up = 0, same = 0, down = 0;
-    for (const std::size_t s : members) {
-      double sum_pre = 0.0, sum_post = 0.0, m = 0.0;
-      for (std::size_t j = 0; j < nd; ++j) {
-        if (!paired(s, j)) continue;
-        sum_pre += p.pre[s * nd + j];
-        sum_post += p.post[s * nd + j];
-        m += 1.0;
-      }
-      pre.push_back(sum_pre / m);
-      post.push_back(sum_post / m);
-      change.push_back((sum_post - sum_pre) / m);
-      up += sum_post > sum_pre;
-      same += sum_post == sum_pre;
-      down += sum_post < sum_pre;
-    }
-    const auto clients_n = static_cast<double>(pre.size());
-    const std::string score = "client score (mean over the domains scored both times)";
-    for (auto [what, count, text] : {std::tuple{"score.improved", up, "higher"}, std::tuple{"score.same", same, "the same"},
-                                     std::tuple{"score.worse", down, "lower"}}) {
-      EstimateRecord e = make(g, what);
-      set_wilson(e, stats::wilson(static_cast<double>(count), clients_n, conf));
-      e.method = "share of clients whose post " + score + " is " + text + " than the pre score, Wilson " + pct;
-      pending.push_back({g, std::move(e)});
-    }
-    {
-      const stats::MeanEstimate m = stats::mean_interval(change, conf);
-      EstimateRecord e = make(g, "score.mean_change");
-      e.value = m.mean;
-      e.n = clients_n;
-      e.se = m.se;
-      e.ci_low = m.low;
-      e.ci_high = m.high;
-      e.method = "mean change (post - pre) of the " + score + ", t interval " + pct;
-      pending.push_back({g, std::move(e)});
-    }
-    if (pre.size() >= 2) {
-      const double sd_pre = stats::mean_interval(pre, conf).sd;
-      if (sd_pre > 0.0) {
-        const Reliability& rel = get_reliability();
-        const Eigen::Map<const Eigen::VectorXd> pre_v(pre.data(), static_cast<Eigen::Index>(pre.size()));
-        const Eigen::Map<const Eigen::VectorXd> post_v(post.data(), static_cast<Eigen::Index>(post.size()));
-        const Eigen::VectorXd rci = stats::rci(pre_v, post_v, sd_pre, rel.value);
-        const double reliably_up = static_cast<double>((rci.array() > stats::reliable_change_threshold).count());
-        const double reliably_down = static_cast<double>((rci.array() < -stats::reliable_change_threshold).count());
-        const std::string how = " (Jacobson & Truax: RCI = change / (sqrt(2) sd_pre sqrt(1 - r)), sd_pre " +
-                                short_number(sd_pre) + " = sample sd of the clients' pre scores in this unit and period, " +
-                                rel.text + "), Wilson " + pct;
-        EstimateRecord e = make(g, "score.reliably_improved");
-        set_wilson(e, stats::wilson(reliably_up, clients_n, conf));
-        e.method = "share of clients with RCI > 1.96" + how;
-        pending.push_back({g, std::move(e)});
-        EstimateRecord w = make(g, "score.reliably_worse");
-        set_wilson(w, stats::wilson(reliably_down, clients_n, conf));
-        w.method = "share of clients with RCI < -1.96" + how;
-        pending.push_back({g, std::move(w)});
-      }
-      const stats::PairedEffect effect = stats::paired_effect(pre, post);
-      if (std::isfinite(effect.d_z)) {
-        EstimateRecord e = make(g, "score.effect_dz");
-        e.value = effect.d_z;
-        e.n = clients_n;
-        e.method = "Cohen's d_z = mean change / sd of the changes (standardiser: " + effect.standardiser_z +
-                   ") of the " + score + ", no interval";
-        pending.push_back({g, std::move(e)});
-      }
-      if (std::isfinite(effect.d_av)) {
-        EstimateRecord e = make(g, "score.effect_dav");
-        e.value = effect.d_av;
-        e.n = clients_n;
-        e.method = "d_av = mean change / ((sd_pre + sd_post) / 2) (standardiser: " + effect.standardiser_av +
-                   ") of the " + score + ", no interval";
-        pending.push_back({g, std::move(e)});
-      }
-    }
-    if (std::any_of(change.begin(), change.end(), [](double c) { return c != 0.0; })) {
-      const stats::WilcoxonResult w = stats::wilcoxon_signed_rank(change);
-      EstimateRecord e = make(g, "score.wilcoxon_p");
-      e.value = w.p_value;
-      e.n = static_cast<double>(w.n_used);
-      e.method = "two-sided Wilcoxon signed-rank p-value of the changes of the " + score + " (" + w.method + ", " +
-                 std::to_string(w.n_zero) + " zero changes dropped as scipy's zero_method 'wilcox'; n = nonzero changes)";
-      pending.push_back({g, std::move(e)});
-    }
-  }
-
-  std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) { return a.group < b.group; });
-  std::vector<EstimateRecord> out;
-  out.reserve(pending.size());
-  for (auto& q : pending) out.push_back(std::move(q.record));
-  DataContext ctx = context;
-  ctx.indicators = nullptr;  // the estimates define their own indicator ids
-  result.estimates = Dataset::from_records(out, ctx);
-  return result;
+  ChangeEstimator estimator(p, options, context);
+  const std::vector<ClientRun> runs = client_runs(p);
+  for (const ClientRun& run : runs) estimator.domain_shifts(run);
+  for (const ClientRun& run : runs) estimator.client_score_change(run);
+  return estimator.finish();
 }
 
 }  // namespace doelenboom

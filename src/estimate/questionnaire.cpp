@@ -57,19 +57,9 @@ double Item::max() const noexcept {
 }
 
 ResponseView ResponseTable::view() const {
-  ResponseView v;
-  v.unit = unit;
-  v.period = period;
-  v.instrument = instrument;
-  v.respondent = respondent;
-  v.item = item;
-  v.value = value;
-  v.unit_names = unit_names;
-  v.periods = periods;
-  v.instrument_names = instrument_names;
-  v.items = items;
-  v.source = source;
-  return v;
+  return {.unit = unit, .period = period, .instrument = instrument, .respondent = respondent, .item = item, .value = value,
+          .unit_names = unit_names, .periods = periods, .instrument_names = instrument_names, .items = items,
+          .source = source};
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -304,9 +294,9 @@ Answers read_answers(const detail::Cells& cells, const std::array<std::size_t, 5
   const std::vector<Item>& items = t.items;
   std::unordered_map<std::string, std::int32_t> item_index;
   for (std::size_t i = 0; i < items.size(); ++i) item_index.emplace(items[i].id, static_cast<std::int32_t>(i));
-  std::string item_list;
-  for (std::size_t i = 0; i < items.size() && i < 20; ++i) item_list += (i ? ", " : "") + items[i].id;
-  if (items.size() > 20) item_list += ", ...";
+  std::vector<std::string_view> item_ids;
+  for (const Item& i : items) item_ids.push_back(i.id);
+  const std::string item_list = detail::join_words_capped(item_ids, false);
 
   Answers a;
   detail::Names units{t.unit_names}, periods{period_texts}, instruments{t.instrument_names},
@@ -338,16 +328,13 @@ Answers read_answers(const detail::Cells& cells, const std::array<std::size_t, 5
   t.value.reserve(n);
   a.row_ok.assign(n, 1);
   detail::CellSink sink{cells, {out, t.source}};
+  detail::KeyCells key{sink, a.row_ok};
   for (std::size_t r = 0; r < n; ++r) {
-    const auto keep = [&](const std::string& column, const detail::ReadColumn<std::int32_t>::Value& v) {
-      if (!v.ok) a.row_ok[r] = 0;
-      return sink.take<std::int32_t>(r, column, v);
-    };
-    t.unit.push_back(keep(cols.unit, unit(r)));
-    t.period.push_back(keep(cols.period, period(r)));
-    if (instrument) t.instrument.push_back(keep(cols.instrument, (*instrument)(r)));
-    a.respondent.push_back(keep(cols.respondent, respondent(r)));
-    const std::int32_t code = keep(cols.item, item(r));
+    t.unit.push_back(key(r, cols.unit, unit(r)));
+    t.period.push_back(key(r, cols.period, period(r)));
+    if (instrument) t.instrument.push_back(key(r, cols.instrument, (*instrument)(r)));
+    a.respondent.push_back(key(r, cols.respondent, respondent(r)));
+    const std::int32_t code = key(r, cols.item, item(r));
     t.item.push_back(code);
     double value = std::numeric_limits<double>::quiet_NaN();
     if (code >= 0 && cells.key(cv, r) >= 0) {

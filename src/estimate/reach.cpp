@@ -15,6 +15,7 @@
 #include "doelenboom/partial.hpp"
 #include "doelenboom/stats.hpp"
 #include "doelenboom/unit.hpp"
+#include "estimate/estimate_records.hpp"
 #include "estimate/estimates_common.hpp"
 #include "estimate/partial_internal.hpp"
 
@@ -26,6 +27,24 @@ constexpr std::string_view reach_magic = "doelenboom.ReachPartial/1\n";
 
 bool client_less(const ReachPartial::Client& a, const ReachPartial::Client& b) {
   return std::tie(a.group, a.client) < std::tie(b.group, b.client);
+}
+
+// The fields of a partial, a group and a client in their binary order (to_bytes and from_bytes).
+template <class P>
+auto flag_fields(P& p) {
+  return std::tie(p.has_hours, p.has_referral, p.has_referrer_contact, p.has_channel, p.has_life_domain, p.has_dates);
+}
+template <class P>
+auto dictionary_fields(P& p) {
+  return std::tie(p.units, p.periods, p.channels, p.life_domains);
+}
+template <class G>
+auto count_fields(G& g) {
+  return std::tie(g.contacts, g.hours_missing, g.referral_known, g.referrals, g.referrer_known, g.referrer);
+}
+template <class C>
+auto client_fields(C& c) {
+  return std::tie(c.group, c.client, c.position, c.contacts, c.first_start, c.last_end, c.open, c.life_domains);
 }
 
 // The clients of the rows, found by (group, client) with open addressing over the Client records
@@ -157,8 +176,8 @@ ReachPartial ReachPartial::merge(const ReachPartial& a, const ReachPartial& b) {
     return std::array<bool, 6>{x.has_hours, x.has_referral, x.has_referrer_contact, x.has_channel, x.has_life_domain, x.has_dates};
   };
   if (a.rows > 0 && b.rows > 0 && flags(a) != flags(b)) {
-    throw DataError("cannot merge reach partials of registrations with different columns (source '" + out.source +
-                    "'; expected every partition to have the same optional columns: hours, referral, "
+    throw DataError("cannot merge reach partials of registrations with different columns (source " + detail::squote(out.source) +
+                    "; expected every partition to have the same optional columns: hours, referral, "
                     "referrer_contact, channel, life_domain, start/end dates)");
   }
   const auto& f = a.rows > 0 ? a : b;
@@ -181,7 +200,7 @@ ReachPartial ReachPartial::merge(const ReachPartial& a, const ReachPartial& b) {
   const auto channels = detail::unite(a.channels, b.channels);
   const auto domains = detail::unite(a.life_domains, b.life_domains);
   if (domains.merged.names.size() > 64) {
-    throw DataError("cannot merge reach partials of source '" + out.source + "': together they have " +
+    throw DataError("cannot merge reach partials of source " + detail::squote(out.source) + ": together they have " +
                     std::to_string(domains.merged.names.size()) + " distinct life domains (expected at most 64)");
   }
   out.units = units.merged;
@@ -245,55 +264,32 @@ ReachPartial ReachPartial::merge(const ReachPartial& a, const ReachPartial& b) {
 
 std::string ReachPartial::to_bytes() const {
   detail::ByteWriter w(reach_magic);
-  w.put(source);
-  w.put(rows);
-  w.put(std::array<bool, 6>{has_hours, has_referral, has_referrer_contact, has_channel, has_life_domain, has_dates});
-  w.put(units);
-  w.put(periods);
-  w.put(channels);
-  w.put(life_domains);
+  w.put_fields(std::tie(source, rows));
+  w.put_fields(flag_fields(*this));
+  w.put_fields(dictionary_fields(*this));
   w.put(static_cast<std::uint64_t>(groups.size()));
   for (const Group& g : groups) {
-    w.put(std::array<std::int64_t, 6>{g.contacts, g.hours_missing, g.referral_known, g.referrals, g.referrer_known, g.referrer});
-    w.put(g.channel_contacts);
-    w.put(g.hours);
+    w.put_fields(count_fields(g));
+    w.put_fields(std::tie(g.channel_contacts, g.hours));
   }
   w.put(static_cast<std::uint64_t>(clients.size()));
-  for (const Client& c : clients) {
-    w.put(c.group);
-    w.put(c.client);
-    w.put(c.position);
-    w.put(c.contacts);
-    w.put(c.first_start);
-    w.put(c.last_end);
-    w.put(c.open);
-    w.put(c.life_domains);
-  }
+  for (const Client& c : clients) w.put_fields(client_fields(c));
   return w.take();
 }
 
 ReachPartial ReachPartial::from_bytes(std::string_view bytes) {
   detail::ByteReader r(bytes, reach_magic, "ReachPartial");
   ReachPartial p;
-  r.get(p.source);
-  r.get(p.rows);
-  std::array<bool, 6> flags{};
-  r.get(flags);
-  std::tie(p.has_hours, p.has_referral, p.has_referrer_contact, p.has_channel, p.has_life_domain, p.has_dates) =
-      std::tuple_cat(flags);
-  r.get(p.units);
-  r.get(p.periods);
-  r.get(p.channels);
-  r.get(p.life_domains);
+  r.get_fields(std::tie(p.source, p.rows));
+  r.get_fields(flag_fields(p));
+  r.get_fields(dictionary_fields(p));
   if (p.life_domains.names.size() > 64) r.fail();
   std::uint64_t ng = 0;
   r.get(ng);
   if (ng != p.units.names.size() * p.periods.names.size()) r.fail();
   p.groups.resize(static_cast<std::size_t>(ng));
   for (Group& g : p.groups) {
-    std::array<std::int64_t, 6> c{};
-    r.get(c);
-    std::tie(g.contacts, g.hours_missing, g.referral_known, g.referrals, g.referrer_known, g.referrer) = std::tuple_cat(c);
+    r.get_fields(count_fields(g));
     r.get(g.channel_contacts);
     if (g.channel_contacts.size() != p.channels.names.size()) r.fail();
     r.get(g.hours);
@@ -303,14 +299,7 @@ ReachPartial ReachPartial::from_bytes(std::string_view bytes) {
   if (nc > bytes.size()) r.fail();
   p.clients.resize(static_cast<std::size_t>(nc));
   for (Client& c : p.clients) {
-    r.get(c.group);
-    r.get(c.client);
-    r.get(c.position);
-    r.get(c.contacts);
-    r.get(c.first_start);
-    r.get(c.last_end);
-    r.get(c.open);
-    r.get(c.life_domains);
+    r.get_fields(client_fields(c));
     // to_bytes writes the order from_view and merge give: by (group, client), each pair once.
     if (c.group >= ng || (&c != p.clients.data() && !client_less(*(&c - 1), c))) r.fail();
   }
@@ -347,7 +336,7 @@ Dataset estimate_reach(const ReachPartial& p, const ReachOptions& options, const
   const std::string& src = p.source;
   const std::size_t ndomains = p.has_life_domain ? p.life_domains.names.size() : 0;
   if (ndomains > 64) {
-    throw DataError("reach partial of source '" + src + "' has " + std::to_string(ndomains) +
+    throw DataError("reach partial of source " + detail::squote(src) + " has " + std::to_string(ndomains) +
                     " life domains (expected at most 64)");
   }
   std::vector<EstimateRecord> out;
@@ -403,16 +392,14 @@ Dataset estimate_reach(const ReachPartial& p, const ReachOptions& options, const
     }
     if (p.has_channel) {
       out.push_back(rec("phone_questions", static_cast<double>(phones), clients,
-                        "contacts by channel '" + options.phone_channel + "' (" +
+                        "contacts by channel " + detail::squote(options.phone_channel) + " (" +
                             std::to_string(grp.contacts - channel_known) + " without channel)"));
     }
     {
       // Conversations per client: the mean of the clients' contact counts, with a t interval.
       const stats::MeanEstimate m = stats::mean_interval(contacts);
       EstimateRecord e = rec("conversations_per_client", m.mean, clients, "mean contacts per client, t interval 95%");
-      e.se = m.se;
-      e.ci_low = m.low;
-      e.ci_high = m.high;
+      detail::set_mean(e, m);
       out.push_back(e);
     }
     if (!lead_times.empty()) {
@@ -424,18 +411,15 @@ Dataset estimate_reach(const ReachPartial& p, const ReachOptions& options, const
                         "90th percentile (linear) of days from first start to last end, closed trajectories"));
     }
     for (std::size_t dom = 0; dom < ndomains; ++dom) {
-      const stats::Interval w = stats::wilson(static_cast<double>(with_domain[dom]), clients);
-      EstimateRecord e = rec("share_life_domain." + p.life_domains.names[dom], w.estimate, clients,
+      EstimateRecord e = rec("share_life_domain." + p.life_domains.names[dom], 0.0, clients,
                              "share of clients with a question in this life domain, Wilson 95%");
-      e.ci_low = w.low;
-      e.ci_high = w.high;
-      e.se = std::sqrt(w.estimate * (1.0 - w.estimate) / clients);
+      detail::set_wilson(e, stats::wilson(static_cast<double>(with_domain[dom]), clients));
       out.push_back(e);
     }
     if (options.rate_per > 0.0 && context.units != nullptr) {
       const Unit& u = context.units->at(unit);
       if (!(u.population > 0.0)) {
-        throw DataError("unit '" + unit + "' has no population (expected one to compute clients per " +
+        throw DataError("unit " + detail::squote(unit) + " has no population (expected one to compute clients per " +
                         std::to_string(static_cast<long long>(options.rate_per)) +
                         " inhabitants; give it in the units file or set rate_per to 0)");
       }
@@ -446,9 +430,7 @@ Dataset estimate_reach(const ReachPartial& p, const ReachOptions& options, const
                             std::to_string(static_cast<long long>(u.population)) + ")"));
     }
   }
-  DataContext ctx = context;
-  ctx.indicators = nullptr;  // the estimates define their own indicator ids
-  return Dataset::from_records(out, ctx);
+  return detail::estimates_dataset(out, context);
 }
 
 }  // namespace doelenboom

@@ -22,23 +22,10 @@
 namespace doelenboom {
 
 RegistrationView RegistrationTable::view() const {
-  RegistrationView v;
-  v.unit = unit;
-  v.period = period;
-  v.client = client;
-  v.hours = hours;
-  v.referral = referral;
-  v.referrer_contact = referrer_contact;
-  v.channel = channel;
-  v.life_domain = life_domain;
-  v.start_day = start_day;
-  v.end_day = end_day;
-  v.unit_names = unit_names;
-  v.periods = periods;
-  v.channel_names = channel_names;
-  v.life_domain_names = life_domain_names;
-  v.source = source;
-  return v;
+  return {.unit = unit, .period = period, .client = client, .hours = hours, .referral = referral,
+          .referrer_contact = referrer_contact, .channel = channel, .life_domain = life_domain, .start_day = start_day,
+          .end_day = end_day, .unit_names = unit_names, .periods = periods, .channel_names = channel_names,
+          .life_domain_names = life_domain_names, .source = source};
 }
 
 namespace {
@@ -149,7 +136,7 @@ Read<double> read_hours(const Cell& cell) {
   const std::string_view text = cell.text_in(buffer);
   // A number cell is a number; a text must be one ("nan" and "inf" are errors, not blanks).
   const auto x = cell.kind == Cell::Kind::number ? std::optional<double>(cell.number) : detail::parse_finite_double(text);
-  if (!x) return detail::bad(none, "bad_number", "hours '" + std::string(text) + "' is not a number (expected hours >= 0, e.g. 1.5)");
+  if (!x) return detail::bad(none, "bad_number", "hours " + detail::squote(text) + " is not a number (expected hours >= 0, e.g. 1.5)");
   if (!(*x >= 0.0 && std::isfinite(*x)))
     return detail::bad(*x, "negative_hours", "hours " + std::string(text) + " (expected a finite number >= 0)");
   return detail::fine(*x);
@@ -172,7 +159,7 @@ Read<std::int32_t> read_day(const Cell& cell) {
   std::string buffer;
   const std::string_view text = cell.text_in(buffer);
   if (auto day = parse_day(text)) return detail::fine(*day);
-  return detail::bad(missing_day, "bad_date", "date '" + std::string(text) + "' (expected an ISO date YYYY-MM-DD)");
+  return detail::bad(missing_day, "bad_date", "date " + detail::squote(text) + " (expected an ISO date YYYY-MM-DD)");
 }
 
 // The columns of a registrations table; problems of its structure go to `out`. std::nullopt when
@@ -205,8 +192,8 @@ std::optional<Layout> layout_of(const detail::Cells& cells, const RegistrationCo
   if (l.breakdowns.size() != cols.breakdowns.size()) return std::nullopt;
   if (l.start.has_value() != l.end.has_value()) {
     out.push_back(make_problem("missing_column", cells.header(l.start ? cols.end_date : cols.start_date), {},
-                               std::string(cells.what()) + " has only one of the columns '" + cols.start_date +
-                                   "' and '" + cols.end_date + "' (expected both or neither)"));
+                               std::string(cells.what()) + " has only one of the columns " + detail::squote(cols.start_date) +
+                                   " and " + detail::squote(cols.end_date) + " (expected both or neither)"));
   }
   return l;
 }

@@ -13,6 +13,7 @@
 
 #include "doelenboom/partial.hpp"
 #include "doelenboom/stats.hpp"
+#include "estimate/estimate_records.hpp"
 #include "estimate/estimates_common.hpp"
 #include "estimate/partial_internal.hpp"
 
@@ -23,29 +24,24 @@ namespace {
 constexpr std::string_view survey_magic = "doelenboom.SurveyPartial/1\n";
 constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
-struct Pending {
-  std::size_t group;
-  int pass;
-  EstimateRecord record;
-};
-
-void set_interval(EstimateRecord& e, const stats::Interval& w) {
-  e.value = w.estimate;
-  e.ci_low = w.low;
-  e.ci_high = w.high;
-  e.se = std::sqrt(w.estimate * (1.0 - w.estimate) / w.n);
-}
-
-void set_mean(EstimateRecord& e, const stats::MeanEstimate& m) {
-  e.value = m.mean;
-  e.se = m.se;
-  e.ci_low = m.low;
-  e.ci_high = m.high;
-}
-
 std::string left_out(std::uint64_t missing, const char* what) {
   if (missing == 0) return {};
   return "; " + std::to_string(missing) + " " + what + " left out";
+}
+
+// The fields of a partial, an item (but its type) and a response in their binary order (to_bytes
+// and from_bytes).
+template <class P>
+auto dictionary_fields(P& p) {
+  return std::tie(p.units, p.periods, p.instruments);
+}
+template <class I>
+auto text_fields(I& i) {
+  return std::tie(i.id, i.label);
+}
+template <class R>
+auto response_fields(R& r) {
+  return std::tie(r.key, r.respondent, r.position);
 }
 
 bool same_items(const std::vector<Item>& a, const std::vector<Item>& b) {
@@ -71,6 +67,204 @@ void add_counts(std::vector<std::pair<double, std::uint64_t>>& into, const std::
     else into.insert(it, {v, c});
   }
 }
+
+// A scale: its items (a run [first, end) of the partial's scale items) and how they are scored,
+// the reversed items as flip - x.
+struct ScaleScoring {
+  std::string name;
+  std::size_t first = 0, end = 0;
+  double flip = 0.0;
+  std::string reversed;  ///< ids of the reversed items, "" when none
+  std::string scoring;   ///< for the method text
+  [[nodiscard]] std::size_t size() const noexcept { return end - first; }
+};
+
+std::vector<ScaleScoring> scales_of(const SurveyPartial& p) {
+  std::vector<ScaleScoring> out;
+  const std::size_t k_all = p.scale_items.size();
+  for (std::size_t first = 0; first < k_all;) {
+    ScaleScoring s;
+    s.name = p.items[p.scale_items[first]].scale;
+    std::size_t end = first + 1;
+    while (end < k_all && p.items[p.scale_items[end]].scale == s.name) ++end;
+    s.first = first;
+    s.end = end;
+    const Item& head = p.items[p.scale_items[first]];
+    s.flip = head.min() + head.max();
+    for (std::size_t j = first; j < end; ++j)
+      if (p.items[p.scale_items[j]].reversed) s.reversed += (s.reversed.empty() ? "" : ", ") + p.items[p.scale_items[j]].id;
+    s.scoring = "mean of the " + std::to_string(s.size()) + " items" +
+                (s.reversed.empty() ? std::string()
+                                    : " (reversed, scored " + detail::format_double(s.flip) + " - x: " + s.reversed + ")");
+    out.push_back(std::move(s));
+    first = end;
+  }
+  return out;
+}
+
+// The responses in order of their first row.
+std::vector<std::size_t> responses_by_position(const SurveyPartial& p) {
+  std::vector<std::size_t> order(p.responses.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p.responses[a].position < p.responses[b].position; });
+  return order;
+}
+
+// The estimates of one partial (estimate_survey), per pass: pass 0 over all instruments, pass 1
+// (per_instrument, with an instrument column) per instrument, with "@<instrument>" in the ids.
+class SurveyEstimator {
+ public:
+  SurveyEstimator(const SurveyPartial& p, const SurveyOptions& options)
+      : p_(p),
+        conf_(options.confidence),
+        pct_(detail::percent_text(options.confidence)),
+        per_instrument_(options.per_instrument && p.has_instrument),
+        ni_(p.instruments.names.size()),
+        groups_(p.units.names.size() * p.periods.names.size()) {}
+
+  [[nodiscard]] int passes() const noexcept { return per_instrument_ ? 2 : 1; }
+  std::vector<detail::PendingRecord>& pending() noexcept { return pending_; }
+
+  // Items: from the counts of each distinct answer. The mean is the exact sum over the answers
+  // rounded once, divided by n; the squared deviations from it are summed exactly too, so neither
+  // depends on the order of the rows.
+  void items(int pass) {
+    const bool by_instrument = pass == 1;
+    for (std::size_t g = 0; g < groups_; ++g) {
+      for (std::size_t instrument = 0; instrument < (by_instrument ? ni_ : 1); ++instrument) {
+        for (std::size_t item_code = 0; item_code < p_.items.size(); ++item_code) {
+          item(g, pass, instrument, item_code);
+        }
+      }
+    }
+  }
+
+  // Scales: the complete responses of each (group, instrument?) in order of their first row: the
+  // mean scale score and Cronbach's alpha.
+  void scale(const ScaleScoring& scale, const std::vector<std::size_t>& by_position, int pass) {
+    const bool by_instrument = pass == 1;
+    const std::size_t ninst = by_instrument ? ni_ : 1;
+    const std::size_t k = scale.size();
+    std::vector<std::uint64_t> key;
+    std::vector<std::size_t> complete;
+    std::vector<std::size_t> incomplete(groups_ * ninst, 0);
+    for (const std::size_t s : by_position) {
+      const std::uint64_t gi = p_.responses[s].key;
+      const std::uint64_t kk = (gi / ni_) * ninst + (by_instrument ? gi % ni_ : 0);
+      std::size_t answered = 0;
+      for (std::size_t j = 0; j < k; ++j) answered += std::isnan(answer(scale, s, j)) ? 0U : 1U;
+      if (answered == k) {
+        key.push_back(kk);
+        complete.push_back(s);
+      } else if (answered > 0) {
+        ++incomplete[static_cast<std::size_t>(kk)];
+      }
+    }
+    const detail::Grouping grouping = detail::group_by(key, static_cast<std::uint64_t>(groups_) * ninst);
+    for (std::size_t c = 0; c < grouping.groups(); ++c) {
+      const std::uint64_t kk = grouping.keys[c];
+      const std::size_t m = grouping.offsets[c + 1] - grouping.offsets[c];
+      Eigen::MatrixXd matrix(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(k));
+      std::vector<double> values(m, 0.0);
+      for (std::size_t i = 0; i < m; ++i) {
+        const std::size_t s = complete[grouping.order[grouping.offsets[c] + i]];
+        double sum = 0.0;
+        for (std::size_t j = 0; j < k; ++j) {
+          matrix(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = answer(scale, s, j);
+          sum += answer(scale, s, j);
+        }
+        values[i] = sum / static_cast<double>(k);
+      }
+      scale_estimates(scale, static_cast<std::size_t>(kk / ninst), pass, static_cast<std::size_t>(kk % ninst), matrix, values,
+                      left_out(incomplete[static_cast<std::size_t>(kk)], "incomplete respondents"));
+    }
+  }
+
+ private:
+  const SurveyPartial& p_;
+  double conf_;
+  std::string pct_;
+  bool per_instrument_;
+  std::size_t ni_, groups_;
+  std::vector<detail::PendingRecord> pending_;
+
+  [[nodiscard]] EstimateRecord record(std::size_t g, std::string id) const {
+    return detail::group_record(p_.units, p_.periods, g, std::move(id), p_.source);
+  }
+  [[nodiscard]] std::string qualify(const std::string& id, int pass, std::size_t instrument) const {
+    return pass == 1 ? id + "@" + p_.instruments.names[instrument] : id;
+  }
+  // Answer j of scale item run `scale` in response s, reversed items flipped.
+  [[nodiscard]] double answer(const ScaleScoring& scale, std::size_t s, std::size_t j) const {
+    const double v = p_.answers[s * p_.scale_items.size() + scale.first + j];
+    return p_.items[p_.scale_items[scale.first + j]].reversed ? scale.flip - v : v;
+  }
+
+  void item(std::size_t g, int pass, std::size_t instrument, std::size_t item_code) {
+    const std::size_t nit = p_.items.size();
+    SurveyPartial::Cell cell;
+    for (std::size_t i = 0; i < ni_; ++i) {
+      if (pass == 1 && i != instrument) continue;
+      const SurveyPartial::Cell& c = p_.cells[(g * ni_ + i) * nit + item_code];
+      cell.missing += c.missing;
+      add_counts(cell.counts, c.counts);
+    }
+    const Item& item = p_.items[item_code];
+    std::uint64_t count = 0, positive = 0;
+    ExactSum sum;
+    for (const auto& [v, c] : cell.counts) {
+      count += c;
+      if (item.type == ItemType::likert5 ? v >= 4.0 : v == 1.0) positive += c;
+      sum.add_times(v, c);
+    }
+    if (count == 0) return;  // nobody answered: no estimate (not even a share of 0 of 0)
+    const double mean = sum.value() / static_cast<double>(count);
+    ExactSum squares;
+    for (const auto& [v, c] : cell.counts) squares.add_times((v - mean) * (v - mean), c);
+    const auto answers = static_cast<double>(count);
+    const std::string base = qualify(item.id, pass, instrument);
+    const std::string gaps = left_out(cell.missing, "empty answers");
+    if (item.type == ItemType::likert5 || item.type == ItemType::yes_no) {
+      EstimateRecord e = record(g, base + (item.type == ItemType::likert5 ? ".agree" : ".yes"));
+      detail::set_wilson(e, stats::wilson(static_cast<double>(positive), answers, conf_));
+      e.method = (item.type == ItemType::likert5 ? "share of answers 4 or 5 (mee eens, helemaal mee eens), Wilson "
+                                                 : "share of answers ja, Wilson ") +
+                 pct_ + gaps;
+      pending_.push_back({g, pass, std::move(e)});
+    }
+    if (item.type == ItemType::likert5 || item.type == ItemType::grade) {
+      EstimateRecord e = record(g, base + ".mean");
+      detail::set_mean(e, stats::mean_interval_from_moments(static_cast<std::size_t>(count), mean, squares.value(), conf_));
+      e.n = answers;
+      e.method = std::string(item.type == ItemType::likert5 ? "mean answer (1..5)" : "mean grade (1..10)") +
+                 ", t interval " + pct_ + gaps;
+      pending_.push_back({g, pass, std::move(e)});
+    }
+  }
+
+  // The mean scale score of the complete responses of a group (one row of `matrix` and one value
+  // each) and, where defined, Cronbach's alpha.
+  void scale_estimates(const ScaleScoring& scale, std::size_t g, int pass, std::size_t instrument, const Eigen::MatrixXd& matrix,
+                       const std::vector<double>& values, const std::string& gaps) {
+    const auto m = static_cast<double>(values.size());
+    const std::string base = qualify(scale.name, pass, instrument);
+    EstimateRecord e = record(g, base + ".mean");
+    detail::set_mean(e, stats::mean_interval(values, conf_));
+    e.n = m;
+    e.method = "mean scale score (" + scale.scoring + ") of respondents who answered all items, t interval " + pct_ + gaps;
+    pending_.push_back({g, pass, std::move(e)});
+    // Alpha needs two respondents and a total score that varies; otherwise it is undefined.
+    const Eigen::VectorXd totals = matrix.rowwise().sum();
+    if (values.size() >= 2 && (totals.array() != totals(0)).any()) {
+      EstimateRecord a = record(g, base + ".alpha");
+      a.value = stats::cronbach_alpha(matrix);
+      a.n = m;
+      a.method = "Cronbach's alpha of the " + std::to_string(scale.size()) + " items over respondents who answered all" +
+                 (scale.reversed.empty() ? std::string() : " (reversed: " + scale.reversed + ")") + ", no interval" + gaps;
+      pending_.push_back({g, pass, std::move(a)});
+    }
+  }
+};
 
 }  // namespace
 
@@ -156,12 +350,12 @@ SurveyPartial SurveyPartial::merge(const SurveyPartial& a, const SurveyPartial& 
   out.source = detail::merged_source(a.source, a.rows, b.source, b.rows, "survey");
   out.rows = a.rows + b.rows;
   if (!same_items(a.items, b.items)) {
-    throw DataError("cannot merge survey partials with different item definitions (source '" + out.source +
-                    "'; expected the same items, in the same order, for every partition)");
+    throw DataError("cannot merge survey partials with different item definitions (source " + detail::squote(out.source) +
+                    "; expected the same items, in the same order, for every partition)");
   }
   if (a.rows > 0 && b.rows > 0 && a.has_instrument != b.has_instrument) {
-    throw DataError("cannot merge survey partials with and without an instrument column (source '" + out.source +
-                    "'; expected the same columns in every partition)");
+    throw DataError("cannot merge survey partials with and without an instrument column (source " + detail::squote(out.source) +
+                    "; expected the same columns in every partition)");
   }
   out.has_instrument = a.rows > 0 ? a.has_instrument : b.has_instrument;
   out.items = a.items;
@@ -221,9 +415,9 @@ SurveyPartial SurveyPartial::merge(const SurveyPartial& a, const SurveyPartial& 
       if (std::isnan(v)) continue;
       if (!std::isnan(out.answers[base + j])) {
         const auto g = static_cast<std::size_t>(e.response.key / ni);
-        throw DataError("cannot merge survey partials of source '" + out.source + "': respondent " +
-                        std::to_string(e.response.respondent) + " answered item '" + out.items[out.scale_items[j]].id +
-                        "' in two partitions (unit '" + out.units.names[g / np] + "', period " +
+        throw DataError("cannot merge survey partials of source " + detail::squote(out.source) + ": respondent " +
+                        std::to_string(e.response.respondent) + " answered item " + detail::squote(out.items[out.scale_items[j]].id) +
+                        " in two partitions (unit " + detail::squote(out.units.names[g / np]) + ", period " +
                         out.periods.names[g % np].to_string() + "; expected one answer per respondent and item)");
       }
       out.answers[base + j] = v;
@@ -234,36 +428,23 @@ SurveyPartial SurveyPartial::merge(const SurveyPartial& a, const SurveyPartial& 
 
 std::string SurveyPartial::to_bytes() const {
   detail::ByteWriter w(survey_magic);
-  w.put(source);
-  w.put(rows);
-  w.put(has_instrument);
+  w.put_fields(std::tie(source, rows, has_instrument));
   w.put(static_cast<std::uint64_t>(items.size()));
   for (const Item& i : items) {
-    w.put(i.id);
-    w.put(i.label);
+    w.put_fields(text_fields(i));
     w.put(static_cast<std::uint8_t>(i.type));
-    w.put(i.scale);
-    w.put(i.reversed);
+    w.put_fields(std::tie(i.scale, i.reversed));
   }
-  w.put(units);
-  w.put(periods);
-  w.put(instruments);
+  w.put_fields(dictionary_fields(*this));
   w.put(static_cast<std::uint64_t>(cells.size()));
   for (const Cell& c : cells) {
     w.put(c.missing);
     w.put(static_cast<std::uint64_t>(c.counts.size()));
-    for (const auto& [v, count] : c.counts) {
-      w.put(v);
-      w.put(count);
-    }
+    for (const auto& [v, count] : c.counts) w.put_fields(std::tie(v, count));
   }
   w.put(scale_items);
   w.put(static_cast<std::uint64_t>(responses.size()));
-  for (const Response& r : responses) {
-    w.put(r.key);
-    w.put(r.respondent);
-    w.put(r.position);
-  }
+  for (const Response& r : responses) w.put_fields(response_fields(r));
   w.put(answers);
   return w.take();
 }
@@ -271,26 +452,20 @@ std::string SurveyPartial::to_bytes() const {
 SurveyPartial SurveyPartial::from_bytes(std::string_view bytes) {
   detail::ByteReader r(bytes, survey_magic, "SurveyPartial");
   SurveyPartial p;
-  r.get(p.source);
-  r.get(p.rows);
-  r.get(p.has_instrument);
+  r.get_fields(std::tie(p.source, p.rows, p.has_instrument));
   std::uint64_t count = 0;
   r.get(count);
   if (count > bytes.size()) r.fail();
   p.items.resize(static_cast<std::size_t>(count));
   for (Item& i : p.items) {
     std::uint8_t type = 0;
-    r.get(i.id);
-    r.get(i.label);
+    r.get_fields(text_fields(i));
     r.get(type);
     if (type > 2) r.fail();
     i.type = static_cast<ItemType>(type);
-    r.get(i.scale);
-    r.get(i.reversed);
+    r.get_fields(std::tie(i.scale, i.reversed));
   }
-  r.get(p.units);
-  r.get(p.periods);
-  r.get(p.instruments);
+  r.get_fields(dictionary_fields(p));
   r.get(count);
   if (count != p.units.names.size() * p.periods.names.size() * p.instruments.names.size() * p.items.size()) r.fail();
   p.cells.resize(static_cast<std::size_t>(count));
@@ -300,10 +475,7 @@ SurveyPartial SurveyPartial::from_bytes(std::string_view bytes) {
     r.get(m);
     if (m > bytes.size()) r.fail();
     c.counts.resize(static_cast<std::size_t>(m));
-    for (auto& [v, k] : c.counts) {
-      r.get(v);
-      r.get(k);
-    }
+    for (auto& [v, k] : c.counts) r.get_fields(std::tie(v, k));
   }
   r.get(p.scale_items);
   for (const auto i : p.scale_items)
@@ -311,11 +483,7 @@ SurveyPartial SurveyPartial::from_bytes(std::string_view bytes) {
   r.get(count);
   if (count > bytes.size()) r.fail();
   p.responses.resize(static_cast<std::size_t>(count));
-  for (Response& x : p.responses) {
-    r.get(x.key);
-    r.get(x.respondent);
-    r.get(x.position);
-  }
+  for (Response& x : p.responses) r.get_fields(response_fields(x));
   r.get(p.answers);
   if (p.answers.size() != p.responses.size() * p.scale_items.size()) r.fail();
   r.finish();
@@ -327,170 +495,13 @@ Dataset estimate_survey(const SurveyPartial& p, const SurveyOptions& options, co
     throw DataError("confidence " + detail::format_double(options.confidence) +
                     " is not valid (expected a level between 0 and 1, e.g. 0.95)");
   }
-  const std::size_t np = p.periods.names.size();
-  const std::size_t ni = p.instruments.names.size();
-  const std::size_t nit = p.items.size();
-  const std::size_t groups = p.units.names.size() * np;
-  const bool per_instrument = options.per_instrument && p.has_instrument;
-  const double conf = options.confidence;
-  const std::string pct = detail::percent_text(conf);
-
-  std::vector<Pending> pending;
-  auto make = [&](std::size_t g, std::string id) {
-    EstimateRecord e;
-    e.unit = p.units.names[g / np];
-    e.period = p.periods.names[g % np];
-    e.indicator = std::move(id);
-    e.source = p.source;
-    return e;
-  };
-  const auto qualify = [&](const std::string& id, bool by_instrument, std::size_t instrument) {
-    return by_instrument ? id + "@" + p.instruments.names[instrument] : id;
-  };
-
-  // Items: from the counts of each distinct answer. The mean is the exact sum over the answers
-  // rounded once, divided by n; the squared deviations from it are summed exactly too, so neither
-  // depends on the order of the rows.
-  for (int pass = 0; pass < (per_instrument ? 2 : 1); ++pass) {
-    const bool by_instrument = pass == 1;
-    const std::size_t ninst = by_instrument ? ni : 1;
-    for (std::size_t g = 0; g < groups; ++g) {
-      for (std::size_t instrument = 0; instrument < ninst; ++instrument) {
-        for (std::size_t item_code = 0; item_code < nit; ++item_code) {
-          SurveyPartial::Cell cell;
-          for (std::size_t i = 0; i < ni; ++i) {
-            if (by_instrument && i != instrument) continue;
-            const SurveyPartial::Cell& c = p.cells[(g * ni + i) * nit + item_code];
-            cell.missing += c.missing;
-            add_counts(cell.counts, c.counts);
-          }
-          const Item& item = p.items[item_code];
-          std::uint64_t count = 0, positive = 0;
-          ExactSum sum;
-          for (const auto& [v, c] : cell.counts) {
-            count += c;
-            if (item.type == ItemType::likert5 ? v >= 4.0 : v == 1.0) positive += c;
-            sum.add_times(v, c);
-          }
-          if (count == 0) continue;  // nobody answered: no estimate (not even a share of 0 of 0)
-          const double mean = sum.value() / static_cast<double>(count);
-          ExactSum squares;
-          for (const auto& [v, c] : cell.counts) squares.add_times((v - mean) * (v - mean), c);
-          const auto answers = static_cast<double>(count);
-          const std::string base = qualify(item.id, by_instrument, instrument);
-          const std::string gaps = left_out(cell.missing, "empty answers");
-          if (item.type == ItemType::likert5 || item.type == ItemType::yes_no) {
-            EstimateRecord e = make(g, base + (item.type == ItemType::likert5 ? ".agree" : ".yes"));
-            set_interval(e, stats::wilson(static_cast<double>(positive), answers, conf));
-            e.n = answers;
-            e.method = (item.type == ItemType::likert5 ? "share of answers 4 or 5 (mee eens, helemaal mee eens), Wilson "
-                                                       : "share of answers ja, Wilson ") +
-                       pct + gaps;
-            pending.push_back({g, pass, std::move(e)});
-          }
-          if (item.type == ItemType::likert5 || item.type == ItemType::grade) {
-            EstimateRecord e = make(g, base + ".mean");
-            set_mean(e, stats::mean_interval_from_moments(static_cast<std::size_t>(count), mean, squares.value(), conf));
-            e.n = answers;
-            e.method = std::string(item.type == ItemType::likert5 ? "mean answer (1..5)" : "mean grade (1..10)") +
-                       ", t interval " + pct + gaps;
-            pending.push_back({g, pass, std::move(e)});
-          }
-        }
-      }
-    }
+  SurveyEstimator estimator(p, options);
+  for (int pass = 0; pass < estimator.passes(); ++pass) estimator.items(pass);
+  const std::vector<std::size_t> by_position = responses_by_position(p);
+  for (const ScaleScoring& scale : scales_of(p)) {
+    for (int pass = 0; pass < estimator.passes(); ++pass) estimator.scale(scale, by_position, pass);
   }
-
-  // Scales: the complete responses of each (group, instrument?) in order of their first row.
-  const std::size_t k_all = p.scale_items.size();
-  std::vector<std::size_t> by_position(p.responses.size());
-  for (std::size_t i = 0; i < by_position.size(); ++i) by_position[i] = i;
-  std::sort(by_position.begin(), by_position.end(),
-            [&](std::size_t a, std::size_t b) { return p.responses[a].position < p.responses[b].position; });
-  std::vector<double> values;
-  for (std::size_t first = 0; first < k_all;) {
-    const std::string& name = p.items[p.scale_items[first]].scale;
-    std::size_t end = first + 1;
-    while (end < k_all && p.items[p.scale_items[end]].scale == name) ++end;
-    const std::size_t k = end - first;
-    const Item& head = p.items[p.scale_items[first]];
-    const double flip = head.min() + head.max();
-    std::string reversed;
-    for (std::size_t j = first; j < end; ++j)
-      if (p.items[p.scale_items[j]].reversed) reversed += (reversed.empty() ? "" : ", ") + p.items[p.scale_items[j]].id;
-    const std::string scoring = "mean of the " + std::to_string(k) + " items" +
-                                (reversed.empty() ? std::string()
-                                                  : " (reversed, scored " + detail::format_double(flip) + " - x: " + reversed + ")");
-    const auto cell = [&](std::size_t s, std::size_t j) {
-      const double v = p.answers[s * k_all + first + j];
-      return p.items[p.scale_items[first + j]].reversed ? flip - v : v;
-    };
-    for (int pass = 0; pass < (per_instrument ? 2 : 1); ++pass) {
-      const bool by_instrument = pass == 1;
-      const std::size_t ninst = by_instrument ? ni : 1;
-      std::vector<std::uint64_t> key;
-      std::vector<std::size_t> complete;
-      std::vector<std::size_t> incomplete(groups * ninst, 0);
-      for (const std::size_t s : by_position) {
-        const std::uint64_t gi = p.responses[s].key;
-        const std::uint64_t kk = (gi / ni) * ninst + (by_instrument ? gi % ni : 0);
-        std::size_t answered = 0;
-        for (std::size_t j = 0; j < k; ++j) answered += std::isnan(cell(s, j)) ? 0U : 1U;
-        if (answered == k) {
-          key.push_back(kk);
-          complete.push_back(s);
-        } else if (answered > 0) {
-          ++incomplete[static_cast<std::size_t>(kk)];
-        }
-      }
-      const detail::Grouping grouping = detail::group_by(key, static_cast<std::uint64_t>(groups) * ninst);
-      for (std::size_t c = 0; c < grouping.groups(); ++c) {
-        const std::uint64_t kk = grouping.keys[c];
-        const auto g = static_cast<std::size_t>(kk / ninst);
-        const auto instrument = static_cast<std::size_t>(kk % ninst);
-        const std::size_t m = grouping.offsets[c + 1] - grouping.offsets[c];
-        Eigen::MatrixXd matrix(static_cast<Eigen::Index>(m), static_cast<Eigen::Index>(k));
-        values.assign(m, 0.0);
-        for (std::size_t i = 0; i < m; ++i) {
-          const std::size_t s = complete[grouping.order[grouping.offsets[c] + i]];
-          double sum = 0.0;
-          for (std::size_t j = 0; j < k; ++j) {
-            matrix(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = cell(s, j);
-            sum += cell(s, j);
-          }
-          values[i] = sum / static_cast<double>(k);
-        }
-        const std::string base = qualify(name, by_instrument, instrument);
-        const std::string gaps = left_out(incomplete[static_cast<std::size_t>(kk)], "incomplete respondents");
-        EstimateRecord e = make(g, base + ".mean");
-        set_mean(e, stats::mean_interval(values, conf));
-        e.n = static_cast<double>(m);
-        e.method = "mean scale score (" + scoring + ") of respondents who answered all items, t interval " + pct + gaps;
-        pending.push_back({g, pass, std::move(e)});
-        // Alpha needs two respondents and a total score that varies; otherwise it is undefined.
-        const Eigen::VectorXd totals = matrix.rowwise().sum();
-        if (m >= 2 && (totals.array() != totals(0)).any()) {
-          EstimateRecord a = make(g, base + ".alpha");
-          a.value = stats::cronbach_alpha(matrix);
-          a.n = static_cast<double>(m);
-          a.method = "Cronbach's alpha of the " + std::to_string(k) + " items over respondents who answered all" +
-                     (reversed.empty() ? std::string() : " (reversed: " + reversed + ")") + ", no interval" + gaps;
-          pending.push_back({g, pass, std::move(a)});
-        }
-      }
-    }
-    first = end;
-  }
-
-  std::stable_sort(pending.begin(), pending.end(), [](const Pending& a, const Pending& b) {
-    return std::tie(a.group, a.pass) < std::tie(b.group, b.pass);
-  });
-  std::vector<EstimateRecord> out;
-  out.reserve(pending.size());
-  for (auto& q : pending) out.push_back(std::move(q.record));
-  DataContext ctx = context;
-  ctx.indicators = nullptr;  // the estimates define their own indicator ids
-  return Dataset::from_records(out, ctx);
+  return detail::estimates_dataset(estimator.pending(), context);
 }
 
 }  // namespace doelenboom

@@ -24,13 +24,22 @@ std::optional<NodeKind> parse_node_kind(std::string_view text) noexcept {
   return std::nullopt;
 }
 
+IndicatorDefinition definition_of(const Node& node) {
+  IndicatorDefinition d;
+  d.id = node.id;
+  d.label = node.label;
+  d.description = node.description;
+  d.direction = node.direction;
+  d.where = node.where;
+  return d;
+}
+
 namespace {
 
 using detail::Graph;
 using detail::Vertex;
 using detail::EdgeWeight;
-
-std::string quote(std::string_view id) { return detail::squote(id); }  // long ids shortened
+using detail::squote;
 
 }  // namespace
 
@@ -144,7 +153,7 @@ std::optional<GoalTree::Index> GoalTree::find(std::string_view id) const noexcep
 GoalTree::Index GoalTree::index_of(std::string_view id) const {
   if (auto i = find(id)) return *i;
   std::string where = impl_->def.source.empty() ? std::string() : " of " + impl_->def.source;
-  throw TreeError("unknown node id " + quote(id) + " (expected the id of a node in the tree" + where + ")");
+  throw TreeError("unknown node id " + squote(id) + " (expected the id of a node in the tree" + where + ")");
 }
 
 double GoalTree::weight(std::string_view child, std::string_view parent) const {
@@ -152,8 +161,8 @@ double GoalTree::weight(std::string_view child, std::string_view parent) const {
   Index p = index_of(parent);
   auto [e, found] = boost::edge(c, p, impl_->graph);
   if (!found) {
-    throw TreeError("there is no edge " + quote(child) + " -> " + quote(parent) + " (expected " + quote(parent) +
-                    " to be a parent of " + quote(child) + ")");
+    throw TreeError("there is no edge " + squote(child) + " -> " + squote(parent) + " (expected " + squote(parent) +
+                    " to be a parent of " + squote(child) + ")");
   }
   return impl_->graph[e].weight;
 }
@@ -222,7 +231,7 @@ std::vector<GoalTree::Index> GoalTree::descendants(Index node) const {
 std::vector<GoalTree::Index> GoalTree::nodes_at_level(std::string_view level) const {
   const auto& lv = levels();
   auto it = std::find(lv.begin(), lv.end(), level);
-  if (it == lv.end()) throw TreeError("unknown level " + quote(level) + " (expected one of the tree's levels)");
+  if (it == lv.end()) throw TreeError("unknown level " + squote(level) + " (expected one of the tree's levels)");
   auto rank = static_cast<std::size_t>(it - lv.begin());
   std::vector<Index> out;
   for (Index i = 0; i < size(); ++i)

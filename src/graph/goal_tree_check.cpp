@@ -28,10 +28,9 @@ using detail::EdgeWeight;
 using detail::Graph;
 using detail::Vertex;
 using LevelRanks = std::unordered_map<std::string, std::size_t>;
+using detail::squote;
 
-std::string quote(std::string_view id) { return detail::squote(id); }  // long ids shortened
-
-std::string node_phrase(const Node& n) { return "node " + quote(n.id); }
+std::string node_phrase(const Node& n) { return "node " + squote(n.id); }
 
 // Records the first back edge found by a depth-first search; the predecessor map then gives the
 // cycle path. Boost's depth_first_search is iterative, so deep graphs do not overflow the stack.
@@ -61,14 +60,14 @@ void check_nodes(const TreeDefinition& def, std::unordered_map<std::string, std:
                                  "level " + std::to_string(i + 1) + " has an empty name (expected a non-empty name)"));
     } else if (!level_rank.emplace(lv, i).second) {
       out.push_back(make_problem("duplicate_level", Location{def.source, 0, 0, "levels"}, {},
-                                 "level " + quote(lv) + " is listed twice (expected each level name once)"));
+                                 "level " + squote(lv) + " is listed twice (expected each level name once)"));
     }
   }
   for (std::size_t i = 0; i < def.nodes.size(); ++i) {
     const Node& n = def.nodes[i];
     if (!is_valid_id(n.id)) {
       out.push_back(make_problem("bad_id", n.where, {n.id},
-                                 "node id " + quote(n.id) +
+                                 "node id " + squote(n.id) +
                                      " is not a valid id (expected an ASCII slug: a letter or digit, then letters, "
                                      "digits, '_', '-' or '.')"));
     }
@@ -77,7 +76,7 @@ void check_nodes(const TreeDefinition& def, std::unordered_map<std::string, std:
       const Node& first = def.nodes[it->second];
       std::string first_at = first.where.to_string();
       out.push_back(make_problem("duplicate_id", n.where, {n.id},
-                                 "duplicate node id " + quote(n.id) + " (first defined" +
+                                 "duplicate node id " + squote(n.id) + " (first defined" +
                                      (first_at.empty() ? std::string(" as node ") + std::to_string(it->second + 1)
                                                        : " at " + first_at) +
                                      "; expected each id once)"));
@@ -87,19 +86,19 @@ void check_nodes(const TreeDefinition& def, std::unordered_map<std::string, std:
     }
     if (!level_rank.contains(n.level)) {
       std::string known;
-      for (const auto& lv : def.levels) known += (known.empty() ? "" : ", ") + quote(lv);
+      for (const auto& lv : def.levels) known += (known.empty() ? "" : ", ") + squote(lv);
       out.push_back(make_problem("unknown_level", n.where, {n.id},
-                                 node_phrase(n) + " has level " + quote(n.level) + " which is not a tree level (expected one of: " +
+                                 node_phrase(n) + " has level " + squote(n.level) + " which is not a tree level (expected one of: " +
                                      known + ")"));
     }
     if (n.kind == NodeKind::indicator && n.direction != 1 && n.direction != -1) {
       out.push_back(make_problem("bad_direction", n.where, {n.id},
-                                 "indicator " + quote(n.id) + " has direction " + std::to_string(n.direction) +
+                                 "indicator " + squote(n.id) + " has direction " + std::to_string(n.direction) +
                                      " (expected 1, higher is better, or -1, lower is better)"));
     }
     if (n.kind == NodeKind::goal && n.direction != 0) {
       out.push_back(make_problem("bad_direction", n.where, {n.id},
-                                 "goal " + quote(n.id) + " has direction " + std::to_string(n.direction) +
+                                 "goal " + squote(n.id) + " has direction " + std::to_string(n.direction) +
                                      " (expected none: only indicators have a direction)"));
     }
   }
@@ -122,38 +121,38 @@ void check_indicators(const TreeDefinition& def, const std::unordered_map<std::s
     };
     const auto it = index.find(d.id);
     if (it == index.end()) {
-      add("unknown_indicator", "indicator definition " + quote(d.id) +
+      add("unknown_indicator", "indicator definition " + squote(d.id) +
                                    " has no node in the tree (expected the id of an indicator node)");
       continue;
     }
     const Node& node = def.nodes[it->second];
     if (node.kind != NodeKind::indicator) {
-      add("not_an_indicator", "indicator definition " + quote(d.id) + " is for goal " + quote(d.id) +
+      add("not_an_indicator", "indicator definition " + squote(d.id) + " is for goal " + squote(d.id) +
                                   " (expected the id of an indicator node; goals have no definitions)");
       continue;
     }
     const auto [first, fresh] = seen.emplace(d.id, i);
     if (!fresh) {
-      add("duplicate_indicator", "indicator " + quote(d.id) + " is defined twice: " +
+      add("duplicate_indicator", "indicator " + squote(d.id) + " is defined twice: " +
                                      place(def.indicators[first->second].where, first->second) + " and " + place(d.where, i) +
                                      " (expected one definition per indicator: in the tree file or in a separate "
                                      "indicators file, not both)");
       continue;
     }
     const std::string node_at = node.where.to_string();
-    const std::string but = ", but node " + quote(node.id) + (node_at.empty() ? "" : " (" + node_at + ")") + " has ";
-    const std::string intro = "indicator " + quote(d.id) + ": the definition has ";
+    const std::string but = ", but node " + squote(node.id) + (node_at.empty() ? "" : " (" + node_at + ")") + " has ";
+    const std::string intro = "indicator " + squote(d.id) + ": the definition has ";
     if (d.direction != node.direction) {
       add("indicator_mismatch", intro + "direction " + std::to_string(d.direction) + but + "direction " +
                                     std::to_string(node.direction) + " (expected the same direction in both)");
     }
     if (!d.label.empty() && d.label != node.label) {
-      add("indicator_mismatch", intro + "label " + quote(d.label) + but + "label " + quote(node.label) +
+      add("indicator_mismatch", intro + "label " + squote(d.label) + but + "label " + squote(node.label) +
                                     " (expected the same label in both)");
     }
     if (!d.description.empty() && d.description != node.description) {
-      add("indicator_mismatch", intro + "description " + quote(d.description) + but +
-                                    (node.description.empty() ? std::string("none") : "description " + quote(node.description)) +
+      add("indicator_mismatch", intro + "description " + squote(d.description) + but +
+                                    (node.description.empty() ? std::string("none") : "description " + squote(node.description)) +
                                     " (expected the node's description, or none)");
     }
     auto values = detail::check_indicator_values(d);
@@ -172,14 +171,14 @@ void check_edges(const TreeDefinition& def, const std::unordered_map<std::string
   for (const Edge& e : def.edges) {
     auto c = index.find(e.child);
     auto p = index.find(e.parent);
-    std::string edge_text = "edge " + quote(e.child) + " -> " + quote(e.parent);
+    std::string edge_text = "edge " + squote(e.child) + " -> " + squote(e.parent);
     if (c == index.end()) {
       out.push_back(make_problem("unknown_id", e.where, {e.child, e.parent},
-                                 edge_text + " starts at unknown node id " + quote(e.child) + " (expected the id of a defined node)"));
+                                 edge_text + " starts at unknown node id " + squote(e.child) + " (expected the id of a defined node)"));
     }
     if (p == index.end()) {
       out.push_back(make_problem("unknown_id", e.where, {e.child, e.parent},
-                                 edge_text + " points to unknown parent id " + quote(e.parent) +
+                                 edge_text + " points to unknown parent id " + squote(e.parent) +
                                      " (expected the id of a defined node)"));
     }
     if (!std::isfinite(e.weight) || e.weight < 0.0) {
@@ -190,7 +189,7 @@ void check_edges(const TreeDefinition& def, const std::unordered_map<std::string
     }
     if (c == index.end() || p == index.end()) continue;
     if (c->second == p->second) {
-      out.push_back(make_problem("cycle", e.where, {e.child}, "node " + quote(e.child) + " is its own parent (cycle " +
+      out.push_back(make_problem("cycle", e.where, {e.child}, "node " + squote(e.child) + " is its own parent (cycle " +
                                                                    e.child + " -> " + e.child + ")"));
       continue;
     }
@@ -207,15 +206,15 @@ void check_edges(const TreeDefinition& def, const std::unordered_map<std::string
     const Node& parent = def.nodes[p->second];
     if (parent.kind == NodeKind::indicator) {
       out.push_back(make_problem("indicator_with_children", e.where, {parent.id, child.id},
-                                 "indicator " + quote(parent.id) + " has child " + quote(child.id) +
-                                     " (expected indicators to be leaves; make " + quote(parent.id) + " a goal)"));
+                                 "indicator " + squote(parent.id) + " has child " + squote(child.id) +
+                                     " (expected indicators to be leaves; make " + squote(parent.id) + " a goal)"));
     }
     auto cr = level_rank.find(child.level);
     auto pr = level_rank.find(parent.level);
     if (cr != level_rank.end() && pr != level_rank.end() && cr->second < pr->second) {
       out.push_back(make_problem("level_order", e.where, {child.id, parent.id},
-                                 "node " + quote(child.id) + " at level " + quote(child.level) + " is above its parent " +
-                                     quote(parent.id) + " at level " + quote(parent.level) +
+                                 "node " + squote(child.id) + " at level " + squote(child.level) + " is above its parent " +
+                                     squote(parent.id) + " at level " + squote(parent.level) +
                                      " (expected a child at the same level as its parent or below it)"));
     }
   }
@@ -223,7 +222,7 @@ void check_edges(const TreeDefinition& def, const std::unordered_map<std::string
     if (child_count[v] > 0 && weight_sum[v] == 0.0) {
       const Node& p = def.nodes[v];
       out.push_back(make_problem("zero_weights", p.where, {p.id},
-                                 "all " + std::to_string(child_count[v]) + " edges into " + quote(p.id) +
+                                 "all " + std::to_string(child_count[v]) + " edges into " + squote(p.id) +
                                      " have weight 0 (expected at least one positive weight under a parent)"));
     }
   }
@@ -290,9 +289,9 @@ void check_reachable(const TreeDefinition& def, const Graph& g, std::vector<Prob
       // Report each parentless node outside the top level once (its descendants follow from it).
       const Node& nd = def.nodes[v];
       out.push_back(make_problem("unreachable", nd.where, {nd.id},
-                                 node_phrase(nd) + " at level " + quote(nd.level) +
+                                 node_phrase(nd) + " at level " + squote(nd.level) +
                                      " has no parent and is not reachable from any root (expected a parent, or level " +
-                                     quote(def.levels.front()) + " for a root)"));
+                                     squote(def.levels.front()) + " for a root)"));
     }
   }
 }

@@ -128,12 +128,7 @@ void read_definition(Reader& r, const YAML::Node& item, const detail::YamlEntrie
           "only indicators have an indicator definition: remove " + names + " (or add 'kind: indicator')");
     return;
   }
-  IndicatorDefinition d;
-  d.id = node.id;
-  d.label = node.label;
-  d.description = node.description;
-  d.direction = node.direction;
-  d.where = node.where;
+  IndicatorDefinition d = definition_of(node);
   const std::size_t before = r.problems().size();
   detail::read_indicator_definition_keys(r, keys, item, context, ids, d);
   if (r.problems().size() == before) {
@@ -174,15 +169,8 @@ void read_node(Reader& r, const YAML::Node& item, std::size_t position, TreeDefi
     } else if (node.kind != NodeKind::indicator) {
       r.add("bad_direction", it->second.key, context, ids,
             "only indicators have a direction (remove it, or add 'kind: indicator')");
-    } else if (const auto v = r.text(it->second, context, ids)) {
-      if (*v == "1" || *v == "+1") {
-        node.direction = 1;
-      } else if (*v == "-1") {
-        node.direction = -1;
-      } else {
-        r.add("bad_direction", it->second.value, context, ids,
-              "direction " + squote(*v) + " must be 1 (higher is better) or -1 (lower is better)");
-      }
+    } else {
+      detail::read_direction(r, it->second, context, ids, node.direction);
     }
   } else {
     node.direction = node.kind == NodeKind::indicator ? 1 : 0;

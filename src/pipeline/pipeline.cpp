@@ -39,14 +39,11 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 
 void throw_problems(const std::vector<Problem>& problems) { throw_if_problems<PipelineError>(problems); }
 
-// "the data set has 2 indicator ids that are not in the tree: 'a', 'b' (...)"; at most 20 named.
+// "the data set has 2 indicator ids that are not in the tree: 'a', 'b' (...)".
 std::string unused_data_message(const std::vector<std::string>& unused) {
-  constexpr std::size_t shown = 20;
   const bool one = unused.size() == 1;
   std::string out = "the data set has " + std::to_string(unused.size()) + (one ? " indicator id that is" : " indicator ids that are") +
-                    " not in the tree: ";
-  for (std::size_t k = 0; k < unused.size() && k < shown; ++k) out += (k == 0 ? "" : ", ") + squote(unused[k]);
-  if (unused.size() > shown) out += " and " + std::to_string(unused.size() - shown) + " more";
+                    " not in the tree: " + detail::join_words_capped(unused, true);
   out += std::string(" (remove ") + (one ? "its" : "their") +
          " rows, or set unused_data to 'ignore' in the pipeline to leave them out)";
   return out;

@@ -84,17 +84,12 @@ SobolIndices sobol_outputs(const Eigen::MatrixXd& scores, const Eigen::MatrixXd&
   const std::uint64_t seed = detail::stream_key(spec.seed, 0x50b01, 0);
   SobolIndices a = sobol_indices(scores, factors, spec.bootstrap, spec.confidence, seed, spec.threads, cancelled);
   SobolIndices b = sobol_indices(rank_shift, factors, spec.bootstrap, spec.confidence, seed, spec.threads, cancelled);
-  const auto stack = [](Eigen::MatrixXd& top, const Eigen::MatrixXd& bottom) {
-    Eigen::MatrixXd m(top.rows() + bottom.rows(), top.cols());
-    m << top, bottom;
-    top = std::move(m);
-  };
-  stack(a.first, b.first);
-  stack(a.first_low, b.first_low);
-  stack(a.first_high, b.first_high);
-  stack(a.total, b.total);
-  stack(a.total_low, b.total_low);
-  stack(a.total_high, b.total_high);
+  for (Eigen::MatrixXd SobolIndices::*part : {&SobolIndices::first, &SobolIndices::first_low, &SobolIndices::first_high,
+                                               &SobolIndices::total, &SobolIndices::total_low, &SobolIndices::total_high}) {
+    Eigen::MatrixXd m((a.*part).rows() + (b.*part).rows(), (a.*part).cols());
+    m << a.*part, b.*part;
+    a.*part = std::move(m);
+  }
   return a;
 }
 

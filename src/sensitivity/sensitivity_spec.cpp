@@ -67,8 +67,11 @@ class SpecChecker {
   const PipelineSpec& nominal_;
   std::vector<Problem> problems_;
 
+  static Problem problem(const std::string& code, const std::string& field, std::vector<std::string> ids, const std::string& what) {
+    return detail::pipeline_problem(code, std::move(ids), "sensitivity: " + field + ": " + what);
+  }
   void add(const std::string& code, const std::string& field, std::vector<std::string> ids, const std::string& what) {
-    problems_.push_back(detail::pipeline_problem(code, std::move(ids), "sensitivity: " + field + ": " + what));
+    problems_.push_back(problem(code, field, std::move(ids), what));
   }
 
   [[nodiscard]] bool is_goal(GoalTree::Index v) const { return tree_.node(v).kind != NodeKind::indicator; }
@@ -123,10 +126,10 @@ class SpecChecker {
                                                std::to_string(spec_.weight_sets.size()) +
                                                " weight sets; with weight sets there is one run per set");
     }
-    constexpr std::size_t shown = 20;
-    std::size_t found = 0;
+    // One problem per set and child at most, and there may be a set per run: capped per kind.
+    detail::ProblemSink sink{problems_, {}, "sensitivity: weight_sets: "};
     const auto report = [&](const std::string& code, std::size_t set, std::vector<std::string> ids, const std::string& what) {
-      if (++found <= shown) add(code, "weight_sets[" + std::to_string(set) + "]", std::move(ids), what);
+      sink.add(problem(code, "weight_sets[" + std::to_string(set) + "]", std::move(ids), what));
     };
     for (std::size_t s = 0; s < spec_.weight_sets.size(); ++s) {
       for (const auto& [parent, children] : spec_.weight_sets[s]) {
@@ -157,7 +160,7 @@ class SpecChecker {
         if (fine && !(total > 0.0)) report("zero_weights", s, {parent}, "every child of " + squote(parent) + " has weight 0");
       }
     }
-    if (found > shown) add("more", "weight_sets", {}, "and " + std::to_string(found - shown) + " more problems");
+    sink.finish();
   }
 
   // Each list: empty (not varied) or at least two different alternatives; every alternative

@@ -68,10 +68,17 @@ class Reader : public detail::YamlReader {
                                      const std::vector<std::string>& ids = {}) {
     if (!e.value.IsMap()) {
       add("wrong_type", e.value.IsNull() ? e.key : e.value, context, ids,
-          "'" + e.key.Scalar() + "' must be a mapping, found " + detail::describe(e.value));
+          squote(e.key.Scalar()) + " must be a mapping, found " + detail::describe(e.value));
       return std::nullopt;
     }
     return entries(e.value, context, allowed, ids);
+  }
+
+  /// The entries of the section of rule `name`, its `enabled` flag read (every rule has one).
+  std::optional<YamlEntries> rule(const YamlEntry& e, const char* name, std::span<const std::string_view> allowed, bool& enabled) {
+    auto keys = section(e, name, allowed);
+    if (keys) boolean(*keys, "enabled", name, enabled);
+    return keys;
   }
 
   void boolean(const YamlEntries& keys, std::string_view key, const std::string& context, bool& out) {
@@ -107,16 +114,14 @@ class Reader : public detail::YamlReader {
 };
 
 void read_norm(Reader& r, const YamlEntry& e, NormRule& out) {
-  const auto keys = r.section(e, "norm", norm_keys);
+  const auto keys = r.rule(e, "norm", norm_keys, out.enabled);
   if (!keys) return;
-  r.boolean(*keys, "enabled", "norm", out.enabled);
   r.bounded(*keys, "alert_distance", "norm", out.alert_distance, 0.0, INFINITY, false, true);
 }
 
 void read_drop(Reader& r, const YamlEntry& e, DropRule& out) {
-  const auto keys = r.section(e, "drop", drop_keys);
+  const auto keys = r.rule(e, "drop", drop_keys, out.enabled);
   if (!keys) return;
-  r.boolean(*keys, "enabled", "drop", out.enabled);
   r.bounded(*keys, "alpha", "drop", out.alpha, 0.0, 1.0, true, true);
   r.boolean(*keys, "baseline", "drop", out.baseline);
   r.boolean(*keys, "previous", "drop", out.previous);
@@ -124,9 +129,8 @@ void read_drop(Reader& r, const YamlEntry& e, DropRule& out) {
 }
 
 void read_reach(Reader& r, const YamlEntry& e, ReachRule& out) {
-  const auto keys = r.section(e, "reach", reach_keys);
+  const auto keys = r.rule(e, "reach", reach_keys, out.enabled);
   if (!keys) return;
-  r.boolean(*keys, "enabled", "reach", out.enabled);
   r.bounded(*keys, "alpha", "reach", out.alpha, 0.0, 1.0, true, true);
   if (const auto it = keys->find("reference"); it != keys->end()) {
     if (const auto t = r.text(it->second, "reach", {})) {
@@ -138,9 +142,8 @@ void read_reach(Reader& r, const YamlEntry& e, ReachRule& out) {
 }
 
 void read_outlier(Reader& r, const YamlEntry& e, OutlierRule& out) {
-  const auto keys = r.section(e, "outlier", outlier_keys);
+  const auto keys = r.rule(e, "outlier", outlier_keys, out.enabled);
   if (!keys) return;
-  r.boolean(*keys, "enabled", "outlier", out.enabled);
   r.bounded(*keys, "threshold", "outlier", out.threshold, 0.0, INFINITY, true, true);
   if (const auto it = keys->find("peer_group"); it != keys->end()) {
     if (const auto t = r.text(it->second, "outlier", {})) out.peer_group = *t;
@@ -157,9 +160,8 @@ void read_outlier(Reader& r, const YamlEntry& e, OutlierRule& out) {
 }
 
 void read_data(Reader& r, const YamlEntry& e, DataRule& out) {
-  const auto keys = r.section(e, "data", data_keys);
+  const auto keys = r.rule(e, "data", data_keys, out.enabled);
   if (!keys) return;
-  r.boolean(*keys, "enabled", "data", out.enabled);
   r.bounded(*keys, "min_coverage", "data", out.min_coverage, 0.0, 1.0, false, false);
   r.bounded(*keys, "max_suppressed_share", "data", out.max_suppressed_share, 0.0, 1.0, false, false);
 }

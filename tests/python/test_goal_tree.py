@@ -926,6 +926,24 @@ def test_from_pandas_definition_errors() -> None:
     )
 
 
+def test_from_pandas_reads_the_classification_as_the_files_do() -> None:
+    # One rule for the tree file, the indicators file and a nodes table: spaces and case do not matter.
+    nodes = pd.DataFrame(
+        {
+            "id": ["top", "i"],
+            "label": ["Top", "I"],
+            "kind": ["goal", "indicator"],
+            "level": ["doel", "indicator"],
+            "pillar": [None, " Bereik"],
+            "result": [None, "Output "],
+            "measure": [None, "COUNT"],
+        }
+    )
+    tree = db.GoalTree.from_pandas(nodes, pd.DataFrame({"child": ["i"], "parent": ["top"]}))
+    d = tree.indicators["i"]
+    assert (d.pillar, d.kind, d.measure) == ("reach", "output", "count")
+
+
 def test_edits_keep_definitions(small_tree: db.GoalTree) -> None:
     tree = small_tree.copy()
     definition = db.IndicatorDefinition("", "", "bereik", "output", "count", unit="uren")

@@ -17,7 +17,7 @@ void bad_item(const char* what, std::size_t position, const Location& where, con
   // "node 3, field 'kind': ..." for in-memory items; "nodes, row 3, field 'kind': ..." when the
   // caller said where the item came from.
   std::string prefix = where.empty() ? std::string(what) + " " + std::to_string(position + 1) : where.to_string();
-  if (!field.empty()) prefix += ", field '" + field + "'";
+  if (!field.empty()) prefix += ", field " + squote(field);
   Location loc = where;
   if (!field.empty()) loc.field = field;
   throw ParseError(prefix + ": " + message, {Problem{"bad_value", loc, {}, prefix + ": " + message}});
@@ -86,7 +86,7 @@ void check_keys(const py::dict& d, const std::vector<std::string>& allowed, cons
     if (!known) {
       std::string expected;
       for (const auto& a : allowed) expected += (expected.empty() ? "" : ", ") + a;
-      bad_item(what, position, where, key, "unknown key '" + key + "' (expected one of: " + expected + ")");
+      bad_item(what, position, where, key, "unknown key " + squote(key) + " (expected one of: " + expected + ")");
     }
   }
 }
@@ -125,7 +125,7 @@ std::optional<IndicatorDefinition> definition_from_dict(const py::dict& d, const
     std::string names;
     for (const auto& key : given) names += (names.empty() ? "" : ", ") + key;
     bad_item("node", position, node.where, given.front(),
-             "goal '" + node.id + "' has indicator definition values (" + names + "; expected them on indicators only)");
+             "goal " + squote(node.id) + " has indicator definition values (" + names + "; expected them on indicators only)");
   }
   const auto text = [&](const char* key) -> std::optional<std::string> {
     if (!d.contains(key) || d[key].is_none()) return std::nullopt;
@@ -134,39 +134,22 @@ std::optional<IndicatorDefinition> definition_from_dict(const py::dict& d, const
   const auto number = [&](const char* key) -> std::optional<double> {
     return d.contains(key) ? to_number(d[key], position, node.where, key) : std::nullopt;
   };
-  const auto required = [&](const char* key, const char* expected) {
-    auto value = text(key);
+  // The classification keys are required and read as in the tree and indicators files.
+  IndicatorDefinition def = definition_of(node);
+  std::vector<std::string> classification;
+  for (const auto key : classification_keys) {
+    const std::string name(key);
+    auto value = text(name.c_str());
     if (!value) {
-      bad_item("node", position, node.where, key,
-               "indicator '" + node.id + "' has a definition but no " + key + " (expected one of: " + expected + ")");
+      bad_item("node", position, node.where, name,
+               "indicator " + squote(node.id) + " has a definition but no " + name + " (expected one of: " +
+                   std::string(classification_choices(key)) + ")");
     }
-    return *value;
-  };
-  IndicatorDefinition def;
-  def.id = node.id;
-  def.label = node.label;
-  def.description = node.description;
-  def.direction = node.direction;
-  def.where = node.where;
-  const std::string pillar = required("pillar", "reach, satisfaction, goal_attainment");
-  const std::string result = required("result", "output, outcome");
-  const std::string measure = required("measure", "count, rate, proportion, mean, ordinal_change");
-  if (const auto p = parse_pillar(pillar)) {
-    def.pillar = *p;
-  } else {
-    bad_item("node", position, node.where, "pillar",
-             "pillar '" + pillar + "' is not one of: reach, satisfaction, goal_attainment (or bereik, tevredenheid, doelrealisatie)");
+    classification.push_back(std::move(*value));
   }
-  if (const auto k = parse_result_kind(result)) {
-    def.kind = *k;
-  } else {
-    bad_item("node", position, node.where, "result", "result '" + result + "' is not one of: output, outcome");
-  }
-  if (const auto m = parse_measure(measure)) {
-    def.measure = *m;
-  } else {
-    bad_item("node", position, node.where, "measure",
-             "measure '" + measure + "' is not one of: count, rate, proportion, mean, ordinal_change");
+  for (std::size_t k = 0; k < classification_keys.size(); ++k) {
+    const std::string problem = set_classification(def, classification_keys[k], classification[k]);
+    if (!problem.empty()) bad_item("node", position, node.where, std::string(classification_keys[k]), problem);
   }
   if (const auto x = number("rate_per")) def.rate_per = *x;
   const auto scale_name = text("scale");
@@ -182,7 +165,7 @@ std::optional<IndicatorDefinition> definition_from_dict(const py::dict& d, const
     def.scale = named_scale(*scale_name);
     if (!def.scale) {
       bad_item("node", position, node.where, "scale",
-               "scale '" + *scale_name + "' is not a known scale (expected likert5, rapportcijfer, zrm, or scale_min and scale_max)");
+               "scale " + squote(*scale_name) + " is not a known scale (expected likert5, rapportcijfer, zrm, or scale_min and scale_max)");
     }
   }
   def.norm = number("norm");
@@ -200,7 +183,7 @@ Edge edge_from_python(py::handle item, std::size_t position) {
     edge.where = location_from_dict(d);
     check_keys(d, edge_keys, "edge", position, edge.where);
     for (const char* key : {"child", "parent"}) {
-      if (!d.contains(key)) bad_item("edge", position, edge.where, key, std::string("the key '") + key + "' is missing");
+      if (!d.contains(key)) bad_item("edge", position, edge.where, key, "the key " + squote(key) + " is missing");
     }
     child = d["child"];
     parent = d["parent"];
@@ -236,7 +219,7 @@ NodeInput node_from_python(py::handle item, std::size_t position) {
     node.where = location_from_dict(d);
     check_keys(d, node_keys, "node", position, node.where);
     for (const char* key : {"id", "label", "kind", "level"}) {
-      if (!d.contains(key)) bad_item("node", position, node.where, key, std::string("the key '") + key + "' is missing");
+      if (!d.contains(key)) bad_item("node", position, node.where, key, "the key " + squote(key) + " is missing");
     }
     id = d["id"];
     label = d["label"];
@@ -267,7 +250,7 @@ NodeInput node_from_python(py::handle item, std::size_t position) {
   auto parsed = parse_node_kind(kind_text);
   if (!parsed) {
     bad_item("node", position, node.where, "kind",
-             "node '" + node.id + "' has kind '" + kind_text + "' (expected 'goal' or 'indicator')");
+             "node " + squote(node.id) + " has kind " + squote(kind_text) + " (expected 'goal' or 'indicator')");
   }
   node.kind = *parsed;
   node.level = to_text(level, "node", position, node.where, "level");

@@ -42,6 +42,25 @@ TEST(Diagnostics, ASinkKeepsFiftyProblemsOfEachKindAndCountsTheRest) {
   EXPECT_EQ(out.back().message, "f.csv: ... and 10 more problems of kind 'b'");
 }
 
+TEST(Diagnostics, ASinkWithoutLocationOpensItsClosingLinesWithItsContext) {
+  std::vector<db::Problem> out;
+  db::detail::ProblemSink sink{out, {}, "sensitivity: weight_sets: "};
+  for (std::size_t i = 0; i < 51; ++i) sink.add(db::make_problem("bad_weight", {}, {}, "sensitivity: weight_sets[0]: bad"));
+  sink.finish();
+  ASSERT_EQ(out.size(), 51U);
+  EXPECT_EQ(out.back().message, "sensitivity: weight_sets: ... and 1 more problems of kind 'bad_weight'");
+}
+
+TEST(Diagnostics, ASentenceNamesAtMostTwentyWords) {
+  std::vector<std::string> words;
+  for (int i = 0; i < 22; ++i) words.push_back("w" + std::to_string(i));
+  const std::string quoted = db::detail::join_words_capped(words, true);
+  EXPECT_EQ(quoted.rfind("'w0', 'w1', ", 0), 0U);
+  EXPECT_TRUE(quoted.ends_with("'w19' and 2 more"));
+  words.resize(3);
+  EXPECT_EQ(db::detail::join_words_capped(words, false), "w0, w1, w2");
+}
+
 TEST(Diagnostics, LongValuesAreShortenedInQuotes) {
   EXPECT_EQ(db::squote("GM0301"), "'GM0301'");
   EXPECT_EQ(db::detail::squote("x"), "'x'");

@@ -237,6 +237,19 @@ TEST(IndicatorErrors, MissingRequiredKey) {
             "goal_attainment)");
 }
 
+TEST(IndicatorClassification, EveryFormReadsTheKeysAlike) {
+  db::IndicatorDefinition d;
+  EXPECT_EQ(db::set_classification(d, "pillar", " Tevredenheid "), "");
+  EXPECT_EQ(d.pillar, db::Pillar::satisfaction);
+  EXPECT_EQ(db::set_classification(d, "result", "Outcome"), "");
+  EXPECT_EQ(d.kind, db::ResultKind::outcome);
+  EXPECT_EQ(db::set_classification(d, "measure", "MEAN "), "");
+  EXPECT_EQ(d.measure, db::Measure::mean);
+  EXPECT_EQ(db::set_classification(d, "result", "outcum"), "result 'outcum' is not one of: output, outcome");
+  EXPECT_EQ(d.kind, db::ResultKind::outcome);
+  EXPECT_EQ(db::classification_choices("measure"), "count, rate, proportion, mean, ordinal_change");
+}
+
 TEST(IndicatorErrors, BadPillarResultMeasureAndDirectionAreAllReported) {
   const std::string message = parse_error(one("label: X\npillar: bereikt\nresult: outcum\nmeasure: share\ndirection: 2"));
   EXPECT_TRUE(contains(message, "4 problems:"));

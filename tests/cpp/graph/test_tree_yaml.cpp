@@ -62,6 +62,13 @@ nodes:
     parents: [{id: top, weight: 2.5}]
 )";
 
+TEST(TreeYaml, ReadsADirectionAsTheIndicatorsFileDoes) {
+  // One rule for both files (data/indicator_yaml.hpp): spaces around the number are ignored.
+  std::string text = minimal;
+  text.replace(text.find("direction: -1"), 13, "direction: ' -1 '");
+  EXPECT_EQ(parse_tree_yaml(text, "tree.yaml").nodes[2].direction, -1);
+}
+
 TEST(TreeYaml, ParsesValuesDefaultsAndLines) {
   const TreeDefinition def = parse_tree_yaml(minimal, "tree.yaml");
   EXPECT_EQ(def.name, "Klein");
