@@ -51,6 +51,7 @@ docs: python
 # stubtest cannot read from pybind11, by tools/check_stub_signatures.py.
 lint: python
 	$(VENV)/bin/ruff check python tests/python benchmarks tools
+	$(PY) tools/check_sizes.py
 	$(VENV)/bin/mypy
 	MYPYPATH=python $(PY) -m mypy.stubtest doelenboom._core --mypy-config-file pyproject.toml \
 	  --allowlist tools/stubtest-allowlist.txt
