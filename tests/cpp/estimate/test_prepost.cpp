@@ -14,8 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "temp_dir.hpp"
-#include "test_checks.hpp"
+#include "estimate/estimate_test_util.hpp"
 #include "doelenboom/prepost.hpp"
 #include "doelenboom/unit.hpp"
 
@@ -23,9 +22,7 @@ namespace db = doelenboom;
 
 namespace {
 
-using doelenboom::testing::error_of;
-using doelenboom::testing::expect_close;
-using doelenboom::testing::expect_contains;
+using namespace estimate_test;
 
 // A file in a fresh temporary folder (tests/cpp/temp_dir.hpp), named as this reader's input.
 class TempFile : public doelenboom::testing::TempFile {
@@ -34,34 +31,15 @@ class TempFile : public doelenboom::testing::TempFile {
       : doelenboom::testing::TempFile(text, name) {}
 };
 
-constexpr double z95 = 1.959963984540054;
-
 const db::Pseudonymiser& pseudonymiser() {
   static const db::Pseudonymiser p("another test key, long enough");
   return p;
 }
 
-db::DataContext no_suppression() {
-  db::DataContext c;
-  c.suppression_threshold = 0.0;
-  return c;
-}
 
 db::EstimateRecord record_of(const db::Dataset& d, const std::string& id, const std::string& unit = "A",
                              const std::string& period = "2023") {
-  const auto row = d.find(unit, *db::Period::parse(period), id);
-  if (!row) {
-    ADD_FAILURE() << "no estimate " << id;
-    return {};
-  }
-  return d.record(*row);
-}
-
-std::pair<double, double> wilson_by_hand(double s, double n) {
-  const double p = s / n, z2 = z95 * z95;
-  const double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const double half = z95 * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
-  return {centre - half, centre + half};
+  return find_record(d, unit, period, id);
 }
 
 double sample_sd(const std::vector<double>& v) {

@@ -15,8 +15,7 @@
 #include <string>
 #include <vector>
 
-#include "temp_dir.hpp"
-#include "test_checks.hpp"
+#include "estimate/estimate_test_util.hpp"
 #include "doelenboom/questionnaire.hpp"
 #include "doelenboom/unit.hpp"
 
@@ -24,9 +23,7 @@ namespace db = doelenboom;
 
 namespace {
 
-using doelenboom::testing::error_of;
-using doelenboom::testing::expect_close;
-using doelenboom::testing::expect_contains;
+using namespace estimate_test;
 
 // A file in a fresh temporary folder (tests/cpp/temp_dir.hpp), named as this reader's input.
 class TempFile : public doelenboom::testing::TempFile {
@@ -34,8 +31,6 @@ class TempFile : public doelenboom::testing::TempFile {
   explicit TempFile(const std::string& text, const std::string& name = "answers.csv")
       : doelenboom::testing::TempFile(text, name) {}
 };
-
-constexpr double z95 = 1.959963984540054;
 
 const char* const items_yaml = R"(doelenboom_items: 1
 items:
@@ -68,35 +63,13 @@ const db::Pseudonymiser& pseudonymiser() {
   return p;
 }
 
-db::DataContext no_suppression() {
-  db::DataContext c;
-  c.suppression_threshold = 0.0;
-  return c;
-}
-
 double value_of(const db::Dataset& d, const std::string& unit, const std::string& period, const std::string& id) {
   const auto row = d.find(unit, *db::Period::parse(period), id);
   EXPECT_TRUE(row.has_value()) << "no estimate " << id;
   return row ? d.values()[static_cast<Eigen::Index>(*row)] : std::numeric_limits<double>::quiet_NaN();
 }
 
-db::EstimateRecord record_of(const db::Dataset& d, const std::string& unit, const std::string& period,
-                             const std::string& id) {
-  const auto row = d.find(unit, *db::Period::parse(period), id);
-  if (!row) {
-    ADD_FAILURE() << "no estimate " << id;
-    return {};
-  }
-  return d.record(*row);
-}
 
-// The Wilson limits from the formula (Newcombe 1998, method 3).
-std::pair<double, double> wilson_by_hand(double s, double n) {
-  const double p = s / n, z2 = z95 * z95;
-  const double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
-  const double half = z95 * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
-  return {centre - half, centre + half};
-}
 
 }  // namespace
 
@@ -214,7 +187,7 @@ TEST(SurveyEstimate, LikertAgreeShareMeanAndWilsonByHand) {
   EXPECT_EQ(t.respondent[0], pseudonymiser()("r0"));
   const db::Dataset d = db::estimate_survey(t.view(), {}, no_suppression());
 
-  const db::EstimateRecord agree = record_of(d, "GM0001", "2023", "q1.agree");
+  const db::EstimateRecord agree = find_record(d, "GM0001", "2023", "q1.agree");
   EXPECT_EQ(agree.n, 12.0);
   expect_close(agree.value, 7.0 / 12.0);
   const auto [lo, hi] = wilson_by_hand(7, 12);
@@ -230,7 +203,7 @@ TEST(SurveyEstimate, LikertAgreeShareMeanAndWilsonByHand) {
   for (int a : answers) ss += (a - mean) * (a - mean);
   const double se = std::sqrt(ss / 11.0) / std::sqrt(12.0);
   const double t11 = 2.200985160091639;  // scipy.stats.t.ppf(0.975, 11)
-  const db::EstimateRecord m = record_of(d, "GM0001", "2023", "q1.mean");
+  const db::EstimateRecord m = find_record(d, "GM0001", "2023", "q1.mean");
   expect_close(m.value, 43.0 / 12.0);
   expect_close(m.se, se, 1e-12);
   expect_close(m.ci_low, mean - t11 * se, 1e-9);
@@ -294,17 +267,17 @@ TEST(SurveyEstimate, ScaleAlphaAndScoreByHand) {
   // By hand: items (4,3,5,2,4), (5,3,4,2,3), (4,3,5,2,3): variances 1.3, 1.3, 1.3; totals
   // (13,9,14,6,10): variance 41.2/4 = 10.3; alpha = 1.5 * (1 - 3.9/10.3) = 0.93203883...
   expect_close(alpha, 1.5 * (1.0 - 3.9 / 10.3), 1e-12);
-  const db::EstimateRecord a = record_of(d, "A", "2023-Q1", "regie.alpha");
+  const db::EstimateRecord a = find_record(d, "A", "2023-Q1", "regie.alpha");
   expect_close(a.value, alpha, 1e-12);
   EXPECT_EQ(a.n, 5.0);
   EXPECT_NE(a.method.find("1 incomplete respondents left out"), std::string::npos) << a.method;
-  const db::EstimateRecord s = record_of(d, "A", "2023-Q1", "regie.mean");
+  const db::EstimateRecord s = find_record(d, "A", "2023-Q1", "regie.mean");
   expect_close(s.value, (13 + 9 + 14 + 6 + 10) / 15.0, 1e-12);
   expect_close(s.se, std::sqrt(var(scores) / 5.0), 1e-12);
   EXPECT_EQ(s.n, 5.0);
   // Item estimates use every answer, the incomplete respondent's too.
-  EXPECT_EQ(record_of(d, "A", "2023-Q1", "s1.agree").n, 6.0);
-  EXPECT_EQ(record_of(d, "A", "2023-Q1", "s2.agree").n, 5.0);
+  EXPECT_EQ(find_record(d, "A", "2023-Q1", "s1.agree").n, 6.0);
+  EXPECT_EQ(find_record(d, "A", "2023-Q1", "s2.agree").n, 5.0);
 }
 
 TEST(SurveyEstimate, PerInstrumentIds) {
