@@ -151,7 +151,7 @@ Read<std::int8_t> read_flag(const Cell& cell) {
     v = detail::parse_yes_no(cell.text);
   }
   if (v) return detail::fine(static_cast<std::int8_t>(*v));
-  return detail::bad(missing_flag, "bad_flag", cell.shown() + " (expected ja/nee, yes/no, 1/0 or empty)");
+  return detail::bad(missing_flag, "bad_flag", cell.shown() + " (expected ja/nee, yes/no, true/false, 1/0 or empty)");
 }
 
 Read<std::int32_t> read_day(const Cell& cell) {

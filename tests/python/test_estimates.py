@@ -536,7 +536,7 @@ def test_reach_reads_text_cells_and_names_bad_ones() -> None:
     with pytest.raises(db.DataError) as info:
         est.estimate_reach(bad, KEY)
     message = str(info.value)
-    assert "row 2, field 'referral': 'misschien' (expected ja/nee, yes/no, 1/0 or empty)" in message
+    assert "row 2, field 'referral': 'misschien' (expected ja/nee, yes/no, true/false, 1/0 or empty)" in message
     assert "row 1, field 'end_date': date '2023-13-01' (expected an ISO date YYYY-MM-DD)" in message
     with pytest.raises(db.DataError) as info:
         est.estimate_reach(frame.assign(end_date=["2023-01-12", "", "", "2023-01-01"]), KEY)
@@ -580,11 +580,11 @@ def test_a_frame_is_read_as_its_csv_file_is(tmp_path) -> None:
         est.estimate_reach(bad, KEY)
     assert (
         str(in_file.value)
-        == f"{path}:3, row 2, field 'referral': 'misschien' (expected ja/nee, yes/no, 1/0 or empty)"
+        == f"{path}:3, row 2, field 'referral': 'misschien' (expected ja/nee, yes/no, true/false, 1/0 or empty)"
     )
     assert (
         str(in_frame.value)
-        == "DataFrame, row 2, field 'referral': 'misschien' (expected ja/nee, yes/no, 1/0 or empty)"
+        == "DataFrame, row 2, field 'referral': 'misschien' (expected ja/nee, yes/no, true/false, 1/0 or empty)"
     )
 
 

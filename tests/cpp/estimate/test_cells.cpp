@@ -126,8 +126,8 @@ TEST(CellTable, RegistrationProblemsNameTheFramesRowsAndColumns) {
                            "DataFrame, row 2, field 'client': empty client id (expected a client identifier)",
                            "DataFrame, row 1, field 'uren': hours -2 (expected a finite number >= 0)",
                            "DataFrame, row 2, field 'uren': hours inf (expected a finite number >= 0)",
-                           "DataFrame, row 2, field 'referral': 'misschien' (expected ja/nee, yes/no, 1/0 or empty)",
-                           "DataFrame, row 2, field 'referrer_contact': 2 (expected ja/nee, yes/no, 1/0 or empty)",
+                           "DataFrame, row 2, field 'referral': 'misschien' (expected ja/nee, yes/no, true/false, 1/0 or empty)",
+                           "DataFrame, row 2, field 'referrer_contact': 2 (expected ja/nee, yes/no, true/false, 1/0 or empty)",
                            "DataFrame, row 2, field 'start_date': date '2024-13-01' (expected an ISO date YYYY-MM-DD)",
                            "DataFrame, row 1, field 'end_date': end date 2023-12-31 is before start date 2024-01-01 "
                            "(expected an end on or after the start)"})
