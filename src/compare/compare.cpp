@@ -72,7 +72,7 @@ double histogram_quantile(std::span<const std::uint32_t> counts, std::size_t dra
   };
   const double a = at(position.lo);
   if (position.hi == position.lo) return a;
-  return detail::numpy_lerp(a, at(position.hi), position.t);
+  return detail::type7_interpolate(a, at(position.hi), position.t);
 }
 
 }  // namespace

@@ -27,7 +27,7 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 using Index = Eigen::Index;
 
 // Sorted non-missing values -> the type 7 quantile, as stats::quantile_type7.
-double sorted_quantile(const std::vector<double>& v, double p) { return detail::sorted_quantile(v, p, detail::textbook_lerp); }
+double sorted_quantile(const std::vector<double>& v, double p) { return detail::sorted_quantile(v, p); }
 
 // Per target and row the summary_columns over the first `dist` runs (the A and B runs, or all
 // Monte Carlo runs).

@@ -30,26 +30,20 @@ struct Type7Position {
   return {lo, std::min(lo + 1, n - 1), h - static_cast<double>(lo)};
 }
 
-/// numpy's linear interpolation (numpy/lib/_function_base_impl.py, _lerp): from the upper point
-/// when t >= 0.5, so that t = 1 returns b exactly. stats::quantile and the rank intervals use it,
-/// so that they equal numpy.quantile bit for bit.
-[[nodiscard]] inline double numpy_lerp(double a, double b, double t) noexcept {
+/// The type 7 quantile of sorted values (NaN when there are none), interpolated as numpy does
+/// (numpy/lib/_function_base_impl.py, _lerp): from the upper point when t >= 0.5, so that t = 1
+/// returns the upper value exactly and every quantile equals numpy.quantile bit for bit. The one
+/// interpolation of the library: stats::quantile, quantile_type7, the rank intervals and the
+/// sensitivity summaries all use it.
+[[nodiscard]] inline double type7_interpolate(double a, double b, double t) noexcept {
   const double diff = b - a;
   return t >= 0.5 ? b - diff * (1.0 - t) : a + diff * t;
 }
 
-/// The textbook interpolation a + t·(b - a), as the sensitivity analysis has always summarised
-/// its runs with (it can differ from numpy_lerp in the last bit when t >= 0.5, so each caller
-/// keeps the one its published results were made with).
-[[nodiscard]] inline double textbook_lerp(double a, double b, double t) noexcept { return a + t * (b - a); }
-
-/// The type 7 quantile of sorted values (NaN when there are none), interpolated by `lerp`
-/// (numpy_lerp or textbook_lerp).
-template <class Lerp>
-[[nodiscard]] double sorted_quantile(std::span<const double> sorted, double p, Lerp lerp) {
+[[nodiscard]] inline double sorted_quantile(std::span<const double> sorted, double p) {
   if (sorted.empty()) return std::numeric_limits<double>::quiet_NaN();
   const Type7Position at = type7_position(sorted.size(), p);
-  return lerp(sorted[at.lo], sorted[at.hi], at.t);
+  return type7_interpolate(sorted[at.lo], sorted[at.hi], at.t);
 }
 
 /// The median of v (not empty; reordered): the middle value, or the mean of the middle two.

@@ -156,7 +156,7 @@ double quantile(std::span<const double> sorted, double p) {
       fail(f, "sorted[" + std::to_string(i) + "] = " + fmt(sorted[i]) + " < sorted[" + std::to_string(i - 1) +
                   "] = " + fmt(sorted[i - 1]) + "; expected ascending data (use quantile_unsorted)");
   }
-  return detail::sorted_quantile(sorted, p, detail::numpy_lerp);
+  return detail::sorted_quantile(sorted, p);
 }
 
 double quantile_unsorted(std::span<const double> x, double p) {
@@ -171,13 +171,13 @@ double quantile_unsorted(std::span<const double> x, double p) {
   std::nth_element(v.begin(), nth, v.end());
   // After nth_element everything right of nth is >= *nth, so the next order statistic is their minimum.
   const double b = *std::min_element(nth + 1, v.end());
-  return detail::numpy_lerp(*nth, b, at.t);
+  return detail::type7_interpolate(*nth, b, at.t);
 }
 
 double quantile_type7(std::vector<double> values, double p) {
   std::erase_if(values, [](double x) { return std::isnan(x); });
   std::sort(values.begin(), values.end());
-  return detail::sorted_quantile(values, p, detail::textbook_lerp);
+  return detail::sorted_quantile(values, p);
 }
 
 // ---------------------------------------------------------------------------------------------

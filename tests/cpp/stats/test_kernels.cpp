@@ -27,16 +27,17 @@ TEST(StatsKernels, Type7PositionSplitsTheRankIntoIndexAndWeight) {
 TEST(StatsKernels, SortedQuantileIsWhatTheCheckedQuantilesReturn) {
   const std::vector<double> sorted{0.1, 0.25, 0.7, 1.3, 2.0, 7.5};
   for (const double p : {0.0, 0.05, 0.1, 0.33, 0.5, 0.77, 0.9, 0.95, 1.0}) {
-    EXPECT_EQ(db::detail::sorted_quantile(sorted, p, db::detail::numpy_lerp), db::stats::quantile(sorted, p)) << p;
-    EXPECT_EQ(db::detail::sorted_quantile(sorted, p, db::detail::textbook_lerp), db::stats::quantile_type7(sorted, p)) << p;
+    EXPECT_EQ(db::detail::sorted_quantile(sorted, p), db::stats::quantile(sorted, p)) << p;
+    EXPECT_EQ(db::detail::sorted_quantile(sorted, p), db::stats::quantile_type7(sorted, p)) << p;
   }
-  EXPECT_TRUE(std::isnan(db::detail::sorted_quantile(std::vector<double>{}, 0.5, db::detail::textbook_lerp)));
+  EXPECT_TRUE(std::isnan(db::detail::sorted_quantile(std::vector<double>{}, 0.5)));
 }
 
-TEST(StatsKernels, TheTwoInterpolationsAgreeBelowOneHalf) {
-  // numpy interpolates from the upper point when t >= 0.5; below it both are a + t (b - a).
-  EXPECT_EQ(db::detail::numpy_lerp(0.1, 0.7, 0.25), db::detail::textbook_lerp(0.1, 0.7, 0.25));
-  EXPECT_EQ(db::detail::numpy_lerp(0.1, 0.7, 1.0), 0.7);
+TEST(StatsKernels, InterpolationIsNumpys) {
+  // numpy interpolates from the upper point when t >= 0.5 (so t = 1 gives b exactly); below it a + t (b - a).
+  EXPECT_EQ(db::detail::type7_interpolate(0.1, 0.7, 0.25), 0.1 + 0.25 * (0.7 - 0.1));
+  EXPECT_EQ(db::detail::type7_interpolate(0.1, 0.7, 0.75), 0.7 - (0.7 - 0.1) * 0.25);
+  EXPECT_EQ(db::detail::type7_interpolate(0.1, 0.7, 1.0), 0.7);
 }
 
 TEST(StatsKernels, MedianOfOddAndEvenCounts) {
