@@ -382,7 +382,7 @@ Changes compute_changes(const ScoreTable& table, const UnitRegistry* units, cons
   const std::size_t np = table.periods.size();
   const auto rows = table.scores.rows();
   const auto cols = table.scores.cols();
-  const double z = detail::normal_quantile((1.0 + options.level) / 2.0);
+  const double z = detail::normal_critical_value(options.level);
   Changes out;
   out.since_baseline = empty_change(rows, cols);
   out.since_previous = empty_change(rows, cols);
@@ -474,7 +474,7 @@ KoploperTable koploper_table(const ScoreTable& table, const UnitRegistry* units,
 
   PeerComparison peers = peer_figures(one, form_groups(one.units, units, options.peers), units);
 
-  const double z = detail::normal_quantile((1.0 + options.level) / 2.0);
+  const double z = detail::normal_critical_value(options.level);
   std::vector<KoploperRow> rows;
   rows.reserve(report.size() * columns.size());
   for (const auto u : report) {

@@ -326,7 +326,7 @@ HoltForecast holt_forecast(const HoltFit& fit, std::size_t horizon, double level
   if (fit.level.empty()) throw DataError("Holt forecast: the fit has no observations");
   HoltForecast out;
   out.level = level;
-  const double z = detail::normal_quantile((1.0 + level) / 2.0);
+  const double z = detail::normal_critical_value(level);
   const double a = fit.alpha;
   const double b = fit.alpha * fit.beta;  // beta of the error-correction (ETS) form
   double sum = 0;  // sum_{j=1}^{h-1} (a + b j)^2
