@@ -6,8 +6,9 @@ the digest of every file it writes (tables, report, about.txt, the generated dat
 ``tests/data/demo_digest.txt``; it exits 1 and names every file that differs. ``--update`` writes
 the manifest instead (after a change that is meant to alter the output; say so in the commit).
 
-The output folder's own path appears in some outputs (the input files' paths); it is replaced by
-``{out}`` before hashing, so the digest does not depend on where the demo ran. The report embeds
+Outputs name their input files relative to the run config, never by an absolute path; should the
+output folder's own path appear all the same, it is replaced by ``{out}`` before hashing, so the
+digest does not depend on where the demo ran. The report embeds
 matplotlib drawings, whose bytes depend on the matplotlib version: the manifest records the versions
 it was made with, and ``--tables-only`` (used when they differ) leaves the report out.
 """

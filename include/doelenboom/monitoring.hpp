@@ -122,6 +122,11 @@ struct MonitoringConfig {
   /// the tree, links to nodes that are not indicators of the tree, compare nodes not in the tree,
   /// no units, a missing pseudonymisation key. Each names the config file and line.
   [[nodiscard]] std::vector<Problem> check() const;
+
+  /// How the run's outputs name an input file (the `source` of its estimates): relative to the
+  /// config's folder, or the file name alone when the file lies outside it or the config has no
+  /// file; never an absolute local path (docs/run-config.md). Messages keep the full path.
+  [[nodiscard]] std::string published_name(const std::filesystem::path& file) const;
 };
 
 /// The trend of one unit's node score (linear, over the periods with a score).

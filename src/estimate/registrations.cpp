@@ -185,9 +185,18 @@ std::optional<Layout> layout_of(const detail::Cells& cells, const RegistrationCo
            optional(cols.referrer_contact), optional(cols.channel), optional(cols.life_domain),
            optional(cols.start_date), optional(cols.end_date), {}};
   // Breakdown columns are required once named; a missing one is reported like any required column.
+  // The client column identifies persons: its values would be published as sub-unit ids.
   for (const std::string& name : cols.breakdowns) {
-    if (const auto c = cells.find(name)) l.breakdowns.push_back(*c);
-    else out.push_back(detail::missing_column_problem(cells, name));
+    if (name == cols.client) {
+      out.push_back(make_problem("identifying_breakdown", cells.header(name), {},
+                                 "breakdown column " + detail::squote(name) +
+                                     " is the client column: a breakdown on it would publish every client's id "
+                                     "(expected a column with few values per unit, such as a kern or wijk)"));
+    } else if (const auto c = cells.find(name)) {
+      l.breakdowns.push_back(*c);
+    } else {
+      out.push_back(detail::missing_column_problem(cells, name));
+    }
   }
   if (l.breakdowns.size() != cols.breakdowns.size()) return std::nullopt;
   if (l.start.has_value() != l.end.has_value()) {

@@ -3,15 +3,43 @@
 // had no registrations in a period its unit had some.
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "core/diagnostics.hpp"
 #include "monitoring/monitoring_internal.hpp"
 
 namespace doelenboom::detail {
+
+void refuse_identifying_breakdowns(const RegistrationTable& table, const MonitoringConfig& config) {
+  std::vector<Problem> problems;
+  const auto& source = *config.registrations;
+  for (std::size_t b = 0; b < table.breakdowns.size(); ++b) {
+    const auto& bd = table.breakdowns[b];
+    std::set<std::int32_t> values;
+    std::set<std::uint64_t> clients;
+    for (std::size_t r = 0; r < bd.codes.size(); ++r) {
+      if (bd.codes[r] < 0) continue;  // no value: the row is in no sub-unit
+      values.insert(bd.codes[r]);
+      clients.insert(table.client[r]);
+    }
+    // Half: a sub-unit then holds two clients on average, and most hold one or two; their ids
+    // (the values) and periods would be published next to those few persons.
+    if (2 * values.size() <= clients.size()) continue;
+    const std::string key = b < source.areas.size() ? "data/registrations/areas" : "data/registrations/groups";
+    const auto it = config.where.find(key);
+    problems.push_back(make_problem(
+        "identifying_breakdown", it != config.where.end() ? it->second : Location{config.source.string(), 0, 0, {}}, {},
+        "breakdown column " + squote(bd.column) + " has " + std::to_string(values.size()) + " distinct values for " +
+            std::to_string(clients.size()) +
+            " clients: it identifies persons (expected at most one value per two clients, as a kern, wijk or group has)"));
+  }
+  throw_if_problems<DataError>(std::move(problems));
+}
 
 Areas area_reach(const RegistrationTable& table, const RegistrationSource& source, const Dataset& estimates,
                  const UnitRegistry& units, const MonitoringConfig& config, const ReachOptions& reach) {

@@ -420,6 +420,15 @@ MonitoringConfig MonitoringConfig::parse_yaml(std::string_view text, const std::
   return c;
 }
 
+std::string MonitoringConfig::published_name(const fs::path& file) const {
+  if (source.empty()) return file.filename().generic_string();
+  // Lexically, from absolute forms: the files need not exist and symbolic links stay as given.
+  const fs::path base = fs::absolute(source).parent_path().lexically_normal();
+  const fs::path relative = fs::absolute(file).lexically_normal().lexically_relative(base);
+  if (relative.empty() || *relative.begin() == "..") return file.filename().generic_string();
+  return relative.generic_string();
+}
+
 MonitoringConfig MonitoringConfig::load_yaml(const fs::path& path, const fs::path& default_gemeenten) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {

@@ -37,6 +37,11 @@ struct Areas {
   UnitRegistry units;
 };
 
+/// Throws DataError when a breakdown would identify persons: more distinct values than half the
+/// distinct clients among the rows that have a value (docs/run-config.md). The client column
+/// itself is refused when the file is read.
+void refuse_identifying_breakdowns(const RegistrationTable& table, const MonitoringConfig& config);
+
 [[nodiscard]] Areas area_reach(const RegistrationTable& table, const RegistrationSource& source, const Dataset& estimates,
                                const UnitRegistry& units, const MonitoringConfig& config, const ReachOptions& reach);
 

@@ -151,6 +151,8 @@ struct Sources {
   ReachOptions reach;
 };
 
+/// Each file's tables are named by config.published_name from here on: the sources of the
+/// estimates and areas are published, and a local path must not be (docs/run-config.md).
 Sources read_sources(const MonitoringConfig& config, const UnitRegistry& units, Progress& progress) {
   Sources out;
   std::optional<Pseudonymiser> pseudonymise;
@@ -165,8 +167,10 @@ Sources read_sources(const MonitoringConfig& config, const UnitRegistry& units, 
     std::vector<RegistrationTable> tables;
     for (const auto& f : config.registrations->files) {
       tables.push_back(read_registrations_csv(f, *pseudonymise, config.registrations->columns, read_context));
+      tables.back().source = config.published_name(f);
     }
     out.registrations = detail::merge(std::move(tables));
+    detail::refuse_identifying_breakdowns(*out.registrations, config);
     out.reach.phone_channel = config.registrations->phone_channel;
     parts.push_back(estimate_reach(out.registrations->view(), out.reach, read_context));
   }
@@ -176,6 +180,7 @@ Sources read_sources(const MonitoringConfig& config, const UnitRegistry& units, 
     std::vector<ResponseTable> tables;
     for (const auto& f : config.questionnaire->files) {
       tables.push_back(read_responses_csv(f, items, *pseudonymise, config.questionnaire->columns, read_context));
+      tables.back().source = config.published_name(f);
     }
     parts.push_back(estimate_survey(detail::merge(std::move(tables)).view(), SurveyOptions{}, read_context));
   }
@@ -184,6 +189,7 @@ Sources read_sources(const MonitoringConfig& config, const UnitRegistry& units, 
     std::vector<PrePostTable> tables;
     for (const auto& f : config.prepost->files) {
       tables.push_back(read_prepost_csv(f, *pseudonymise, config.prepost->columns, config.prepost->options, read_context));
+      tables.back().source = config.published_name(f);
     }
     parts.push_back(estimate_prepost(detail::merge(std::move(tables)).view(), config.prepost->options, read_context).estimates);
   }

@@ -327,6 +327,39 @@ def test_run_with_a_bad_config_writes_nothing(demo: tuple[Path, str, str], tmp_p
     assert not out.exists()
 
 
+def test_no_output_holds_an_absolute_path(demo: tuple[Path, str, str]) -> None:
+    """Outputs name input files relative to the run config (issue 14): not the folder the demo ran
+    in, nor any input file by its absolute path."""
+    out = demo[0]
+    inputs = [p for p in (out / "data").rglob("*") if p.is_file()]
+    outputs = [p for p in out.iterdir() if p.is_file()]
+    assert {p.name for p in outputs} >= set(TABLES)
+    for path in outputs:
+        text = path.read_text(encoding="utf-8")
+        assert str(out.parent) not in text, path.name
+        assert str(out.resolve().parent) not in text, path.name
+        for source in inputs:
+            assert str(source) not in text, (path.name, source)
+    estimates = (out / "estimates.csv").read_text(encoding="utf-8")
+    assert ",data/registraties.csv," in estimates  # relative to the config's folder
+
+
+def test_a_breakdown_on_the_client_column_is_refused(demo: tuple[Path, str, str], tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "identifying"
+    shutil.copytree(demo[0] / "data", folder)
+    config = folder / "koplopers.yaml"
+    text = config.read_text(encoding="utf-8")
+    assert "groups: [migratieachtergrond]\n" in text
+    config.write_text(text.replace("groups: [migratieachtergrond]\n", "groups: [migratieachtergrond, client]\n"), encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["run", str(config), "--out", str(out), "--quiet"]) == 1
+    err = capsys.readouterr().err
+    assert "breakdown column 'client' is the client column: a breakdown on it would publish every client's id" in err
+    assert "Traceback" not in err
+    assert not out.exists()
+
+
 def test_run_missing_config_is_an_error_without_traceback(tmp_path: Path) -> None:
     result = run("run", str(tmp_path / "nothing.yaml"))
     assert result.returncode == 1

@@ -310,7 +310,8 @@ def test_the_duiding_form_is_prefilled_and_keeps_other_periods() -> None:
     document = report_html("nl")
     form = block(page(document, "GM0765"), "duiding-block")
     assert '<form class="duiding" data-unit="GM0765" data-period="2024">' in form
-    assert "/srv/monitoring/data" in form
+    assert "<code>data</code>" in form  # the data folder by its name, never by its absolute path
+    assert "/srv/monitoring" not in form
     area = re.search(r'<textarea id="GM0765-herkennen" name="herkennen" rows="3">(.*?)</textarea>', form, re.DOTALL)
     assert area
     assert html.unescape(area.group(1)) == 'Ja, dit "klopt" <grotendeels> & meer'

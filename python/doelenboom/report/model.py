@@ -382,4 +382,5 @@ class DuidingView:
     answers: list[tuple[str, str]]
     #: who, what and when of each improvement action.
     actions: list[dict[str, str]]
+    #: the data folder by its name only (a published report holds no absolute path); None: not known
     data_dir: str | None

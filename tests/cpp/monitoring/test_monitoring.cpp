@@ -322,5 +322,72 @@ TEST_F(MonitoringRun, WritesEveryTableWithSuppressedCellsBlank) {
   for (const auto& entry : fs::directory_iterator(out)) EXPECT_NE(entry.path().filename().string().front(), '.');
 }
 
+TEST_F(MonitoringRun, OutputsNameInputFilesRelativeToTheConfigNeverByTheirAbsolutePath) {
+  for (const auto& source : result_->estimates.sources()) EXPECT_EQ(source, "registraties.csv");
+  for (const auto& source : result_->area_data.sources()) EXPECT_EQ(source, "registraties.csv");
+  const fs::path out = dir_->path() / "uit-paden";
+  (void)write_tables(*result_, out);
+  for (const auto& name : monitoring_table_names()) {
+    EXPECT_EQ(read(out / name).find(dir_->path().string()), std::string::npos) << name;
+  }
+}
+
+TEST(MonitoringConfig, PublishedNameIsRelativeToTheConfigFolderOrTheFileName) {
+  MonitoringConfig c;
+  EXPECT_EQ(c.published_name("/data/gemeente/registraties.csv"), "registraties.csv");  // no config file
+  c.source = "/data/gemeente/run.yaml";
+  EXPECT_EQ(c.published_name("/data/gemeente/registraties.csv"), "registraties.csv");
+  EXPECT_EQ(c.published_name("/data/gemeente/data/./zrm.csv"), "data/zrm.csv");
+  EXPECT_EQ(c.published_name("/data/gemeente/../elders/zrm.csv"), "zrm.csv");  // outside the folder
+  EXPECT_EQ(c.published_name("/home/analist/zrm.csv"), "zrm.csv");
+  c.source = "run.yaml";  // relative: against the working directory, as the files are
+  EXPECT_EQ(c.published_name(fs::current_path() / "data" / "zrm.csv"), "data/zrm.csv");
+  EXPECT_EQ(c.published_name("data/zrm.csv"), "data/zrm.csv");
+}
+
+TEST(Breakdown, OnTheClientColumnIsRefusedNamingIt) {
+  TempDir dir("monitoring_breakdown_client");
+  const auto path = dir.write("r.csv", "unit,period,client,kern\nGM1740,2023,a,Opheusden\n");
+  RegistrationColumns columns;
+  columns.breakdowns = {"client"};
+  try {
+    (void)read_registrations_csv(path, Pseudonymiser("a-test-key-of-enough-bytes"), columns);
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("breakdown column 'client' is the client column"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Breakdown, WithAboutOneValuePerClientIsRefusedByTheRunNamingTheColumn) {
+  TempDir dir("monitoring_breakdown_identifying");
+  // Every client an address of its own: as many values as clients.
+  std::string csv = "gemeente,jaar,client,adres\n";
+  for (int c = 0; c < 40; ++c) csv += "GM1740,2023,c" + std::to_string(c) + ",straat " + std::to_string(c) + "\n";
+  dir.write("registraties.csv", csv);
+  std::string text = config_text();
+  text.replace(text.find("    areas: [kern]\n"), 18, "    groups: [adres]\n");
+  text.replace(text.find(", hours: uren"), 13, "");
+  text.replace(text.find("  ind_uren: reach.hours\n"), 24, "");
+  const auto path = dir.write("run.yaml", text);
+  try {
+    (void)run_monitoring(MonitoringConfig::load_yaml(path));
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find(path.string() + ":10: breakdown column 'adres' has 40 distinct values for 40 clients: "
+                                         "it identifies persons"),
+              std::string::npos)
+        << e.what();
+  }
+  // The client column itself, as a group of the run config, is refused when the file is read.
+  text.replace(text.find("    groups: [adres]\n"), 20, "    groups: [client]\n");
+  dir.write("registraties.csv", "gemeente,jaar,client\nGM1740,2023,c1\n");
+  try {
+    (void)run_monitoring(MonitoringConfig::load_yaml(dir.write("run.yaml", text)));
+    FAIL() << "expected a DataError";
+  } catch (const DataError& e) {
+    EXPECT_NE(std::string(e.what()).find("breakdown column 'client' is the client column"), std::string::npos) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace doelenboom

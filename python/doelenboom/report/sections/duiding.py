@@ -3,8 +3,6 @@ from ``run.duiding`` for the report period (docs/report.md)."""
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 from markupsafe import Markup
 
@@ -33,7 +31,8 @@ def render(ctx: ReportContext, unit: str) -> Markup | None:
             answers[question].append(str(r["answer"]))
         elif question == ACTION:
             actions.append({c: "" if missing(r.get(c)) else str(r.get(c)) for c in ("who", "what", "when")})
-    directory = ctx.run.data_dir
+    # The folder's name only: a published report holds no absolute local path (docs/run-config.md).
+    folder = ctx.run.data_dir.name if ctx.run.data_dir is not None else ""
     view = DuidingView(
         unit=unit,
         period=period,
@@ -41,6 +40,6 @@ def render(ctx: ReportContext, unit: str) -> Markup | None:
         # several saved answers to one question one after another, an empty line between them
         answers=[(q, "\n\n".join(answers[q])) for q in DUIDING_QUESTIONS],
         actions=actions,
-        data_dir=os.fspath(directory) if directory is not None else None,
+        data_dir=folder or None,
     )
     return render_template("sections/duiding.html.j2", t=ctx.t, v=view)
