@@ -35,6 +35,9 @@ namespace doelenboom {
 struct CellTable;  // doelenboom/cell_table.hpp
 
 inline constexpr double default_suppression_threshold = 10.0;
+/// Shares (value = k / n) are suppressed when k or n - k, the persons with and without the
+/// property, is below this (docs/privacy.md: the small-count rule).
+inline constexpr double default_small_count_threshold = 5.0;
 
 /// One estimate as plain data.
 struct EstimateRecord {
@@ -49,6 +52,11 @@ struct EstimateRecord {
   /// On input: suppressed at the source (kept whatever the threshold; the value may be NaN).
   /// On output (record(), export_records()): suppressed, numbers blanked.
   bool suppressed = false;
+  /// The value is a share of the n persons (value * n of them have the property): the
+  /// small-count rule applies. Set by the estimators of shares; a data set also marks the rows of
+  /// indicators whose definition has measure proportion. Not part of operator== (files do not
+  /// carry it).
+  bool share = false;
   std::string source;  ///< where the data came from (file, instrument, provider)
   std::string method;  ///< how it was computed, e.g. "wilson 95%", "distinct clients"
 
@@ -79,6 +87,7 @@ struct EstimateColumns {
   /// Numbers per row; an empty span is missing (NaN) in every row.
   std::span<const double> value, n, se, ci_low, ci_high;
   std::span<const std::uint8_t> suppressed;  ///< per row nonzero = suppressed at the source; empty = none
+  std::span<const std::uint8_t> share;       ///< per row nonzero = a share (EstimateRecord::share); empty = none
 };
 
 namespace detail {
@@ -105,6 +114,8 @@ struct DataContext {
   const IndicatorSet* indicators = nullptr;  ///< unknown indicator ids and out-of-range values are errors
   const UnitRegistry* units = nullptr;       ///< unknown unit ids are errors
   double suppression_threshold = default_suppression_threshold;  ///< n below this is suppressed
+  /// A share whose k or n - k persons are below this is suppressed; 0 turns the rule off.
+  double small_count_threshold = default_small_count_threshold;
 };
 
 class Dataset {
@@ -178,11 +189,21 @@ class Dataset {
   [[nodiscard]] const std::vector<std::uint8_t>& suppressed() const noexcept { return suppressed_; }
   [[nodiscard]] std::size_t suppressed_count() const noexcept;
 
-  /// Re-apply a threshold: rows with n < threshold or suppressed at the source are suppressed,
-  /// the others not. A threshold of 0 suppresses nothing by n. Throws DataError for a negative or
-  /// non-finite threshold.
-  void apply_suppression(double threshold);
+  /// Re-apply the primary suppression rules: a row is suppressed when it was suppressed at the
+  /// source, when n < threshold, or when it is a share whose k = value * n (rounded to whole
+  /// persons) or n - k is below `small_count` (docs/privacy.md); the others are not. Thresholds of 0
+  /// turn a rule off. Throws DataError for a negative or non-finite threshold. The one-argument
+  /// form keeps the data set's small-count threshold.
+  void apply_suppression(double threshold, double small_count);
+  void apply_suppression(double threshold) { apply_suppression(threshold, small_count_); }
   [[nodiscard]] double suppression_threshold() const noexcept { return threshold_; }
+  [[nodiscard]] double small_count_threshold() const noexcept { return small_count_; }
+  /// Per row nonzero = a share (the small-count rule applies to it).
+  [[nodiscard]] const std::vector<std::uint8_t>& shares() const noexcept { return share_; }
+  /// Secondary suppression: the rows are suppressed from now on, whatever the thresholds (as if
+  /// suppressed at the source), and leave the library blank like every suppressed row.
+  /// Throws std::out_of_range for a row >= size().
+  void suppress_rows(std::span<const std::size_t> rows);
 
   /// Row as it may leave the library: value, n, se and interval blanked (NaN) when suppressed.
   /// Throws std::out_of_range for a row >= size().
@@ -210,7 +231,9 @@ class Dataset {
   Eigen::VectorXd value_, n_, se_, lo_, hi_;
   std::vector<std::uint8_t> suppressed_;
   std::vector<std::uint8_t> source_suppressed_;  ///< suppressed on input, whatever the threshold
+  std::vector<std::uint8_t> share_;              ///< the row is a share of n persons
   double threshold_ = default_suppression_threshold;
+  double small_count_ = default_small_count_threshold;
   /// (unit code, period code, indicator code) -> row, for find().
   detail::KeyIndex key_index_;
   std::unordered_map<std::string, int> unit_lookup_, indicator_lookup_;  ///< dictionary text -> code

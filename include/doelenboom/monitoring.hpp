@@ -20,6 +20,7 @@
 
 #include "doelenboom/compare.hpp"
 #include "doelenboom/dataset.hpp"
+#include "doelenboom/disclosure.hpp"
 #include "doelenboom/error.hpp"
 #include "doelenboom/goal_tree.hpp"
 #include "doelenboom/period.hpp"
@@ -87,6 +88,10 @@ struct MonitoringConfig {
   std::filesystem::path units;      ///< a units CSV (UnitRegistry::load_csv)
   std::filesystem::path gemeenten;  ///< a gemeenten CSV (UnitRegistry::load_gemeenten_csv)
   double suppression_threshold = default_suppression_threshold;
+  /// Shares with fewer persons with or without the property are suppressed (docs/privacy.md).
+  double small_count_threshold = default_small_count_threshold;
+  /// Secondary suppression leaves every suppressed count this many persons of room (docs/privacy.md).
+  double protection_level = default_protection_level;
   std::string pseudonym_key_env;  ///< environment variable holding the pseudonymisation key
   std::string pseudonym_key;      ///< a literal key (examples only)
   std::optional<Period> baseline;  ///< the nulmeting; default the first period of the data
@@ -173,6 +178,15 @@ struct MonitoringSignal {
   std::string area;   ///< "kern=Opheusden" for an area or group, empty for the unit itself
 };
 
+/// What disclosure control did in a run (docs/privacy.md): cells suppressed by the primary rules
+/// (small n, small counts of a share) and the extra cells secondary suppression blanked.
+struct DisclosureSummary {
+  std::size_t estimates = 0, estimates_primary = 0, estimates_secondary = 0;
+  std::size_t area_cells = 0, area_primary = 0, area_secondary = 0;
+  /// Relations that stay below the protection level with every part suppressed.
+  std::vector<std::string> short_of_level;
+};
+
 struct MonitoringResult {
   std::string name;
   bool fictitious = false;
@@ -202,6 +216,7 @@ struct MonitoringResult {
   /// zero counts filled in (see docs/run-config.md), and the registry that names them.
   Dataset area_data;
   UnitRegistry area_units;
+  DisclosureSummary disclosure;
   std::vector<Story> stories;
   std::vector<DuidingAnswer> duiding;
   /// How the peer groups were defined: the unit attribute they share ("size_class": each unit

@@ -232,8 +232,10 @@ class PipelineResult {
   [[nodiscard]] double confidence() const noexcept { return confidence_; }
 
   /// Node scores (rows x nodes): normalised values for indicators, aggregates for goals.
-  /// Suppressed cells of the dataset are blank (NaN) in every indicator column of every matrix
-  /// here; they still count in the aggregates above them.
+  /// Suppressed cells of the dataset are missing to the pipeline (docs/privacy.md): they take no
+  /// part in treatment, normalisation constants, aggregation or standard errors (a goal's
+  /// coverage drops instead), and are blank (NaN) in every indicator column of every matrix here.
+  /// Only a value the spec imputes for such a cell (from other cells) counts above it.
   [[nodiscard]] const Eigen::MatrixXd& scores() const noexcept { return scores_; }
   /// Standard errors and the interval bounds at the spec's confidence level (delta method,
   /// independent indicator errors; docs/pipeline.md).
@@ -247,6 +249,11 @@ class PipelineResult {
   /// Ranks per period and node among units: 1 = best, ties take the lowest rank, missing stays NaN.
   [[nodiscard]] Eigen::MatrixXd ranks() const;
   [[nodiscard]] const std::vector<AuditEntry>& audit() const noexcept { return audit_; }
+  /// The indicator cell (node, row) was suppressed in the data set (blank here, missing to the
+  /// aggregates), as opposed to absent. False for goals and for a node or row out of range.
+  [[nodiscard]] bool suppressed(GoalTree::Index node, std::size_t row) const noexcept {
+    return row < rows() && hidden_scores_.count(node * rows() + row) != 0;
+  }
   /// Indicator ids of the data set that are not nodes of the tree, left out under
   /// `unused_data: ignore` (in data set order; empty otherwise).
   [[nodiscard]] const std::vector<std::string>& unused_indicators() const noexcept { return unused_indicators_; }
@@ -279,7 +286,8 @@ class PipelineResult {
   std::vector<std::string> unused_indicators_;
   // Per node and row, the local derivatives d score(node) / d score(child), for contributions.
   std::vector<Eigen::MatrixXd> local_gradient_;  ///< [node] rows x children(node)
-  // Scores of suppressed indicator cells (blank in scores_), keyed node * rows + row, so that
+  // Every suppressed indicator cell, with its imputed score (NaN when not imputed; blank in
+  // scores_), keyed node * rows + row, so that
   // the remainder of contributions stays right; never returned one by one.
   std::unordered_map<std::size_t, double> hidden_scores_;
 

@@ -5,11 +5,13 @@
 // Reliable Change Index per client and % reliably improved, a paired effect size with its
 // standardiser named, and the Wilcoxon signed-rank p-value.
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <limits>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "doelenboom/cell_table.hpp"
@@ -53,6 +55,11 @@ struct PrePostColumns {
   std::string pre = "pre";
   std::string post = "post";
 };
+
+/// The suffixes of a change family: `<domain>.improved`, `.same` and `.worse` (and
+/// `score.improved`, ...) are shares of the same clients and add up to 1, so the disclosure rules
+/// protect them together (doelenboom/disclosure.hpp).
+inline constexpr std::array<std::string_view, 3> change_share_suffixes{".improved", ".same", ".worse"};
 
 struct PrePostOptions {
   std::string prefix = "zrm.";  ///< prepended to every indicator id

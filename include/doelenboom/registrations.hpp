@@ -6,6 +6,7 @@
 #include <climits>
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -109,6 +110,12 @@ std::vector<Problem> check_registrations(const RegistrationView& data);
 RegistrationTable split_by_breakdown(const RegistrationTable& table, std::size_t index);
 /// The sub-unit id split_by_breakdown gives: "<unit>/<column>=<value>".
 std::string breakdown_unit_id(std::string_view unit, std::string_view column, std::string_view value);
+/// The parts of a sub-unit id, split at the first '/' and the first '=' after it (unit ids have
+/// no '/', breakdown column names no '='); nullopt for an id that is not a sub-unit id.
+struct BreakdownUnitId {
+  std::string unit, column, value;
+};
+std::optional<BreakdownUnitId> parse_breakdown_unit_id(std::string_view id);
 
 struct ReachOptions {
   std::string prefix = "reach.";        ///< prepended to every indicator id

@@ -71,6 +71,7 @@ class _FrameOptions(TypedDict, total=False):
     columns: Mapping[str, str] | None
     source: str
     suppression_threshold: float
+    small_count_threshold: float
 
 
 class ReachOptions(_FrameOptions, total=False):

@@ -218,9 +218,17 @@ class Dataset(UnitPeriodFacade[_data.Dataset]):
         """Number of suppressed rows."""
         return self._core.suppressed_count
 
-    def apply_suppression(self, threshold: float) -> None:
-        """Re-apply a threshold (rows suppressed at the source stay suppressed)."""
-        self._core.apply_suppression(float(threshold))
+    @property
+    def small_count_threshold(self) -> float:
+        """Shares with fewer persons with or without the property are suppressed (docs/privacy.md)."""
+        return self._core.small_count_threshold
+
+    def apply_suppression(self, threshold: float, small_count_threshold: float | None = None) -> None:
+        """Re-apply the primary rules: n below ``threshold``, shares with fewer than
+        ``small_count_threshold`` persons with or without the property (default: unchanged); rows
+        suppressed at the source stay suppressed."""
+        small = None if small_count_threshold is None else float(small_count_threshold)
+        self._core.apply_suppression(float(threshold), small)
 
     def __len__(self) -> int:
         return len(self._core)

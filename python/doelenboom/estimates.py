@@ -79,6 +79,7 @@ def estimate_reach(
     phone_channel: str = "telefoon",
     rate_per: float = 1000.0,
     suppression_threshold: float = 10,
+    small_count_threshold: float = 5,
     source: str = "DataFrame",
 ) -> Dataset:
     """Bereik (reach) per unit and period from registrations, one row per contact.
@@ -96,6 +97,7 @@ def estimate_reach(
         phone_channel=phone_channel,
         rate_per=rate_per,
         suppression_threshold=suppression_threshold,
+        small_count_threshold=small_count_threshold,
     )
     return Dataset(_estimate.estimate_reach(*args, **kwargs | options))
 
@@ -125,6 +127,7 @@ def estimate_survey(
     per_instrument: bool = False,
     confidence: float = 0.95,
     suppression_threshold: float = 10,
+    small_count_threshold: float = 5,
     source: str = "DataFrame",
 ) -> Dataset:
     """Tevredenheid / doelrealisatie per unit and period from questionnaire answers, one row per
@@ -142,6 +145,7 @@ def estimate_survey(
         per_instrument=per_instrument,
         confidence=confidence,
         suppression_threshold=suppression_threshold,
+        small_count_threshold=small_count_threshold,
     )
     return Dataset(_estimate.estimate_survey(*args, **kwargs | options))
 
@@ -180,6 +184,7 @@ def estimate_prepost(
     reliability: float | None = None,
     confidence: float = 0.95,
     suppression_threshold: float = 10,
+    small_count_threshold: float = 5,
     source: str = "DataFrame",
 ) -> PrePostResult:
     """Doelrealisatie from pre/post scores on an ordinal instrument (ZRM: 1..5), one row per
@@ -198,6 +203,7 @@ def estimate_prepost(
         reliability=reliability,
         confidence=confidence,
         suppression_threshold=suppression_threshold,
+        small_count_threshold=small_count_threshold,
     )
     args, kwargs = read_prepost(df, key, columns, source, options)
     return PrePostResult.of(_estimate.estimate_prepost(*args, **kwargs | options))

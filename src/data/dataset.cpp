@@ -124,7 +124,7 @@ Dataset build(const Input& input, const DataContext& context, const std::string&
   std::vector<Problem> problems;
   detail::DatasetAccess::check(d, RowPlaces{nullptr, source, d.size()}, context, index, problems);
   detail::throw_problems<DataError>(std::move(problems));
-  detail::DatasetAccess::finish(d, context.suppression_threshold, &index);
+  detail::DatasetAccess::finish(d, context, &index);
   return d;
 }
 
@@ -186,7 +186,7 @@ Dataset read_rows(const std::vector<EstimateRecord>& records, const std::vector<
   DatasetAccess::check(d, RowPlaces{&at, {}, at.size()}, context, index, problems);
   if (unreadable) throw_problems<ParseError>(std::move(problems));
   throw_problems<DataError>(std::move(problems));
-  DatasetAccess::finish(d, context.suppression_threshold, &index);
+  DatasetAccess::finish(d, context, &index);
   return d;
 }
 
@@ -196,19 +196,37 @@ std::size_t Dataset::suppressed_count() const noexcept {
   return static_cast<std::size_t>(std::count(suppressed_.begin(), suppressed_.end(), std::uint8_t{1}));
 }
 
-void Dataset::apply_suppression(double threshold) {
-  if (!std::isfinite(threshold) || threshold < 0.0) {
-    auto problem = make_problem("bad_threshold", {}, {},
-                                "suppression threshold " + num(threshold) +
-                                    " is not valid (expected a number of 0 or more; 0 turns suppression by n off)");
-    throw DataError(problem.message, {problem});
+void Dataset::apply_suppression(double threshold, double small_count) {
+  for (const auto& [what, x] : {std::pair{"suppression threshold ", threshold}, std::pair{"small-count threshold ", small_count}}) {
+    if (!std::isfinite(x) || x < 0.0) {
+      auto problem = make_problem("bad_threshold", {}, {},
+                                  what + num(x) + " is not valid (expected a number of 0 or more; 0 turns the rule off)");
+      throw DataError(problem.message, {problem});
+    }
   }
   threshold_ = threshold;
+  small_count_ = small_count;
   for (std::size_t i = 0; i < suppressed_.size(); ++i) {
-    const double base = n_[static_cast<Eigen::Index>(i)];
+    const auto e = static_cast<Eigen::Index>(i);
+    const double base = n_[e];
     // NaN compares false: an estimate without n is not suppressed by the threshold.
-    suppressed_[i] = (source_suppressed_[i] != 0 || base < threshold) ? 1 : 0;
+    bool hidden = source_suppressed_[i] != 0 || base < threshold;
+    if (!hidden && share_[i] != 0 && small_count > 0.0) {
+      // The persons with and without the property, in whole persons (value * n carries rounding).
+      const double with = std::round(value_[e] * base);
+      hidden = with < small_count || base - with < small_count;
+    }
+    suppressed_[i] = hidden ? 1 : 0;
   }
+}
+
+void Dataset::suppress_rows(std::span<const std::size_t> rows) {
+  for (const std::size_t row : rows) {
+    if (row >= size()) {
+      throw std::out_of_range("row " + std::to_string(row) + " is outside the data set (" + std::to_string(size()) + " rows)");
+    }
+  }
+  for (const std::size_t row : rows) source_suppressed_[row] = suppressed_[row] = 1;
 }
 
 EstimateRecord Dataset::record(std::size_t row) const {
@@ -223,6 +241,7 @@ EstimateRecord Dataset::record(std::size_t row) const {
   r.source = sources_[static_cast<std::size_t>(source_code_[i])];
   r.method = methods_[static_cast<std::size_t>(method_code_[i])];
   r.suppressed = suppressed_[row] != 0;
+  r.share = share_[row] != 0;
   if (!r.suppressed) {
     r.value = value_[i];
     r.n = n_[i];
@@ -321,7 +340,7 @@ Dataset Dataset::concat(const Dataset& other) const {
   detail::throw_problems<DataError>(std::move(problems));
   Dataset d;
   detail::DatasetAccess::encode(records, d);
-  detail::DatasetAccess::finish(d, threshold_, nullptr);
+  detail::DatasetAccess::finish(d, DataContext{nullptr, nullptr, threshold_, small_count_}, nullptr);
   return d;
 }
 

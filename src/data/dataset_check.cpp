@@ -89,12 +89,15 @@ class RowChecks {
   }
 
   void check_threshold() {
-    if (!std::isfinite(context_.suppression_threshold) || context_.suppression_threshold < 0.0) {
-      out_.push_back(make_problem("bad_threshold", Location{at_.file(), 0, 0, {}}, {},
-                                  "suppression threshold " + num(context_.suppression_threshold) +
-                                      " is not valid (expected a number of 0 or more; 0 turns suppression by n off)"));
+    for (const auto& [what, x] : {std::pair{"suppression threshold ", context_.suppression_threshold},
+                                  std::pair{"small-count threshold ", context_.small_count_threshold}}) {
+      if (!std::isfinite(x) || x < 0.0) {
+        out_.push_back(make_problem("bad_threshold", Location{at_.file(), 0, 0, {}}, {},
+                                    what + num(x) + " is not valid (expected a number of 0 or more; 0 turns the rule off)"));
+      }
     }
   }
+
 
   // Once per dictionary entry.
   void prepare_entries() {

@@ -124,6 +124,7 @@ void DatasetAccess::encode(const std::vector<EstimateRecord>& records, Dataset& 
   d.lo_.resize(n);
   d.hi_.resize(n);
   d.source_suppressed_.assign(rows, 0);
+  d.share_.assign(rows, 0);
   // Views into the records, which outlive the encoding.
   std::unordered_map<std::string_view, int> units, indicators, sources, methods;
   const auto code = [](std::unordered_map<std::string_view, int>& lookup, std::vector<std::string>& dict,
@@ -150,6 +151,7 @@ void DatasetAccess::encode(const std::vector<EstimateRecord>& records, Dataset& 
     d.lo_[row] = r.ci_low;
     d.hi_[row] = r.ci_high;
     d.source_suppressed_[i] = r.suppressed ? 1 : 0;
+    d.share_[i] = r.share ? 1 : 0;
   }
   sort_periods(distinct, d);
 }
@@ -199,6 +201,11 @@ void DatasetAccess::encode(const EstimateColumns& c, Dataset& d) {
   if (!c.suppressed.empty()) {
     if (c.suppressed.size() != rows) throw std::invalid_argument(column_length_message("suppressed", c.suppressed.size(), rows));
     for (std::size_t i = 0; i < rows; ++i) d.source_suppressed_[i] = c.suppressed[i] != 0 ? 1 : 0;
+  }
+  d.share_.assign(rows, 0);
+  if (!c.share.empty()) {
+    if (c.share.size() != rows) throw std::invalid_argument(column_length_message("share", c.share.size(), rows));
+    for (std::size_t i = 0; i < rows; ++i) d.share_[i] = c.share[i] != 0 ? 1 : 0;
   }
 }
 
@@ -253,7 +260,7 @@ void DatasetAccess::sort_periods(const std::vector<Period>& distinct, Dataset& d
   }
 }
 
-void DatasetAccess::finish(Dataset& d, double threshold, KeyIndex* checked) {
+void DatasetAccess::finish(Dataset& d, const DataContext& context, KeyIndex* checked) {
   if (checked != nullptr) {
     d.key_index_ = std::move(*checked);
   } else {
@@ -273,8 +280,19 @@ void DatasetAccess::finish(Dataset& d, double threshold, KeyIndex* checked) {
   for (std::size_t u = 0; u < d.units_.size(); ++u) d.unit_lookup_.emplace(d.units_[u], static_cast<int>(u));
   d.indicator_lookup_.reserve(d.indicators_.size());
   for (std::size_t k = 0; k < d.indicators_.size(); ++k) d.indicator_lookup_.emplace(d.indicators_[k], static_cast<int>(k));
+  // Indicators defined as proportions are shares, whoever computed them.
+  if (context.indicators != nullptr) {
+    std::vector<std::uint8_t> proportion(d.indicators_.size(), 0);
+    for (std::size_t k = 0; k < d.indicators_.size(); ++k) {
+      const IndicatorDefinition* def = context.indicators->find(d.indicators_[k]);
+      proportion[k] = def != nullptr && def->measure == Measure::proportion ? 1 : 0;
+    }
+    for (std::size_t i = 0; i < d.size(); ++i) {
+      if (proportion[static_cast<std::size_t>(d.indicator_code_[static_cast<Eigen::Index>(i)])] != 0) d.share_[i] = 1;
+    }
+  }
   d.suppressed_.assign(d.size(), 0);
-  d.apply_suppression(threshold);
+  d.apply_suppression(context.suppression_threshold, context.small_count_threshold);
 }
 
 }  // namespace doelenboom::detail

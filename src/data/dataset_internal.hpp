@@ -69,7 +69,7 @@ struct DatasetAccess {
   static void check(const Dataset& d, const RowPlaces& at, const DataContext& context, KeyIndex& index,
                     std::vector<Problem>& out);
   /// Lookups, key index (the checked one, or built here) and suppression: the data set is ready.
-  static void finish(Dataset& d, double threshold, KeyIndex* checked);
+  static void finish(Dataset& d, const DataContext& context, KeyIndex* checked);
 
  private:
   static void encode_text(const EstimateColumns::Text& column, std::size_t rows, const char* name, bool optional,

@@ -31,8 +31,9 @@ inline EstimateRecord group_record(const PartialDictionary<std::string>& units, 
 }
 
 /// A share with its Wilson interval: value, n, interval and the binomial standard error
-/// sqrt(p (1 - p) / n).
+/// sqrt(p (1 - p) / n); marked a share, so that the small-count rule applies.
 inline void set_wilson(EstimateRecord& e, const stats::Interval& w) {
+  e.share = true;
   e.value = w.estimate;
   e.n = w.n;
   e.ci_low = w.low;

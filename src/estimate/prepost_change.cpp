@@ -3,6 +3,7 @@
 // partial of many partitions gives the single-machine estimates bit for bit (docs/dask.md).
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -134,11 +135,10 @@ class ChangeEstimator {
       stats::ShiftTable table = stats::shift_table(pre, post, options_.min_score, options_.max_score);
       const auto pairs = static_cast<double>(table.n);
       const std::string& name = p_.domains.names[dom];
-      for (auto [what, count, text] : {std::tuple{".improved", table.improved, "higher"},
-                                       std::tuple{".same", table.same, "the same"},
-                                       std::tuple{".worse", table.worse, "lower"}}) {
-        share(run.group, name + what, static_cast<double>(count), pairs,
-              std::string("share of clients whose post score in this domain is ") + text +
+      const std::array counts{table.improved, table.same, table.worse};
+      for (std::size_t k = 0; k < change_share_suffixes.size(); ++k) {
+        share(run.group, name + std::string(change_share_suffixes[k]), static_cast<double>(counts[k]), pairs,
+              std::string("share of clients whose post score in this domain is ") + change_texts[k] +
                   " than the pre score (both scored), Wilson " + pct_);
       }
       result_.shifts.push_back(ShiftTableRecord{p_.units.names[run.group / np_], p_.periods.names[run.group % np_], name,
@@ -152,10 +152,10 @@ class ChangeEstimator {
     const ClientScores c = client_scores(run);
     if (c.pre.empty()) return;
     const auto clients = static_cast<double>(c.pre.size());
-    for (auto [what, count, text] : {std::tuple{"score.improved", c.up, "higher"}, std::tuple{"score.same", c.same, "the same"},
-                                     std::tuple{"score.worse", c.down, "lower"}}) {
-      share(run.group, what, static_cast<double>(count), clients,
-            "share of clients whose post " + score_text + " is " + text + " than the pre score, Wilson " + pct_);
+    const std::array counts{c.up, c.same, c.down};
+    for (std::size_t k = 0; k < change_share_suffixes.size(); ++k) {
+      share(run.group, "score" + std::string(change_share_suffixes[k]), static_cast<double>(counts[k]), clients,
+            "share of clients whose post " + score_text + " is " + change_texts[k] + " than the pre score, Wilson " + pct_);
     }
     EstimateRecord e = record(run.group, "score.mean_change");
     detail::set_mean(e, stats::mean_interval(c.change, options_.confidence));
@@ -189,6 +189,8 @@ class ChangeEstimator {
   std::size_t np_, nd_;
   std::string pct_;
   const std::string score_text = "client score (mean over the domains scored both times)";
+  // The words for the change_share_suffixes, in their order.
+  static constexpr std::array<const char*, 3> change_texts{"higher", "the same", "lower"};
   std::optional<Reliability> reliability_;
   std::vector<detail::PendingRecord> pending_;
   PrePostResult result_;

@@ -318,7 +318,6 @@ RegistrationTable read_registrations(const CellTable& table, const Pseudonymiser
   return t;
 }
 
-
 std::string breakdown_unit_id(std::string_view unit, std::string_view column, std::string_view value) {
   std::string id(unit);
   id += '/';
@@ -326,6 +325,15 @@ std::string breakdown_unit_id(std::string_view unit, std::string_view column, st
   id += '=';
   id += value;
   return id;
+}
+
+std::optional<BreakdownUnitId> parse_breakdown_unit_id(std::string_view id) {
+  const auto slash = id.find('/');
+  if (slash == std::string_view::npos || slash == 0) return std::nullopt;
+  const auto equals = id.find('=', slash + 1);
+  if (equals == std::string_view::npos || equals == slash + 1) return std::nullopt;
+  return BreakdownUnitId{std::string(id.substr(0, slash)), std::string(id.substr(slash + 1, equals - slash - 1)),
+                         std::string(id.substr(equals + 1))};
 }
 
 RegistrationTable split_by_breakdown(const RegistrationTable& t, std::size_t index) {

@@ -55,7 +55,7 @@ Areas area_reach(const RegistrationTable& table, const RegistrationSource& sourc
   std::vector<EstimateRecord> records;
   ReachOptions options = reach;
   options.rate_per = 0.0;  // areas have no population of their own
-  const DataContext context{nullptr, nullptr, config.suppression_threshold};
+  const DataContext context{nullptr, nullptr, config.suppression_threshold, config.small_count_threshold};
   for (std::size_t b = 0; b < table.breakdowns.size(); ++b) {
     const auto& bd = table.breakdowns[b];
     const bool is_area = b < source.areas.size();
@@ -118,7 +118,8 @@ Areas area_reach(const RegistrationTable& table, const RegistrationSource& sourc
     }
   }
   out.units = UnitRegistry(std::move(registry));
-  out.data = Dataset::from_records(records, DataContext{nullptr, &out.units, config.suppression_threshold}, "areas");
+  out.data = Dataset::from_records(
+      records, DataContext{nullptr, &out.units, config.suppression_threshold, config.small_count_threshold}, "areas");
   return out;
 }
 

@@ -27,9 +27,10 @@ using detail::squote;
 using detail::YamlEntries;
 using detail::YamlEntry;
 
-constexpr std::array<std::string_view, 20> top_keys{
+constexpr std::array<std::string_view, 22> top_keys{
     "doelenboom_run", "name",          "fictitious",        "description",    "tree",     "pipeline",
-    "signals",        "units",         "gemeenten",         "suppression_threshold", "pseudonym_key_env",
+    "signals",        "units",         "gemeenten",         "suppression_threshold", "small_count_threshold",
+    "protection_level",                "pseudonym_key_env",
     "pseudonym_key",  "baseline",      "period",            "data",           "indicators", "poisson_counts",
     "compare",        "horizon",       "output"};
 constexpr std::array<std::string_view, 6> data_keys{"registrations", "questionnaire", "prepost",
@@ -391,6 +392,10 @@ MonitoringConfig MonitoringConfig::parse_yaml(std::string_view text, const std::
       else if (key == "gemeenten") c.gemeenten = r.path(e, "").value_or(fs::path());
       else if (key == "suppression_threshold") {
         if (auto v = r.bounded(e, "", 0.0, INFINITY, false)) c.suppression_threshold = *v;
+      } else if (key == "small_count_threshold") {
+        if (auto v = r.bounded(e, "", 0.0, INFINITY, false)) c.small_count_threshold = *v;
+      } else if (key == "protection_level") {
+        if (auto v = r.bounded(e, "", 0.0, INFINITY, false)) c.protection_level = *v;
       } else if (key == "pseudonym_key_env") c.pseudonym_key_env = r.text(e, "", {}).value_or("");
       else if (key == "pseudonym_key") c.pseudonym_key = r.text(e, "", {}).value_or("");
       else if (key == "baseline") c.baseline = r.period(e, "");

@@ -160,7 +160,7 @@ Sources read_sources(const MonitoringConfig& config, const UnitRegistry& units, 
     pseudonymise.emplace(config.pseudonym_key_env.empty() ? config.pseudonym_key
                                                           : std::string(std::getenv(config.pseudonym_key_env.c_str())));
   }
-  const DataContext read_context{nullptr, &units, config.suppression_threshold};
+  const DataContext read_context{nullptr, &units, config.suppression_threshold, config.small_count_threshold};
   std::vector<Dataset> parts;
   if (config.registrations) {
     progress.step("registrations");
@@ -198,8 +198,18 @@ Sources read_sources(const MonitoringConfig& config, const UnitRegistry& units, 
     for (const auto& f : config.estimates) parts.push_back(Dataset::read_csv(f, read_context));
   }
   out.estimates = concat_all(parts);
-  out.estimates.apply_suppression(config.suppression_threshold);
+  out.estimates.apply_suppression(config.suppression_threshold, config.small_count_threshold);
   return out;
+}
+
+/// Secondary suppression of the estimates (change families), before anything is derived from
+/// them: one decision for every export (docs/privacy.md).
+void protect_estimates(const MonitoringConfig& config, Dataset& estimates, DisclosureSummary& summary) {
+  summary.estimates = estimates.size();
+  summary.estimates_primary = estimates.suppressed_count();
+  const auto protection = protect_relations(estimates, change_family_relations(estimates), config.protection_level);
+  summary.estimates_secondary = protection.added.size();
+  summary.short_of_level = protection.short_of_level;
 }
 
 /// The baseline and the period of the report: the config's, else the first and last of the data.
@@ -231,7 +241,8 @@ void run_indicators(const MonitoringConfig& config, UnitRegistry& units, Monitor
   throw_if_problems<DataError>(linked.problems);
   const IndicatorSet& defs = out.tree.indicators();
   out.indicator_data = Dataset::from_records(
-      linked.records, DataContext{defs.size() > 0 ? &defs : nullptr, &units, config.suppression_threshold},
+      linked.records,
+      DataContext{defs.size() > 0 ? &defs : nullptr, &units, config.suppression_threshold, config.small_count_threshold},
       "linked estimates");
   for (const Node& node : out.tree.nodes()) {
     if (node.kind != NodeKind::indicator) continue;
@@ -329,6 +340,16 @@ void area_signals(const MonitoringConfig& config, const UnitRegistry& units, con
   out.area_data = std::move(areas.data);
   out.area_units = std::move(areas.units);
   if (out.area_data.empty()) return;
+  // The breakdowns add up to their unit's published total: secondary suppression before the
+  // areas' signals and tables are derived (docs/privacy.md).
+  DisclosureSummary& summary = out.disclosure;
+  summary.area_cells = out.area_data.size();
+  summary.area_primary = out.area_data.suppressed_count();
+  const auto protection =
+      protect_relations(out.area_data, breakdown_relations(out.area_data, out.indicator_data), config.protection_level);
+  summary.area_secondary = protection.added.size();
+  summary.short_of_level.insert(summary.short_of_level.end(), protection.short_of_level.begin(),
+                                protection.short_of_level.end());
   PipelineSpec raw;
   raw.normalise.method = Normalisation::none;
   const auto area_result = run_pipeline(out.tree, out.area_data, raw, RunContext{nullptr, &out.area_units});
@@ -367,6 +388,7 @@ MonitoringResult run_monitoring(const MonitoringConfig& config, const Monitoring
 
   Sources sources = read_sources(config, units, steps);
   out.estimates = std::move(sources.estimates);
+  protect_estimates(config, out.estimates, out.disclosure);
 
   steps.step("pipeline");
   run_indicators(config, units, out);

@@ -125,6 +125,12 @@ std::string about_text(const MonitoringResult& r) {
   s += "eenheden (units): " + std::to_string(r.result.units().size()) + ", signalen (signals): " +
        std::to_string(r.signals.size()) + "\n";
   s += "Afgeschermde cellen (kleine aantallen) zijn leeg; suppressed cells (small numbers) are blank.\n";
+  const DisclosureSummary& d = r.disclosure;
+  const auto count = [](std::size_t n) { return std::to_string(n); };
+  s += "afgeschermd (suppressed), schattingen (estimates): " + count(d.estimates_primary) + " + " +
+       count(d.estimates_secondary) + " aanvullend (secondary) van (of) " + count(d.estimates) +
+       "; gebieden en groepen (areas and groups): " + count(d.area_primary) + " + " + count(d.area_secondary) +
+       " aanvullend (secondary) van (of) " + count(d.area_cells) + " (docs/privacy.md)\n";
   return s;
 }
 

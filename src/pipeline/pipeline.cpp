@@ -124,9 +124,15 @@ PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const Pip
       const Eigen::Index c = column_of[static_cast<std::size_t>(indicator[k])];
       if (c < 0) continue;
       const Eigen::Index r = unit[k] * periods + period[k];
+      // A suppressed cell is missing to the pipeline (docs/privacy.md): its value takes no part
+      // in treatment, normalisation constants, aggregation or standard errors, so nothing
+      // published above it can give it back.
+      if (hidden[k] != 0) {
+        suppressed.emplace_back(r, c);
+        continue;
+      }
       treated[c * rows + r] = value[k];
       errors[c * rows + r] = error[k];
-      if (hidden[k] != 0) suppressed.emplace_back(r, c);
     }
   }
 
@@ -183,7 +189,8 @@ PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const Pip
   result.lower_ = result.scores_ - z * result.se_;
   result.upper_ = result.scores_ + z * result.se_;
 
-  // Suppressed cells leave the library blank (they still count in the aggregates above).
+  // Suppressed cells leave the library blank: missing, or imputed from other cells when the spec
+  // imputes (an imputed value counts above it, but is not shown as the cell's).
   for (const auto& [r, c] : suppressed) {
     result.hidden_scores_[static_cast<std::size_t>(c) * static_cast<std::size_t>(rows) + static_cast<std::size_t>(r)] =
         result.scores_(r, c);

@@ -143,12 +143,10 @@ void SignalInput::mark_hidden() {
   const std::size_t rows = r_.rows();
   hidden_.assign(rows * nn_, 0);
   for (const auto j : tree_.topological_order()) {
-    const auto c = static_cast<Eigen::Index>(j);
     for (std::size_t row = 0; row < rows; ++row) {
       std::uint8_t h = 0;
       if (nodes_[j].indicator) {
-        const auto r = static_cast<Eigen::Index>(row);
-        h = static_cast<std::uint8_t>((std::isnan(r_.treated()(r, c)) && r_.coverage()(r, c) == 1.0) ||
+        h = static_cast<std::uint8_t>(r_.suppressed(j, row) ||
                                       (ctx_.data != nullptr && suppressed_[cell(row, j)] != 0));
       } else {
         for (const auto child : tree_.children(j)) h = static_cast<std::uint8_t>(h | hidden_[cell(row, child)]);

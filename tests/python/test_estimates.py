@@ -84,7 +84,7 @@ def reach(registrations: pd.DataFrame) -> pd.DataFrame:
     units = UnitRegistry(
         [Unit(u, f"Gemeente {i}", population=10_000.0 * (i + 1)) for i, u in enumerate(UNITS)]
     )
-    dataset = est.estimate_reach(registrations, KEY, units, suppression_threshold=0)
+    dataset = est.estimate_reach(registrations, KEY, units, suppression_threshold=0, small_count_threshold=0)
     assert isinstance(dataset, db.Dataset)
     return estimates_frame(dataset)
 
@@ -171,7 +171,7 @@ def test_reach_accepts_renamed_columns_and_period_objects(registrations: pd.Data
     frame = registrations[["unit", "period", "client"]].rename(columns={"client": "cliëntnummer"})
     frame = frame.assign(period=pd.PeriodIndex(frame["period"].str.replace("-", ""), freq="Q"))
     got = estimates_frame(
-        est.estimate_reach(frame, KEY, columns={"client": "cliëntnummer"}, suppression_threshold=0)
+        est.estimate_reach(frame, KEY, columns={"client": "cliëntnummer"}, suppression_threshold=0, small_count_threshold=0)
     )
     expected = registrations.groupby(["unit", "period"])["client"].nunique()
     for (unit, period), count in expected.items():
@@ -263,7 +263,7 @@ def answers() -> pd.DataFrame:
 
 
 def test_survey_equals_statsmodels_and_scipy(answers: pd.DataFrame) -> None:
-    got = estimates_frame(est.estimate_survey(answers, ITEMS_YAML, KEY, suppression_threshold=0))
+    got = estimates_frame(est.estimate_survey(answers, ITEMS_YAML, KEY, suppression_threshold=0, small_count_threshold=0))
     for (unit, period), group in answers.groupby(["unit", "period"]):
         for item in LIKERT:
             x = pd.to_numeric(group.loc[group["item"] == item, "value"]).dropna().to_numpy()
@@ -292,7 +292,7 @@ def test_survey_equals_statsmodels_and_scipy(answers: pd.DataFrame) -> None:
 
 
 def test_survey_scale_alpha_and_score_equal_numpy(answers: pd.DataFrame) -> None:
-    got = estimates_frame(est.estimate_survey(answers, ITEMS_YAML, KEY, suppression_threshold=0))
+    got = estimates_frame(est.estimate_survey(answers, ITEMS_YAML, KEY, suppression_threshold=0, small_count_threshold=0))
     scale = answers[answers["item"].isin(SCALE)].copy()
     scale["value"] = pd.to_numeric(scale["value"])
     scale.loc[scale["item"] == "niet_gehoord", "value"] = (
@@ -328,7 +328,7 @@ def test_survey_items_from_dicts_and_per_instrument() -> None:
     )
     items = [{"id": "q", "label": "Geholpen", "type": "likert5"}]
     got = estimates_frame(
-        est.estimate_survey(frame, items, KEY, per_instrument=True, suppression_threshold=0)
+        est.estimate_survey(frame, items, KEY, per_instrument=True, suppression_threshold=0, small_count_threshold=0)
     )
     assert got.loc[("A", "2023", "q.agree")]["value"] == 0.75
     assert got.loc[("A", "2023", "q@kort.agree")]["value"] == 0.5
@@ -407,7 +407,7 @@ def client_scores(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_prepost_equals_scipy_and_statsmodels(zrm: pd.DataFrame) -> None:
-    result = est.estimate_prepost(zrm, KEY, reliability=0.85, suppression_threshold=0)
+    result = est.estimate_prepost(zrm, KEY, reliability=0.85, suppression_threshold=0, small_count_threshold=0)
     got = estimates_frame(result.estimates)
     scores = client_scores(zrm)
     for (unit, period), s in scores.groupby(level=["unit", "period"]):
@@ -464,7 +464,7 @@ def test_prepost_equals_scipy_and_statsmodels(zrm: pd.DataFrame) -> None:
 
 
 def test_prepost_reliability_from_cronbachs_alpha(zrm: pd.DataFrame) -> None:
-    result = est.estimate_prepost(zrm, KEY, suppression_threshold=0)
+    result = est.estimate_prepost(zrm, KEY, suppression_threshold=0, small_count_threshold=0)
     got = estimates_frame(result.estimates)
     wide = zrm.pivot(index=["unit", "period", "client"], columns="domain", values="pre")  # noqa: PD010
     x = wide[DOMAINS].dropna().to_numpy()
@@ -526,7 +526,7 @@ def test_reach_reads_text_cells_and_names_bad_ones() -> None:
             "end_date": ["2023-01-12", "", "", "2023-02-03"],
         }
     )
-    got = estimates_frame(est.estimate_reach(frame, KEY, suppression_threshold=0))
+    got = estimates_frame(est.estimate_reach(frame, KEY, suppression_threshold=0, small_count_threshold=0))
     assert got.loc[("A", "2023", "reach.hours")]["value"] == 3.5
     assert got.loc[("A", "2023", "reach.referrals")]["value"] == 2
     # Clients 1 (10 days) and 4 (2 days) are closed; 2 is open, 3 has no dates.

@@ -168,11 +168,15 @@ def test_the_built_in_effects_are_signals(result: MonitoringRun) -> None:
     # Ommen: too few answers, so much of it suppressed.
     ommen = signal(result, "GM0175", "", "suppressed")
     assert ommen["value"] > 0.25
-    # Pekela: far better than the others on ZRM (info: worth learning from), and beyond noise since 2021.
-    assert signal(result, "GM0765", "ind_zrm_verbeterd", "outlier")["severity"] == "info"
-    pekela = result.koplopers.loc[("GM0765", "ind_zrm_verbeterd")]
-    assert pekela["change_since_baseline"] > 0
-    assert bool(pekela["change_beyond_noise"])
+    # Pekela: its ZRM improvement shows until so many clients improved that fewer than 5 did not
+    # (the small-count rule, docs/privacy.md): then the share is suppressed, and no signal, score
+    # or change speaks of it.
+    zrm = result.dataset.to_pandas().set_index(["unit", "period", "indicator"]).loc["GM0765"]
+    assert zrm.loc[("2022", "ind_zrm_verbeterd"), "value"] > zrm.loc[("2021", "ind_zrm_verbeterd"), "value"]
+    assert zrm.loc[("2024", "ind_zrm_verbeterd"), "suppressed"]
+    s = result.signals
+    assert s[(s["unit"] == "GM0765") & (s["node"] == "ind_zrm_verbeterd") & (s["period"] == "2024")].empty
+    assert math.isnan(result.koplopers.loc[("GM0765", "ind_zrm_verbeterd"), "change_since_baseline"])
     # Almere: half the reach among residents with a migratieachtergrond.
     almere = signal(result, "GM0034", "ind_clienten_bereikt", "reach", area="migratieachtergrond=ja")
     assert almere["value"] < 0.7 * almere["reference"]
@@ -268,7 +272,7 @@ def test_forecasts_carry_the_linear_trend_prediction_band(result: MonitoringRun)
         assert np.allclose(rows["trend_high"].to_numpy(), expected["obs_ci_upper"].to_numpy(), rtol=1e-9, atol=1e-9)
         checked += 1
     # one pair for every trend (3 or more scores), none for the others
-    assert checked == int(result.trends["slope"].notna().sum()) > 400
+    assert checked == int(result.trends["slope"].notna().sum()) > 350
 
 
 def test_a_lead_time_is_no_reach_count(result: MonitoringRun) -> None:

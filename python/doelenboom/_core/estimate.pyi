@@ -121,6 +121,7 @@ def estimate_reach(
     rate_per: float = 1000.0,
     units: UnitRegistry | None = None,
     suppression_threshold: float = 10.0,
+    small_count_threshold: float = 5.0,
 ) -> Dataset: ...
 def load_items_yaml(path: PathLike) -> list[Item]: ...
 def parse_items_yaml(text: str, source: str = "<string>") -> list[Item]: ...
@@ -177,6 +178,7 @@ def estimate_survey(
     per_instrument: bool = False,
     units: UnitRegistry | None = None,
     suppression_threshold: float = 10.0,
+    small_count_threshold: float = 5.0,
 ) -> Dataset: ...
 def read_prepost_csv(
     path: PathLike,
@@ -242,6 +244,7 @@ def estimate_prepost(
     confidence: float = 0.95,
     units: UnitRegistry | None = None,
     suppression_threshold: float = 10.0,
+    small_count_threshold: float = 5.0,
 ) -> tuple[Dataset, list[dict[str, Any]]]: ...
 
 # ---- partial statistics (python/src/estimate/register_partial.cpp; doelenboom.dask) ----------
@@ -303,6 +306,7 @@ def estimate_reach_partial(
     rate_per: float = 1000.0,
     units: UnitRegistry | None = None,
     suppression_threshold: float = 10.0,
+    small_count_threshold: float = 5.0,
 ) -> Dataset: ...
 def survey_partial(
     unit: _I32,
@@ -326,6 +330,7 @@ def estimate_survey_partial(
     per_instrument: bool = False,
     units: UnitRegistry | None = None,
     suppression_threshold: float = 10.0,
+    small_count_threshold: float = 5.0,
 ) -> Dataset: ...
 def prepost_partial(
     unit: _I32,
@@ -353,4 +358,5 @@ def estimate_prepost_partial(
     confidence: float = 0.95,
     units: UnitRegistry | None = None,
     suppression_threshold: float = 10.0,
+    small_count_threshold: float = 5.0,
 ) -> tuple[Dataset, list[dict[str, Any]]]: ...

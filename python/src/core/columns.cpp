@@ -46,10 +46,11 @@ py::list periods_to_list(const std::vector<Period>& periods) {
   return out;
 }
 
-DataContext context_of(const UnitRegistry* units, double suppression_threshold) {
+DataContext context_of(const UnitRegistry* units, double suppression_threshold, double small_count_threshold) {
   DataContext c;
   c.units = units;
   c.suppression_threshold = suppression_threshold;
+  c.small_count_threshold = small_count_threshold;
   return c;
 }
 

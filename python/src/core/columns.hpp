@@ -87,7 +87,8 @@ Periods periods_of(const py::sequence& names, std::span<const std::int32_t> code
 py::list periods_to_list(const std::vector<Period>& periods);
 
 /// The context of an estimator: the unit registry (may be null) and the suppression threshold.
-DataContext context_of(const UnitRegistry* units, double suppression_threshold = default_suppression_threshold);
+DataContext context_of(const UnitRegistry* units, double suppression_threshold = default_suppression_threshold,
+                       double small_count_threshold = default_small_count_threshold);
 
 /// Pre/post options from the binding arguments (reliability None = not given, NaN).
 PrePostOptions prepost_options(std::string prefix, int min_score, int max_score, std::optional<double> reliability,

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <limits>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -252,8 +253,15 @@ void bind_dataset_access(py::class_<Dataset>& cls) {
           "suppressed", [](const Dataset& d) { return flags_to_numpy(d.suppressed()); }, "bool array (a copy).")
       .def_property_readonly("suppressed_count", &Dataset::suppressed_count)
       .def_property_readonly("suppression_threshold", &Dataset::suppression_threshold)
-      .def("apply_suppression", &Dataset::apply_suppression, py::arg("threshold"),
-           "Re-apply a threshold: n < threshold (or suppressed at the source) is suppressed.")
+      .def_property_readonly("small_count_threshold", &Dataset::small_count_threshold)
+      .def(
+          "apply_suppression",
+          [](Dataset& d, double threshold, std::optional<double> small_count) {
+            d.apply_suppression(threshold, small_count.value_or(d.small_count_threshold()));
+          },
+          py::arg("threshold"), py::arg("small_count_threshold") = py::none(),
+          "Re-apply the primary rules: n < threshold, a share with fewer than small_count_threshold persons "
+          "with or without the property (default: the data set's), or suppressed at the source.")
       .def(
           "export_columns",
           &export_columns,

@@ -283,7 +283,7 @@ void bind_registrations(py::module_& m) {
          const OptArray<std::int32_t>& end_day, std::vector<std::string> unit_names, const py::sequence& periods,
          std::vector<std::string> channel_names, std::vector<std::string> life_domain_names, std::string source,
          std::string prefix, std::string phone_channel, double rate_per, const UnitRegistry* units,
-         double suppression_threshold) {
+         double suppression_threshold, double small_count_threshold) {
         const auto v = registration_view(unit, period, client, hours, referral, referrer_contact, channel, life_domain,
                                          start_day, end_day, std::move(unit_names), periods, std::move(channel_names),
                                          std::move(life_domain_names), std::move(source));
@@ -292,7 +292,7 @@ void bind_registrations(py::module_& m) {
         o.phone_channel = std::move(phone_channel);
         o.rate_per = rate_per;
         py::gil_scoped_release release;  // the arrays above stay referenced by the arguments
-        return estimate_reach(v.view, o, context_of(units, suppression_threshold));
+        return estimate_reach(v.view, o, context_of(units, suppression_threshold, small_count_threshold));
       },
       py::arg("unit"), py::arg("period"), py::arg("client"), py::kw_only(), py::arg("hours") = py::none(),
       py::arg("referral") = py::none(), py::arg("referrer_contact") = py::none(), py::arg("channel") = py::none(),
@@ -301,6 +301,7 @@ void bind_registrations(py::module_& m) {
       py::arg("life_domain_names") = std::vector<std::string>{}, py::arg("source") = "DataFrame",
       py::arg("prefix") = "reach.", py::arg("phone_channel") = "telefoon", py::arg("rate_per") = 1000.0,
       py::arg("units") = nullptr, py::arg("suppression_threshold") = default_suppression_threshold,
+      py::arg("small_count_threshold") = default_small_count_threshold,
       "Reach estimates per (unit, period) from columns: int32 codes (-1 = not recorded), uint64 pseudonyms,\n"
       "float64 hours (NaN = not recorded), int8 flags (-1/0/1), int32 days since 1970-01-01 (missing_day).");
 }
@@ -436,20 +437,21 @@ void bind_answers(py::module_& m) {
          const OptArray<std::int32_t>& instrument, std::vector<std::string> unit_names,
          const py::sequence& periods, std::vector<std::string> instrument_names, std::vector<Item> items,
          std::string source, double confidence, bool per_instrument, const UnitRegistry* units,
-         double suppression_threshold) {
+         double suppression_threshold, double small_count_threshold) {
         const auto a = response_view(unit, period, respondent, item, value, instrument, std::move(unit_names), periods,
                                      std::move(instrument_names), std::move(items), std::move(source));
         SurveyOptions o;
         o.confidence = confidence;
         o.per_instrument = per_instrument;
         py::gil_scoped_release release;
-        return estimate_survey(a.view, o, context_of(units, suppression_threshold));
+        return estimate_survey(a.view, o, context_of(units, suppression_threshold, small_count_threshold));
       },
       py::arg("unit"), py::arg("period"), py::arg("respondent"), py::arg("item"), py::arg("value"), py::kw_only(),
       py::arg("instrument") = py::none(), py::arg("unit_names"), py::arg("periods"),
       py::arg("instrument_names") = std::vector<std::string>{}, py::arg("items"), py::arg("source") = "DataFrame",
       py::arg("confidence") = 0.95, py::arg("per_instrument") = false, py::arg("units") = nullptr,
       py::arg("suppression_threshold") = default_suppression_threshold,
+      py::arg("small_count_threshold") = default_small_count_threshold,
       "Survey estimates per (unit, period) from columns: int32 codes, uint64 pseudonyms, item codes into\n"
       "`items`, float64 answers (NaN = no answer).");
 }
@@ -538,14 +540,14 @@ void bind_prepost(py::module_& m) {
          std::vector<std::string> unit_names, const py::sequence& periods,
          std::vector<std::string> domain_names, std::string source, std::string prefix,
          int min_score, int max_score, std::optional<double> reliability,
-         double confidence, const UnitRegistry* units, double suppression_threshold) {
+         double confidence, const UnitRegistry* units, double suppression_threshold, double small_count_threshold) {
         const auto a = prepost_view(unit, period, client, domain, pre, post, std::move(unit_names), periods,
                                     std::move(domain_names), std::move(source));
         const PrePostOptions o = prepost_options(std::move(prefix), min_score, max_score, reliability, confidence);
         PrePostResult r;
         {
           py::gil_scoped_release release;
-          r = estimate_prepost(a.view, o, context_of(units, suppression_threshold));
+          r = estimate_prepost(a.view, o, context_of(units, suppression_threshold, small_count_threshold));
         }
         return py::make_tuple(py::cast(std::move(r.estimates)), shift_dicts(r.shifts));
       },
@@ -554,6 +556,7 @@ void bind_prepost(py::module_& m) {
       py::arg("source") = "DataFrame", py::arg("prefix") = "zrm.", py::arg("min_score") = 1, py::arg("max_score") = 5,
       py::arg("reliability") = py::none(), py::arg("confidence") = 0.95, py::arg("units") = nullptr,
       py::arg("suppression_threshold") = default_suppression_threshold,
+      py::arg("small_count_threshold") = default_small_count_threshold,
       "Pre/post estimates per (unit, period) and the shift tables: (Dataset, list of dicts with unit, period,\n"
       "domain, min, max, n, improved, same, worse, counts (rows pre, columns post), suppressed).");
 }

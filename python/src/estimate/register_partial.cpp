@@ -75,16 +75,17 @@ void register_partial(py::module_& m) {
   m.def(
       "estimate_reach_partial",
       [](const ReachPartial& p, std::string prefix, std::string phone_channel, double rate_per, const UnitRegistry* units,
-         double suppression_threshold) {
+         double suppression_threshold, double small_count_threshold) {
         ReachOptions o;
         o.prefix = std::move(prefix);
         o.phone_channel = std::move(phone_channel);
         o.rate_per = rate_per;
         py::gil_scoped_release release;
-        return estimate_reach(p, o, context_of(units, suppression_threshold));
+        return estimate_reach(p, o, context_of(units, suppression_threshold, small_count_threshold));
       },
       py::arg("partial"), py::kw_only(), py::arg("prefix") = "reach.", py::arg("phone_channel") = "telefoon",
       py::arg("rate_per") = 1000.0, py::arg("units") = nullptr, py::arg("suppression_threshold") = default_suppression_threshold,
+      py::arg("small_count_threshold") = default_small_count_threshold,
       "The reach estimates of a (merged) partial.");
 
   py::class_<SurveyPartial> survey(m, "SurveyPartial", "Mergeable partial statistics of questionnaire answers.");
@@ -108,15 +109,16 @@ void register_partial(py::module_& m) {
   m.def(
       "estimate_survey_partial",
       [](const SurveyPartial& p, double confidence, bool per_instrument, const UnitRegistry* units,
-         double suppression_threshold) {
+         double suppression_threshold, double small_count_threshold) {
         SurveyOptions o;
         o.confidence = confidence;
         o.per_instrument = per_instrument;
         py::gil_scoped_release release;
-        return estimate_survey(p, o, context_of(units, suppression_threshold));
+        return estimate_survey(p, o, context_of(units, suppression_threshold, small_count_threshold));
       },
       py::arg("partial"), py::kw_only(), py::arg("confidence") = 0.95, py::arg("per_instrument") = false,
       py::arg("units") = nullptr, py::arg("suppression_threshold") = default_suppression_threshold,
+      py::arg("small_count_threshold") = default_small_count_threshold,
       "The survey estimates of a (merged) partial.");
 
   py::class_<PrePostPartial> prepost(m, "PrePostPartial", "Mergeable partial statistics of pre/post scores.");
@@ -142,18 +144,19 @@ void register_partial(py::module_& m) {
       "estimate_prepost_partial",
       [](const PrePostPartial& p, std::string prefix, int min_score, int max_score,
          std::optional<double> reliability, double confidence, const UnitRegistry* units,
-         double suppression_threshold) {
+         double suppression_threshold, double small_count_threshold) {
         const PrePostOptions o = prepost_options(std::move(prefix), min_score, max_score, reliability, confidence);
         PrePostResult r;
         {
           py::gil_scoped_release release;
-          r = estimate_prepost(p, o, context_of(units, suppression_threshold));
+          r = estimate_prepost(p, o, context_of(units, suppression_threshold, small_count_threshold));
         }
         return py::make_tuple(std::move(r.estimates), shift_dicts(r.shifts));
       },
       py::arg("partial"), py::kw_only(), py::arg("prefix") = "zrm.", py::arg("min_score") = 1, py::arg("max_score") = 5,
       py::arg("reliability") = py::none(), py::arg("confidence") = 0.95, py::arg("units") = nullptr,
       py::arg("suppression_threshold") = default_suppression_threshold,
+      py::arg("small_count_threshold") = default_small_count_threshold,
       "The pre/post estimates and shift tables (as dicts) of a (merged) partial.");
 }
 

@@ -25,6 +25,7 @@ inline constexpr double z95 = 1.959963984540054;
 inline db::DataContext no_suppression() {
   db::DataContext c;
   c.suppression_threshold = 0.0;
+  c.small_count_threshold = 0.0;
   return c;
 }
 

@@ -266,6 +266,7 @@ TEST(ReachPartial, EstimatesAgreeWithAnIndependentCount) {
   view.periods.push_back(db::Period{db::Frequency::year, 2030, 0});
   db::DataContext unsuppressed;
   unsuppressed.suppression_threshold = 0;  // every number, also of small bases
+  unsuppressed.small_count_threshold = 0;
   const db::Dataset data = db::estimate_reach(view, db::ReachOptions{"r.", "balie", 0.0}, unsuppressed);
 
   struct ClientRef {
@@ -586,6 +587,7 @@ TEST(SurveyPartial, ItemMomentsComeFromExactSums) {
   }
   db::DataContext context;
   context.suppression_threshold = 0;  // four answers: shown
+  context.small_count_threshold = 0;
   const db::Dataset d = db::estimate_survey(c.view(), {}, context);
   const auto r = d.record(*d.find("GM0001", db::Period{db::Frequency::year, 2024, 0}, "cijfer.mean"));
   EXPECT_EQ(r.value, 7.5);

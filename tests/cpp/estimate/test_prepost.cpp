@@ -181,6 +181,7 @@ TEST(PrePostEstimate, ShiftTablesPerDomainWithSuppressionFlag) {
   o.reliability = 0.8;
   db::DataContext ctx;
   ctx.suppression_threshold = 4.0;
+  ctx.small_count_threshold = 0.0;  // the rule by n alone here
   const db::PrePostResult r = db::estimate_prepost(t.view(), o, ctx);
   ASSERT_EQ(r.shifts.size(), 2u);
   const db::ShiftTableRecord& fin = r.shifts[0];

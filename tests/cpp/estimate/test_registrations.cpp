@@ -111,6 +111,7 @@ TEST(Reach, HandCountedEstimates) {
   db::UnitRegistry units({u});
   db::DataContext ctx;
   ctx.units = &units;
+  ctx.small_count_threshold = 0.0;  // the arithmetic of the small shares (the rule: below)
   auto data = db::estimate_reach(table.view(), {}, ctx);
   auto recs = data.export_records();
 
@@ -140,6 +141,15 @@ TEST(Reach, HandCountedEstimates) {
   // Every estimate carries its base n (13 clients, not suppressed at threshold 10).
   EXPECT_EQ(get(recs, "GM0001", "reach.hours")->n, 13.0);
   EXPECT_FALSE(get(recs, "GM0001", "reach.hours")->suppressed);
+  // Under the default small-count rule (5) the share of 1 client (wonen) is suppressed; those of
+  // 6 of 13 (zorg: 7 without) and 5 of 13 (werk: 8 without) are not; counts are not shares.
+  ctx.small_count_threshold = db::default_small_count_threshold;
+  const auto guarded = db::estimate_reach(table.view(), {}, ctx).export_records();
+  EXPECT_TRUE(get(guarded, "GM0001", "reach.share_life_domain.wonen")->suppressed);
+  EXPECT_TRUE(std::isnan(get(guarded, "GM0001", "reach.share_life_domain.wonen")->value));
+  EXPECT_FALSE(get(guarded, "GM0001", "reach.share_life_domain.zorg")->suppressed);
+  EXPECT_FALSE(get(guarded, "GM0001", "reach.share_life_domain.werk")->suppressed);
+  EXPECT_EQ(get(guarded, "GM0001", "reach.referrals")->value, 1.0);
 }
 
 TEST(Reach, SmallGroupsAreSuppressedOnExport) {

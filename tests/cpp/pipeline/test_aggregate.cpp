@@ -246,23 +246,33 @@ TEST(Aggregation, WeightsFromTheTreeEqualOrOverridden) {
   EXPECT_DOUBLE_EQ(top(), 30.0);            // 100*3 / 10
 }
 
-TEST(Aggregation, SuppressedCellsCountInAggregatesButLeaveTheLibraryBlank) {
+TEST(Aggregation, SuppressedCellsAreMissingToTheAggregatesAndLeaveTheLibraryBlank) {
+  // docs/privacy.md: a suppressed cell takes no part in anything published above it.
   const auto tree = flat_tree({{"a"}, {"b"}});
   auto ra = rec("u", 2022, "a", 2.0, 0.5);
   ra.n = 3;  // below the default threshold 10: suppressed
-  auto rb = rec("u", 2022, "b", 4.0, 0.5);
+  auto rb = rec("u", 2022, "b", 4.0, 0.25);
   rb.n = 50;
   const auto data = db::Dataset::from_records({ra, rb});
   const auto r = db::run_pipeline(tree, data, raw_spec());
-  EXPECT_DOUBLE_EQ(at(r, r.scores(), 0, "top"), 3.0);
+  EXPECT_DOUBLE_EQ(at(r, r.scores(), 0, "top"), 4.0);  // b alone, not (2 + 4) / 2
+  EXPECT_DOUBLE_EQ(at(r, r.coverage(), 0, "top"), 0.5);
+  EXPECT_DOUBLE_EQ(at(r, r.standard_errors(), 0, "top"), 0.25);  // b's se alone
   for (const auto* m : {&r.scores(), &r.standard_errors(), &r.lower(), &r.upper(), &r.treated()}) {
     EXPECT_TRUE(std::isnan(at(r, *m, 0, "a")));
   }
   EXPECT_DOUBLE_EQ(at(r, r.scores(), 0, "b"), 4.0);
   const auto parts = r.contributions(tree.index_of("top"), 0);
   ASSERT_EQ(parts.size(), 3U);
-  EXPECT_TRUE(std::isnan(parts[0].second));  // a's own part stays hidden
-  EXPECT_DOUBLE_EQ(parts[1].second, 2.0);
+  EXPECT_TRUE(std::isnan(parts[0].second));  // a has no part
+  EXPECT_DOUBLE_EQ(parts[1].second, 4.0);
+  EXPECT_DOUBLE_EQ(parts[2].second, 0.0);
+  // The same data with a's value changed give the same published numbers.
+  ra.value = 1000.0;
+  const auto moved = db::run_pipeline(tree, db::Dataset::from_records({ra, rb}), raw_spec());
+  EXPECT_TRUE(std::isnan(at(moved, moved.scores(), 0, "a")));
+  EXPECT_DOUBLE_EQ(at(moved, moved.scores(), 0, "top"), 4.0);
+  EXPECT_DOUBLE_EQ(at(moved, moved.standard_errors(), 0, "top"), 0.25);
 }
 
 }  // namespace
