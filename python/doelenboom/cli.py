@@ -9,6 +9,12 @@ list (``.csv``; name its columns with ``--csv-columns``) or the name of a shippe
 (docs/run-config.md): estimates, aggregation, comparison, signals; it prints a short summary and
 writes the result tables (CSV) and the report to the output folder. ``doelenboom demo [--out DIR]``
 does the same on the shipped fictitious example (docs/example.md), generated into ``DIR/data``.
+Both audit the tables they wrote (docs/privacy.md) and exit 1, without the report, when a
+suppressed cell can be derived from them.
+
+``doelenboom audit OUTPUT_DIR [--config RUN_CONFIG]`` runs that disclosure audit on an output
+folder: a one-line verdict (exit 0), or the cells an attacker can narrow down with their
+intervals (exit 1); a missing or unreadable folder or table exits 2.
 
 Exit codes: 0 success, 1 a problem with the input or the environment, 2 a usage error.
 """
@@ -21,12 +27,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from ._core import Error
 from .examples import example_tree_path, example_trees
 from .goal_tree import GoalTree, _plural, check_tree_file
+
+if TYPE_CHECKING:
+    from .audit import AuditResult
 
 __all__ = ["main"]
 
@@ -132,7 +141,39 @@ def _build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", metavar="DIR", default="demo-output", help="output folder (default: demo-output)")
     add_run_options(demo)
     demo.set_defaults(handler=_demo)
+
+    audit = commands.add_parser(
+        "audit",
+        help="check that no suppressed cell of an output folder can be derived",
+        description="Audit the tables of an output folder (docs/privacy.md): for every suppressed cell, the "
+        "interval an attacker can derive from everything published; exit 1 when one is narrower than the "
+        "protection level.",
+    )
+    audit.add_argument("output", metavar="OUTPUT_DIR", help="the output folder of a run")
+    audit.add_argument(
+        "--config", metavar="RUN_CONFIG", help="the run config: its tree and pipeline add the goal equations"
+    )
+    audit.add_argument(
+        "--protection-level",
+        metavar="P",
+        type=_positive,
+        help="width an interval needs, in persons (default: the config's, else 10)",
+    )
+    audit.add_argument("--language", choices=("nl", "en"), default="nl", help="of the verdict (nl)")
+    audit.set_defaults(handler=_audit)
     return parser
+
+
+def _positive(text: str) -> float:
+    """A number > 0 (argparse ``type``)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not value > 0 or math.isinf(value):
+        msg = f"{text!r} is not a number > 0"
+        raise argparse.ArgumentTypeError(msg)
+    return value
 
 
 def _example_names() -> list[str]:
@@ -244,6 +285,8 @@ _TEXT = {
         "wrote": "Geschreven: {what}",
         "no_report": "doelenboom: het rapport is overgeslagen (doelenboom.report ontbreekt)",
         "rank": "rang",
+        "unpublishable": "doelenboom: de uitvoer in {target} mag niet gepubliceerd worden: onderdrukte cellen "
+        "zijn af te leiden uit wat gepubliceerd is (zie de tabel hierboven)",
     },
     "en": {
         "fictitious": "FICTITIOUS DATA: every number is invented (only the municipalities and populations are real).",
@@ -255,6 +298,8 @@ _TEXT = {
         "wrote": "Wrote: {what}",
         "no_report": "doelenboom: the report was skipped (doelenboom.report is missing)",
         "rank": "rank",
+        "unpublishable": "doelenboom: the output in {target} must not be published: suppressed cells can be "
+        "derived from what is published (see the table above)",
     },
 }
 
@@ -348,18 +393,59 @@ def _run_and_write(config: Path, out: Path | None, language: str, quiet: bool) -
     target = out if out is not None else result.output_dir
     assert target is not None
     written = write_tables(result, target)
-    try:
-        from .report import write_report  # written alongside; the tables are complete without it
-    except ImportError:
-        print(_TEXT[language]["no_report"], file=sys.stderr)
-    else:
-        if not quiet:
-            print(f"[report] {target / 'rapport.html'}", file=sys.stderr, flush=True)
-        written.append(Path(write_report(result, target / "rapport.html", language=language)))
+    audit = _audit_written(config, target, quiet)
+    if audit.ok:  # else no report: it would show the same numbers
+        try:
+            from .report import write_report  # written alongside; the tables are complete without it
+        except ImportError:
+            print(_TEXT[language]["no_report"], file=sys.stderr)
+        else:
+            if not quiet:
+                print(f"[report] {target / 'rapport.html'}", file=sys.stderr, flush=True)
+            written.append(Path(write_report(result, target / "rapport.html", language=language)))
     for line in _summary_lines(result, language):
         print(line)
+    if _print_audit(audit, language, quiet):
+        print(_TEXT[language]["unpublishable"].format(target=target), file=sys.stderr)
+        return 1
     print(_TEXT[language]["wrote"].format(what=f"{target} ({', '.join(p.name for p in written)})"))
     return 0
+
+
+def _audit_written(config: Path, target: Path, quiet: bool) -> AuditResult:
+    """The disclosure audit of the tables a run just wrote, with the run's tree, pipeline and
+    protection level (doelenboom.audit)."""
+    from .audit import audit_output
+
+    if not quiet:
+        print(f"[audit] {target}", file=sys.stderr, flush=True)
+    return audit_output(target, config)
+
+
+def _print_audit(result: AuditResult, language: str, quiet: bool) -> int:
+    """The audit's verdict on stdout (and the cells not protected, as a table), its notes on
+    stderr; 0 when every cell is protected, else 1."""
+    print(result.summary(language))
+    if not quiet:
+        for note in result.notes:
+            print(f"doelenboom audit: {note}", file=sys.stderr)
+    if result.ok:
+        return 0
+    for line in result.failure_lines(language):
+        print(line)
+    return 1
+
+
+def _audit(args: argparse.Namespace, parser_error: Any) -> int:
+    """``doelenboom audit OUTPUT_DIR``: exit 0 all protected, 1 not, 2 when the folder cannot be read."""
+    from .audit import audit_output
+
+    try:
+        result = audit_output(args.output, args.config, protection_level=args.protection_level)
+    except (Error, OSError) as error:
+        print(f"doelenboom: error: {error}", file=sys.stderr)
+        return 2
+    return _print_audit(result, args.language, quiet=False)
 
 
 def _run(args: argparse.Namespace, parser_error: Any) -> int:

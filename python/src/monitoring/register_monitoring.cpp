@@ -92,6 +92,8 @@ void register_monitoring(py::module_& m) {
       .def_readonly("fictitious", &MonitoringConfig::fictitious)
       .def_readonly("source", &MonitoringConfig::source)
       .def_readonly("tree", &MonitoringConfig::tree)
+      .def_readonly("pipeline", &MonitoringConfig::pipeline)
+      .def_readonly("suppression_threshold", &MonitoringConfig::suppression_threshold)
       .def_readwrite("output", &MonitoringConfig::output)
       .def("__repr__", [](const MonitoringConfig& c) { return "<doelenboom._core.monitoring.MonitoringConfig " + c.source.string() + ">"; });
 
