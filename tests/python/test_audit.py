@@ -47,6 +47,7 @@ doelenboom_run: 1
 tree: tree.yaml
 pipeline: pipeline.yaml
 suppression_threshold: 5
+protection_level: 5
 data:
   estimates: [schattingen.csv]
 """

@@ -126,11 +126,8 @@ def _result(system: System, protection_level: float) -> AuditResult:
 
 
 def _protection_level(config: Any, given: float | None) -> float:
-    """The level given, else the config's ``protection_level``, else its suppression threshold."""
-    if given is not None:
-        return float(given)
-    level = getattr(config, "protection_level", None)
-    return float(level if level is not None else config.suppression_threshold)
+    """The level given, else the run config's ``protection_level`` (default 10 persons)."""
+    return float(given) if given is not None else float(config.protection_level)
 
 
 def audit_output(

@@ -94,6 +94,8 @@ void register_monitoring(py::module_& m) {
       .def_readonly("tree", &MonitoringConfig::tree)
       .def_readonly("pipeline", &MonitoringConfig::pipeline)
       .def_readonly("suppression_threshold", &MonitoringConfig::suppression_threshold)
+      .def_readonly("small_count_threshold", &MonitoringConfig::small_count_threshold)
+      .def_readonly("protection_level", &MonitoringConfig::protection_level)
       .def_readwrite("output", &MonitoringConfig::output)
       .def("__repr__", [](const MonitoringConfig& c) { return "<doelenboom._core.monitoring.MonitoringConfig " + c.source.string() + ">"; });
 
