@@ -3,6 +3,7 @@
 #include <cmath>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 #include <cstdlib>
 #include <filesystem>
@@ -10,6 +11,7 @@
 #include <iostream>
 
 #include <doelenboom/dataset.hpp>
+#include <doelenboom/disclosure.hpp>
 #include <doelenboom/estimate_intervals.hpp>
 #include <doelenboom/goal_tree.hpp>
 #include <doelenboom/monitoring.hpp>
@@ -164,6 +166,28 @@ int main(int argc, char** argv) {
   std::cout << "monitoring run: " << steps << " steps, " << run.signals.size() << " signals, " << written.size()
             << " tables\n";
   fs::remove_all(dir);
+  // Disclosure control: one suppressed kern of three is protected by a second one.
+  {
+    std::vector<db::EstimateRecord> parts;
+    for (const auto& [kern, count] : {std::pair{"A", 4.0}, std::pair{"B", 30.0}, std::pair{"C", 26.0}}) {
+      db::EstimateRecord r;
+      r.unit = std::string("GM0001/kern=") + kern;
+      r.period = *db::Period::parse("2024");
+      r.indicator = "clients";
+      r.value = r.n = count;
+      parts.push_back(r);
+    }
+    db::EstimateRecord total = parts.front();
+    total.unit = "GM0001";
+    total.value = total.n = 60.0;
+    db::Dataset areas = db::Dataset::from_records(parts);
+    const auto protection =
+        db::protect_relations(areas, db::breakdown_relations(areas, db::Dataset::from_records({total})));
+    if (protection.added != std::vector<std::size_t>{2} || areas.suppressed_count() != 2) {
+      return fail("secondary suppression did not protect the suppressed kern");
+    }
+    std::cout << "disclosure: " << areas.suppressed_count() << " of 3 kernen suppressed\n";
+  }
   std::cout << "consumer: OK\n";
   return EXIT_SUCCESS;
 }

@@ -188,7 +188,7 @@ def test_indicator_table_numbers_equal_the_data_and_suppressed_cells_are_marked(
             cells = row_cells(section, "indicator", indicator)
             row = data.loc[(unit, PERIOD, indicator)]
             if (unit, PERIOD, indicator) in SUPPRESSED:
-                assert cells[2] == "onderdrukt (n < 10)"
+                assert cells[2] == "onderdrukt (kleine aantallen)"
                 assert f'<tr data-indicator="{indicator}" class="suppressed">' in section
                 assert cells[3] == "geen score"
                 continue
@@ -345,7 +345,7 @@ def test_english_report() -> None:
     value = run.dataset.to_pandas().set_index(["unit", "period", "indicator"]).loc[("GM0765", PERIOD, "ind_kwaliteit_goed"), "value"]
     assert cells[2] == en(100 * value) + "%"
     suppressed = row_cells(block(section, "indicators-block"), "indicator", "ind_putten_aanbevelen")
-    assert suppressed[2] == "suppressed (n < 10)"
+    assert suppressed[2] == "suppressed (small numbers)"
 
 
 def test_a_run_without_stories_duiding_or_data_folder() -> None:
@@ -504,7 +504,7 @@ def check_area_numbers(run: MonitoringRun, document: str, unit: str, marks: dict
         numbers = cells[-len(periods) :]
         for period, cell in zip(periods, numbers, strict=True):
             row = by_cell.loc[(area, indicator, period)] if (area, indicator, period) in by_cell.index else None
-            expected = expected_area_cell(row, "onderdrukt (n < 10)", "geen gegevens")
+            expected = expected_area_cell(row, "onderdrukt (kleine aantallen)", "geen gegevens")
             if period == run.period and (area, indicator) in marks:
                 expected += " " + marks[(area, indicator)]
             assert cell == expected, (unit, area, indicator, period)
@@ -529,11 +529,11 @@ def test_a_suppressed_area_cell_shows_the_text_and_never_its_number() -> None:
     assert row
     _, rows = area_table(page(document, "GM1740"))
     cells = rows[("kern=Ochten", "ind_clienten_bereikt")]
-    assert cells[2] == "onderdrukt (n < 10)"  # 2022
-    assert '<td class="suppressed"><span class="suppressed">onderdrukt (n &lt; 10)</span></td>' in row.group(1)
+    assert cells[2] == "onderdrukt (kleine aantallen)"  # 2022
+    assert '<td class="suppressed"><span class="suppressed">onderdrukt (kleine aantallen)</span></td>' in row.group(1)
     assert not re.search(r"(?<![\d.,])9(?![\d.,])", " ".join(cells))  # its value (and n) 9 is nowhere in the row
     english = area_table(page(area_html("en"), "GM1740"))[1][("kern=Ochten", "ind_clienten_bereikt")]
-    assert english[2] == "suppressed (n < 10)"
+    assert english[2] == "suppressed (small numbers)"
 
 
 def test_area_cells_with_a_signal_now_are_marked_and_link_to_it() -> None:

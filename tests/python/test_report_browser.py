@@ -217,7 +217,7 @@ def test_report_in_headless_chromium(chromium: DevTools, tmp_path: Path) -> None
     rows = _eval(chromium, session, "document.querySelectorAll('#GM0765 table.indicator-table tbody tr').length")
     assert rows == len(run.tree.leaves())
     suppressed = _eval(chromium, session, "document.querySelector('#GM0765 tr[data-indicator=\"ind_putten_aanbevelen\"] td.suppressed').textContent")
-    assert suppressed == "onderdrukt (n < 10)"
+    assert suppressed == "onderdrukt (kleine aantallen)"
     assert _eval(chromium, session, "document.querySelectorAll('#GM0765 table.peer-table tbody tr').length") > 0
     # the signals of the report period, with their sentences as text (escaped in the file, plain on screen)
     shown = _eval(chromium, session, "Array.from(document.querySelectorAll('#GM0765 .signals-block > ul.signals .message')).map(e => e.textContent)")
@@ -265,7 +265,7 @@ def test_report_in_headless_chromium(chromium: DevTools, tmp_path: Path) -> None
     areas = run.areas[run.areas["unit"] == "GM1740"]
     assert _eval(chromium, session, f"document.querySelectorAll('{table} tbody tr').length") == len(areas[["area", "indicator"]].drop_duplicates())
     ochten = _eval(chromium, session, f"Array.from(document.querySelectorAll('{table} tr[data-area=\"kern=Ochten\"] td')).map(e => e.textContent)")
-    assert ochten[1] == "onderdrukt (n < 10)"
+    assert ochten[1] == "onderdrukt (kleine aantallen)"
     assert _eval(chromium, session, f"document.querySelector('{table} td.severity-alert a.badge').textContent") == "alarm"
     _eval(chromium, session, f"document.querySelector('{table} td.severity-alert a.badge').click()")
     _eval(chromium, session, "new Promise(r => setTimeout(r, 300))")

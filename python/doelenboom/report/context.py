@@ -111,9 +111,10 @@ class ReportContext:
         self._signal_anchors: dict[str, list[tuple[dict[str, Any], str]]] = {}
         taken: set[str] = {"koplopers"}
         self.page_ids = {unit: _slug(unit, taken) for unit in self.units}
-        threshold = fmt.number(run.dataset.suppression_threshold, 0, self.lang, grouping=False)
-        #: What a suppressed cell shows instead of its numbers: "onderdrukt (n < 10)".
-        self.suppressed_text = self.t.get("suppressed_n", "").format(threshold=threshold)
+        #: What a suppressed cell shows instead of its numbers: "onderdrukt (kleine aantallen)". The
+        #: same for every rule (small n, small count, secondary): the reader must not learn which
+        #: cells are small (docs/privacy.md).
+        self.suppressed_text = self.t.get("suppressed_n", "")
 
     # ---- lookups ---------------------------------------------------------------------------
 

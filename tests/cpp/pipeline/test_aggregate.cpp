@@ -246,6 +246,38 @@ TEST(Aggregation, WeightsFromTheTreeEqualOrOverridden) {
   EXPECT_DOUBLE_EQ(top(), 30.0);            // 100*3 / 10
 }
 
+TEST(Aggregation, AUnitWhoseScoreWouldRestOnSuppressedCellsIsNotRankedOnIt) {
+  // u0 has both cells suppressed (n 3), u1 one of two; u2 and u3 none. With min_coverage 0.75 a
+  // goal needs both children: u0 and u1 get no top score and no rank, and the ranks of the
+  // others do not move whatever the hidden values are (docs/privacy.md).
+  const auto tree = flat_tree({{"a"}, {"b"}});
+  const auto records = [](double hidden) {
+    std::vector<db::EstimateRecord> out;
+    for (int u = 0; u < 4; ++u) {
+      for (const char* id : {"a", "b"}) {
+        auto r = rec("u" + std::to_string(u), 2022, id, u == 0 || (u == 1 && id[0] == 'b') ? hidden : 10.0 * u);
+        r.n = u == 0 || (u == 1 && id[0] == 'b') ? 3.0 : 50.0;
+        out.push_back(r);
+      }
+    }
+    return db::Dataset::from_records(out);
+  };
+  auto spec = raw_spec();
+  spec.aggregate.min_coverage = 0.75;
+  for (const double hidden : {0.0, 1000.0}) {
+    const auto r = db::run_pipeline(tree, records(hidden), spec);
+    const auto ranks = r.ranks();
+    const auto top = static_cast<Eigen::Index>(tree.index_of("top"));
+    EXPECT_TRUE(std::isnan(ranks(0, top))) << hidden;
+    EXPECT_TRUE(std::isnan(ranks(1, top))) << hidden;
+    EXPECT_EQ(ranks(2, top), 2.0) << hidden;
+    EXPECT_EQ(ranks(3, top), 1.0) << hidden;
+    EXPECT_TRUE(r.suppressed(tree.index_of("a"), 0));
+    EXPECT_FALSE(r.suppressed(tree.index_of("a"), 1));
+    EXPECT_FALSE(r.suppressed(tree.index_of("top"), 0));
+  }
+}
+
 TEST(Aggregation, SuppressedCellsAreMissingToTheAggregatesAndLeaveTheLibraryBlank) {
   // docs/privacy.md: a suppressed cell takes no part in anything published above it.
   const auto tree = flat_tree({{"a"}, {"b"}});
