@@ -108,6 +108,10 @@ std::vector<Problem> check_registrations(const RegistrationView& data);
 /// are left out; everything else is kept. Reach per sub-unit is then estimated and watched like
 /// that of any unit (docs/run-config.md). Throws std::out_of_range for an index out of range.
 RegistrationTable split_by_breakdown(const RegistrationTable& table, std::size_t index);
+/// Why a breakdown column is refused before any data are read ("breakdown column 'client' is the
+/// client column: ..."), or empty: a breakdown on the client column would publish every client's
+/// id. (A column with almost one value per client is refused when the data are read.)
+std::string refused_breakdown(const RegistrationColumns& columns, std::string_view breakdown);
 /// The sub-unit id split_by_breakdown gives: "<unit>/<column>=<value>".
 std::string breakdown_unit_id(std::string_view unit, std::string_view column, std::string_view value);
 /// The parts of a sub-unit id, split at the first '/' and the first '=' after it (unit ids have

@@ -187,11 +187,8 @@ std::optional<Layout> layout_of(const detail::Cells& cells, const RegistrationCo
   // Breakdown columns are required once named; a missing one is reported like any required column.
   // The client column identifies persons: its values would be published as sub-unit ids.
   for (const std::string& name : cols.breakdowns) {
-    if (name == cols.client) {
-      out.push_back(make_problem("identifying_breakdown", cells.header(name), {},
-                                 "breakdown column " + detail::squote(name) +
-                                     " is the client column: a breakdown on it would publish every client's id "
-                                     "(expected a column with few values per unit, such as a kern or wijk)"));
+    if (const std::string why = refused_breakdown(cols, name); !why.empty()) {
+      out.push_back(make_problem("identifying_breakdown", cells.header(name), {}, why));
     } else if (const auto c = cells.find(name)) {
       l.breakdowns.push_back(*c);
     } else {
@@ -316,6 +313,13 @@ RegistrationTable read_registrations(const CellTable& table, const Pseudonymiser
   if (cells.check(problems)) t = read_table(cells, &pseudonymise, columns, context, problems);
   throw_if_problems<DataError>(problems);
   return t;
+}
+
+std::string refused_breakdown(const RegistrationColumns& columns, std::string_view breakdown) {
+  if (breakdown != columns.client) return {};
+  return "breakdown column " + detail::squote(breakdown) +
+         " is the client column: a breakdown on it would publish every client's id "
+         "(expected a column with few values per unit, such as a kern or wijk)";
 }
 
 std::string breakdown_unit_id(std::string_view unit, std::string_view column, std::string_view value) {

@@ -193,7 +193,15 @@ bool ConfigChecker::check_data() {
     client_level = true;
     const auto& c = c_.registrations->columns;
     Columns required{{"unit", c.unit}, {"period", c.period}, {"client", c.client}};
-    for (const auto& b : c.breakdowns) required.emplace_back(b, b);
+    for (std::size_t k = 0; k < c.breakdowns.size(); ++k) {
+      const std::string& b = c.breakdowns[k];
+      required.emplace_back(b, b);
+      const std::string why = refused_breakdown(c, b);
+      if (!why.empty()) {
+        add("identifying_breakdown",
+            k < c_.registrations->areas.size() ? "data/registrations/areas" : "data/registrations/groups", why);
+      }
+    }
     const Columns optional{{"hours", c.hours},     {"referral", c.referral},       {"referrer_contact", c.referrer_contact},
                            {"channel", c.channel}, {"life_domain", c.life_domain}, {"start_date", c.start_date},
                            {"end_date", c.end_date}};

@@ -160,6 +160,20 @@ TEST(MonitoringConfig, ClientLevelDataNeedsAKey) {
       << problems[0].message;
 }
 
+TEST(MonitoringConfig, CheckRefusesABreakdownOnTheClientColumnAtItsLine) {
+  // `groups: [client]` would publish every client's id as a group: found before any data are read.
+  TempDir dir("monitoring_config_client_group");
+  dir.write("registraties.csv", "gemeente,jaar,client,uren,kern\nGM1740,2023,a,1,Opheusden\n");
+  std::string text = config_text();
+  const std::string areas = "    areas: [kern]\n";
+  text.replace(text.find(areas), areas.size(), areas + "    groups: [client]\n");
+  const auto problems = MonitoringConfig::load_yaml(dir.write("run.yaml", text)).check();
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].code, "identifying_breakdown");
+  EXPECT_NE(problems[0].message.find("run.yaml:11: breakdown column 'client' is the client column"), std::string::npos)
+      << problems[0].message;
+}
+
 TEST(Breakdown, ReadsAreaColumnsAndSplitsUnitsIntoSubUnits) {
   TempDir dir("monitoring_breakdown");
   const auto path = dir.write("r.csv",
@@ -379,14 +393,15 @@ TEST(Breakdown, WithAboutOneValuePerClientIsRefusedByTheRunNamingTheColumn) {
               std::string::npos)
         << e.what();
   }
-  // The client column itself, as a group of the run config, is refused when the file is read.
+  // The client column itself, as a group of the run config, is refused before any data are read.
   text.replace(text.find("    groups: [adres]\n"), 20, "    groups: [client]\n");
   dir.write("registraties.csv", "gemeente,jaar,client\nGM1740,2023,c1\n");
   try {
     (void)run_monitoring(MonitoringConfig::load_yaml(dir.write("run.yaml", text)));
-    FAIL() << "expected a DataError";
-  } catch (const DataError& e) {
-    EXPECT_NE(std::string(e.what()).find("breakdown column 'client' is the client column"), std::string::npos) << e.what();
+    FAIL() << "expected a ParseError";
+  } catch (const ParseError& e) {
+    EXPECT_NE(std::string(e.what()).find(":10: breakdown column 'client' is the client column"), std::string::npos)
+        << e.what();
   }
 }
 
