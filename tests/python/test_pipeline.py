@@ -15,6 +15,7 @@ import pytest
 import doelenboom as db
 from conftest import ASEM, REPO, asem_long, load_asem_tree
 from doelenboom import Pipeline, PipelineError, PipelineResult
+from doelenboom._facade import core_of
 from doelenboom.pipeline import REMAINDER
 
 MOVISIE = REPO / "examples" / "trees" / "movisie.yaml"
@@ -269,6 +270,21 @@ def _full_pipeline() -> Pipeline:
         unused_data="ignore",
         confidence=0.9,
     )
+
+
+def test_node_settings_are_the_pipeline_s_own_resolution() -> None:
+    """Node beats level beats global, field by field; child weights as the pipeline takes them."""
+    spec = core_of(_full_pipeline(), Pipeline, "pipeline")
+    tree = core_of(db.GoalTree.load(MOVISIE), db.GoalTree, "tree")
+    top = spec.node_settings(tree, "zelfregie")
+    assert top["aggregate"] == {"method": "min", "min_coverage": 1.0}
+    assert top["child_weights"] == {"kunnen_kiezen": 2 / 3.5, "willen_kiezen": 1 / 3.5, "mogen_kiezen": 0.5 / 3.5}
+    assert spec.node_settings(tree, "kunnen_kiezen")["aggregate"] == {"method": "geometric", "min_coverage": 2 / 3}
+    assert spec.node_settings(tree, "ind_doorlooptijd")["normalise"]["method"] == "goalposts"
+    assert spec.node_settings(tree, "ind_uren")["normalise"]["low"] == 1.0
+    assert spec.node_settings(tree, "ind_uren")["child_weights"] == {}
+    with pytest.raises(PipelineError, match="node_settings: 'nergens' is not a node of the tree"):
+        spec.node_settings(tree, "nergens")
 
 
 def test_yaml_round_trip(tmp_path: Path) -> None:

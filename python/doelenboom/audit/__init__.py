@@ -88,7 +88,7 @@ def audit_tables(
 
         spec = _pipeline.PipelineSpec() if pipeline is None else core_of(pipeline, Pipeline, "pipeline")
         graph = core_of(tree, GoalTree, "tree")
-        add_goal_equations(system, scores_frame(scores), graph, spec.to_dict(), protection_level)
+        add_goal_equations(system, scores_frame(scores), graph, spec, protection_level)
     return _result(system, protection_level)
 
 

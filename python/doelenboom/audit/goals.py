@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from .._core import graph as _graph
+    from .._core import pipeline as _pipeline
 
 __all__ = ["add_goal_equations"]
 
@@ -40,28 +41,18 @@ _AUDITED = ("arithmetic", "geometric")
 
 
 class _Settings:
-    """The pipeline's settings per node: node beats level beats global, field by field (docs/pipeline.md)."""
+    """The pipeline's settings per node, as the pipeline itself resolves them (node beats level
+    beats global; PipelineSpec.node_settings), read once per node."""
 
-    def __init__(self, spec: dict[str, Any], tree: _graph.GoalTree) -> None:
-        self.spec, self.tree = spec, tree
+    def __init__(self, spec: _pipeline.PipelineSpec, tree: _graph.GoalTree) -> None:
+        self._of = {node: spec.node_settings(tree, node) for node in tree.ids()}
 
     def section(self, node: str, name: str) -> Any:
-        level = self.tree.node(node)["level"]
-        base = self.spec[name]
-        out = dict(base) if isinstance(base, dict) else base
-        for override in (self.spec["levels"].get(level, {}), self.spec["nodes"].get(node, {})):
-            if name in override:
-                out = {**out, **override[name]} if isinstance(out, dict) else override[name]
-        return out
+        return self._of[node][name]
 
     def weights(self, node: str) -> dict[str, float]:
         """The children's weights normalised to sum 1 (children of weight 0 left out)."""
-        children = self.tree.children(node)
-        tree_weights = self.section(node, "weights") == "tree"
-        raw = {c: (self.tree.weight(c, node) if tree_weights else 1.0) for c in children}
-        raw.update({c: w for c, w in self.spec["weight_overrides"].get(node, {}).items() if c in raw})
-        total = sum(raw.values())
-        return {c: w / total for c, w in raw.items() if w > 0} if total > 0 else {}
+        return {c: float(w) for c, w in self._of[node]["child_weights"].items() if w > 0}
 
 
 def _bounds(settings: _Settings, tree: _graph.GoalTree) -> dict[str, tuple[float, float]]:
@@ -123,7 +114,7 @@ def _used_blank(
 
 
 def add_goal_equations(
-    system: System, scores: pd.DataFrame, tree: _graph.GoalTree, spec: dict[str, Any], protection_level: float
+    system: System, scores: pd.DataFrame, tree: _graph.GoalTree, spec: _pipeline.PipelineSpec, protection_level: float
 ) -> None:
     """One relation per (unit, period, goal) whose published numbers involve a suppressed score."""
     settings = _Settings(spec, tree)

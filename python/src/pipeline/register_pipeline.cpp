@@ -182,6 +182,32 @@ Unknown keys, wrong types and unknown method names raise PipelineError listing e
            "The settings as plain dicts: every global setting, the set fields of each override; "
            "PipelineSpec(**d) gives an equal spec.")
       .def(
+          "node_settings",
+          [](const PipelineSpec& s, const GoalTree& tree, const std::string& id) {
+            const auto node = tree.find(id);
+            if (!node) throw PipelineError("node_settings: " + squote(id) + " is not a node of the tree");
+            const Normalise n = s.normalise_of(tree, *node);
+            const Aggregate a = s.aggregate_of(tree, *node);
+            py::dict d;
+            d["normalise"] = normalise_dict({n.method, n.low, n.high, n.mean, n.sd, n.scope});
+            d["aggregate"] = aggregate_dict({a.method, a.min_coverage});
+            py::dict weights;  // as the pipeline takes them: normalised per parent, in child order
+            if (tree.node(*node).kind != NodeKind::indicator) {
+              const std::vector<double> w = s.child_weights_of(tree, *node);
+              double total = 0.0;
+              for (const double x : w) total += x;
+              const auto& children = tree.children(*node);
+              for (std::size_t k = 0; k < children.size(); ++k) {
+                weights[py::str(tree.node(children[k]).id)] = total > 0.0 ? w[k] / total : 0.0;
+              }
+            }
+            d["child_weights"] = weights;
+            return d;
+          },
+          py::arg("tree"), py::arg("node"),
+          "The settings that apply to one node (node beats level beats global): its normalise and aggregate "
+          "sections, and its children's weights as the pipeline takes them (normalised per parent).")
+      .def(
           "check", [](const PipelineSpec& s, const GoalTree& tree) { return problems_to_list(s.check(tree)); },
           py::arg("tree"), "Every problem of the spec against a tree, as problem dicts (empty when it fits).")
       .def_property_readonly("source", [](const PipelineSpec& s) { return s.source; },
