@@ -360,3 +360,7 @@ def estimate_prepost_partial(
     suppression_threshold: float = 10.0,
     small_count_threshold: float = 5.0,
 ) -> tuple[Dataset, list[dict[str, Any]]]: ...
+
+change_share_suffixes: tuple[str, str, str]
+
+def split_breakdown_unit_id(id: str) -> tuple[str, str, str] | None: ...

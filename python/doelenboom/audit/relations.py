@@ -17,6 +17,7 @@ import math
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
+from .._core import estimate as _estimate
 from .model import CellKey, Relation, System
 
 if TYPE_CHECKING:
@@ -25,21 +26,13 @@ if TYPE_CHECKING:
 __all__ = ["SHARE_MEMBERS", "add_breakdowns", "add_share_families", "split_area_id"]
 
 #: The members of a share family, as the pre/post estimator names them (``zrm.financien.improved``).
-SHARE_MEMBERS = ("improved", "same", "worse")
+SHARE_MEMBERS = tuple(suffix.lstrip(".") for suffix in _estimate.change_share_suffixes)
 
 
 def split_area_id(unit: str) -> tuple[str, str, str] | None:
-    """``"GM0717/kern=Domburg"`` -> ``("GM0717", "kern", "Domburg")``; None for a plain unit id.
-
-    The sub-unit id of an area or group is ``<unit>/<column>=<value>`` (``breakdown_unit_id`` in
-    doelenboom/registrations.hpp, which the binding does not expose). A unit id holds no ``/``
-    (doelenboom/ids.hpp); a column name is taken to hold no ``=``, the value may.
-    """
-    parent, slash, rest = unit.partition("/")
-    column, equals, value = rest.partition("=")
-    if not (parent and slash and column and equals):
-        return None
-    return parent, column, value
+    """``"GM0717/kern=Domburg"`` -> ``("GM0717", "kern", "Domburg")``; None for a plain unit id
+    (the library's own reading of the sub-unit ids it writes, ``breakdown_unit_id``)."""
+    return _estimate.split_breakdown_unit_id(unit)
 
 
 def add_breakdowns(

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <tuple>
 #include <string>
 #include <utility>
 #include <vector>
@@ -564,6 +565,17 @@ void bind_prepost(py::module_& m) {
 }  // namespace
 
 void register_estimates(py::module_& m) {
+  // The names the disclosure rules rely on (doelenboom/disclosure.hpp), for the audit.
+  m.def(
+      "split_breakdown_unit_id",
+      [](const std::string& id) -> std::optional<std::tuple<std::string, std::string, std::string>> {
+        auto parts = parse_breakdown_unit_id(id);
+        if (!parts) return std::nullopt;
+        return std::tuple{std::move(parts->unit), std::move(parts->column), std::move(parts->value)};
+      },
+      py::arg("id"), "'GM0717/kern=Domburg' -> ('GM0717', 'kern', 'Domburg'); None for an id that is not a sub-unit id.");
+  m.attr("change_share_suffixes") = py::make_tuple(std::string(change_share_suffixes[0]), std::string(change_share_suffixes[1]),
+                                                   std::string(change_share_suffixes[2]));
   bind_pseudonymiser(m);
   bind_registrations(m);
   bind_items(m);
