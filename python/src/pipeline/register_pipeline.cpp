@@ -123,6 +123,29 @@ py::dict spec_to_dict(const PipelineSpec& spec) {
   return d;
 }
 
+// The settings that apply to one node, as the pipeline resolves them (for the audit).
+py::dict node_settings(const PipelineSpec& s, const GoalTree& tree, const std::string& id) {
+  const auto node = tree.find(id);
+  if (!node) throw PipelineError("node_settings: " + squote(id) + " is not a node of the tree");
+  const Normalise n = s.normalise_of(tree, *node);
+  const Aggregate a = s.aggregate_of(tree, *node);
+  py::dict d;
+  d["normalise"] = normalise_dict({n.method, n.low, n.high, n.mean, n.sd, n.scope});
+  d["aggregate"] = aggregate_dict({a.method, a.min_coverage});
+  py::dict weights;  // as the pipeline takes them: normalised per parent, in child order
+  if (tree.node(*node).kind != NodeKind::indicator) {
+    const std::vector<double> w = s.child_weights_of(tree, *node);
+    double total = 0.0;
+    for (const double x : w) total += x;
+    const auto& children = tree.children(*node);
+    for (std::size_t k = 0; k < children.size(); ++k) {
+      weights[py::str(tree.node(children[k]).id)] = total > 0.0 ? w[k] / total : 0.0;
+    }
+  }
+  d["child_weights"] = weights;
+  return d;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Results
 
@@ -181,30 +204,7 @@ Unknown keys, wrong types and unknown method names raise PipelineError listing e
       .def("to_dict", &spec_to_dict,
            "The settings as plain dicts: every global setting, the set fields of each override; "
            "PipelineSpec(**d) gives an equal spec.")
-      .def(
-          "node_settings",
-          [](const PipelineSpec& s, const GoalTree& tree, const std::string& id) {
-            const auto node = tree.find(id);
-            if (!node) throw PipelineError("node_settings: " + squote(id) + " is not a node of the tree");
-            const Normalise n = s.normalise_of(tree, *node);
-            const Aggregate a = s.aggregate_of(tree, *node);
-            py::dict d;
-            d["normalise"] = normalise_dict({n.method, n.low, n.high, n.mean, n.sd, n.scope});
-            d["aggregate"] = aggregate_dict({a.method, a.min_coverage});
-            py::dict weights;  // as the pipeline takes them: normalised per parent, in child order
-            if (tree.node(*node).kind != NodeKind::indicator) {
-              const std::vector<double> w = s.child_weights_of(tree, *node);
-              double total = 0.0;
-              for (const double x : w) total += x;
-              const auto& children = tree.children(*node);
-              for (std::size_t k = 0; k < children.size(); ++k) {
-                weights[py::str(tree.node(children[k]).id)] = total > 0.0 ? w[k] / total : 0.0;
-              }
-            }
-            d["child_weights"] = weights;
-            return d;
-          },
-          py::arg("tree"), py::arg("node"),
+      .def("node_settings", &node_settings, py::arg("tree"), py::arg("node"),
           "The settings that apply to one node (node beats level beats global): its normalise and aggregate "
           "sections, and its children's weights as the pipeline takes them (normalised per parent).")
       .def(
