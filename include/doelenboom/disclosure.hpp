@@ -63,7 +63,8 @@ struct ProtectionResult {
 /// published parts), reach `protection_level`; each step adds the smallest published part that
 /// reaches the level, else the largest. A suppressed part then lies anywhere in [0, that bound].
 /// Relations are processed until none changes (they share no parts in the main job, but may).
-/// Throws DataError for a negative or non-finite level.
+/// A level of 0 turns secondary suppression off (nothing is added, nothing counted). Throws
+/// DataError for a negative or non-finite level.
 ProtectionResult protect_relations(Dataset& data, const std::vector<AdditiveRelation>& relations,
                                    double protection_level = default_protection_level);
 

@@ -96,6 +96,7 @@ ProtectionResult protect_relations(Dataset& data, const std::vector<AdditiveRela
                                  " is not valid (expected a number of persons, 0 or more)");
   }
   ProtectionResult out;
+  if (protection_level == 0.0) return out;  // secondary suppression off (docs/privacy.md)
   std::vector<std::size_t> add;
   std::vector<std::uint8_t> counted(relations.size(), 0);
   for (bool changed = true; changed;) {

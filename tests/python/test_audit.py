@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import math
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -445,6 +446,38 @@ def test_a_run_whose_output_fails_the_audit_exits_1(
     )
     assert not (target / "rapport.html").exists()
     assert (target / "scores.csv").is_file()
+
+
+def test_the_demo_without_secondary_suppression_fails_the_audit(
+    demo: tuple[Path, int, str, str], tmp_path: Path
+) -> None:
+    """The demo's inputs with secondary suppression off (protection_level 0): the totals give back
+    single suppressed kernen and groups, 1 minus the others a suppressed change share, and the audit at the usual level names them with their
+    interval and exits 1."""
+    data = tmp_path / "data"
+    shutil.copytree(demo[0] / "data", data)
+    config = data / "koplopers.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("suppression_threshold: 10\n", "suppression_threshold: 10\nprotection_level: 0\n"),
+                      encoding="utf-8")
+    target = tmp_path / "uit"
+    code, _, stderr = cli("run", str(config), "--out", str(target), "--quiet")
+    assert code == 0, stderr  # at level 0 the run's own audit asks for nothing
+    result = audit_output(target, config, protection_level=10)
+    failures = result.failures
+    assert len(failures) > 0
+    # the kernen and groups against their totals, and the change families (improved, same, worse)
+    assert set(failures["table"]) == {"areas.csv", "estimates.csv"}
+    exact = failures[(failures["width"] == 0) & (failures["table"] == "areas.csv")]
+    assert len(exact) > 0  # a kern alone next to its total is given back exactly
+    code, stdout, _ = cli("audit", str(target), "--config", str(config), "--protection-level", "10")
+    assert code == 1
+    first = exact.iloc[0]
+    low = f"{first['low']:.0f}"
+    named = ["areas.csv", first["unit"], first["period"], first["indicator"], f"[{low};", f"{low}]"]
+    assert any(line.split()[:6] == named for line in stdout.splitlines()), stdout
+    # The default level protects the same inputs.
+    assert audit_output(demo[0], demo[0] / "data" / "koplopers.yaml").ok
 
 
 def test_audit_run_sees_what_the_written_tables_show(demo: tuple[Path, int, str, str]) -> None:

@@ -137,6 +137,11 @@ TEST(SecondarySuppression, TwoSmallSuppressedKernenTakeAThirdWhenTheirSumIsBelow
   // With a lower level the two suffice.
   auto c = kernen({3, 4, 30, 23});
   EXPECT_TRUE(db::protect_relations(c.parts, db::breakdown_relations(c.parts, c.totals), 7.0).added.empty());
+  // Level 0 turns secondary suppression off: a single suppressed kern stays alone.
+  auto d = kernen({4, 25, 12, 19});
+  const auto off = db::protect_relations(d.parts, db::breakdown_relations(d.parts, d.totals), 0.0);
+  EXPECT_TRUE(off.added.empty());
+  EXPECT_EQ(d.parts.suppressed_count(), 1U);
 }
 
 TEST(SecondarySuppression, PersonsWithoutAValueDoNotCountAsProtection) {
