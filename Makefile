@@ -69,6 +69,7 @@ bench: python
 	$(PY) benchmarks/bench_compare.py --out docs/performance.md
 	$(PY) benchmarks/bench_signals.py --out docs/performance.md
 	$(PY) benchmarks/bench_dask.py --out docs/performance.md
+	$(PY) benchmarks/bench_disclosure.py --out docs/performance.md --loss-out docs/privacy.md
 
 # Sanitizers and fuzzing (docs/hardening.md): the C++ tests under ASan + UBSan, the concurrency
 # test under TSan, and every fuzz target for 20 s (CI) or 600 s each.

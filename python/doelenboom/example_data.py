@@ -32,7 +32,7 @@ import io
 import math
 import random
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,16 +170,14 @@ class _Draw:
         return weighted[-1][0]
 
 
-def _gemeenten() -> dict[str, _Gemeente]:
-    out = {}
+def _gemeenten(codes: Sequence[str] = GEMEENTEN) -> dict[str, _Gemeente]:
+    out, wanted = {}, set(codes)
     with gemeenten_path().open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            if row["gm_code"] in GEMEENTEN:
-                out[row["gm_code"]] = _Gemeente(
-                    row["gm_code"], row["name"], row["province"], int(row["population"]), row["land_area_km2"]
-                )
-    missing = sorted(set(GEMEENTEN) - set(out))
-    if missing:
+            if row["gm_code"] in wanted:
+                out[row["gm_code"]] = _Gemeente(row["gm_code"], row["name"], row["province"], int(row["population"]),
+                                                row["land_area_km2"])
+    if missing := sorted(wanted - set(out)):
         msg = f"the shipped gemeenten list lacks {', '.join(missing)}"
         raise RuntimeError(msg)
     return out
@@ -206,9 +204,13 @@ def _clamp(x: float, low: float = 0.02, high: float = 0.98) -> float:
 
 
 class _Generator:
+    codes: tuple[str, ...] = GEMEENTEN  # what is drawn; benchmarks/national_data.py draws all gemeenten
+    periods: tuple[str, ...] = PERIODS
+    zrm_units: Collection[str] = _ZRM_UNITS
+
     def __init__(self, seed: int) -> None:
         self.draw = _Draw(seed)
-        self.units = _gemeenten()
+        self.units = _gemeenten(self.codes)
         self.client_counter = 0
         self.registrations: list[list[object]] = []
         self.answers: list[list[object]] = []
@@ -216,11 +218,11 @@ class _Generator:
         self.counts: list[list[object]] = []
         # Per gemeente: a base reach rate and satisfaction and outcome levels.
         d = self.draw
-        self.rate = {c: d.uniform(0.0025, 0.0035) for c in GEMEENTEN}
-        self.satisfaction = {c: d.uniform(0.88, 0.95) for c in GEMEENTEN}
-        self.outcome = {c: d.uniform(0.74, 0.84) for c in GEMEENTEN}
-        self.zrm_improve = {c: d.uniform(0.45, 0.6) for c in GEMEENTEN}
-        self.lead_days = {c: d.uniform(12.0, 20.0) for c in GEMEENTEN}
+        self.rate = {c: d.uniform(0.0025, 0.0035) for c in self.codes}
+        self.satisfaction = {c: d.uniform(0.88, 0.95) for c in self.codes}
+        self.outcome = {c: d.uniform(0.74, 0.84) for c in self.codes}
+        self.zrm_improve = {c: d.uniform(0.45, 0.6) for c in self.codes}
+        self.lead_days = {c: d.uniform(12.0, 20.0) for c in self.codes}
 
     # -- the effects -------------------------------------------------------------------------------
     @staticmethod
@@ -258,9 +260,9 @@ class _Generator:
 
     # -- the data ----------------------------------------------------------------------------------
     def run(self) -> None:
-        for code in GEMEENTEN:
+        for code in self.codes:
             g = self.units[code]
-            for period in PERIODS:
+            for period in self.periods:
                 self.year(g, int(period))
 
     def year(self, g: _Gemeente, year: int) -> None:
@@ -312,7 +314,7 @@ class _Generator:
             )
         if d.chance(self.response_rate(code)):
             self.respond(code, year, client, contacts)
-        if code in _ZRM_UNITS and d.chance(0.9 if code == "GM0765" else 0.3):
+        if code in self.zrm_units and d.chance(0.9 if code == "GM0765" else 0.3):
             self.score_zrm(code, year, client)
 
     def respond(self, code: str, year: int, client: str, contacts: int) -> None:

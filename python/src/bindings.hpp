@@ -25,6 +25,8 @@ void register_indicators(py::module_& m);
 void register_units(py::module_& m);
 /// Dataset (after the period, indicator and unit types).
 void register_dataset(py::module_& m);
+/// ProtectionResult, protect_breakdowns and protect_change_families (.data; after Dataset).
+void register_disclosure(py::module_& m);
 /// Pseudonymiser and the reach, survey and pre/post readers, checks and estimators (.estimate).
 void register_estimates(py::module_& m);
 /// PipelineSpec, run_pipeline and PipelineResult (.pipeline; after the tree and data types).

@@ -20,11 +20,13 @@ PYBIND11_MODULE(_core, m) {
   dp::register_errors(m);
 
   // In the order of the stages: a class must be registered before a default argument names it.
-  auto data = m.def_submodule("data", "Periods, indicator definitions, units and data sets of estimates.");
+  auto data = m.def_submodule(
+      "data", "Periods, indicator definitions, units, data sets of estimates and their secondary suppression.");
   dp::register_period(data);
   dp::register_indicators(data);
   dp::register_units(data);
   dp::register_dataset(data);
+  dp::register_disclosure(data);
   auto estimate = m.def_submodule(
       "estimate", "Pseudonyms and the reach, survey and pre/post estimators, with their mergeable partial statistics.");
   dp::register_estimates(estimate);
