@@ -33,15 +33,17 @@ inline constexpr double default_protection_level = 10.0;
 struct AdditiveRelation {
   std::vector<std::size_t> parts;  ///< rows of the parts' data set
   std::vector<double> persons;     ///< persons counted by each part (the internal numbers)
-  double total = 0.0;              ///< persons in the published total
+  double total = 0.0;              ///< persons in the total
+  /// The total is suppressed: then no part may be published (a published zero would give the
+  /// total away to an attacker who knows the persons in no part).
+  bool total_hidden = false;
   std::string what;                ///< for messages, e.g. "GM0717 2023 ind_clienten_bereikt by kern"
 };
 
 /// The breakdown relations: the rows of `parts` whose unit is a sub-unit id
 /// ("<unit>/<column>=<value>", breakdown_unit_id) against their unit's row of the same period and
 /// indicator in `totals`, one relation per (unit, period, indicator, column). Parts count persons
-/// (their value). A relation whose total is suppressed or missing is left out: an unknown total
-/// bounds none of its parts.
+/// (their value). A suppressed total gives a relation with total_hidden; a missing one none.
 std::vector<AdditiveRelation> breakdown_relations(const Dataset& parts, const Dataset& totals);
 
 /// The change families of `data` (change_share_suffixes of doelenboom/prepost.hpp): per unit,
@@ -62,6 +64,7 @@ struct ProtectionResult {
 /// an attacker can bound their sum (the smaller of their true sum and the total less the
 /// published parts), reach `protection_level`; each step adds the smallest published part that
 /// reaches the level, else the largest. A suppressed part then lies anywhere in [0, that bound].
+/// Under a suppressed total (total_hidden) every part is suppressed.
 /// Relations are processed until none changes (they share no parts in the main job, but may).
 /// A level of 0 turns secondary suppression off (nothing is added, nothing counted). Throws
 /// DataError for a negative or non-finite level.

@@ -39,10 +39,12 @@ std::vector<AdditiveRelation> breakdown_relations(const Dataset& parts, const Da
     const auto& [unit, period_code, indicator, column] = key;
     const Period& period = parts.periods()[static_cast<std::size_t>(period_code)];
     const auto total = totals.find(unit, period, indicator);
-    if (!total || totals.suppressed()[*total] != 0) continue;
+    if (!total) continue;
     const double t = totals.values()[static_cast<Eigen::Index>(*total)];
-    if (!std::isfinite(t)) continue;
+    const bool hidden = totals.suppressed()[*total] != 0;
+    if (!hidden && !std::isfinite(t)) continue;
     AdditiveRelation r;
+    r.total_hidden = hidden;
     r.parts = rows;
     for (const auto row : rows) r.persons.push_back(parts.values()[static_cast<Eigen::Index>(row)]);
     r.total = t;
@@ -116,15 +118,21 @@ ProtectionResult protect_relations(Dataset& data, const std::vector<AdditiveRela
           visible.emplace_back(r.persons[j], j);
         }
       }
-      if (hidden_count == 0) continue;
+      if (r.total_hidden ? visible.empty() : hidden_count == 0) continue;
       if (counted[k] == 0) {
         counted[k] = 1;
         ++out.relations;
       }
       std::sort(visible.begin(), visible.end());
       add.clear();
+      if (r.total_hidden) {
+        // Nothing of a suppressed total may show: its parts would add up to it.
+        for (const auto& v : visible) add.push_back(r.parts[v.second]);
+        visible.clear();
+        hidden_count += add.size();
+      }
       const auto bound = [&] { return std::min(hidden_sum, r.total - visible_sum); };
-      while (hidden_count < 2 || bound() < protection_level) {
+      while (!r.total_hidden && (hidden_count < 2 || bound() < protection_level)) {
         if (visible.empty()) {
           out.short_of_level.push_back(r.what);
           break;

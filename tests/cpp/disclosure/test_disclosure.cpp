@@ -107,9 +107,12 @@ TEST(BreakdownRelations, OnePerUnitPeriodIndicatorAndColumnAgainstThePublishedTo
   const auto totals =
       db::Dataset::from_records({rec("GM0001", "bereikt", 60, 60), rec("GM0002", "bereikt", 8, 8)});  // GM0002 suppressed
   const auto relations = db::breakdown_relations(data, totals);
-  ASSERT_EQ(relations.size(), 2U);  // GM0001 by groep, GM0001 by kern; GM0002's total is unknown
+  ASSERT_EQ(relations.size(), 3U);  // GM0001 by groep and by kern, GM0002 by kern (its total suppressed)
   EXPECT_EQ(relations[0].what, "GM0001 2024 bereikt by groep");
   EXPECT_EQ(relations[1].what, "GM0001 2024 bereikt by kern");
+  EXPECT_EQ(relations[2].what, "GM0002 2024 bereikt by kern");
+  EXPECT_FALSE(relations[1].total_hidden);
+  EXPECT_TRUE(relations[2].total_hidden);
   EXPECT_EQ(relations[1].parts, (std::vector<std::size_t>{0, 1}));
   EXPECT_EQ(relations[1].persons, (std::vector<double>{30, 4}));
   EXPECT_EQ(relations[1].total, 60.0);
@@ -179,4 +182,20 @@ TEST(ChangeFamilies, ImprovedSameWorseAddUpToTheirCommonN) {
   EXPECT_TRUE(hidden(d, "A", "zrm.score.worse"));
   EXPECT_FALSE(hidden(d, "A", "zrm.score.same"));
   EXPECT_FALSE(hidden(d, "A", "zrm.score.mean_change"));
+}
+
+TEST(SecondarySuppression, NoPartOfASuppressedTotalIsPublished) {
+  // One client without a group in GM0002 (total 1: suppressed); both groups had nobody, so their
+  // filled-in zeros have no n and pass the threshold. Published, they would give the total away
+  // to an attacker who knows the clients without a group: all parts go.
+  db::EstimateRecord ja = rec("GM0002/groep=ja", "bereikt", 0.0, missing);
+  db::EstimateRecord nee = rec("GM0002/groep=nee", "bereikt", 0.0, missing);
+  auto parts = db::Dataset::from_records({ja, nee, rec("GM0001/groep=ja", "bereikt", 0.0, missing)});
+  const auto totals = db::Dataset::from_records({rec("GM0002", "bereikt", 1, 1), rec("GM0001", "bereikt", 40, 40)});
+  EXPECT_EQ(parts.suppressed_count(), 0U);
+  const auto result = db::protect_relations(parts, db::breakdown_relations(parts, totals));
+  EXPECT_EQ(result.relations, 1U);
+  EXPECT_EQ(result.added, (std::vector<std::size_t>{0, 1}));
+  EXPECT_FALSE(hidden(parts, "GM0001/groep=ja", "bereikt"));  // a zero under a published total
+  EXPECT_TRUE(result.short_of_level.empty());
 }
