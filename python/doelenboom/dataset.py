@@ -41,12 +41,15 @@ _PROBLEM_COLUMNS = ("code", "file", "line", "row", "field", "ids", "message")
 _PREVIEW_ROWS = 10
 
 
-def _checks(indicators: Indicators, units: Units, suppression_threshold: float) -> dict[str, Any]:
-    """The checks and the threshold every compiled reader of a data set takes, converted."""
+def _checks(
+    indicators: Indicators, units: Units, suppression_threshold: float, small_count_threshold: float
+) -> dict[str, Any]:
+    """The checks and the thresholds every compiled reader of a data set takes, converted."""
     return {
         "indicators": as_core_indicators(indicators),
         "units": core_or_none(units, UnitRegistry, "units"),
         "suppression_threshold": float(suppression_threshold),
+        "small_count_threshold": float(small_count_threshold),
     }
 
 
@@ -77,6 +80,7 @@ class Dataset(UnitPeriodFacade[_data.Dataset]):
         indicators: Indicators = None,
         units: Units = None,
         suppression_threshold: float = 10,
+        small_count_threshold: float = 5,
         *,
         source: str = "DataFrame",
     ) -> Dataset:
@@ -88,7 +92,10 @@ class Dataset(UnitPeriodFacade[_data.Dataset]):
         of annual, quarterly or monthly frequency. Rows are counted from 1
         in messages, in DataFrame order (not by index label). With ``indicators`` (an
         :class:`IndicatorSet` or the path of an indicators file) and ``units`` (a
-        :class:`UnitRegistry`), unknown ids and out-of-range values are errors.
+        :class:`UnitRegistry`), unknown ids and out-of-range values are errors. Rows with n below
+        ``suppression_threshold`` are suppressed, and so are shares (indicators defined as
+        proportions) with fewer than ``small_count_threshold`` persons with or without the property
+        (docs/privacy.md); 0 turns a rule off.
         """
         import pandas as pd
 
@@ -100,7 +107,11 @@ class Dataset(UnitPeriodFacade[_data.Dataset]):
         names = [str(c) for c in df.columns]
         cells = [cells_of(df.iloc[:, i], numbers=name in _NUMBER_COLUMNS) for i, name in enumerate(names)]
         core = _data.Dataset.from_frame(
-            names, cells, rows=len(df), **_checks(indicators, units, suppression_threshold), source=source
+            names,
+            cells,
+            rows=len(df),
+            **_checks(indicators, units, suppression_threshold, small_count_threshold),
+            source=source,
         )
         return cls(core)
 
@@ -111,10 +122,11 @@ class Dataset(UnitPeriodFacade[_data.Dataset]):
         indicators: Indicators = None,
         units: Units = None,
         suppression_threshold: float = 10,
+        small_count_threshold: float = 5,
     ) -> Dataset:
         """From dicts with the keys of :data:`COLUMNS` (unit, period, indicator, value required)."""
         core = _data.Dataset.from_records(
-            [dict(r) for r in records], **_checks(indicators, units, suppression_threshold)
+            [dict(r) for r in records], **_checks(indicators, units, suppression_threshold, small_count_threshold)
         )
         return cls(core)
 
@@ -125,9 +137,11 @@ class Dataset(UnitPeriodFacade[_data.Dataset]):
         indicators: Indicators = None,
         units: Units = None,
         suppression_threshold: float = 10,
+        small_count_threshold: float = 5,
     ) -> Dataset:
         """Read a data set CSV (UTF-8, header row, the columns of :data:`COLUMNS`)."""
-        core = _data.Dataset.read_csv(os.fspath(path), **_checks(indicators, units, suppression_threshold))
+        checks = _checks(indicators, units, suppression_threshold, small_count_threshold)
+        core = _data.Dataset.read_csv(os.fspath(path), **checks)
         return cls(core)
 
     @staticmethod
@@ -136,13 +150,14 @@ class Dataset(UnitPeriodFacade[_data.Dataset]):
         indicators: Indicators = None,
         units: Units = None,
         suppression_threshold: float = 10,
+        small_count_threshold: float = 5,
     ) -> pd.DataFrame:
         """Every problem of a data set CSV at once, as a DataFrame with the columns code, file,
         line, row, field, ids and message (empty when the file is valid)."""
         import pandas as pd
 
         problems = _data.Dataset.check_csv(
-            os.fspath(path), **_checks(indicators, units, suppression_threshold)
+            os.fspath(path), **_checks(indicators, units, suppression_threshold, small_count_threshold)
         )
         frame = pd.DataFrame(problems, columns=list(_PROBLEM_COLUMNS))
         for name in ("line", "row"):

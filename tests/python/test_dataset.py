@@ -80,6 +80,21 @@ def test_suppression_on_the_pandas_path(frame: pd.DataFrame) -> None:
     assert stricter["suppressed"].tolist() == [False, True, True, False, True]
 
 
+def test_small_count_rule_for_indicators_defined_as_proportions(frame: pd.DataFrame) -> None:
+    """docs/privacy.md: a share with fewer than 5 persons with or without the property is hidden."""
+    small = frame.assign(value=[0.75, 0.8, 7.4, 7.65, 3 / 40])  # GM0088: 3 of 40 satisfied
+    out = Dataset.from_pandas(small, indicators=INDICATORS).to_pandas()
+    assert out["suppressed"].tolist() == [False, True, False, False, True]
+    assert math.isnan(out.iloc[4]["value"])
+    # Without the definitions the row is not known to be a share; with the rule off it shows.
+    assert not Dataset.from_pandas(small).to_pandas().iloc[4]["suppressed"]
+    shown = Dataset.from_pandas(small, indicators=INDICATORS, small_count_threshold=0)
+    assert shown.to_pandas()["suppressed"].tolist() == [False, True, False, False, False]
+    assert shown.small_count_threshold == 0
+    shown.apply_suppression(10, small_count_threshold=5)
+    assert shown.to_pandas()["suppressed"].tolist() == [False, True, False, False, True]
+
+
 def test_suppression_on_the_csv_path(frame: pd.DataFrame, tmp_path: Path) -> None:
     ds = Dataset.from_pandas(frame)
     path = tmp_path / "data.csv"

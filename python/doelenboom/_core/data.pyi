@@ -190,6 +190,7 @@ class Dataset(metaclass=_pybind11_type):
         indicators: IndicatorSet | None = None,
         units: UnitRegistry | None = None,
         suppression_threshold: float = 10.0,
+        small_count_threshold: float = 5.0,
         source: str = "",
     ) -> Dataset: ...
     @staticmethod
@@ -201,6 +202,7 @@ class Dataset(metaclass=_pybind11_type):
         indicators: IndicatorSet | None = None,
         units: UnitRegistry | None = None,
         suppression_threshold: float = 10.0,
+        small_count_threshold: float = 5.0,
         source: str = "DataFrame",
     ) -> Dataset: ...
     @staticmethod
@@ -210,6 +212,7 @@ class Dataset(metaclass=_pybind11_type):
         indicators: IndicatorSet | None = None,
         units: UnitRegistry | None = None,
         suppression_threshold: float = 10.0,
+        small_count_threshold: float = 5.0,
     ) -> Dataset: ...
     @staticmethod
     def check_csv(
@@ -218,6 +221,7 @@ class Dataset(metaclass=_pybind11_type):
         indicators: IndicatorSet | None = None,
         units: UnitRegistry | None = None,
         suppression_threshold: float = 10.0,
+        small_count_threshold: float = 5.0,
     ) -> list[Problem]: ...
     def write_csv(self, path: PathLike) -> None: ...
     def __len__(self) -> int: ...

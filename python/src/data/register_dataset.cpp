@@ -38,11 +38,13 @@ constexpr double nan = std::numeric_limits<double>::quiet_NaN();
 }
 
 // The context objects are Python objects kept alive by the caller for the duration of the call.
-DataContext context_from(const py::object& indicators, const py::object& units, double threshold) {
+DataContext context_from(const py::object& indicators, const py::object& units, double threshold,
+                         double small_count) {
   DataContext ctx;
   ctx.indicators = indicators.is_none() ? nullptr : indicators.cast<const IndicatorSet*>();
   ctx.units = units.is_none() ? nullptr : units.cast<const UnitRegistry*>();
   ctx.suppression_threshold = threshold;
+  ctx.small_count_threshold = small_count;
   return ctx;
 }
 
@@ -123,10 +125,11 @@ constexpr std::string_view id_columns[] = {"unit", "indicator", "source", "metho
 
 // Dataset.from_frame: the columns converted (core/cells.hpp), then read by the library as a CSV is.
 Dataset dataset_from_frame(const py::sequence& names, const py::sequence& cells, std::size_t rows,
-                           const py::object& indicators, const py::object& units, double threshold, std::string source) {
+                           const py::object& indicators, const py::object& units, double threshold, double small_count,
+                           std::string source) {
   PyCells table;
   fill(table, names, cells, rows, std::move(source), id_columns);
-  const DataContext ctx = context_from(indicators, units, threshold);
+  const DataContext ctx = context_from(indicators, units, threshold, small_count);
   // The numpy arrays and texts stay alive (held by `table`) while the GIL is released.
   py::gil_scoped_release release;
   return Dataset::from_table(table.table, ctx);
@@ -165,22 +168,24 @@ void bind_dataset_input(py::class_<Dataset>& cls) {
       .def_static(
           "from_records",
           [](const py::iterable& records, const py::object& indicators, const py::object& units, double threshold,
-             const std::string& source) {
+             double small_count, const std::string& source) {
             std::vector<EstimateRecord> rs;
             std::size_t position = 0;
             for (const auto& item : records) rs.push_back(record_from_dict(item, position++, source));
-            const DataContext ctx = context_from(indicators, units, threshold);
+            const DataContext ctx = context_from(indicators, units, threshold, small_count);
             py::gil_scoped_release release;
             return Dataset::from_records(rs, ctx, source);
           },
           py::arg("records"), py::kw_only(), py::arg("indicators") = py::none(), py::arg("units") = py::none(),
-          py::arg("suppression_threshold") = default_suppression_threshold, py::arg("source") = "",
+          py::arg("suppression_threshold") = default_suppression_threshold,
+          py::arg("small_count_threshold") = default_small_count_threshold, py::arg("source") = "",
           "From dicts with unit, period, indicator, value and optional n, se, ci_low, ci_high, suppressed, source, method.")
       .def_static(
           "from_frame",
           &dataset_from_frame,
           py::arg("names"), py::arg("cells"), py::kw_only(), py::arg("rows"), py::arg("indicators") = py::none(),
           py::arg("units") = py::none(), py::arg("suppression_threshold") = default_suppression_threshold,
+          py::arg("small_count_threshold") = default_small_count_threshold,
           py::arg("source") = "DataFrame",
           R"doc(From a frame's columns, read as read_csv reads a file (the same columns, cell rules, checks and
 messages; rows numbered from 1, `source` in place of the file). `names` and `cells` are the columns
@@ -190,18 +195,21 @@ unit, indicator, source and method take str only (None, NaN or pandas' NA = miss
 columns' objects read as their text (periods: str, int years, pandas Periods).)doc")
       .def_static(
           "read_csv",
-          [](const std::filesystem::path& path, const py::object& indicators, const py::object& units, double threshold) {
-            const DataContext ctx = context_from(indicators, units, threshold);
+          [](const std::filesystem::path& path, const py::object& indicators, const py::object& units, double threshold,
+             double small_count) {
+            const DataContext ctx = context_from(indicators, units, threshold, small_count);
             py::gil_scoped_release release;
             return Dataset::read_csv(path, ctx);
           },
           py::arg("path"), py::kw_only(), py::arg("indicators") = py::none(), py::arg("units") = py::none(),
           py::arg("suppression_threshold") = default_suppression_threshold,
+          py::arg("small_count_threshold") = default_small_count_threshold,
           "Read a data set CSV; ParseError or DataError list every problem with file, row, field and value.")
       .def_static(
           "check_csv",
-          [](const std::filesystem::path& path, const py::object& indicators, const py::object& units, double threshold) {
-            const DataContext ctx = context_from(indicators, units, threshold);
+          [](const std::filesystem::path& path, const py::object& indicators, const py::object& units, double threshold,
+             double small_count) {
+            const DataContext ctx = context_from(indicators, units, threshold, small_count);
             std::vector<Problem> problems;
             {
               py::gil_scoped_release release;
@@ -211,6 +219,7 @@ columns' objects read as their text (periods: str, int years, pandas Periods).)d
           },
           py::arg("path"), py::kw_only(), py::arg("indicators") = py::none(), py::arg("units") = py::none(),
           py::arg("suppression_threshold") = default_suppression_threshold,
+          py::arg("small_count_threshold") = default_small_count_threshold,
           "Every problem of a data set CSV as problem dicts, without raising.")
       .def(
           "write_csv",
