@@ -38,7 +38,11 @@ enum class OutlierMethod { none, winsorise, log };
 enum class Normalisation { none, minmax, zscore, goalposts, distance_to_target, rank, percentile_rank };
 enum class Aggregation { arithmetic, geometric, harmonic, minimum, median };
 /// Over which rows normalisation parameters (min, max, mean, sd, ranks) are computed.
-enum class NormaliseScope { per_period, all_periods };
+/// Over which rows the constants of a normalisation (min, max, mean, sd, ranks) are taken: each
+/// period's own (a cross-sectional ranking; the scale moves every period), all periods at once
+/// (moves when a period is added), or a reference period (RunContext::reference_period, default
+/// the first; a scale that stays put, for changes over time: docs/pipeline.md).
+enum class NormaliseScope { per_period, all_periods, reference };
 /// Edge weights of a parent: as in the tree, or all equal.
 enum class WeightSource { tree, equal };
 /// What a run does with data for ids that are not indicators of the tree: throw (error), or
@@ -171,6 +175,11 @@ struct PipelineSpec {
   [[nodiscard]] WeightSource weights_of(const GoalTree& tree, GoalTree::Index node) const;
   /// The weights of a node's children (same order as tree.children(node)), before normalisation.
   [[nodiscard]] std::vector<double> child_weights_of(const GoalTree& tree, GoalTree::Index node) const;
+  /// The ids of the tree's indicators whose scale is redefined every period (scope per_period
+  /// with a method whose constants come from the data: minmax, zscore, distance_to_target, rank,
+  /// percentile_rank), in node order. A change over time of such a score (or of a goal above it)
+  /// mixes the unit's change with the others' (docs/pipeline.md).
+  [[nodiscard]] std::vector<std::string> rescaled_each_period(const GoalTree& tree) const;
 
   /// Every problem of the spec against a tree: unknown levels, nodes, children in overrides,
   /// negative or non-finite weights, all-zero weights, ranges with low >= high, sd <= 0,
@@ -211,6 +220,9 @@ struct RunContext {
   /// definitions the tree's node directions are used.
   const IndicatorSet* indicators = nullptr;
   const UnitRegistry* units = nullptr;  ///< denominators and group imputation
+  /// The period whose values fix the scale under `scope: reference`; empty = the first period of
+  /// the data (the main job passes its baseline). Must be a period of the data.
+  std::optional<Period> reference_period;
 };
 
 /// The contributions of the descendants of one node, for every row (see PipelineResult::contributions).

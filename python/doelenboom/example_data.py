@@ -431,7 +431,7 @@ normalise:
   method: minmax
   low: 0
   high: 100
-  scope: all_periods        # one scale over the four years, so that scores can be followed over time
+  scope: reference          # the scale of the nulmeting (baseline) for every year: changes are the gemeente's own
 aggregate:
   method: arithmetic
   min_coverage: 0.5

@@ -204,6 +204,8 @@ class Pipeline(YamlFileFacade[_pipeline.PipelineSpec]):
         dataset: Dataset | _data.Dataset | pd.DataFrame,
         units: UnitRegistry | _data.UnitRegistry | None = None,
         indicators: IndicatorSet | _data.IndicatorSet | PathLike | None = None,
+        *,
+        reference_period: str | int | None = None,
     ) -> PipelineResult:
         """Run over every unit and period of the data set, in one call of the compiled engine.
 
@@ -212,8 +214,10 @@ class Pipeline(YamlFileFacade[_pipeline.PipelineSpec]):
         :class:`~doelenboom.UnitRegistry`) is needed for denominators and group imputation;
         ``indicators`` (an :class:`~doelenboom.IndicatorSet` or the path of an indicators file)
         gives goalposts, norms and directions — by default the definitions the tree carries, if
-        any. The GIL is released during the run. Raises :class:`~doelenboom.PipelineError` listing
-        every problem of the settings or the data.
+        any. Under ``normalise: {scope: reference}`` the scale is that of ``reference_period``
+        (default the first period of the data), so that changes over time are the units' own. The
+        GIL is released during the run. Raises :class:`~doelenboom.PipelineError` listing every
+        problem of the settings or the data.
         """
         core_tree = core_of(tree, GoalTree, "tree")
         core_units = core_or_none(units, UnitRegistry, "units")
@@ -221,7 +225,12 @@ class Pipeline(YamlFileFacade[_pipeline.PipelineSpec]):
         core_data = as_core_dataset(dataset, core_indicators, core_units)
         # Without indicators, run_pipeline takes the definitions the tree carries (if any).
         result = _pipeline.run_pipeline(
-            core_tree, core_data, self._core, indicators=core_indicators, units=core_units
+            core_tree,
+            core_data,
+            self._core,
+            indicators=core_indicators,
+            units=core_units,
+            reference_period=reference_period,
         )
         return PipelineResult(result)
 

@@ -103,6 +103,14 @@ void ConfigChecker::check_tree_files() {
     try_read("pipeline", [&] {
       const auto spec = PipelineSpec::load_yaml(c_.pipeline);
       if (tree_) for (auto p : spec.check(*tree_)) out_.push_back(std::move(p));
+      if (const auto moving = tree_ ? spec.rescaled_each_period(*tree_) : std::vector<std::string>{}; !moving.empty()) {
+        add("moving_scale", "pipeline",
+            c_.pipeline.string() + ": normalise scope per_period redefines the scale of " +
+                detail::join_words_capped(moving, true) +
+                " every period, so the run's changes since the baseline, trends, forecasts and drop signals would "
+                "measure the other units' movements (docs/pipeline.md); use scope reference (the scale of the "
+                "baseline) or goalposts");
+      }
     });
   }
   if (!c_.signals.empty() && exists(c_.signals, "signals", "the signal rules file")) {

@@ -28,6 +28,14 @@ namespace {
 namespace fs = std::filesystem;
 using detail::squote;
 
+/// The pipeline of a run without a pipeline file: the default, on the scale of the baseline
+/// (changes over time are computed from it; docs/run-config.md).
+PipelineSpec default_run_spec() {
+  PipelineSpec spec;
+  spec.normalise.scope = NormaliseScope::reference;
+  return spec;
+}
+
 /// Every row of a data set as a record with its internal numbers (suppressed rows keep them and
 /// stay suppressed), for building another data set from it.
 std::vector<EstimateRecord> internal_records(const Dataset& d) {
@@ -256,7 +264,8 @@ void run_indicators(const MonitoringConfig& config, UnitRegistry& units, Monitor
   for (const auto& id : out.indicator_data.units()) {
     if (units.find(id) != nullptr) units.set_baseline(id, out.baseline);
   }
-  out.result = run_pipeline(out.tree, out.indicator_data, out.spec, RunContext{nullptr, &units});
+  // Changes, trends and forecasts are read on the scale of the baseline (scope reference).
+  out.result = run_pipeline(out.tree, out.indicator_data, out.spec, RunContext{nullptr, &units, out.baseline});
 }
 
 /// Koplopers and changes since the baseline of the compared nodes.
@@ -352,7 +361,7 @@ void area_signals(const MonitoringConfig& config, const UnitRegistry& units, con
                                 protection.short_of_level.end());
   PipelineSpec raw;
   raw.normalise.method = Normalisation::none;
-  const auto area_result = run_pipeline(out.tree, out.area_data, raw, RunContext{nullptr, &out.area_units});
+  const auto area_result = run_pipeline(out.tree, out.area_data, raw, RunContext{nullptr, &out.area_units, {}});
   SignalRules reach_only = out.rules;
   reach_only.norm.enabled = false;
   reach_only.drop.enabled = false;
@@ -383,7 +392,7 @@ MonitoringResult run_monitoring(const MonitoringConfig& config, const Monitoring
   out.tree = load_tree_yaml(config.tree);
   UnitRegistry units = config.units.empty() ? UnitRegistry::load_gemeenten_csv(config.gemeenten)
                                             : UnitRegistry::load_csv(config.units);
-  out.spec = config.pipeline.empty() ? PipelineSpec{} : PipelineSpec::load_yaml(config.pipeline);
+  out.spec = config.pipeline.empty() ? default_run_spec() : PipelineSpec::load_yaml(config.pipeline);
   out.rules = config.signals.empty() ? SignalRules{} : SignalRules::load_yaml(config.signals);
 
   Sources sources = read_sources(config, units, steps);

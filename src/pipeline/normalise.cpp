@@ -68,12 +68,13 @@ struct Stats {
   return Stats{low, high, sum, count};
 }
 
+// `fit` holds the values the constants are taken from: g.y itself, or the reference period's.
 void normalise_group(const std::string& indicator, const Normalise& n, int direction, const IndicatorDefinition* def,
-                     Group& g, std::vector<Problem>& problems) {
+                     Group& g, const Strided& fit, std::vector<Problem>& problems) {
   const double d = static_cast<double>(direction);
   const double span = n.high - n.low;
   const Eigen::Index size = g.y.size();
-  const Stats stats = stats_of(g.y);  // copied out: the lambdas capture these, not `stats`
+  const Stats stats = stats_of(fit);  // copied out: the lambdas capture these, not `stats`
   const double mn = stats.min, mx = stats.max, sum = stats.sum;
   const std::size_t count = stats.count;
   const std::string context = "indicator " + squote(indicator) + ", " + g.where;
@@ -109,15 +110,15 @@ void normalise_group(const std::string& indicator, const Normalise& n, int direc
       if (!(mx > mn)) {
         return fail("minmax needs at least two different values, but all " + std::to_string(count) +
                     " units with a value have " + brief(d * mn) +
-                    "; use goalposts or scope all_periods for an indicator that can be constant");
+                    "; use goalposts, or scope all_periods or reference, for an indicator that can be constant");
       }
       return linear(mn, mx - mn);
     case Normalisation::zscore: {
       if (count < 2) return fail("zscore needs at least two units with a value, found " + std::to_string(count));
       const double mean = sum / static_cast<double>(count);
       double ss = 0.0;
-      for (Eigen::Index i = 0; i < size; ++i) {
-        if (present(g.y(i))) ss += (g.y(i) - mean) * (g.y(i) - mean);
+      for (Eigen::Index i = 0; i < fit.size(); ++i) {
+        if (present(fit(i))) ss += (fit(i) - mean) * (fit(i) - mean);
       }
       const double sd = std::sqrt(ss / static_cast<double>(count - 1));  // the sample sd, as COINr
       if (!(sd > 0.0)) return fail("zscore needs a spread, but all " + std::to_string(count) + " units have " + brief(d * mean));
@@ -178,18 +179,40 @@ void normalise_indicator(const std::string& indicator, const Normalise& normalis
   Eigen::VectorXd y = static_cast<double>(direction) * value;
   const auto units = static_cast<Eigen::Index>(rows.unit_count());
   const auto periods = static_cast<Eigen::Index>(rows.period_count());
-  if (normalise.scope == NormaliseScope::all_periods || periods == 1) {
+  const auto period_rows = [&](Eigen::VectorXd& v, Eigen::Index p) { return Strided(v.data() + p, units, Eigen::InnerStride<>(periods)); };
+  if (normalise.scope == NormaliseScope::reference && periods > 1) {
+    // Every row on the scale of the reference period's values: the scale stays put.
+    const auto r = static_cast<Eigen::Index>(rows.reference);
+    const Strided fit = period_rows(y, r);
+    const bool fixed = normalise.method == Normalisation::goalposts || normalise.method == Normalisation::none;
+    if (!fixed && !(fit.array() == fit.array()).any() && (y.array() == y.array()).any()) {
+      problems.push_back(pipeline_problem(
+          "cannot_normalise", {indicator},
+          "indicator " + squote(indicator) + ": no unit has a value in the reference period " +
+              (*rows.periods)[rows.reference].to_string() +
+              ", whose values fix the scale (scope reference); use goalposts, or another reference period"));
+      out.setConstant(nan);
+      factor.setConstant(nan);
+      return;
+    }
+    Group g{Strided(y.data(), y.size(), Eigen::InnerStride<>(1)), Strided(out.data(), out.size(), Eigen::InnerStride<>(1)),
+            Strided(factor.data(), factor.size(), Eigen::InnerStride<>(1)),
+            "reference period " + (*rows.periods)[rows.reference].to_string()};
+    normalise_group(indicator, normalise, direction, definition, g, fit, problems);
+    return;
+  }
+  if (normalise.scope != NormaliseScope::per_period || periods == 1) {
     Group g{Strided(y.data(), y.size(), Eigen::InnerStride<>(1)), Strided(out.data(), out.size(), Eigen::InnerStride<>(1)),
             Strided(factor.data(), factor.size(), Eigen::InnerStride<>(1)),
             periods == 1 ? "period " + rows.periods->front().to_string() : std::string("all periods")};
-    normalise_group(indicator, normalise, direction, definition, g, problems);
+    normalise_group(indicator, normalise, direction, definition, g, g.y, problems);
     return;
   }
   for (Eigen::Index p = 0; p < periods; ++p) {
-    Group g{Strided(y.data() + p, units, Eigen::InnerStride<>(periods)), Strided(out.data() + p, units, Eigen::InnerStride<>(periods)),
+    Group g{period_rows(y, p), Strided(out.data() + p, units, Eigen::InnerStride<>(periods)),
             Strided(factor.data() + p, units, Eigen::InnerStride<>(periods)),
             "period " + (*rows.periods)[static_cast<std::size_t>(p)].to_string()};
-    normalise_group(indicator, normalise, direction, definition, g, problems);
+    normalise_group(indicator, normalise, direction, definition, g, g.y, problems);
   }
 }
 

@@ -78,6 +78,24 @@ std::vector<Eigen::Index> indicator_columns(const GoalTree& tree, const Dataset&
 
 }  // namespace
 
+namespace detail {
+
+// The index of RunContext::reference_period among the data's periods (0 when none is given).
+std::size_t reference_index(const RunContext& context, const std::vector<Period>& periods) {
+  if (!context.reference_period) return 0;
+  const auto it = std::find(periods.begin(), periods.end(), *context.reference_period);
+  if (it == periods.end()) {
+    std::vector<std::string> texts;
+    for (const auto& p : periods) texts.push_back(p.to_string());
+    throw PipelineError("reference period " + context.reference_period->to_string() +
+                        " is not a period of the data (periods: " + detail::join_words(texts) + ")");
+  }
+  return static_cast<std::size_t>(it - periods.begin());
+}
+
+
+}  // namespace detail
+
 PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const PipelineSpec& spec, const RunContext& given) {
   throw_problems(spec.check(tree));
   // Without indicator definitions from the caller, those the tree carries (if any).
@@ -89,7 +107,7 @@ PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const Pip
   result.units_ = data.units();
   result.periods_ = data.periods();
   result.confidence_ = spec.confidence;
-  const detail::RowLayout layout{&result.units_, &result.periods_};
+  const detail::RowLayout layout{&result.units_, &result.periods_, detail::reference_index(context, result.periods_)};
   const auto rows = static_cast<Eigen::Index>(layout.rows());
   const auto n = static_cast<Eigen::Index>(tree.size());
   const auto periods = static_cast<Eigen::Index>(layout.period_count());

@@ -21,6 +21,7 @@ namespace doelenboom::detail {
 struct RowLayout {
   const std::vector<std::string>* units = nullptr;
   const std::vector<Period>* periods = nullptr;
+  std::size_t reference = 0;  ///< index of the reference period (NormaliseScope::reference)
 
   [[nodiscard]] std::size_t unit_count() const noexcept { return units->size(); }
   [[nodiscard]] std::size_t period_count() const noexcept { return periods->size(); }
@@ -33,6 +34,10 @@ struct RowLayout {
   /// "unit 'GM0301', period 2022", for messages.
   [[nodiscard]] std::string describe(std::size_t row) const;
 };
+
+/// The index of RunContext::reference_period among `periods` (0 when none is given); throws
+/// PipelineError naming the periods when it is not one of them.
+std::size_t reference_index(const RunContext& context, const std::vector<Period>& periods);
 
 /// A pipeline problem without a file location.
 [[nodiscard]] Problem pipeline_problem(std::string code, std::vector<std::string> ids, const std::string& what);

@@ -89,6 +89,17 @@ WeightSource PipelineSpec::weights_of(const GoalTree& tree, GoalTree::Index node
   return w;
 }
 
+std::vector<std::string> PipelineSpec::rescaled_each_period(const GoalTree& tree) const {
+  std::vector<std::string> out;
+  for (GoalTree::Index v = 0; v < tree.size(); ++v) {
+    if (tree.node(v).kind != NodeKind::indicator) continue;
+    const Normalise n = normalise_of(tree, v);
+    const bool fixed = n.method == Normalisation::goalposts || n.method == Normalisation::none;
+    if (n.scope == NormaliseScope::per_period && !fixed) out.push_back(tree.node(v).id);
+  }
+  return out;
+}
+
 std::vector<double> PipelineSpec::child_weights_of(const GoalTree& tree, GoalTree::Index node) const {
   const auto& children = tree.children(node);
   std::vector<double> w = weights_of(tree, node) == WeightSource::tree ? tree.child_weights(node)
@@ -227,6 +238,13 @@ class Checker {
       add("bad_value", nkey, ids,
           "normalise: " + std::string(to_string(n.method)) + " needs low < high, found low " + brief(n.low) + " and high " +
               brief(n.high));
+    }
+    if ((global || sn.scope || sn.method) && n.scope == NormaliseScope::reference &&
+        (n.method == Normalisation::rank || n.method == Normalisation::percentile_rank)) {
+      add("bad_value", nkey, ids,
+          "normalise: " + std::string(to_string(n.method)) +
+              " has no fixed scale (a rank is relative to the units of its own period): use scope per_period or "
+              "all_periods, or a method with a scale (minmax, goalposts, zscore, distance_to_target)");
     }
     if ((global || s.aggregate.min_coverage) && !(a.min_coverage > 0.0 && a.min_coverage <= 1.0)) {
       add("bad_value", akey, ids, "aggregate: min_coverage " + brief(a.min_coverage) + " must lie in (0, 1]");

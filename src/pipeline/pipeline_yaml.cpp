@@ -79,9 +79,10 @@ constexpr std::array<std::pair<Aggregation, std::string_view>, 5> aggregation_na
     {Aggregation::minimum, "min"},
     {Aggregation::median, "median"},
 }};
-constexpr std::array<std::pair<NormaliseScope, std::string_view>, 2> scope_names{{
+constexpr std::array<std::pair<NormaliseScope, std::string_view>, 3> scope_names{{
     {NormaliseScope::per_period, "per_period"},
     {NormaliseScope::all_periods, "all_periods"},
+    {NormaliseScope::reference, "reference"},
 }};
 constexpr std::array<std::pair<WeightSource, std::string_view>, 2> weight_source_names{{
     {WeightSource::tree, "tree"},

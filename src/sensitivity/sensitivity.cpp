@@ -183,7 +183,7 @@ SensitivityResult run_sensitivity(const GoalTree& tree, const Dataset& data, con
   result.used_ = used;
   result.design_ = design;
 
-  const detail::RowLayout layout{&result.units_, &result.periods_};
+  const detail::RowLayout layout{&result.units_, &result.periods_, detail::reference_index(context, result.periods_)};
   detail::SensitivityEngine engine(tree, data, *design, context, layout, used);
   result.unperturbed_ = spec.sampling == SamplingFactors::off ? 0 : engine.unperturbed();
   engine.plan_combinations(nominal, spec, cancelled);

@@ -60,6 +60,26 @@ def test_asem_ranks_are_exactly_coinr_s(asem: tuple[db.GoalTree, PipelineResult]
     assert int(np.isnan(got.to_numpy()).sum()) == 63  # the missing raw values stay missing
 
 
+def test_scope_reference_keeps_the_scale_of_one_period(small_tree: db.GoalTree) -> None:
+    """docs/pipeline.md: min and max of the reference period for every period (default the first)."""
+    data = pd.DataFrame(
+        {
+            "unit": ["u1", "u2", "u1", "u2"] * 2,
+            "period": [2021, 2021, 2022, 2022] * 2,
+            "indicator": ["x"] * 4 + ["y"] * 4,
+            "value": [0.0, 10.0, 5.0, 15.0, 1.0, 2.0, 1.0, 2.0],
+        }
+    )
+    pipeline = Pipeline(normalise={"method": "minmax", "scope": "reference"})
+    x = pipeline.run(small_tree, data).scores["x"]
+    assert x.loc[("u1", "2022")] == 50.0
+    assert x.loc[("u2", "2022")] == 150.0  # above the reference maximum: not clamped
+    x = pipeline.run(small_tree, data, reference_period=2022).scores["x"]
+    assert x.loc[("u1", "2021")] == -50.0
+    with pytest.raises(PipelineError, match=r"reference period 2020 is not a period of the data \(periods: 2021, 2022\)"):
+        pipeline.run(small_tree, data, reference_period="2020")
+
+
 def test_result_tables_have_the_documented_shapes(asem: tuple[db.GoalTree, PipelineResult]) -> None:
     tree, result = asem
     rows, n = 51, 60

@@ -86,4 +86,5 @@ def run_pipeline(
     *,
     indicators: IndicatorSet | None = None,
     units: UnitRegistry | None = None,
+    reference_period: object = None,
 ) -> PipelineResult: ...

@@ -20,6 +20,7 @@
 
 #include "bindings.hpp"
 #include "core/columns.hpp"
+#include "core/periods.hpp"
 #include "core/settings.hpp"
 #include "doelenboom/dataset.hpp"
 #include "doelenboom/goal_tree.hpp"
@@ -286,19 +287,21 @@ remainder (paths that bypass the level). Rows sum to the score; NaN where the sc
   m.def(
       "run_pipeline",
       [](const GoalTree& tree, const Dataset& data, const PipelineSpec& spec, const py::object& indicators,
-         const py::object& units) {
+         const py::object& units, const py::object& reference_period) {
         RunContext context;
         context.indicators = indicators.is_none() ? nullptr : indicators.cast<const IndicatorSet*>();
         context.units = units.is_none() ? nullptr : units.cast<const UnitRegistry*>();
+        if (!reference_period.is_none()) context.reference_period = period_argument(reference_period);
         py::gil_scoped_release release;
         return run_pipeline(tree, data, spec, context);
       },
       py::arg("tree"), py::arg("data"), py::arg("spec"), py::kw_only(), py::arg("indicators") = py::none(),
-      py::arg("units") = py::none(),
+      py::arg("units") = py::none(), py::arg("reference_period") = py::none(),
       R"doc(Run the pipeline over every unit and period of the data set (the GIL is released). `indicators`
 (IndicatorSet: goalposts, norms, directions; default: the definitions the tree carries, if any)
-and `units` (UnitRegistry: denominators, groups) are optional. PipelineError lists every problem
-of the spec or the data.)doc");
+and `units` (UnitRegistry: denominators, groups) are optional; `reference_period` (a period of
+the data) fixes the scale under scope reference (default the first period). PipelineError lists
+every problem of the spec or the data.)doc");
 }
 
 }  // namespace doelenboom::python

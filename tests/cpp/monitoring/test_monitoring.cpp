@@ -160,6 +160,22 @@ TEST(MonitoringConfig, ClientLevelDataNeedsAKey) {
       << problems[0].message;
 }
 
+TEST(MonitoringConfig, CheckRefusesAPipelineThatRescalesEveryPeriod) {
+  // Changes since the baseline on a per-period min-max would measure the other units' movements.
+  TempDir dir("monitoring_config_moving_scale");
+  dir.write("registraties.csv", registrations());
+  dir.write("pipeline.yaml", "doelenboom_pipeline: 1\nnormalise: {scope: per_period}\nnodes:\n"
+                             "  ind_uren: {normalise: {method: goalposts}}\n");
+  const auto problems = MonitoringConfig::load_yaml(dir.write("run.yaml", config_text("pipeline: pipeline.yaml\n"))).check();
+  ASSERT_EQ(problems.size(), 1u) << problems[0].message;
+  EXPECT_EQ(problems[0].code, "moving_scale");
+  EXPECT_NE(problems[0].message.find("normalise scope per_period redefines the scale of 'ind_clienten_bereikt', "),
+            std::string::npos)
+      << problems[0].message;
+  EXPECT_EQ(problems[0].message.find("'ind_uren'"), std::string::npos);  // goalposts: a fixed scale
+  EXPECT_NE(problems[0].message.find("use scope reference (the scale of the baseline) or goalposts"), std::string::npos);
+}
+
 TEST(MonitoringConfig, CheckRefusesABreakdownOnTheClientColumnAtItsLine) {
   // `groups: [client]` would publish every client's id as a group: found before any data are read.
   TempDir dir("monitoring_config_client_group");

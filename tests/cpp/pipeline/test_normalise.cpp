@@ -170,6 +170,52 @@ TEST(NormalisationScope, PerPeriodOrOverAllPeriods) {
   EXPECT_DOUBLE_EQ(at(r, r.scores(), 3, "x"), 100.0);
 }
 
+TEST(NormalisationScope, ReferenceFixesTheScaleAtOnePeriod) {
+  // docs/pipeline.md: the scale of the reference period (default the first) for every period, so
+  // that a unit's change is its own and a period added later moves nothing.
+  const auto tree = flat_tree({{"x"}});
+  std::vector<db::EstimateRecord> records{rec("u1", 2021, "x", 0.0), rec("u2", 2021, "x", 10.0), rec("u1", 2022, "x", 5.0),
+                                          rec("u2", 2022, "x", 15.0)};
+  db::PipelineSpec spec;
+  spec.normalise.scope = db::NormaliseScope::reference;
+  auto r = db::run_pipeline(tree, db::Dataset::from_records(records), spec);
+  // rows: u1 2021, u1 2022, u2 2021, u2 2022; 2021's min 0 and max 10 map to 0 and 100.
+  EXPECT_DOUBLE_EQ(at(r, r.scores(), 0, "x"), 0.0);
+  EXPECT_DOUBLE_EQ(at(r, r.scores(), 1, "x"), 50.0);
+  EXPECT_DOUBLE_EQ(at(r, r.scores(), 2, "x"), 100.0);
+  EXPECT_DOUBLE_EQ(at(r, r.scores(), 3, "x"), 150.0);  // beyond the reference range: not clamped
+  // A third period with a new maximum moves none of the earlier scores.
+  records.push_back(rec("u1", 2023, "x", 40.0));
+  records.push_back(rec("u2", 2023, "x", 2.0));
+  const auto later = db::run_pipeline(tree, db::Dataset::from_records(records), spec);
+  EXPECT_DOUBLE_EQ(at(later, later.scores(), 1, "x"), 50.0);  // u1 2022 (rows: u1 2021..2023, u2 ...)
+  EXPECT_DOUBLE_EQ(at(later, later.scores(), 4, "x"), 150.0);  // u2 2022
+  EXPECT_DOUBLE_EQ(at(later, later.scores(), 2, "x"), 400.0);  // u1 2023
+  // Another reference period: 2022's 5..15.
+  db::RunContext context;
+  context.reference_period = *db::Period::parse("2022");
+  r = db::run_pipeline(tree, db::Dataset::from_records(records), spec, context);
+  EXPECT_DOUBLE_EQ(at(r, r.scores(), 0, "x"), -50.0);
+  EXPECT_DOUBLE_EQ(at(r, r.scores(), 1, "x"), 0.0);
+  context.reference_period = *db::Period::parse("2019");
+  EXPECT_TRUE(contains(pipeline_error([&] { (void)db::run_pipeline(tree, db::Dataset::from_records(records), spec, context); }),
+                       "reference period 2019 is not a period of the data (periods: 2021, 2022, 2023)"));
+}
+
+TEST(NormalisationScope, ReferenceNeedsValuesThereAndAScale) {
+  const auto tree = flat_tree({{"x"}});
+  const auto data = db::Dataset::from_records({rec("u1", 2022, "x", 5.0), rec("u2", 2022, "x", 15.0), rec("u1", 2021, "y", 1.0)});
+  db::PipelineSpec spec;
+  spec.normalise.scope = db::NormaliseScope::reference;
+  spec.unused_data = db::UnusedData::ignore;
+  EXPECT_TRUE(contains(pipeline_error([&] { (void)db::run_pipeline(tree, data, spec); }),
+                       "indicator 'x': no unit has a value in the reference period 2021, whose values fix the scale"));
+  spec.normalise.method = db::Normalisation::percentile_rank;
+  const auto problems = spec.check(tree);
+  ASSERT_EQ(problems.size(), 1U);
+  EXPECT_TRUE(contains(problems[0].message, "normalise: percentile_rank has no fixed scale"));
+}
+
 TEST(NormalisationErrors, NameIndicatorPeriodAndWhatIsMissing) {
   const auto tree = flat_tree({{"x"}});
   db::PipelineSpec spec;

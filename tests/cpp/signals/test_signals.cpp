@@ -526,7 +526,7 @@ TEST(SignalReach, UsesRawCountsWhenThePipelineDividesByPopulation) {
   const auto d = db::Dataset::from_records(records);
   const auto units = fifty_thousand();
   const auto spec = per_thousand("bereik");
-  const auto r = db::run_pipeline(t, d, spec, db::RunContext{nullptr, &units});
+  const auto r = db::run_pipeline(t, d, spec, db::RunContext{nullptr, &units, {}});
   ASSERT_NEAR(r.treated()(static_cast<Eigen::Index>(r.row(0, 3)), static_cast<Eigen::Index>(*t.find("bereik"))), 1.5, 1e-12);
   db::SignalRules rules;
   rules.outlier.enabled = false;
@@ -620,7 +620,7 @@ nodes:
   const auto d = db::Dataset::from_records(records);
   const auto units = fifty_thousand();
   const auto spec = per_thousand("uren");
-  const auto r = db::run_pipeline(t, d, spec, db::RunContext{nullptr, &units});
+  const auto r = db::run_pipeline(t, d, spec, db::RunContext{nullptr, &units, {}});
   db::SignalRules rules;
   rules.outlier.enabled = false;
   const auto all = db::evaluate_signals(r, rules, {&d, &units, &spec});
