@@ -69,8 +69,10 @@ struct PartialDictionary {
 // Reach
 
 /// Reach (estimate_reach) of some registrations. Per (unit, period) group the plain counts and the
-/// exact hours sum; per (group, client) the client's contacts, first start, last end, open flag and
-/// life-domain bits, with the position of the client's first row in the group.
+/// exact hours sum; per (group, client) the client's contacts, referrals, referrer contacts, hours
+/// (in fixed point) and contacts per channel, first start, last end, open flag and life-domain
+/// bits, with the position of the client's first row in the group. The client totals give the
+/// standard errors of the sums (clients are the sampling units, docs/estimates.md).
 struct ReachPartial {
   struct Group {
     std::int64_t contacts = 0, hours_missing = 0, referral_known = 0, referrals = 0, referrer_known = 0, referrer = 0;
@@ -83,10 +85,15 @@ struct ReachPartial {
     std::uint64_t client = 0;
     std::uint64_t position = 0;  ///< of the client's first row in the group
     std::int64_t contacts = 0;
+    /// Recorded hours in whole units of 2^-20 hour (each row rounded), added as integers so that
+    /// the total is the same however the rows are split; UINT64_MAX: too many hours to hold.
+    std::uint64_t hours = 0;
+    std::uint64_t life_domains = 0;        ///< bit per life-domain code
     std::int32_t first_start = INT32_MAX;  ///< INT32_MAX: no start recorded
     std::int32_t last_end = INT32_MIN;     ///< INT32_MIN: no end recorded
+    std::uint32_t referrals = 0;           ///< contacts with a referral (at most contacts < 2^32)
+    std::uint32_t referrer = 0;            ///< contacts with a referrer
     std::uint8_t open = 0;                 ///< a row started and not ended
-    std::uint64_t life_domains = 0;        ///< bit per life-domain code
     friend bool operator==(const Client&, const Client&) = default;
   };
 
@@ -100,6 +107,9 @@ struct ReachPartial {
   PartialDictionary<std::string> life_domains;
   std::vector<Group> groups;    ///< units x periods, unit-major
   std::vector<Client> clients;  ///< sorted by (group, client); the finaliser accepts any order
+  /// Contacts of each client per channel code: clients x channels, client-major, in the order of
+  /// `clients` (the phone channel is only chosen when the partial is finalised).
+  std::vector<std::uint32_t> client_channels;
 
   /// The partial of these registrations, whose first row has `position`. Throws DataError listing
   /// every problem of the input (check_registrations).

@@ -131,7 +131,9 @@ struct ReachOptions {
 /// contacts, hours, referrals, referrer_contacts, conversations_per_client, phone_questions,
 /// lead_time_median_days, lead_time_p90_days (per client: last end - first start, closed
 /// trajectories only), share_life_domain.<name> (share of clients with a question in that domain,
-/// Wilson interval) and clients_per_<rate_per> (needs context.units with populations). Throws
+/// Wilson interval) and clients_per_<rate_per> (needs context.units with populations). The counts
+/// and sums carry a standard error from the clients' totals (compound Poisson), the lead-time
+/// quantiles an order-statistic interval ("Variance from the data" in docs/estimates.md). Throws
 /// DataError listing every problem of the input (check_registrations).
 Dataset estimate_reach(const RegistrationView& data, const ReachOptions& options = {}, const DataContext& context = {});
 

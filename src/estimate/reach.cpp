@@ -1,20 +1,24 @@
 // ReachPartial: reach from registrations (src/estimate/registrations.cpp) as a mergeable partial, and the
 // reach estimator itself: estimate_reach(view) finalises the partial of the view, so the
 // single-machine and the merged results are one computation (docs/dask.md). Hours are summed
-// exactly (ExactSum) and the clients of a group are taken in the order of their first row, so
-// neither depends on how the rows were split.
+// exactly (ExactSum), each client's totals (contacts, hours in fixed point, ...) are integers, and
+// the clients of a group are taken in the order of their first row, so nothing depends on how the
+// rows were split. The sums get their standard errors from the client totals (client_variance.hpp).
 
 #include <algorithm>
 #include <array>
 #include <bit>
 #include <charconv>
 #include <cmath>
+#include <limits>
+#include <span>
 #include <string>
 #include <tuple>
 
 #include "doelenboom/partial.hpp"
 #include "doelenboom/stats.hpp"
 #include "doelenboom/unit.hpp"
+#include "estimate/client_variance.hpp"
 #include "estimate/estimate_records.hpp"
 #include "estimate/estimates_common.hpp"
 #include "estimate/partial_internal.hpp"
@@ -23,7 +27,8 @@ namespace doelenboom {
 
 namespace {
 
-constexpr std::string_view reach_magic = "doelenboom.ReachPartial/1\n";
+constexpr double nan = std::numeric_limits<double>::quiet_NaN();
+constexpr std::string_view reach_magic = "doelenboom.ReachPartial/2\n";
 
 bool client_less(const ReachPartial::Client& a, const ReachPartial::Client& b) {
   return std::tie(a.group, a.client) < std::tie(b.group, b.client);
@@ -44,7 +49,66 @@ auto count_fields(G& g) {
 }
 template <class C>
 auto client_fields(C& c) {
-  return std::tie(c.group, c.client, c.position, c.contacts, c.first_start, c.last_end, c.open, c.life_domains);
+  return std::tie(c.group, c.client, c.position, c.contacts, c.first_start, c.last_end, c.open, c.life_domains, c.hours,
+                  c.referrals, c.referrer);
+}
+
+// The per-channel counts of a client are 32-bit, and none exceeds the client's contacts.
+void check_client_contacts(std::int64_t contacts) {
+  if (contacts > static_cast<std::int64_t>(UINT32_MAX)) {
+    throw DataError("a client has more than " + std::to_string(UINT32_MAX) +
+                    " contacts in one unit and period (expected fewer: the client totals are 32-bit counts)");
+  }
+}
+
+// The clients of a partial in (group, client) order, their channel counts with them.
+void sort_clients(ReachPartial& p) {
+  if (std::is_sorted(p.clients.begin(), p.clients.end(), client_less)) return;
+  std::vector<std::uint32_t> order(p.clients.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](std::uint32_t a, std::uint32_t b) { return client_less(p.clients[a], p.clients[b]); });
+  const std::size_t nch = p.channels.names.size();
+  std::vector<ReachPartial::Client> clients;
+  clients.reserve(order.size());
+  std::vector<std::uint32_t> channels;
+  channels.reserve(p.client_channels.size());
+  for (const auto i : order) {
+    clients.push_back(p.clients[i]);
+    channels.insert(channels.end(), p.client_channels.begin() + static_cast<std::ptrdiff_t>(i * nch),
+                    p.client_channels.begin() + static_cast<std::ptrdiff_t>((i + 1) * nch));
+  }
+  p.clients = std::move(clients);
+  p.client_channels = std::move(channels);
+}
+
+// One record per (group, client) in a partial sorted by them: the records of a client whose rows
+// were in both merged partials become one (sums, min, max, or), exactly whatever the split.
+void merge_split_clients(ReachPartial& p) {
+  const std::size_t nch = p.channels.names.size();
+  std::size_t w = 0;
+  for (std::size_t r = 0; r < p.clients.size(); ++r) {
+    const ReachPartial::Client& c = p.clients[r];
+    if (w > 0 && p.clients[w - 1].group == c.group && p.clients[w - 1].client == c.client) {
+      ReachPartial::Client& m = p.clients[w - 1];
+      m.position = std::min(m.position, c.position);
+      m.contacts += c.contacts;
+      check_client_contacts(m.contacts);
+      m.hours = detail::saturating_add(m.hours, c.hours);
+      m.referrals += c.referrals;
+      m.referrer += c.referrer;
+      m.first_start = std::min(m.first_start, c.first_start);
+      m.last_end = std::max(m.last_end, c.last_end);
+      m.open |= c.open;
+      m.life_domains |= c.life_domains;
+      for (std::size_t k = 0; k < nch; ++k) p.client_channels[(w - 1) * nch + k] += p.client_channels[r * nch + k];
+    } else {
+      if (w != r) std::copy_n(p.client_channels.begin() + static_cast<std::ptrdiff_t>(r * nch), nch,
+                              p.client_channels.begin() + static_cast<std::ptrdiff_t>(w * nch));
+      p.clients[w++] = c;
+    }
+  }
+  p.clients.resize(w);
+  p.client_channels.resize(w * nch);
 }
 
 // The clients of the rows, found by (group, client) with open addressing over the Client records
@@ -129,25 +193,38 @@ ReachPartial reach_partial_unchecked(const RegistrationView& d, std::uint64_t po
   p.groups.assign(d.unit_names.size() * np, empty);
 
   ClientTable clients(p.clients, std::min<std::size_t>(n, 1u << 20));  // p.clients in the order of first rows
+  const std::size_t nch = d.channel_names.size();
   for (std::size_t r = 0; r < n; ++r) {
     const std::size_t g = static_cast<std::size_t>(d.unit[r]) * np + static_cast<std::size_t>(d.period[r]);
     ReachPartial::Group& grp = p.groups[g];
+    ReachPartial::Client& c = clients.find_or_add(g, d.client[r], position + r);
     ++grp.contacts;
+    check_client_contacts(++c.contacts);
     if (p.has_hours) {
-      if (std::isnan(d.hours[r])) ++grp.hours_missing;
-      else grp.hours.add(d.hours[r]);
+      if (std::isnan(d.hours[r])) {
+        ++grp.hours_missing;
+      } else {
+        grp.hours.add(d.hours[r]);
+        c.hours = detail::saturating_add(c.hours, detail::quantised_hours(d.hours[r]));
+      }
     }
     if (p.has_referral && d.referral[r] != missing_flag) {
       ++grp.referral_known;
       grp.referrals += d.referral[r];
+      c.referrals += static_cast<std::uint32_t>(d.referral[r]);
     }
     if (p.has_referrer_contact && d.referrer_contact[r] != missing_flag) {
       ++grp.referrer_known;
       grp.referrer += d.referrer_contact[r];
+      c.referrer += static_cast<std::uint32_t>(d.referrer_contact[r]);
     }
-    if (p.has_channel && d.channel[r] != -1) ++grp.channel_contacts[static_cast<std::size_t>(d.channel[r])];
-    ReachPartial::Client& c = clients.find_or_add(g, d.client[r], position + r);
-    ++c.contacts;
+    if (p.has_channel && d.channel[r] != -1) {
+      const auto ch = static_cast<std::size_t>(d.channel[r]);
+      ++grp.channel_contacts[ch];
+      const auto slot = static_cast<std::size_t>(&c - p.clients.data());
+      if (p.client_channels.size() < (slot + 1) * nch) p.client_channels.resize((slot + 1) * nch, 0);
+      ++p.client_channels[slot * nch + ch];
+    }
     if (p.has_life_domain && d.life_domain[r] != -1) c.life_domains |= std::uint64_t{1} << d.life_domain[r];
     if (p.has_dates) {
       const std::int32_t a = d.start_day[r], b = d.end_day[r];
@@ -156,6 +233,7 @@ ReachPartial reach_partial_unchecked(const RegistrationView& d, std::uint64_t po
       else if (a != missing_day) c.open = 1;  // started, not ended: the trajectory is still open
     }
   }
+  p.client_channels.resize(p.clients.size() * nch, 0);
   return p;
 }
 
@@ -164,7 +242,7 @@ ReachPartial reach_partial_unchecked(const RegistrationView& d, std::uint64_t po
 ReachPartial ReachPartial::from_view(const RegistrationView& d, std::uint64_t position) {
   throw_if_problems<DataError>(check_registrations(d));
   ReachPartial p = detail::reach_partial_unchecked(d, position);
-  std::sort(p.clients.begin(), p.clients.end(), client_less);
+  sort_clients(p);
   return p;
 }
 
@@ -212,6 +290,8 @@ ReachPartial ReachPartial::merge(const ReachPartial& a, const ReachPartial& b) {
   empty.channel_contacts.assign(out.channels.names.size(), 0);
   out.groups.assign(out.units.names.size() * np, empty);
   out.clients.reserve(a.clients.size() + b.clients.size());
+  const std::size_t nch = out.channels.names.size();
+  out.client_channels.reserve((a.clients.size() + b.clients.size()) * nch);
 
   const auto add = [&](const ReachPartial& x, const auto& u, const auto& per, const auto& ch, const auto& dom) {
     const std::size_t xnp = x.periods.names.size();
@@ -230,35 +310,24 @@ ReachPartial ReachPartial::merge(const ReachPartial& a, const ReachPartial& b) {
       for (std::size_t c = 0; c < src.channel_contacts.size(); ++c) dst.channel_contacts[ch[c]] += src.channel_contacts[c];
       dst.hours.merge(src.hours);
     }
-    for (Client c : x.clients) {
+    const std::size_t xnch = x.channels.names.size();
+    for (std::size_t i = 0; i < x.clients.size(); ++i) {
+      Client c = x.clients[i];
       c.group = group_of(c.group);
       std::uint64_t bits = 0;
       for (std::uint64_t rest = c.life_domains; rest != 0; rest &= rest - 1)
         bits |= std::uint64_t{1} << dom[static_cast<std::size_t>(std::countr_zero(rest))];
       c.life_domains = bits;
       out.clients.push_back(c);
+      out.client_channels.resize(out.clients.size() * nch, 0);
+      for (std::size_t k = 0; k < xnch; ++k)
+        out.client_channels[(out.clients.size() - 1) * nch + ch[k]] = x.client_channels[i * xnch + k];
     }
   };
   add(a, units.from_a, periods.from_a, channels.from_a, domains.from_a);
   add(b, units.from_b, periods.from_b, channels.from_b, domains.from_b);
-
-  std::sort(out.clients.begin(), out.clients.end(), client_less);
-  std::size_t w = 0;
-  for (std::size_t r = 0; r < out.clients.size(); ++r) {
-    const Client& c = out.clients[r];
-    if (w > 0 && out.clients[w - 1].group == c.group && out.clients[w - 1].client == c.client) {
-      Client& m = out.clients[w - 1];
-      m.position = std::min(m.position, c.position);
-      m.contacts += c.contacts;
-      m.first_start = std::min(m.first_start, c.first_start);
-      m.last_end = std::max(m.last_end, c.last_end);
-      m.open |= c.open;
-      m.life_domains |= c.life_domains;
-    } else {
-      out.clients[w++] = c;
-    }
-  }
-  out.clients.resize(w);
+  sort_clients(out);
+  merge_split_clients(out);
   return out;
 }
 
@@ -274,6 +343,7 @@ std::string ReachPartial::to_bytes() const {
   }
   w.put(static_cast<std::uint64_t>(clients.size()));
   for (const Client& c : clients) w.put_fields(client_fields(c));
+  w.put(client_channels);
   return w.take();
 }
 
@@ -303,9 +373,97 @@ ReachPartial ReachPartial::from_bytes(std::string_view bytes) {
     // to_bytes writes the order from_view and merge give: by (group, client), each pair once.
     if (c.group >= ng || (&c != p.clients.data() && !client_less(*(&c - 1), c))) r.fail();
   }
+  r.get(p.client_channels);
+  if (p.client_channels.size() != p.clients.size() * p.channels.names.size()) r.fail();
   r.finish();
   return p;
 }
+
+namespace {
+
+// The clients of each group in the order of their first row: a stable counting sort on the group,
+// then a sort on the position, unless the clients are in that order already (the partial
+// estimate_reach(view) finalises keeps them in row order; from_view and merge sort them by client).
+// Group g's clients are by_group[offset[g] .. offset[g + 1]).
+struct ClientsByGroup {
+  std::vector<std::size_t> offset;
+  std::vector<std::uint32_t> by_group;
+};
+
+ClientsByGroup clients_by_group(const ReachPartial& p) {
+  const std::size_t groups = p.groups.size();
+  ClientsByGroup out;
+  out.offset.assign(groups + 1, 0);
+  for (const auto& c : p.clients) ++out.offset[static_cast<std::size_t>(c.group) + 1];
+  for (std::size_t g = 0; g < groups; ++g) out.offset[g + 1] += out.offset[g];
+  out.by_group.resize(p.clients.size());
+  std::vector<std::size_t> fill(out.offset.begin(), out.offset.end() - 1);
+  for (std::uint32_t i = 0; i < out.by_group.size(); ++i)
+    out.by_group[fill[static_cast<std::size_t>(p.clients[i].group)]++] = i;
+  const bool in_row_order = std::is_sorted(p.clients.begin(), p.clients.end(),
+                                            [](const auto& x, const auto& y) { return x.position < y.position; });
+  const auto earlier = [&](std::uint32_t x, std::uint32_t y) { return p.clients[x].position < p.clients[y].position; };
+  for (std::size_t g = 0; g < groups && !in_row_order; ++g) {
+    std::sort(out.by_group.begin() + static_cast<std::ptrdiff_t>(out.offset[g]),
+              out.by_group.begin() + static_cast<std::ptrdiff_t>(out.offset[g + 1]), earlier);
+  }
+  return out;
+}
+
+// What the records of a group read from its clients, taken in the order of their first row (so
+// that every double is summed in one order whatever the split): contacts per client, closed lead
+// times, life domains, and the client totals behind the standard errors of the sums.
+struct GroupClients {
+  std::vector<double> contacts, lead_times;
+  std::array<std::uint64_t, 64> with_domain{};
+  detail::CompoundPoissonTotal contact_total, hours_total, referral_total, referrer_total, phone_total;
+  bool hours_saturated = false;
+
+  void read(const ReachPartial& p, std::span<const std::uint32_t> clients, std::int32_t phone) {
+    contacts.clear();  // the vectors keep their capacity from group to group
+    lead_times.clear();
+    with_domain.fill(0);
+    contact_total = hours_total = referral_total = referrer_total = phone_total = {};
+    hours_saturated = false;
+    const std::size_t nch = p.channels.names.size();
+    for (const std::uint32_t i : clients) {
+      const ReachPartial::Client& c = p.clients[i];
+      contacts.push_back(static_cast<double>(c.contacts));
+      contact_total.add(static_cast<double>(c.contacts));
+      if (c.hours == detail::hours_saturated) hours_saturated = true;
+      hours_total.add(detail::hours_of(c.hours));
+      referral_total.add(static_cast<double>(c.referrals));
+      referrer_total.add(static_cast<double>(c.referrer));
+      if (phone >= 0) phone_total.add(static_cast<double>(p.client_channels[i * nch + static_cast<std::size_t>(phone)]));
+      if (p.has_dates && !c.open && c.first_start != INT32_MAX && c.last_end != INT32_MIN)
+        lead_times.push_back(static_cast<double>(c.last_end) - static_cast<double>(c.first_start));
+      for (std::uint64_t rest = c.life_domains; rest != 0; rest &= rest - 1)
+        ++with_domain[static_cast<std::size_t>(std::countr_zero(rest))];
+    }
+  }
+};
+
+// "; se from 73 clients' totals (compound Poisson)": the method text of a sum's standard error.
+std::string total_se_text(std::size_t clients) {
+  return "; se from " + std::to_string(clients) + (clients == 1 ? " client's" : " clients'") + " totals (compound Poisson)";
+}
+
+// A lead-time quantile with its order-statistic interval and se (client_variance.hpp).
+EstimateRecord lead_time_record(EstimateRecord e, const std::vector<double>& sorted, double p) {
+  e.value = stats::quantile(sorted, p);
+  if (const auto q = detail::quantile_interval(sorted, p)) {
+    e.se = q->se;
+    e.ci_low = q->low;
+    e.ci_high = q->high;
+    e.method += "; 95% interval from order statistics " + std::to_string(q->lower) + " and " + std::to_string(q->upper) +
+                " of " + std::to_string(sorted.size()) + " (distribution-free), se = its width / (2 x 1.96)";
+  } else {
+    e.method += "; no se: too few closed trajectories for a distribution-free 95% interval";
+  }
+  return e;
+}
+
+}  // namespace
 
 Dataset estimate_reach(const ReachPartial& p, const ReachOptions& options, const DataContext& context) {
   const std::size_t np = p.periods.names.size();
@@ -313,25 +471,7 @@ Dataset estimate_reach(const ReachPartial& p, const ReachOptions& options, const
   std::int32_t phone = -1;
   for (std::size_t i = 0; i < p.channels.names.size(); ++i)
     if (p.channels.names[i] == options.phone_channel) phone = static_cast<std::int32_t>(i);
-
-  // The clients of each group in the order of their first row: a stable counting sort on the group,
-  // then a sort on the position, unless the clients are in that order already (the partial
-  // estimate_reach(view) finalises keeps them in row order; from_view and merge sort them by client).
-  std::vector<std::size_t> offset(groups + 1, 0);
-  for (const auto& c : p.clients) ++offset[static_cast<std::size_t>(c.group) + 1];
-  for (std::size_t g = 0; g < groups; ++g) offset[g + 1] += offset[g];
-  std::vector<std::uint32_t> by_group(p.clients.size());
-  {
-    std::vector<std::size_t> fill(offset.begin(), offset.end() - 1);
-    for (std::uint32_t i = 0; i < by_group.size(); ++i) by_group[fill[static_cast<std::size_t>(p.clients[i].group)]++] = i;
-  }
-  const bool in_row_order = std::is_sorted(p.clients.begin(), p.clients.end(),
-                                            [](const auto& x, const auto& y) { return x.position < y.position; });
-  const auto earlier = [&](std::uint32_t x, std::uint32_t y) { return p.clients[x].position < p.clients[y].position; };
-  for (std::size_t g = 0; g < groups && !in_row_order; ++g) {
-    std::sort(by_group.begin() + static_cast<std::ptrdiff_t>(offset[g]),
-              by_group.begin() + static_cast<std::ptrdiff_t>(offset[g + 1]), earlier);
-  }
+  const ClientsByGroup order = clients_by_group(p);
 
   const std::string& src = p.source;
   const std::size_t ndomains = p.has_life_domain ? p.life_domains.names.size() : 0;
@@ -340,80 +480,82 @@ Dataset estimate_reach(const ReachPartial& p, const ReachOptions& options, const
                     " life domains (expected at most 64)");
   }
   std::vector<EstimateRecord> out;
-  std::vector<double> contacts, lead_times;
-  std::array<std::uint64_t, 64> with_domain{};
+  GroupClients gc;
   for (std::size_t g = 0; g < groups; ++g) {
     const ReachPartial::Group& grp = p.groups[g];
     if (grp.contacts == 0) continue;
     const std::string& unit = p.units.names[g / np];
     const Period& period = p.periods.names[g % np];
-    const auto clients = static_cast<double>(offset[g + 1] - offset[g]);
+    const std::size_t m = order.offset[g + 1] - order.offset[g];
+    const auto clients = static_cast<double>(m);
     std::int64_t channel_known = 0;
     for (const auto c : grp.channel_contacts) channel_known += c;
     const std::int64_t phones = phone >= 0 ? grp.channel_contacts[static_cast<std::size_t>(phone)] : 0;
-    // One pass over the group's clients, in order: contacts per client, closed lead times, life domains.
-    contacts.clear();
-    lead_times.clear();
-    with_domain.fill(0);
-    for (std::size_t k = offset[g]; k < offset[g + 1]; ++k) {
-      const ReachPartial::Client& c = p.clients[by_group[k]];
-      contacts.push_back(static_cast<double>(c.contacts));
-      if (p.has_dates && !c.open && c.first_start != INT32_MAX && c.last_end != INT32_MIN)
-        lead_times.push_back(static_cast<double>(c.last_end) - static_cast<double>(c.first_start));
-      for (std::uint64_t rest = c.life_domains; rest != 0; rest &= rest - 1) ++with_domain[static_cast<std::size_t>(std::countr_zero(rest))];
-    }
-    auto rec = [&](const std::string& id, double value, double base, std::string method) {
+    gc.read(p, std::span(order.by_group).subspan(order.offset[g], m), phone);
+    auto rec = [&](const std::string& id, double value, double base, std::string method, double se = nan) {
       EstimateRecord e;
       e.unit = unit;
       e.period = period;
       e.indicator = options.prefix + id;
       e.value = value;
       e.n = base;
+      e.se = se;
       e.source = src;
       e.method = std::move(method);
       return e;
     };
-    out.push_back(rec("clients", clients, clients, "distinct pseudonymised clients"));
-    out.push_back(rec("contacts", static_cast<double>(grp.contacts), clients, "registered contacts"));
+    const std::string sums = total_se_text(m);
+    out.push_back(rec("clients", clients, clients, "distinct pseudonymised clients; se = sqrt(clients) (Poisson)",
+                      std::sqrt(clients)));
+    out.push_back(rec("contacts", static_cast<double>(grp.contacts), clients, "registered contacts" + sums,
+                      gc.contact_total.se()));
     if (p.has_hours) {
       out.push_back(rec("hours", grp.hours.value(), clients,
                         "sum of recorded hours (" + std::to_string(grp.hours_missing) + " of " +
-                            std::to_string(grp.contacts) + " contacts without hours)"));
+                            std::to_string(grp.contacts) + " contacts without hours)" +
+                            (gc.hours_saturated ? "; no se: a client's hours exceed 2^44" : sums),
+                        gc.hours_saturated ? nan : gc.hours_total.se()));
     }
     if (p.has_referral) {
       out.push_back(rec("referrals", static_cast<double>(grp.referrals), clients,
                         "contacts with a referral (" + std::to_string(grp.contacts - grp.referral_known) +
-                            " not recorded)"));
+                            " not recorded)" + sums,
+                        gc.referral_total.se()));
     }
     if (p.has_referrer_contact) {
       out.push_back(rec("referrer_contacts", static_cast<double>(grp.referrer), clients,
                         "contacts with a referrer (" + std::to_string(grp.contacts - grp.referrer_known) +
-                            " not recorded)"));
+                            " not recorded)" + sums,
+                        gc.referrer_total.se()));
     }
     if (p.has_channel) {
       out.push_back(rec("phone_questions", static_cast<double>(phones), clients,
                         "contacts by channel " + detail::squote(options.phone_channel) + " (" +
-                            std::to_string(grp.contacts - channel_known) + " without channel)"));
+                            std::to_string(grp.contacts - channel_known) + " without channel)" + sums,
+                        gc.phone_total.se()));
     }
     {
       // Conversations per client: the mean of the clients' contact counts, with a t interval.
-      const stats::MeanEstimate m = stats::mean_interval(contacts);
-      EstimateRecord e = rec("conversations_per_client", m.mean, clients, "mean contacts per client, t interval 95%");
-      detail::set_mean(e, m);
+      const stats::MeanEstimate mean = stats::mean_interval(gc.contacts);
+      EstimateRecord e = rec("conversations_per_client", mean.mean, clients, "mean contacts per client, t interval 95%");
+      detail::set_mean(e, mean);
       out.push_back(e);
     }
-    if (!lead_times.empty()) {
-      std::sort(lead_times.begin(), lead_times.end());
-      const auto closed = static_cast<double>(lead_times.size());
-      out.push_back(rec("lead_time_median_days", stats::quantile(lead_times, 0.5), closed,
-                        "median days from first start to last end, closed trajectories"));
-      out.push_back(rec("lead_time_p90_days", stats::quantile(lead_times, 0.9), closed,
-                        "90th percentile (linear) of days from first start to last end, closed trajectories"));
+    if (!gc.lead_times.empty()) {
+      std::sort(gc.lead_times.begin(), gc.lead_times.end());
+      const auto closed = static_cast<double>(gc.lead_times.size());
+      out.push_back(lead_time_record(rec("lead_time_median_days", 0.0, closed,
+                                         "median days from first start to last end, closed trajectories"),
+                                     gc.lead_times, 0.5));
+      out.push_back(lead_time_record(
+          rec("lead_time_p90_days", 0.0, closed,
+              "90th percentile (linear) of days from first start to last end, closed trajectories"),
+          gc.lead_times, 0.9));
     }
     for (std::size_t dom = 0; dom < ndomains; ++dom) {
       EstimateRecord e = rec("share_life_domain." + p.life_domains.names[dom], 0.0, clients,
                              "share of clients with a question in this life domain, Wilson 95%");
-      detail::set_wilson(e, stats::wilson(static_cast<double>(with_domain[dom]), clients));
+      detail::set_wilson(e, stats::wilson(static_cast<double>(gc.with_domain[dom]), clients));
       out.push_back(e);
     }
     if (options.rate_per > 0.0 && context.units != nullptr) {
@@ -425,9 +567,12 @@ Dataset estimate_reach(const ReachPartial& p, const ReachOptions& options, const
       }
       char buf[32];
       auto res = std::to_chars(buf, buf + sizeof buf, options.rate_per);
+      const double scale = options.rate_per / u.population;
       out.push_back(rec("clients_per_" + std::string(buf, res.ptr), clients / u.population * options.rate_per, clients,
                         "distinct clients per " + std::string(buf, res.ptr) + " inhabitants (population " +
-                            std::to_string(static_cast<long long>(u.population)) + ")"));
+                            std::to_string(static_cast<long long>(u.population)) +
+                            "); se = sqrt(clients) per as many inhabitants (Poisson)",
+                        std::sqrt(clients) * scale));
     }
   }
   return detail::estimates_dataset(out, context);

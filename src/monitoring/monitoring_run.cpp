@@ -72,8 +72,10 @@ struct Linked {
   std::vector<Problem> problems;
 };
 
+/// `client_level`: the sources of the client-level estimators, whose counts carry their own standard
+/// error (or none, when the data cannot give one): the run's Poisson se is for ready-made counts only.
 Linked link(const std::vector<EstimateRecord>& estimates, const MonitoringConfig& config, const GoalTree& tree,
-            bool poisson_counts) {
+            bool poisson_counts, const std::set<std::string>& client_level) {
   Linked out;
   std::map<std::string, std::vector<const IndicatorLink*>> by_estimate;
   std::set<std::string> linked_nodes;
@@ -87,7 +89,7 @@ Linked link(const std::vector<EstimateRecord>& estimates, const MonitoringConfig
     r.indicator = node;
     const auto* d = defs.find(node);
     if (poisson_counts && d != nullptr && d->measure == Measure::count && std::isnan(r.se) && std::isfinite(r.value) &&
-        r.value >= 0) {
+        r.value >= 0 && !client_level.contains(r.source)) {
       r.se = std::sqrt(r.value);
       r.method += r.method.empty() ? "" : "; ";
       r.method += "se = sqrt(value) (Poisson, assumed by the run)";
@@ -155,6 +157,7 @@ class Progress {
 /// estimated with (for the areas).
 struct Sources {
   Dataset estimates;
+  std::set<std::string> client_level;  ///< sources of the estimates from client-level records
   std::optional<RegistrationTable> registrations;
   ReachOptions reach;
 };
@@ -201,6 +204,7 @@ Sources read_sources(const MonitoringConfig& config, const UnitRegistry& units, 
     }
     parts.push_back(estimate_prepost(detail::merge(std::move(tables)).view(), config.prepost->options, read_context).estimates);
   }
+  for (const auto& part : parts) out.client_level.insert(part.sources().begin(), part.sources().end());
   if (!config.estimates.empty()) {
     progress.step("estimates");
     for (const auto& f : config.estimates) parts.push_back(Dataset::read_csv(f, read_context));
@@ -244,8 +248,9 @@ void choose_periods(const MonitoringConfig& config, MonitoringResult& out) {
 }
 
 /// The estimates linked to the tree's indicators, the periods, and the pipeline run on them.
-void run_indicators(const MonitoringConfig& config, UnitRegistry& units, MonitoringResult& out) {
-  auto linked = link(internal_records(out.estimates), config, out.tree, config.poisson_counts);
+void run_indicators(const MonitoringConfig& config, UnitRegistry& units, const std::set<std::string>& client_level,
+                    MonitoringResult& out) {
+  auto linked = link(internal_records(out.estimates), config, out.tree, config.poisson_counts, client_level);
   throw_if_problems<DataError>(linked.problems);
   const IndicatorSet& defs = out.tree.indicators();
   out.indicator_data = Dataset::from_records(
@@ -400,7 +405,7 @@ MonitoringResult run_monitoring(const MonitoringConfig& config, const Monitoring
   protect_estimates(config, out.estimates, out.disclosure);
 
   steps.step("pipeline");
-  run_indicators(config, units, out);
+  run_indicators(config, units, sources.client_level, out);
 
   steps.step("compare");
   const ScoreTable table = ScoreTable::from(out.result);

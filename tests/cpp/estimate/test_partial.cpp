@@ -270,7 +270,8 @@ TEST(ReachPartial, EstimatesAgreeWithAnIndependentCount) {
   const db::Dataset data = db::estimate_reach(view, db::ReachOptions{"r.", "balie", 0.0}, unsuppressed);
 
   struct ClientRef {
-    std::int64_t contacts = 0;
+    std::int64_t contacts = 0, referrals = 0, referrer = 0, balie = 0;
+    Int128 hours = 0;
     std::int32_t first = INT32_MAX, last = INT32_MIN;
     bool open = false;
     std::uint64_t domains = 0;
@@ -299,6 +300,10 @@ TEST(ReachPartial, EstimatesAgreeWithAnIndependentCount) {
     if (fresh) g.order.push_back(row.client);
     ClientRef& c = it->second;
     ++c.contacts;
+    if (!std::isnan(row.hours)) c.hours += static_cast<Int128>(std::ldexp(row.hours, 60));
+    c.referrals += row.referral == 1;
+    c.referrer += row.referrer == 1;
+    c.balie += row.channel == "balie";
     if (row.start != db::missing_day) c.first = std::min(c.first, row.start);
     if (row.end != db::missing_day) c.last = std::max(c.last, row.end);
     else if (row.start != db::missing_day) c.open = true;
@@ -310,9 +315,32 @@ TEST(ReachPartial, EstimatesAgreeWithAnIndependentCount) {
     const auto i = static_cast<std::size_t>(std::floor(h));
     return i + 1 < x.size() ? x[i] + (h - static_cast<double>(i)) * (x[i + 1] - x[i]) : x[i];
   };
+  // The order-statistic ranks of the p-quantile (Binomial(n, p) tails of at most 2.5% each; ranks
+  // from 1) by summing the binomial probabilities; {0, 0} when n is too small.
+  const auto ranks = [](std::size_t n, double p) {
+    const double nn = static_cast<double>(n);
+    double cdf = 0;
+    std::size_t lower = 0, upper = 0;
+    for (std::size_t k = 0; k < n && upper == 0; ++k) {
+      const double kk = static_cast<double>(k);
+      cdf += std::exp(std::lgamma(nn + 1) - std::lgamma(kk + 1) - std::lgamma(nn - kk + 1) + kk * std::log(p) +
+                      (nn - kk) * std::log1p(-p));
+      if (cdf <= 0.025) lower = k + 1;
+      if (cdf >= 0.975) upper = k + 1;
+    }
+    return lower == 0 || upper == 0 ? std::pair<std::size_t, std::size_t>{0, 0}
+                                          : std::pair<std::size_t, std::size_t>{lower, upper};
+  };
   std::vector<db::EstimateRecord> expected;
   for (const auto& [key, g] : groups) {  // unit code, then period code: the estimator's row order
     const double n = static_cast<double>(g.clients.size());
+    // The standard error of a total: sqrt of the sum of the clients' squared totals.
+    const auto total_se = [&](const std::function<double(const ClientRef&)>& y) {
+      double squares = 0;
+      for (const auto& [id, c] : g.clients) squares += y(c) * y(c);
+      return std::sqrt(squares);
+    };
+    const std::string sums = "; se from " + std::to_string(g.clients.size()) + " clients' totals (compound Poisson)";
     auto add = [&](const std::string& id, double value, double base, const std::string& method) {
       db::EstimateRecord e;
       e.unit = all.units.names[static_cast<std::size_t>(key.first)];
@@ -323,17 +351,23 @@ TEST(ReachPartial, EstimatesAgreeWithAnIndependentCount) {
       e.method = method;
       expected.push_back(e);
     };
-    add("clients", n, n, "distinct pseudonymised clients");
-    add("contacts", static_cast<double>(g.contacts), n, "registered contacts");
+    add("clients", n, n, "distinct pseudonymised clients; se = sqrt(clients) (Poisson)");
+    expected.back().se = std::sqrt(n);
+    add("contacts", static_cast<double>(g.contacts), n, "registered contacts" + sums);
+    expected.back().se = total_se([](const ClientRef& c) { return static_cast<double>(c.contacts); });
     add("hours", std::ldexp(static_cast<double>(g.hours), -60), n,
         "sum of recorded hours (" + std::to_string(g.hours_missing) + " of " + std::to_string(g.contacts) +
-            " contacts without hours)");
+            " contacts without hours)" + sums);
+    expected.back().se = total_se([](const ClientRef& c) { return std::ldexp(static_cast<double>(c.hours), -60); });
     add("referrals", static_cast<double>(g.referrals), n,
-        "contacts with a referral (" + std::to_string(g.referral_unknown) + " not recorded)");
+        "contacts with a referral (" + std::to_string(g.referral_unknown) + " not recorded)" + sums);
+    expected.back().se = total_se([](const ClientRef& c) { return static_cast<double>(c.referrals); });
     add("referrer_contacts", static_cast<double>(g.referrer), n,
-        "contacts with a referrer (" + std::to_string(g.referrer_unknown) + " not recorded)");
+        "contacts with a referrer (" + std::to_string(g.referrer_unknown) + " not recorded)" + sums);
+    expected.back().se = total_se([](const ClientRef& c) { return static_cast<double>(c.referrer); });
     add("phone_questions", static_cast<double>(g.balie), n,
-        "contacts by channel 'balie' (" + std::to_string(g.channel_unknown) + " without channel)");
+        "contacts by channel 'balie' (" + std::to_string(g.channel_unknown) + " without channel)" + sums);
+    expected.back().se = total_se([](const ClientRef& c) { return static_cast<double>(c.balie); });
     double mean = 0, ss = 0;
     for (const auto id : g.order) mean += static_cast<double>(g.clients.at(id).contacts);
     mean /= n;
@@ -346,9 +380,23 @@ TEST(ReachPartial, EstimatesAgreeWithAnIndependentCount) {
     std::sort(lead.begin(), lead.end());
     if (!lead.empty()) {
       const double closed = static_cast<double>(lead.size());
-      add("lead_time_median_days", linear(lead, 0.5), closed, "median days from first start to last end, closed trajectories");
-      add("lead_time_p90_days", linear(lead, 0.9), closed,
-          "90th percentile (linear) of days from first start to last end, closed trajectories");
+      // The interval between two order statistics (half a day wider each side when they tie).
+      const auto interval = [&](double p) {
+        const auto [lower, upper] = ranks(lead.size(), p);
+        if (lower == 0) return std::string("; no se: too few closed trajectories for a distribution-free 95% interval");
+        double low = lead[lower - 1], high = lead[upper - 1];
+        if (low == high) low -= 0.5, high += 0.5;
+        expected.back().ci_low = low;
+        expected.back().ci_high = high;
+        expected.back().se = (high - low) / (2 * z);
+        return "; 95% interval from order statistics " + std::to_string(lower) + " and " + std::to_string(upper) + " of " +
+               std::to_string(lead.size()) + " (distribution-free), se = its width / (2 x 1.96)";
+      };
+      add("lead_time_median_days", linear(lead, 0.5), closed, "");
+      expected.back().method = "median days from first start to last end, closed trajectories" + interval(0.5);
+      add("lead_time_p90_days", linear(lead, 0.9), closed, "");
+      expected.back().method =
+          "90th percentile (linear) of days from first start to last end, closed trajectories" + interval(0.9);
     }
     for (std::size_t dom = 0; dom < all.domains.names.size(); ++dom) {
       double with = 0;
@@ -378,7 +426,10 @@ TEST(ReachPartial, EstimatesAgreeWithAnIndependentCount) {
       EXPECT_TRUE(same_bits(got.value, want.value)) << at;  // the correctly rounded sum
     }
     if (!std::isnan(want.se)) {
-      EXPECT_NEAR(got.se, want.se, 1e-12) << at;
+      // Hours per client are added in units of 2^-20 hour (exact whatever the split), 1e-6 h near.
+      EXPECT_NEAR(got.se, want.se, want.indicator == "r.hours" ? 1e-6 * want.se : 1e-12) << at;
+    } else {
+      EXPECT_TRUE(std::isnan(got.se)) << at;
     }
     if (!std::isnan(want.ci_low)) {
       EXPECT_NEAR(got.ci_low, want.ci_low, 1e-12) << at;
@@ -402,17 +453,33 @@ TEST(ReachPartial, ClientOrderInThePartialDoesNotMatterAndBytesKeepIt) {
   ASSERT_TRUE(std::is_sorted(p.clients.begin(), p.clients.end(), [](const auto& a, const auto& b) {
     return std::tie(a.group, a.client) < std::tie(b.group, b.client);
   }));
-  db::ReachPartial shuffled = p;
-  std::shuffle(shuffled.clients.begin(), shuffled.clients.end(), rng);
+  // The clients' channel counts (clients x channels) move with their clients.
+  const std::size_t nch = p.channels.names.size();
+  const auto permuted = [&](std::vector<std::size_t> order) {
+    db::ReachPartial q = p;
+    q.clients.clear();
+    q.client_channels.clear();
+    for (const auto i : order) {
+      q.clients.push_back(p.clients[i]);
+      for (std::size_t k = 0; k < nch; ++k) q.client_channels.push_back(p.client_channels[i * nch + k]);
+    }
+    return q;
+  };
+  std::vector<std::size_t> order(p.clients.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::shuffle(order.begin(), order.end(), rng);
+  const db::ReachPartial shuffled = permuted(order);
   expect_identical(db::estimate_reach(shuffled), single);
-  db::ReachPartial by_position = p;
-  std::sort(by_position.clients.begin(), by_position.clients.end(),
-            [](const auto& a, const auto& b) { return a.position < b.position; });
-  expect_identical(db::estimate_reach(by_position), single);
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return p.clients[a].position < p.clients[b].position; });
+  expect_identical(db::estimate_reach(permuted(order)), single);
   EXPECT_THROW(db::ReachPartial::from_bytes(shuffled.to_bytes()), db::DataError);
-  db::ReachPartial twice = p;
-  twice.clients.insert(twice.clients.begin() + 1, twice.clients[0]);  // a client counted twice
-  EXPECT_THROW(db::ReachPartial::from_bytes(twice.to_bytes()), db::DataError);
+  std::vector<std::size_t> doubled(p.clients.size());
+  for (std::size_t i = 0; i < doubled.size(); ++i) doubled[i] = i;
+  doubled.insert(doubled.begin() + 1, 0);  // a client counted twice
+  EXPECT_THROW(db::ReachPartial::from_bytes(permuted(doubled).to_bytes()), db::DataError);
+  db::ReachPartial short_channels = p;
+  short_channels.client_channels.pop_back();  // channel counts that are not clients x channels
+  EXPECT_THROW(db::ReachPartial::from_bytes(short_channels.to_bytes()), db::DataError);
   EXPECT_EQ(db::ReachPartial::from_bytes(p.to_bytes()), p);
 }
 

@@ -251,6 +251,47 @@ TEST(MonitoringFiles, SeveralRegistrationFilesAreReadAsOneTable) {
   EXPECT_TRUE(d.find("GM0275", *Period::parse("2022"), "reach.clients").has_value());
 }
 
+TEST(MonitoringFiles, OnlyReadyMadeCountsGetThePoissonSe) {
+  // A ready-made count without se gets sqrt(value) from the run; the registrations' estimates carry
+  // their own se, or none: a 90th percentile of 12 lead times has no distribution-free interval,
+  // and the run does not put sqrt(days) in its place.
+  TempDir dir("monitoring_poisson");
+  std::string reg = "gemeente,jaar,client,uren,start_date,end_date\n";
+  int id = 0;
+  for (const char* unit : {"GM1740", "GM0275"}) {  // 12 and 13 clients (min-max needs two values)
+    for (const char* year : {"2022", "2023"}) {
+      for (int c = 1; c <= (unit[2] == '1' ? 12 : 13); ++c) {
+        reg += std::string(unit) + "," + year + ",c" + std::to_string(++id) + "," + (c % 2 ? "1" : "3") + "," + year +
+               "-02-01," + year + "-02-" + (c < 10 ? "0" : "") + std::to_string(c) + "\n";
+      }
+    }
+  }
+  dir.write("registraties.csv", reg);
+  dir.write("e.csv", "unit,period,indicator,value\nGM1740,2023,ind_netwerk_in_kaart,12\nGM0275,2023,ind_netwerk_in_kaart,7\n");
+  std::string text = config_text("suppression_threshold: 0\n");
+  const std::string areas = "    areas: [kern]\n";
+  text.replace(text.find(areas), areas.size(), "  estimates: e.csv\n");
+  text.replace(text.find("indicators:\n"), 12, "indicators:\n  ind_doorlooptijd: reach.lead_time_p90_days\n");
+  const auto result = run_monitoring(MonitoringConfig::load_yaml(dir.write("run.yaml", text)));
+  const Dataset& d = result.indicator_data;
+  const auto at = [&](const char* unit, const char* node) {
+    const auto row = d.find(unit, *Period::parse("2023"), node);
+    EXPECT_TRUE(row) << unit << " " << node;
+    return d.record(row.value_or(0));
+  };
+  EXPECT_DOUBLE_EQ(at("GM1740", "ind_netwerk_in_kaart").se, std::sqrt(12.0));
+  EXPECT_NE(at("GM1740", "ind_netwerk_in_kaart").method.find("se = sqrt(value) (Poisson, assumed by the run)"),
+            std::string::npos);
+  // 12 clients of 1 or 3 hours: sqrt(6 x 1 + 6 x 9) = sqrt(60), not the Poisson sqrt(24).
+  EXPECT_DOUBLE_EQ(at("GM1740", "ind_uren").value, 24.0);
+  EXPECT_DOUBLE_EQ(at("GM1740", "ind_uren").se, std::sqrt(60.0));
+  EXPECT_NE(at("GM1740", "ind_uren").method.find("se from 12 clients' totals (compound Poisson)"), std::string::npos)
+      << at("GM1740", "ind_uren").method;
+  EXPECT_EQ(at("GM1740", "ind_doorlooptijd").value, 9.9);  // type 7: 0 .. 11 days, h = 9.9
+  EXPECT_TRUE(std::isnan(at("GM1740", "ind_doorlooptijd").se));
+  EXPECT_EQ(at("GM1740", "ind_doorlooptijd").method.find("assumed by the run"), std::string::npos);
+}
+
 class MonitoringRun : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
