@@ -33,19 +33,26 @@ struct RankIntervalOptions {
 /// All rows x nodes (columns that were not asked for, and missing scores, are NaN).
 struct RankIntervals {
   Eigen::MatrixXd rank;    ///< observed rank: 1 = best (highest score), ties take the lowest rank
-  Eigen::MatrixXd median;  ///< median simulated rank
-  Eigen::MatrixXd low;     ///< (1 - level)/2 quantile of the simulated ranks (numpy "linear")
-  Eigen::MatrixXd high;    ///< (1 + level)/2 quantile
+  Eigen::MatrixXd median;  ///< median simulated rank; NaN when the unit's se is unknown
+  Eigen::MatrixXd low;     ///< (1 - level)/2 quantile of the simulated ranks (numpy "linear"); NaN idem
+  Eigen::MatrixXd high;    ///< (1 + level)/2 quantile; NaN idem
+  /// How many other units with a score in that period and node have an unknown se: the interval
+  /// [low, high] lets each of them stand anywhere (NaN without a score).
+  Eigen::MatrixXd unknown;
   double level = 0.95;
   std::size_t draws = 0;
 };
 
-/// Rank intervals by simulation: per period and node, `draws` times, every unit with a score gets
-/// score + se * Z (Z standard normal, independent across units and draws; Boost.Random's
-/// normal_distribution on std::mt19937_64, so results are the same on every platform), the draw
-/// is ranked (1 = best, ties lowest), and the quantiles of each unit's simulated ranks are
-/// reported. A unit whose standard error is unknown (NaN) takes part in every draw with its
-/// observed score, and its own interval is degenerate: median = low = high = its observed rank.
+/// Rank intervals by simulation: per period and node, `draws` times, every unit with a score and
+/// a known se gets score + se * Z (Z standard normal, independent across units and draws;
+/// Boost.Random's normal_distribution on std::mt19937_64, so results are the same on every
+/// platform), the draw is ranked (1 = best, ties lowest), and the quantiles of each unit's
+/// simulated ranks are reported. A unit whose standard error is unknown (NaN) keeps its observed
+/// rank, but its median, low and high are NaN: its rank interval is unknown, never certain. Its
+/// true score may be anywhere, so the others' intervals allow for it: low is the quantile of the
+/// rank among the units with a known se only (every unknown one behind), high that quantile plus
+/// the number of unknown ones (every one ahead); their median ranks the draw with the unknown
+/// ones at their observed scores. Without unknown se all three are those of the plain ranks.
 /// Throws DataError for a level outside (0, 1), zero draws, a column out of range or a bad table.
 [[nodiscard]] RankIntervals rank_intervals(const ScoreTable& table, const RankIntervalOptions& options = {});
 
@@ -155,14 +162,18 @@ struct KoploperOptions {
 struct KoploperRow {
   std::string unit, node;
   Period period;
-  double score = 0, low = 0, high = 0;  ///< score -/+ z se
-  double rank = 0, rank_median = 0, rank_low = 0, rank_high = 0;
+  double score = 0, low = 0, high = 0;  ///< score -/+ z se (NaN when se is unknown)
+  double rank = 0, rank_median = 0, rank_low = 0, rank_high = 0;  ///< RankIntervals
   Period baseline;
   double change_since_baseline = 0, change_low = 0, change_high = 0, change_p_value = 0;
   double change_beyond_noise = 0;  ///< 1, 0 or NaN (unknown)
   double peer_mean = 0, peer_median = 0, peer_count = 0, difference_from_peers = 0;
   double national = 0;  ///< the plain mean of all units
   std::string peers;    ///< the peer group description
+  /// Why an interval is unknown, empty when none is: the unit's se is unknown (no score, rank or
+  /// change interval), the se at the baseline is unknown (no change interval), and/or the rank
+  /// interval allows for other units whose se is unknown (RankIntervals::unknown).
+  std::string uncertainty_note;
 };
 
 struct KoploperTable {

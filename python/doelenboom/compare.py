@@ -60,6 +60,7 @@ KOPLOPER_COLUMNS = (
     "difference_from_peers",
     "national",
     "peers",
+    "uncertainty_note",
 )
 
 CASE_MIX_WARNING = (
@@ -136,7 +137,7 @@ def _koploper_frame(cols: dict[str, Any]) -> pd.DataFrame:
         if name == "change_beyond_noise":
             arr = np.asarray(values, dtype=np.float64)
             data[name] = pd.array([pd.NA if np.isnan(v) else bool(v) for v in arr], dtype="boolean")
-        elif name in ("period", "baseline", "peers"):
+        elif name in ("period", "baseline", "peers", "uncertainty_note"):
             data[name] = pd.array(values, dtype=object)
         else:
             data[name] = np.asarray(values, dtype=np.float64)
@@ -169,7 +170,10 @@ def compare(
     national figure always use every unit of the result).
 
     Columns: ``KOPLOPER_COLUMNS``; ``change_beyond_noise`` is a nullable boolean (``<NA>`` when
-    a standard error is unknown). ``attrs`` hold the settings (the confidence as ``level``), the
+    a standard error is unknown). A unit whose standard error is unknown has NaN ``low``, ``high``,
+    ``rank_low``, ``rank_high`` and ``rank_median`` (unknown, never zero width), and the others'
+    rank intervals allow for it anywhere; ``uncertainty_note`` says why an interval is unknown
+    ("" when none is; docs/compare.md, "Unknown standard errors"). ``attrs`` hold the settings (the confidence as ``level``), the
     case-mix warning and, as ``peer_groups``, the :class:`PeerGroups` the peer columns were
     computed from (every unit of the result, not only those reported).
     """

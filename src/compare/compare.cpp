@@ -5,12 +5,9 @@
 #include <limits>
 #include <map>
 #include <numeric>
-#include <random>
-#include <span>
 #include <unordered_map>
 
 #include <boost/math/distributions/normal.hpp>
-#include <boost/random/normal_distribution.hpp>
 
 #include "doelenboom/error.hpp"
 #include "doelenboom/stats.hpp"
@@ -32,18 +29,6 @@ void check_level(double level, const char* what) {
   }
 }
 
-/// Ranks of values (descending, 1 = best, ties take the lowest rank), written to out[i].
-void rank_descending(std::span<const double> values, std::vector<std::pair<double, std::size_t>>& order,
-                     std::span<double> out) {
-  order.resize(values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) order[i] = {values[i], i};
-  std::sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-  for (std::size_t k = 0; k < order.size(); ++k) {
-    const bool tie = k > 0 && order[k].first == order[k - 1].first;
-    out[order[k].second] = tie ? out[order[k - 1].second] : static_cast<double>(k + 1);
-  }
-}
-
 /// The positions of the chosen ids (by index_of), or all `count` positions when none are chosen.
 template <class IndexOf>
 std::vector<std::size_t> chosen(const std::vector<std::string>& ids, std::size_t count, const IndexOf& index_of) {
@@ -57,128 +42,7 @@ std::vector<std::size_t> chosen(const std::vector<std::string>& ids, std::size_t
   return out;
 }
 
-/// numpy's linear quantile of the sorted draws of one unit, given as a histogram of ranks 1..n
-/// (counts[r - 1] draws had rank r; draws in total).
-double histogram_quantile(std::span<const std::uint32_t> counts, std::size_t draws, double p) {
-  const detail::Type7Position position = detail::type7_position(draws, p);
-  // The value at sorted position k: the smallest rank whose cumulative count exceeds k.
-  const auto at = [&](std::size_t k) {
-    std::size_t cum = 0;
-    for (std::size_t r = 0; r < counts.size(); ++r) {
-      cum += counts[r];
-      if (cum > k) return static_cast<double>(r + 1);
-    }
-    return static_cast<double>(counts.size());
-  };
-  const double a = at(position.lo);
-  if (position.hi == position.lo) return a;
-  return detail::type7_interpolate(a, at(position.hi), position.t);
-}
-
 }  // namespace
-
-// ---------------------------------------------------------------------------------------------
-// Rank intervals
-
-RankIntervals rank_intervals(const ScoreTable& table, const RankIntervalOptions& options) {
-  table.check();
-  check_level(options.level, "rank interval level");
-  if (options.draws == 0) throw DataError("rank intervals need at least one draw");
-  std::vector<std::size_t> columns = options.columns;
-  if (columns.empty()) {
-    columns.resize(table.nodes.size());
-    std::iota(columns.begin(), columns.end(), std::size_t{0});
-  }
-  for (const auto c : columns) {
-    if (c >= table.nodes.size()) {
-      throw DataError("rank intervals: node column " + std::to_string(c) + " is out of range (" +
-                      std::to_string(table.nodes.size()) + " nodes)");
-    }
-  }
-  const auto rows = table.scores.rows();
-  const auto cols = table.scores.cols();
-  RankIntervals out;
-  out.level = options.level;
-  out.draws = options.draws;
-  out.rank = Eigen::MatrixXd::Constant(rows, cols, nan);
-  out.median = out.rank;
-  out.low = out.rank;
-  out.high = out.rank;
-  const double p_low = (1.0 - options.level) / 2.0;
-  const double p_high = (1.0 + options.level) / 2.0;
-  const std::size_t draws = options.draws;
-
-  std::vector<std::size_t> present;
-  std::vector<std::pair<double, std::size_t>> order;
-  std::vector<double> score, se, value, observed, ranks, drawn;
-  std::vector<std::uint32_t> counts;  // n x n: counts[i * n + r - 1] = draws in which unit i had rank r
-  for (const auto c : columns) {
-    const auto col = ix(c);
-    for (std::size_t p = 0; p < table.periods.size(); ++p) {
-      present.clear();
-      score.clear();
-      se.clear();
-      for (std::size_t u = 0; u < table.units.size(); ++u) {
-        const auto r = ix(table.row(u, p));
-        const double x = table.scores(r, col);
-        if (std::isnan(x)) continue;
-        present.push_back(u);
-        score.push_back(x);
-        se.push_back(table.standard_errors(r, col));
-      }
-      const std::size_t n = present.size();
-      if (n == 0) continue;
-      observed.resize(n);
-      rank_descending(score, order, observed);
-      std::seed_seq seq{static_cast<std::uint32_t>(options.seed), static_cast<std::uint32_t>(options.seed >> 32U),
-                        static_cast<std::uint32_t>(p), static_cast<std::uint32_t>(c)};
-      std::mt19937_64 engine(seq);
-      boost::random::normal_distribution<double> normal(0.0, 1.0);
-      value.resize(n);
-      ranks.resize(n);
-      // Few units: a histogram of ranks per unit (n x n); many units: the ranks of every draw (n x draws).
-      const bool histogram = n <= draws;
-      if (histogram) {
-        counts.assign(n * n, 0U);
-      } else {
-        drawn.resize(n * draws);
-      }
-      for (std::size_t d = 0; d < draws; ++d) {
-        for (std::size_t i = 0; i < n; ++i) {
-          const double z = normal(engine);
-          value[i] = std::isnan(se[i]) ? score[i] : score[i] + se[i] * z;
-        }
-        rank_descending(value, order, ranks);
-        if (histogram) {
-          for (std::size_t i = 0; i < n; ++i) ++counts[i * n + static_cast<std::size_t>(ranks[i]) - 1];
-        } else {
-          for (std::size_t i = 0; i < n; ++i) drawn[i * draws + d] = ranks[i];
-        }
-      }
-      for (std::size_t i = 0; i < n; ++i) {
-        const auto r = ix(table.row(present[i], p));
-        out.rank(r, col) = observed[i];
-        if (std::isnan(se[i])) {
-          out.median(r, col) = out.low(r, col) = out.high(r, col) = observed[i];
-          continue;
-        }
-        if (histogram) {
-          const std::span<const std::uint32_t> mine(counts.data() + i * n, n);
-          out.median(r, col) = histogram_quantile(mine, draws, 0.5);
-          out.low(r, col) = histogram_quantile(mine, draws, p_low);
-          out.high(r, col) = histogram_quantile(mine, draws, p_high);
-        } else {
-          const std::span<double> mine(drawn.data() + i * draws, draws);
-          std::sort(mine.begin(), mine.end());
-          out.median(r, col) = stats::quantile(mine, 0.5);
-          out.low(r, col) = stats::quantile(mine, p_low);
-          out.high(r, col) = stats::quantile(mine, p_high);
-        }
-      }
-    }
-  }
-  return out;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Peer groups
@@ -426,6 +290,27 @@ Changes compute_changes(const ScoreTable& table, const UnitRegistry* units, cons
 // ---------------------------------------------------------------------------------------------
 // Koploper table
 
+namespace {
+
+/// Why a koploper row's intervals are unknown (KoploperRow::uncertainty_note); `se` is the
+/// score's, `unknown` the number of other units with an unknown se (RankIntervals::unknown).
+std::string uncertainty_note(const KoploperRow& row, double se, double unknown) {
+  if (std::isnan(row.score)) return "";
+  if (std::isnan(se)) return "standard error unknown: no score, rank or change interval";
+  std::string out;
+  if (!std::isnan(row.change_since_baseline) && std::isnan(row.change_low)) {
+    out = "standard error at the baseline (" + row.baseline.to_string() + ") unknown: no change interval";
+  }
+  if (unknown > 0) {
+    const auto k = static_cast<std::size_t>(unknown);
+    out += (out.empty() ? "" : "; ") + std::string("the rank interval allows for ") + std::to_string(k) +
+           (k == 1 ? " other unit" : " other units") + " with an unknown standard error anywhere";
+  }
+  return out;
+}
+
+}  // namespace
+
 KoploperTable koploper_table(const ScoreTable& table, const UnitRegistry* units, const KoploperOptions& options) {
   table.check();
   check_level(options.level, "level");
@@ -507,6 +392,7 @@ KoploperTable koploper_table(const ScoreTable& table, const UnitRegistry* units,
       row.difference_from_peers = peers.difference(ix(u), col);
       row.national = peers.national_mean(0, col);
       row.peers = peers.groups.units[u].description;
+      row.uncertainty_note = uncertainty_note(row, se, ranks.unknown(ix(u), col));
       rows.push_back(std::move(row));
     }
   }

@@ -30,7 +30,7 @@ ODD_SIGNAL = 'Signaal met <tekens> & "aanhalingstekens" voor Pekela'
 STORY_TEXT = "Mevrouw B. (82) wist niet waar ze moest beginnen <echt niet> & kreeg hulp.\n\nNu regelt ze het zelf."
 
 
-def _frame() -> pd.DataFrame:
+def _frame(unknown_se: tuple[str, str, str] | None = None) -> pd.DataFrame:
     tree = db.GoalTree.load(db.example_tree_path("movisie"))
     rng = np.random.default_rng(20240601)
     rows = []
@@ -51,15 +51,23 @@ def _frame() -> pd.DataFrame:
     for unit, period, indicator in SUPPRESSED:
         at = (frame["unit"] == unit) & (frame["period"] == period) & (frame["indicator"] == indicator)
         frame.loc[at, "n"] = 6.0
+    if unknown_se is not None:
+        unit, period, indicator = unknown_se
+        at = (frame["unit"] == unit) & (frame["period"] == period) & (frame["indicator"] == indicator)
+        frame.loc[at, "se"] = math.nan
     return frame
 
 
+#: A cell delivered without a standard error (present, not suppressed), for unknown_se_run.
+UNKNOWN_SE = ("GM0344", PERIOD, "ind_kwaliteit_goed")
+
+
 @functools.cache
-def build_run(data_dir: str | None = "/srv/monitoring/data") -> MonitoringRun:
-    """The run (cached: the tests only read it)."""
+def build_run(data_dir: str | None = "/srv/monitoring/data", unknown_se: tuple[str, str, str] | None = None) -> MonitoringRun:
+    """The run (cached: the tests only read it); with ``unknown_se``, that cell's se is missing."""
     tree = db.GoalTree.load(db.example_tree_path("movisie"))
     registry = db.gemeenten().subset(list(UNITS))
-    dataset = db.Dataset.from_pandas(_frame(), units=registry)
+    dataset = db.Dataset.from_pandas(_frame(unknown_se), units=registry)
     result = db.Pipeline(normalise="minmax").run(tree, dataset, units=registry)
     koplopers = db.compare(result, units=registry, baseline=BASELINE, period=PERIOD)
     nl = db.signals(result, dataset, registry, language="nl")
@@ -112,6 +120,11 @@ def build_run(data_dir: str | None = "/srv/monitoring/data") -> MonitoringRun:
         fictitious=True,
         data_dir=Path(data_dir) if data_dir is not None else None,
     )
+
+
+def unknown_se_run() -> MonitoringRun:
+    """The run with the standard error of UNKNOWN_SE missing (issue 15: unknown is never certain)."""
+    return build_run(unknown_se=UNKNOWN_SE)
 
 
 @functools.cache

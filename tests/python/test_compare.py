@@ -145,3 +145,64 @@ def test_the_table_returns_the_peer_groups_of_every_unit(result: db.PipelineResu
 def test_units_is_the_registry_and_unit_ids_the_rows(result: db.PipelineResult) -> None:
     with pytest.raises(TypeError, match="give the ids of the units to report as unit_ids"):
         db.compare(result, units=result.units[:2])  # type: ignore[arg-type]
+
+
+def test_an_unknown_standard_error_gives_unknown_intervals_never_zero_width(registry: db.UnitRegistry) -> None:
+    """Issue 15, "missing se": one indicator without a standard error (present, not suppressed)
+    makes the intervals of that unit's score, rank and change unknown in every ancestor, not
+    zero-width; a unit whose baseline se is unknown loses its change interval; the other units'
+    rank intervals allow for the unknown one and say so."""
+    tree = db.GoalTree.load(MOVISIE)
+    ids = registry.ids()[:8]
+    rng = np.random.default_rng(5)
+    rows = [(u, 2022 + p, leaf, rng.uniform(10, 90), rng.uniform(1, 3)) for u in ids for p in range(2) for leaf in tree.leaves()]
+    known = pd.DataFrame(rows, columns=["unit", "period", "indicator", "value", "se"])
+    leaf = tree.leaves()[0]
+    affected = {leaf, *tree.ancestors(leaf)}
+    a, b = ids[2], ids[5]
+    frame = known.copy()
+    frame.loc[(frame["unit"] == a) & (frame["period"] == 2023) & (frame["indicator"] == leaf), "se"] = np.nan
+    frame.loc[(frame["unit"] == b) & (frame["period"] == 2022) & (frame["indicator"] == leaf), "se"] = np.nan
+    result = db.Pipeline().run(tree, frame, units=registry)
+    se = result.standard_errors.loc[(a, "2023")]
+    assert set(se[se.isna()].index) == affected
+    assert result.intervals.loc[(a, "2023")].xs("low", level="bound")[sorted(affected)].isna().all()
+    assert result.scores.loc[(a, "2023")][sorted(affected)].notna().all()
+
+    table = db.compare(result, seed=3)
+    plain = db.compare(db.Pipeline().run(tree, known, units=registry), seed=3)
+    for node in tree.ids:
+        mine = table.loc[(a, node)]
+        if node not in affected:
+            assert (table.xs(node, level="node")["uncertainty_note"] == "").all()
+            continue
+        # The unit itself: a score and an observed rank, every interval unknown, and why.
+        assert not np.isnan(mine["score"])
+        assert not np.isnan(mine["rank"])
+        assert np.isnan(mine[["low", "high", "rank_low", "rank_high", "rank_median"]].to_numpy(dtype=float)).all()
+        assert not np.isnan(mine["change_since_baseline"])
+        assert np.isnan(mine[["change_low", "change_high", "change_p_value"]].to_numpy(dtype=float)).all()
+        assert mine["change_beyond_noise"] is pd.NA
+        assert mine["uncertainty_note"] == "standard error unknown: no score, rank or change interval"
+        # Its baseline se unknown: b keeps its score and rank intervals, loses its change interval.
+        theirs = table.loc[(b, node)]
+        assert theirs["high"] > theirs["low"]
+        assert np.isnan(theirs["change_low"])
+        assert theirs["change_beyond_noise"] is pd.NA
+        others = "the rank interval allows for 1 other unit with an unknown standard error anywhere"
+        assert theirs["uncertainty_note"] == f"standard error at the baseline (2022) unknown: no change interval; {others}"
+        # Everyone else: the same draws, with a anywhere: never narrower than with a's se known.
+        for unit in ids:
+            if unit in (a, b):
+                continue
+            row, before = table.loc[(unit, node)], plain.loc[(unit, node)]
+            assert row["uncertainty_note"] == others
+            assert row["rank_low"] <= before["rank_low"]
+            assert row["rank_high"] >= before["rank_high"]
+            assert row["rank_high"] >= row["rank_low"] + 1  # a may be ahead or behind
+    # Nodes above the leaf but not affected keep the intervals they had with every se known.
+    for node in set(tree.ids) - affected:
+        pd.testing.assert_frame_equal(
+            table.xs(node, level="node")[["rank_low", "rank_high", "rank_median", "change_low"]],
+            plain.xs(node, level="node")[["rank_low", "rank_high", "rank_median", "change_low"]],
+        )

@@ -599,3 +599,36 @@ def test_items_from_dicts_are_checked_by_the_compiled_module() -> None:
     )
     with pytest.raises(db.DataError, match="row 2: duplicate item id 'a'"):
         est.load_items([{"id": "a"}, {"id": "a"}])
+
+
+def test_all_or_none_agreeing_get_the_se_of_the_wilson_interval() -> None:
+    """Issue 15, "17/17": a share of 17/17 (and 0/17) gets the half-width of its 95% Wilson interval
+    over z as its se, not sqrt(p(1-p)/n) = 0; 12/17 keeps the binomial se. Its node's interval in
+    the pipeline then has that width instead of "100,0 [100,0 - 100,0]"."""
+    agree = {"GM0001": 17, "GM0002": 0, "GM0003": 12}
+    rows = [(unit, 2023, f"{unit}-{r}", "geholpen", 5 if r < k else 1) for unit, k in agree.items() for r in range(17)]
+    frame = pd.DataFrame(rows, columns=["unit", "period", "respondent", "item", "value"])
+    got = estimates_frame(est.estimate_survey(frame, ITEMS_YAML, KEY, suppression_threshold=0, small_count_threshold=0))
+    z = stats.norm.ppf(0.975)
+    low, high = proportion_confint(17, 17, alpha=0.05, method="wilson")
+    assert low == pytest.approx(0.8156818649911481, abs=1e-12)  # "81,6%-100%"
+    assert high == 1.0
+    full = got.loc[("GM0001", "2023", "geholpen.agree")]
+    assert full["value"] == 1.0
+    assert close(full["se"], (1.0 - low) / (2 * z), 1e-12)
+    none = got.loc[("GM0002", "2023", "geholpen.agree")]
+    low0, high0 = proportion_confint(0, 17, alpha=0.05, method="wilson")
+    assert low0 == 0.0
+    assert close(none["se"], high0 / (2 * z), 1e-12)
+    assert close(none["se"], full["se"], 1e-12)
+    some = got.loc[("GM0003", "2023", "geholpen.agree")]
+    assert close(some["se"], math.sqrt(12 / 17 * 5 / 17 / 17), 1e-12)
+
+    tree = db.GoalTree.from_yaml(
+        "doelenboom: 1\nlevels: [doel, indicator]\nnodes:\n  - {id: top, label: Top, level: doel}\n"
+        "  - {id: geholpen.agree, label: Geholpen, level: indicator, kind: indicator, parents: [top]}\n"
+    )
+    result = db.Pipeline(normalise="minmax").run(tree, got.reset_index()[lambda f: f["indicator"] == "geholpen.agree"])
+    bounds = result.intervals.loc[("GM0001", "2023"), "top"]
+    assert result.scores.loc[("GM0001", "2023"), "top"] == 100.0
+    assert bounds["high"] - bounds["low"] == pytest.approx(2 * z * 100 * full["se"], rel=1e-12)

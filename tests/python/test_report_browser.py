@@ -27,7 +27,7 @@ import pytest
 import websocket  # websocket-client, in the test extra
 
 from doelenboom.report import DUIDING_COLUMNS, write_report
-from monitoring_fixture import PERIOD, UNITS
+from monitoring_fixture import HEADLINE, PERIOD, UNITS, UNKNOWN_SE, unknown_se_run
 from test_report import OPHEUSDEN_SIGNAL, area_run
 
 REPO = Path(__file__).resolve().parents[2]
@@ -283,4 +283,43 @@ def test_report_in_headless_chromium(chromium: DevTools, tmp_path: Path) -> None
     assert wrap[2] <= wrap[3]
     _screenshot(chromium, session, tmp_path / "report-areas.png")
 
+    assert _errors(chromium) == []
+
+
+def test_no_zero_width_interval_for_an_unknown_standard_error(chromium: DevTools, tmp_path: Path) -> None:
+    """Issue 15, acceptance 4: where a standard error is unknown the report on screen says
+    "onbekend" for the score, rank and change intervals, never a zero-width "2 (2\u20132)"."""
+    run = unknown_se_run()  # UNKNOWN_SE: one indicator of Utrecht delivered without its se
+    report = write_report(run, tmp_path / "rapport.html")
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    session = _open(chromium, report.resolve().as_uri(), downloads)
+    unit = UNKNOWN_SE[0]
+    unknown = [n for n in HEADLINE if pd.isna(run.koplopers.loc[(unit, n), "low"])]
+    assert unknown == ["zelfregie", "mogen_kiezen"]
+    # The koploper table: cells after the size class are (score, rank) per headline node, then the change.
+    cells = _eval(
+        chromium, session, f"Array.from(document.querySelectorAll('table.koploper-table tr[data-unit=\"{unit}\"] td')).map(e => e.innerText)"
+    )
+    for i, node in enumerate(HEADLINE):
+        score, rank = cells[1 + 2 * i], cells[2 + 2 * i]
+        shown = int(run.koplopers.loc[(unit, node), "rank"])
+        if node in unknown:
+            assert score.split()[-1] == "onbekend"
+            assert rank == f"{shown} (onbekend)"
+        else:
+            low, high = rank.split("(")[1].rstrip(")").split("\u2013")
+            assert "onbekend" not in score + rank
+            assert float(low) <= shown <= float(high)
+    assert cells[-1].endswith("[onbekend]")
+    note = _eval(chromium, session, "document.querySelector('#koplopers p.unknown-se').innerText")
+    assert note.startswith("Standaardfout onbekend bij: Utrecht.")
+    # On its page the summary says the same.
+    _eval(chromium, session, f"location.hash = '#{unit}'")
+    _eval(chromium, session, "new Promise(r => setTimeout(r, 200))")
+    assert _eval(chromium, session, "document.querySelector('section.page.current').id") == unit
+    summary = _eval(chromium, session, f"document.querySelector('#{unit} .summary').innerText")
+    assert "(interval onbekend) in " + PERIOD in summary
+    assert "van 6 (interval onbekend)" in summary
+    _screenshot(chromium, session, tmp_path / "report-unknown-se.png")
     assert _errors(chromium) == []

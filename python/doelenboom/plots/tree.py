@@ -75,8 +75,9 @@ def _node_texts(
             numbers.append(words["suppressed"] if hidden else words["no_score"])
         else:
             state[node_id] = "score"
-            band = fmt.interval(lower[i], upper[i], "score", language)
-            numbers.append(fmt.score(scores[i], language) + (f" [{band}]" if band else ""))
+            # A missing bound is an unknown standard error: said so, never left out (issue 15).
+            band = fmt.interval(lower[i], upper[i], "score", language) or words["unknown"]
+            numbers.append(f"{fmt.score(scores[i], language)} [{band}]")
         if node_id not in leaves:
             numbers.append(f"{words['coverage']} {fmt.percent(coverage[i], language, 0)}")
         elif node_id in counts:

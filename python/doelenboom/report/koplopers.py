@@ -44,6 +44,7 @@ def _view(ctx: ReportContext) -> KoplopersView:
 
         order.sort(key=key)
     rows = []
+    unknown = []
     for unit in order:
         found = ctx.run.units.get(unit)
         cells = []
@@ -51,6 +52,8 @@ def _view(ctx: ReportContext) -> KoplopersView:
             row = ctx.koploper(unit, node)
             shown = score_band(row["score"], row["low"], row["high"], lang) if row is not None else ScoreBand("", "")
             cells.append((shown, rank_text(row, lang)))
+            if row is not None and not missing(row["score"]) and missing(row["low"]) and ctx.name(unit) not in unknown:
+                unknown.append(ctx.name(unit))
         rows.append(
             KoploperRow(
                 unit=unit,
@@ -77,6 +80,7 @@ def _view(ctx: ReportContext) -> KoplopersView:
         nodes=[ctx.label(n) for n in nodes],
         rows=rows,
         chart=chart,
+        unknown=unknown,
     )
 
 

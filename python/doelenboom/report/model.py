@@ -18,6 +18,7 @@ from markupsafe import Markup
 from .. import plots
 from .. import report_format as fmt
 from .context import missing
+from .text import text
 
 if TYPE_CHECKING:
     from .context import ReportContext
@@ -53,6 +54,7 @@ __all__ = [
     "rank_text",
     "score_band",
     "score_text",
+    "unknown_interval",
 ]
 
 
@@ -66,16 +68,23 @@ def drawing(figure: Any, id_prefix: str) -> Markup:
 
 @dataclass
 class ScoreBand:
-    """A score and its interval ("" when unknown); ``value`` is "" when there is no score."""
+    """A score and its interval ("onbekend"/"unknown" when a bound is missing: an unknown standard
+    error is never shown as a certain score); ``value`` and ``band`` are "" when there is no score."""
 
     value: str
     band: str
 
 
+def unknown_interval(language: str) -> str:
+    """What the report writes for an interval whose bounds are unknown (a missing standard error)."""
+    return text(language, "unknown")
+
+
 def score_band(score: float, low: float, high: float, language: str) -> ScoreBand:
     if missing(score):
         return ScoreBand("", "")
-    return ScoreBand(fmt.score(score, language), fmt.interval(low, high, "score", language))
+    band = fmt.interval(low, high, "score", language) or unknown_interval(language)
+    return ScoreBand(fmt.score(score, language), band)
 
 
 def score_text(score: float, low: float, high: float, language: str) -> str:
@@ -85,28 +94,38 @@ def score_text(score: float, low: float, high: float, language: str) -> str:
 
 
 def _with_interval(
-    row: dict[str, Any] | None, keys: tuple[str, str, str], show: Callable[[Any, str], str], band: str, language: str
+    row: dict[str, Any] | None,
+    keys: tuple[str, str, str],
+    show: Callable[[Any, str], str],
+    brackets: tuple[str, str],
+    language: str,
 ) -> str:
-    """``row[value]`` as ``show`` writes it, followed by ``band`` (with ``{low}``, ``{high}`` and
-    ``{dash}``) when both ends of its interval are known; empty without a value."""
+    """``row[value]`` as ``show`` writes it, followed by its interval in ``brackets``: ``low`` and
+    ``high`` with ``between`` (the en dash, spaced for numbers with decimals) when both are known,
+    else "onbekend"/"unknown" (an unknown standard error); empty without a value."""
     value, low, high = keys
     if row is None or missing(row.get(value)):
         return ""
-    text = show(row[value], language)
-    if not missing(row.get(low)) and not missing(row.get(high)):
-        text += band.format(low=show(row[low], language), high=show(row[high], language), dash=fmt.DASH)
-    return text
+    open_, close = brackets
+    if missing(row.get(low)) or missing(row.get(high)):
+        inner = unknown_interval(language)
+    else:
+        between = fmt.DASH if open_ == "(" else f" {fmt.DASH} "
+        inner = show(row[low], language) + between + show(row[high], language)
+    return f"{show(row[value], language)} {open_}{inner}{close}"
 
 
 def rank_text(row: dict[str, Any] | None, language: str) -> str:
-    """A koploper row's rank with its interval in parentheses: ``2 (1-4)``, an en dash."""
-    return _with_interval(row, ("rank", "rank_low", "rank_high"), fmt.rank, " ({low}{dash}{high})", language)
+    """A koploper row's rank with its interval in parentheses: ``2 (1-4)``, an en dash;
+    ``2 (onbekend)`` when the unit's standard error is unknown."""
+    return _with_interval(row, ("rank", "rank_low", "rank_high"), fmt.rank, ("(", ")"), language)
 
 
 def change_text(row: dict[str, Any] | None, language: str) -> str:
-    """A koploper row's change since the baseline with its interval: ``+2,5 [0,1 - 4,9]``, an en dash."""
+    """A koploper row's change since the baseline with its interval: ``+2,5 [0,1 - 4,9]``, an en
+    dash; ``+2,5 [onbekend]`` when a standard error (now or at the baseline) is unknown."""
     keys = ("change_since_baseline", "change_low", "change_high")
-    return _with_interval(row, keys, fmt.signed, " [{low} {dash} {high}]", language)
+    return _with_interval(row, keys, fmt.signed, ("[", "]"), language)
 
 
 @dataclass
@@ -141,10 +160,11 @@ def indicator_cells(ctx: ReportContext, unit: str, indicator: str) -> IndicatorC
         out.interval = fmt.interval(low, high, "value", lang, measure)
         if out.interval and found is not None and bool(found["approximate"]):
             out.interval = "\u2248 " + out.interval
+        out.interval = out.interval or unknown_interval(lang)
     cell = ctx.score_row(unit, period, indicator)
     if not missing(cell["score"]):
-        out.score = fmt.score(cell["score"], lang)
-        out.score_interval = fmt.interval(cell["low"], cell["high"], "score", lang)
+        band = score_band(cell["score"], cell["low"], cell["high"], lang)
+        out.score, out.score_interval = band.value, band.band
     return out
 
 
@@ -190,6 +210,8 @@ class KoplopersView:
     nodes: list[str]
     rows: list[KoploperRow]
     chart: Markup | None
+    #: Names of the gemeenten whose standard error is unknown in a node with a column.
+    unknown: list[str] = field(default_factory=list)
 
 
 # ---- a gemeente page ----------------------------------------------------------------------------

@@ -45,6 +45,9 @@ TEXT: dict[str, dict[str, str]] = {
         "peers_attribute": "Vergelijkbare gemeenten (peers): per {attribute}. Elke gemeente wordt vergeleken met de "
         "andere gemeenten met dezelfde {attribute}.",
         "rank_chart": "Rang met interval: {node}",
+        "unknown_se_note": "Standaardfout onbekend bij: {units}. De intervallen van hun score, rang en "
+        "verandering zijn daarom onbekend (niet nul); de rangintervallen van de andere gemeenten houden er "
+        "rekening mee dat zij overal kunnen staan.",
         "gemeente": "Gemeente",
         "size_class": "Grootteklasse",
         "rank": "Rang",
@@ -173,6 +176,9 @@ TEXT: dict[str, dict[str, str]] = {
         "peers_attribute": "Comparable municipalities (peers): per {attribute}. Each municipality is compared with "
         "the other municipalities with the same {attribute}.",
         "rank_chart": "Rank with interval: {node}",
+        "unknown_se_note": "Standard error unknown for: {units}. The intervals of their score, rank and change "
+        "are therefore unknown (not zero); the rank intervals of the other municipalities allow for them to "
+        "stand anywhere.",
         "gemeente": "Municipality",
         "size_class": "Size class",
         "rank": "Rank",

@@ -37,7 +37,8 @@ py::dict koploper_columns(const std::vector<KoploperRow>& rows) {
       .list("node", &R::node)
       .list("period", period_text)
       .list("baseline", [](const R& r) { return r.baseline.to_string(); })
-      .list("peers", &R::peers);
+      .list("peers", &R::peers)
+      .list("uncertainty_note", &R::uncertainty_note);
   return out.dict();
 }
 

@@ -87,12 +87,12 @@ TEST(RankIntervals, CoverTheTrueRankInASimulationWithKnownScores) {
   EXPECT_GE(coverage, 0.90) << "measured coverage " << coverage << " over " << total << " intervals";
 }
 
-TEST(RankIntervals, DeterministicSeededAndDegenerateWithoutStandardError) {
+TEST(RankIntervals, DeterministicSeededAndUnknownWithoutStandardError) {
   auto t = table(4, {2022, 2023});
   set(t, 0, 0, 80, 5);
-  set(t, 1, 0, 70, na);  // no se: degenerate interval at its rank
+  set(t, 1, 0, 70, na);  // no se: its rank interval is unknown
   set(t, 2, 0, 70, 5);   // tie with unit 1: both rank 2
-  set(t, 3, 0, 10, 0);   // se 0 and far below: always last
+  set(t, 3, 0, 10, 0);   // se 0 and far below: last of the units with a known se
   set(t, 0, 1, 50, 1);
   db::RankIntervalOptions o;
   o.seed = 7;
@@ -103,18 +103,63 @@ TEST(RankIntervals, DeterministicSeededAndDegenerateWithoutStandardError) {
   EXPECT_EQ(a.rank(2, 0), 2);  // u1 2022
   EXPECT_EQ(a.rank(4, 0), 2);  // u2 2022, tie takes the lowest rank
   EXPECT_EQ(a.rank(6, 0), 4);
-  EXPECT_EQ(a.low(2, 0), 2);
-  EXPECT_EQ(a.high(2, 0), 2);
-  EXPECT_EQ(a.median(2, 0), 2);
-  EXPECT_EQ(a.low(6, 0), 4);
+  // u1: an observed rank, but no median and no interval (not "2 (2-2)").
+  EXPECT_TRUE(std::isnan(a.low(2, 0)));
+  EXPECT_TRUE(std::isnan(a.high(2, 0)));
+  EXPECT_TRUE(std::isnan(a.median(2, 0)));
+  EXPECT_EQ(a.unknown(2, 0), 0);  // no other unit's se is unknown
+  // u3 is always last of the three with a known se (rank 3 among them); u1 may be anywhere, so
+  // its interval is 3-4, where u1 fixed at 70 made it 4-4. Its median puts u1 at 70.
+  EXPECT_EQ(a.low(6, 0), 3);
   EXPECT_EQ(a.high(6, 0), 4);
-  EXPECT_LT(a.low(4, 0), a.high(4, 0));  // u2 trades places with u0 and u1
+  EXPECT_EQ(a.median(6, 0), 4);
+  EXPECT_EQ(a.unknown(6, 0), 1);
+  // u0 leads u2 by 10 with se sqrt(50): behind it in P = 1 - Phi(sqrt(2)) = 7.9% of the draws,
+  // so 1-2 among the known, 1-3 with u1 anywhere.
+  EXPECT_EQ(a.low(0, 0), 1);
+  EXPECT_EQ(a.high(0, 0), 3);
+  EXPECT_LT(a.low(4, 0), a.high(4, 0));  // u2 trades places with u0
   // 2023: only u0 has a score.
   EXPECT_EQ(a.rank(1, 0), 1);
   EXPECT_EQ(a.high(1, 0), 1);
+  EXPECT_EQ(a.unknown(1, 0), 0);
   EXPECT_TRUE(std::isnan(a.rank(3, 0)));
+  EXPECT_TRUE(std::isnan(a.unknown(3, 0)));
   o.level = 1.5;
   EXPECT_THROW((void)db::rank_intervals(t, o), db::DataError);
+}
+
+// Issue 15: one unit without a standard error between two that cannot swap: its own interval is
+// unknown and both others allow for it on either side; the same on the stored-draws path.
+TEST(RankIntervals, AUnitWithUnknownStandardErrorWidensTheOthersOnBothPaths) {
+  auto t = table(3, {2023});
+  set(t, 0, 0, 90, 0.1);
+  set(t, 1, 0, 50, na);
+  set(t, 2, 0, 10, 0.1);
+  for (const std::size_t draws : {std::size_t{1000}, std::size_t{2}}) {  // histogram, stored draws
+    db::RankIntervalOptions o;
+    o.draws = draws;
+    const auto ri = db::rank_intervals(t, o);
+    EXPECT_EQ(ri.rank(0, 0), 1);
+    EXPECT_EQ(ri.low(0, 0), 1);
+    EXPECT_EQ(ri.high(0, 0), 2);
+    EXPECT_EQ(ri.median(0, 0), 1);
+    EXPECT_EQ(ri.rank(1, 0), 2);
+    EXPECT_TRUE(std::isnan(ri.low(1, 0)) && std::isnan(ri.high(1, 0)) && std::isnan(ri.median(1, 0)));
+    EXPECT_EQ(ri.low(2, 0), 2);
+    EXPECT_EQ(ri.high(2, 0), 3);
+    EXPECT_EQ(ri.median(2, 0), 3);
+    EXPECT_EQ(ri.unknown(0, 0), 1);
+    EXPECT_EQ(ri.unknown(1, 0), 0);
+  }
+  // With its se known the three are certain: 1-1, 2-2, 3-3, nothing unknown.
+  set(t, 1, 0, 50, 0.1);
+  const auto known = db::rank_intervals(t);
+  for (Eigen::Index u = 0; u < 3; ++u) {
+    EXPECT_EQ(known.low(u, 0), static_cast<double>(u + 1));
+    EXPECT_EQ(known.high(u, 0), static_cast<double>(u + 1));
+    EXPECT_EQ(known.unknown(u, 0), 0);
+  }
 }
 
 TEST(RankIntervals, MoreUnitsThanDrawsUseTheStoredDraws) {
@@ -331,4 +376,44 @@ TEST(CompareKoploper, TableCombinesScoreRankChangeAndPeers) {
   EXPECT_DOUBLE_EQ(bare[0].change_since_baseline, 8);
   o.nodes = {"missing"};
   EXPECT_THROW((void)db::koploper_table(t, &registry, o), db::DataError);
+}
+
+// Issue 15: a unit without a standard error has no score, rank or change interval, and the table
+// says why; a unit whose baseline se is unknown has no change interval; the others' rank
+// intervals allow for the unknown one.
+TEST(CompareKoploper, UnknownStandardErrorsGiveUnknownIntervalsWithTheReason) {
+  auto t = table(3, {2022, 2023});
+  set(t, 0, 0, 50, 2);
+  set(t, 0, 1, 58, na);  // u0: se unknown in the reported period
+  set(t, 1, 0, 60, na);  // u1: se unknown at its baseline only
+  set(t, 1, 1, 61, 2);
+  set(t, 2, 0, 40, 2);
+  set(t, 2, 1, 45, 2);
+  const auto rows = db::koploper_table(t, nullptr).rows;
+  ASSERT_EQ(rows.size(), 3U);
+  const auto& u0 = rows[0];
+  EXPECT_DOUBLE_EQ(u0.score, 58);
+  EXPECT_TRUE(std::isnan(u0.low) && std::isnan(u0.high));
+  EXPECT_EQ(u0.rank, 2);
+  EXPECT_TRUE(std::isnan(u0.rank_low) && std::isnan(u0.rank_high) && std::isnan(u0.rank_median));
+  EXPECT_DOUBLE_EQ(u0.change_since_baseline, 8);
+  EXPECT_TRUE(std::isnan(u0.change_low) && std::isnan(u0.change_high) && std::isnan(u0.change_p_value));
+  EXPECT_TRUE(std::isnan(u0.change_beyond_noise));
+  EXPECT_EQ(u0.uncertainty_note, "standard error unknown: no score, rank or change interval");
+  const auto& u1 = rows[1];
+  EXPECT_NEAR(u1.low, 61 - 1.959963984540054 * 2, 1e-12);
+  EXPECT_DOUBLE_EQ(u1.change_since_baseline, 1);
+  EXPECT_TRUE(std::isnan(u1.change_low) && std::isnan(u1.change_p_value));
+  // u1 leads u2 by 16 with se sqrt(8) (never behind), and u0 may be anywhere: 1-2.
+  EXPECT_EQ(u1.rank_low, 1);
+  EXPECT_EQ(u1.rank_high, 2);
+  EXPECT_EQ(u1.uncertainty_note,
+            "standard error at the baseline (2022) unknown: no change interval; the rank interval allows for 1 other "
+            "unit with an unknown standard error anywhere");
+  const auto& u2 = rows[2];
+  EXPECT_EQ(u2.rank, 3);
+  EXPECT_EQ(u2.rank_low, 2);
+  EXPECT_EQ(u2.rank_high, 3);
+  EXPECT_FALSE(std::isnan(u2.change_low));
+  EXPECT_EQ(u2.uncertainty_note, "the rank interval allows for 1 other unit with an unknown standard error anywhere");
 }

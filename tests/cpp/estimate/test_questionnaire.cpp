@@ -211,6 +211,42 @@ TEST(SurveyEstimate, LikertAgreeShareMeanAndWilsonByHand) {
   EXPECT_EQ(m.n, 12.0);
 }
 
+// Issue 15: 17/17 and 0/17 get the se of the 95% Wilson interval, not sqrt(p (1 - p) / n) = 0;
+// a share strictly between 0 and 1 keeps its binomial se.
+TEST(SurveyEstimate, AllOrNoneAgreeingGetTheSeOfTheWilsonInterval) {
+  std::string csv = "unit,period,respondent,item,value\n";
+  for (int i = 0; i < 17; ++i) {
+    csv += "GM0001,2023,r" + std::to_string(i) + ",q1,5\n";  // 17 of 17 agree
+    csv += "GM0002,2023,r" + std::to_string(i) + ",q1,1\n";  // 0 of 17 agree
+    csv += "GM0003,2023,r" + std::to_string(i) + ",q1," + (i < 12 ? "4" : "2") + "\n";  // 12 of 17
+  }
+  TempFile f(csv);
+  const db::ResponseTable t = db::read_responses_csv(f.path(), db::parse_items_yaml(items_yaml), pseudonymiser());
+  const db::Dataset d = db::estimate_survey(t.view(), {}, no_suppression());
+
+  const db::EstimateRecord all = find_record(d, "GM0001", "2023", "q1.agree");
+  EXPECT_EQ(all.value, 1.0);
+  const double low = wilson_by_hand(17, 17).first;
+  expect_close(low, 0.8156818649911481, 1e-12);  // statsmodels proportion_confint(17, 17, method="wilson")
+  expect_close(all.ci_low, low, 1e-12);
+  EXPECT_EQ(all.ci_high, 1.0);
+  expect_close(all.se, (1.0 - low) / (2.0 * z95), 1e-12);
+  expect_close(all.se, 0.0470207964183857, 1e-12);
+
+  const db::EstimateRecord none = find_record(d, "GM0002", "2023", "q1.agree");
+  EXPECT_EQ(none.value, 0.0);
+  const double high = wilson_by_hand(0, 17).second;
+  expect_close(high, 0.18431813500885186, 1e-12);
+  EXPECT_EQ(none.ci_low, 0.0);
+  expect_close(none.ci_high, high, 1e-12);
+  expect_close(none.se, high / (2.0 * z95), 1e-12);
+  EXPECT_EQ(none.se, all.se);  // symmetric
+
+  const db::EstimateRecord some = find_record(d, "GM0003", "2023", "q1.agree");
+  expect_close(some.value, 12.0 / 17.0);
+  expect_close(some.se, std::sqrt((12.0 / 17.0) * (5.0 / 17.0) / 17.0), 1e-15);
+}
+
 TEST(SurveyEstimate, YesNoWordsGradesAndGroups) {
   const std::string csv =
       "unit,period,respondent,item,value\n"

@@ -597,6 +597,13 @@ TEST(PipelineUncertainty, SharedDescendantsAreCountedOnceWithTheSumOfTheirPaths)
   const auto ru = db::run_pipeline(tree, unknown, raw_spec());
   EXPECT_TRUE(std::isnan(at(ru, ru.standard_errors(), 0, "top")));
   EXPECT_NEAR(at(ru, ru.standard_errors(), 0, "g2"), std::sqrt(3.25), 1e-15);  // 4/4 + 9/4
+  // Issue 15: and its interval is unknown (NaN), not the score itself; the score is still there.
+  for (const char* node : {"a", "g1", "top"}) {
+    EXPECT_FALSE(std::isnan(at(ru, ru.scores(), 0, node))) << node;
+    EXPECT_TRUE(std::isnan(at(ru, ru.lower(), 0, node))) << node;
+    EXPECT_TRUE(std::isnan(at(ru, ru.upper(), 0, node))) << node;
+  }
+  EXPECT_NEAR(at(ru, ru.upper(), 0, "g2") - at(ru, ru.lower(), 0, "g2"), 2 * 1.959963984540054 * std::sqrt(3.25), 1e-12);
 }
 
 }  // namespace

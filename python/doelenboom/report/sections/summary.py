@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from ... import report_format as fmt
 from ..context import ReportContext, missing
-from ..model import SummaryLine, change_text
+from ..model import SummaryLine, change_text, unknown_interval
 from ..templating import render as render_template
 
 __all__ = ["render"]
@@ -23,7 +23,11 @@ def render(ctx: ReportContext, unit: str) -> Markup | None:
         rank = None
         if row is not None and not missing(row.get("rank")):
             count = int((ctx.koplopers["node"] == node).sum())
-            bounds = f"{fmt.rank(row['rank_low'], lang)}{fmt.DASH}{fmt.rank(row['rank_high'], lang)}"
+            bounds = (
+                unknown_interval(lang)
+                if missing(row["rank_low"]) or missing(row["rank_high"])
+                else f"{fmt.rank(row['rank_low'], lang)}{fmt.DASH}{fmt.rank(row['rank_high'], lang)}"
+            )
             rank = (fmt.rank(row["rank"], lang), count, bounds)
         lines.append(
             SummaryLine(
