@@ -181,23 +181,15 @@ void normalise_indicator(const std::string& indicator, const Normalise& normalis
   const auto periods = static_cast<Eigen::Index>(rows.period_count());
   const auto period_rows = [&](Eigen::VectorXd& v, Eigen::Index p) { return Strided(v.data() + p, units, Eigen::InnerStride<>(periods)); };
   if (normalise.scope == NormaliseScope::reference && periods > 1) {
-    // Every row on the scale of the reference period's values: the scale stays put.
-    const auto r = static_cast<Eigen::Index>(rows.reference);
+    // Every row on the scale of the reference period's values; for an indicator first measured
+    // later, of the first period with values after it (wrapping round): a scale that stays put.
+    const auto has_values = [&](Eigen::Index p) { return (period_rows(y, p).array() == period_rows(y, p).array()).any(); };
+    auto r = static_cast<Eigen::Index>(rows.reference);
+    for (Eigen::Index step = 0; step < periods && !has_values(r); ++step) r = (r + 1) % periods;
     const Strided fit = period_rows(y, r);
-    const bool fixed = normalise.method == Normalisation::goalposts || normalise.method == Normalisation::none;
-    if (!fixed && !(fit.array() == fit.array()).any() && (y.array() == y.array()).any()) {
-      problems.push_back(pipeline_problem(
-          "cannot_normalise", {indicator},
-          "indicator " + squote(indicator) + ": no unit has a value in the reference period " +
-              (*rows.periods)[rows.reference].to_string() +
-              ", whose values fix the scale (scope reference); use goalposts, or another reference period"));
-      out.setConstant(nan);
-      factor.setConstant(nan);
-      return;
-    }
     Group g{Strided(y.data(), y.size(), Eigen::InnerStride<>(1)), Strided(out.data(), out.size(), Eigen::InnerStride<>(1)),
             Strided(factor.data(), factor.size(), Eigen::InnerStride<>(1)),
-            "reference period " + (*rows.periods)[rows.reference].to_string()};
+            "reference period " + (*rows.periods)[static_cast<std::size_t>(r)].to_string()};
     normalise_group(indicator, normalise, direction, definition, g, fit, problems);
     return;
   }

@@ -202,14 +202,20 @@ TEST(NormalisationScope, ReferenceFixesTheScaleAtOnePeriod) {
                        "reference period 2019 is not a period of the data (periods: 2021, 2022, 2023)"));
 }
 
-TEST(NormalisationScope, ReferenceNeedsValuesThereAndAScale) {
+TEST(NormalisationScope, ReferenceOfAnIndicatorMeasuredLaterAndRankMethods) {
+  // x has no values in the reference period 2021: its scale is that of its first period, 2022.
   const auto tree = flat_tree({{"x"}});
-  const auto data = db::Dataset::from_records({rec("u1", 2022, "x", 5.0), rec("u2", 2022, "x", 15.0), rec("u1", 2021, "y", 1.0)});
+  const auto data = db::Dataset::from_records({rec("u1", 2022, "x", 5.0), rec("u2", 2022, "x", 15.0), rec("u1", 2023, "x", 25.0),
+                                               rec("u1", 2021, "y", 1.0)});
   db::PipelineSpec spec;
   spec.normalise.scope = db::NormaliseScope::reference;
   spec.unused_data = db::UnusedData::ignore;
-  EXPECT_TRUE(contains(pipeline_error([&] { (void)db::run_pipeline(tree, data, spec); }),
-                       "indicator 'x': no unit has a value in the reference period 2021, whose values fix the scale"));
+  const auto r = db::run_pipeline(tree, data, spec);
+  // rows: u1 2021, 2022, 2023, u2 2021, 2022, 2023
+  EXPECT_TRUE(std::isnan(at(r, r.scores(), 0, "x")));
+  EXPECT_DOUBLE_EQ(at(r, r.scores(), 1, "x"), 0.0);
+  EXPECT_DOUBLE_EQ(at(r, r.scores(), 2, "x"), 200.0);
+  EXPECT_DOUBLE_EQ(at(r, r.scores(), 4, "x"), 100.0);
   spec.normalise.method = db::Normalisation::percentile_rank;
   const auto problems = spec.check(tree);
   ASSERT_EQ(problems.size(), 1U);
