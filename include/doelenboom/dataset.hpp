@@ -162,6 +162,12 @@ class Dataset {
   /// so read_csv gives back the same doubles.
   void write_csv(const std::filesystem::path& path) const;
 
+  /// What the rows were read from, for messages about them after construction (the pipeline's
+  /// check against the tree's indicator definitions): the CSV file, the table's source
+  /// ("DataFrame"), the `source` given to from_records or from_columns; empty when unknown (a
+  /// concatenation). Row i of the data set is row i + 1 of it.
+  [[nodiscard]] const std::string& origin() const noexcept { return origin_; }
+
   [[nodiscard]] std::size_t size() const noexcept { return static_cast<std::size_t>(value_.size()); }
   [[nodiscard]] bool empty() const noexcept { return size() == 0; }
 
@@ -232,6 +238,7 @@ class Dataset {
   std::vector<std::uint8_t> suppressed_;
   std::vector<std::uint8_t> source_suppressed_;  ///< suppressed on input, whatever the threshold
   std::vector<std::uint8_t> share_;              ///< the row is a share of n persons
+  std::string origin_;  ///< see origin()
   double threshold_ = default_suppression_threshold;
   double small_count_ = default_small_count_threshold;
   /// (unit code, period code, indicator code) -> row, for find().

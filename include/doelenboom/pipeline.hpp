@@ -309,8 +309,11 @@ class PipelineResult {
 
 /// Run the pipeline (context.indicators defaults to the tree's own definitions, see RunContext).
 /// Throws PipelineError listing every problem of the spec (check()); for data
-/// ids that are goals of the tree, or not in the tree at all under `unused_data: error`; and for
-/// data the spec cannot handle (a geometric mean over a non-positive score, a denominator the
+/// ids that are goals of the tree, or not in the tree at all under `unused_data: error`; for
+/// values or intervals of the tree's indicators outside the range of their definition in
+/// context.indicators (a share of 73 instead of 0.73: the same wording as Dataset's own check,
+/// with the data set's origin() and row, 1-based in data-set order; suppressed rows too, unless
+/// their value is missing); and for data the spec cannot handle (a geometric mean over a non-positive score, a denominator the
 /// unit does not have, a constant column under minmax, ...), naming node, unit and period.
 PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const PipelineSpec& spec,
                             const RunContext& context = {});

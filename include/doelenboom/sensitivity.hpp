@@ -211,7 +211,10 @@ class SensitivityResult {
   /// The data set of the run: `data` (the one the analysis ran on) with value + se * z for the
   /// run's sampling draws (n, se and suppression kept, intervals dropped); without sampling a
   /// copy of `data`. run_pipeline(tree, replication_data(data, i), replication_spec(i)) gives the
-  /// run's scores. Throws PipelineError when `data` is not the analysed data set's shape.
+  /// run's scores, except where a draw leaves an indicator's range (value + se z of a share near 0
+  /// or 1): run_pipeline checks data against the definitions and rejects such a replica, while
+  /// the analysis checks only the data it is given, once. Throws PipelineError when `data` is not
+  /// the analysed data set's shape.
   [[nodiscard]] Dataset replication_data(const Dataset& data, std::size_t run) const;
 
  private:

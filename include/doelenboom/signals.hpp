@@ -161,7 +161,9 @@ struct SignalContext {
 };
 
 /// All signals, ordered by unit, period, node and rule. Throws ParseError when the rules do not
-/// fit the tree of the result (SignalRules::check).
+/// fit the tree of the result (SignalRules::check), and DataError when context.data holds values
+/// of the tree's indicators outside the range of the definitions the tree carries (as
+/// run_pipeline checks them).
 std::vector<Signal> evaluate_signals(const PipelineResult& result, const SignalRules& rules = {},
                                      const SignalContext& context = {});
 

@@ -214,10 +214,12 @@ class Pipeline(YamlFileFacade[_pipeline.PipelineSpec]):
         :class:`~doelenboom.UnitRegistry`) is needed for denominators and group imputation;
         ``indicators`` (an :class:`~doelenboom.IndicatorSet` or the path of an indicators file)
         gives goalposts, norms and directions — by default the definitions the tree carries, if
-        any. Under ``normalise: {scope: reference}`` the scale is that of ``reference_period``
-        (default the first period of the data), so that changes over time are the units' own. The
-        GIL is released during the run. Raises :class:`~doelenboom.PipelineError` listing every
-        problem of the settings or the data.
+        any. The data are checked against those definitions however they were built (a share of
+        73 instead of 0.73 is an error naming the row, field and value, as
+        :meth:`Dataset.from_pandas` with ``indicators`` words it). Under ``normalise: {scope:
+        reference}`` the scale is that of ``reference_period`` (default the first period of the
+        data), so that changes over time are the units' own. The GIL is released during the run.
+        Raises :class:`~doelenboom.PipelineError` listing every problem of the settings or the data.
         """
         core_tree = core_of(tree, GoalTree, "tree")
         core_units = core_or_none(units, UnitRegistry, "units")

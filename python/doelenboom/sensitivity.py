@@ -346,7 +346,11 @@ class SensitivityResult(Facade[_sensitivity.SensitivityResult]):
         return Pipeline._wrap(self._core.replication_spec(run))
 
     def data(self, run: int) -> Dataset:
-        """The run's data set: the analysed one with the run's sampling draws (a copy without sampling)."""
+        """The run's data set: the analysed one with the run's sampling draws (a copy without sampling).
+
+        A draw outside an indicator's range (a share drawn above 1) makes :meth:`Pipeline.run`
+        reject it against the indicator definitions; the analysis itself checks only its input.
+        """
         return Dataset(self._core.replication_data(self._data, run))
 
     def plot_ranks(self, ax: Axes | None = None, target: str | None = None, period: str | None = None) -> Axes:

@@ -125,6 +125,7 @@ Dataset build(const Input& input, const DataContext& context, const std::string&
   detail::DatasetAccess::check(d, RowPlaces{nullptr, source, d.size()}, context, index, problems);
   detail::throw_problems<DataError>(std::move(problems));
   detail::DatasetAccess::finish(d, context, &index);
+  detail::DatasetAccess::set_origin(d, source);
   return d;
 }
 
@@ -183,10 +184,13 @@ Dataset read_rows(const std::vector<EstimateRecord>& records, const std::vector<
   Dataset d;
   DatasetAccess::encode(records, d);
   KeyIndex index;
-  DatasetAccess::check(d, RowPlaces{&at, {}, at.size()}, context, index, problems);
+  const RowPlaces places{&at, {}, at.size()};
+  DatasetAccess::check(d, places, context, index, problems);
   if (unreadable) throw_problems<ParseError>(std::move(problems));
   throw_problems<DataError>(std::move(problems));
   DatasetAccess::finish(d, context, &index);
+  // Every row was read, so row i is the table's row i + 1.
+  DatasetAccess::set_origin(d, places.file());
   return d;
 }
 

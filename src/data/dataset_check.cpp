@@ -41,6 +41,39 @@ std::string range_text(double lo, double hi) {
   return "[" + num(lo) + ", " + (std::isinf(hi) ? std::string("inf)") : num(hi) + "]");
 }
 
+// An indicator's definition and valid range, looked up once per dictionary entry.
+struct Range {
+  const IndicatorDefinition* definition = nullptr;
+  double lo = 0.0, hi = 0.0;
+};
+
+Range range_of(const IndicatorSet& indicators, const std::string& id) {
+  Range r;
+  r.definition = indicators.find(id);
+  if (r.definition != nullptr) std::tie(r.lo, r.hi) = r.definition->valid_range();
+  return r;
+}
+
+// Row e's value and interval against `range` (with a definition): add(field, what) for each
+// outside it. `interval_ok`: the interval passed its own checks (finite, ordered).
+template <class Add>
+void check_range(const Dataset& d, Eigen::Index e, const Range& range, bool interval_ok, Add&& add) {
+  const auto kind = [&] {
+    return std::string(to_string(range.definition->measure)) + " indicator " + squote(range.definition->id);
+  };
+  const double value = d.values()[e], low = d.ci_low()[e], high = d.ci_high()[e];
+  if (std::isfinite(value) && (value < range.lo || value > range.hi)) {
+    add("value", num(value) + " is outside " + range_text(range.lo, range.hi) + " for " + kind() + " (expected " +
+                     range_expectation(*range.definition) + ")");
+  }
+  if (interval_ok && !std::isnan(low) && (low < range.lo || high > range.hi)) {
+    const bool low_bad = low < range.lo;
+    add(low_bad ? "ci_low" : "ci_high",
+        num(low_bad ? low : high) + " is outside " + range_text(range.lo, range.hi) + " for " + kind() +
+            " (expected an interval inside the indicator's range; Wilson intervals for proportions always are)");
+  }
+}
+
 bool valid_period(const Period& p) {
   const auto back = Period::parse(p.to_string());
   return back && *back == p;
@@ -112,10 +145,7 @@ class RowChecks {
     ranges_.resize(d_.indicators().size());
     if (context_.indicators != nullptr) {
       for (std::size_t k = 0; k < d_.indicators().size(); ++k) {
-        if (d_.indicators()[k].empty()) continue;
-        Range& r = ranges_[k];
-        r.definition = context_.indicators->find(d_.indicators()[k]);
-        if (r.definition != nullptr) std::tie(r.lo, r.hi) = r.definition->valid_range();
+        if (!d_.indicators()[k].empty()) ranges_[k] = range_of(*context_.indicators, d_.indicators()[k]);
       }
     }
   }
@@ -221,27 +251,9 @@ class RowChecks {
           "unknown indicator " + squote(indicator) + " (expected an indicator id of the indicator set)");
       return;
     }
-    const auto kind = [&] {
-      return std::string(to_string(range.definition->measure)) + " indicator " + squote(range.definition->id);
-    };
-    const double value = d_.values()[r.e], low = d_.ci_low()[r.e], high = d_.ci_high()[r.e];
-    if (std::isfinite(value) && (value < range.lo || value > range.hi)) {
-      add("out_of_range", i, "value", r.ids(),
-          num(value) + " is outside " + range_text(range.lo, range.hi) + " for " + kind() + " (expected " +
-              range_expectation(*range.definition) + ")");
-    }
-    if (interval_ok && !std::isnan(low) && (low < range.lo || high > range.hi)) {
-      const bool low_bad = low < range.lo;
-      add("out_of_range", i, low_bad ? "ci_low" : "ci_high", r.ids(),
-          num(low_bad ? low : high) + " is outside " + range_text(range.lo, range.hi) + " for " + kind() +
-              " (expected an interval inside the indicator's range; Wilson intervals for proportions always are)");
-    }
+    check_range(d_, r.e, range, interval_ok,
+                [&](std::string_view field, const std::string& what) { add("out_of_range", i, field, r.ids(), what); });
   }
-
-  struct Range {
-    const IndicatorDefinition* definition = nullptr;
-    double lo = 0.0, hi = 0.0;
-  };
 
   const Dataset& d_;
   const std::vector<std::uint8_t>& source_suppressed_;
@@ -279,6 +291,30 @@ std::string describe_key(const std::string& unit, const Period& period, const st
 void DatasetAccess::check(const Dataset& d, const RowPlaces& at, const DataContext& context, KeyIndex& index,
                           std::vector<Problem>& out) {
   RowChecks(d, d.source_suppressed_, at, context, index, out).run();
+}
+
+void check_ranges(const Dataset& d, const IndicatorSet& indicators, const std::vector<char>& checked, ProblemSink& sink) {
+  std::vector<Range> ranges(d.indicators().size());
+  bool any = false;
+  for (std::size_t k = 0; k < ranges.size(); ++k) {
+    if (k < checked.size() && checked[k] != 0) ranges[k] = range_of(indicators, d.indicators()[k]);
+    any = any || ranges[k].definition != nullptr;
+  }
+  if (!any) return;
+  const RowPlaces at{nullptr, d.origin(), d.size()};
+  for (std::size_t i = 0; i < d.size(); ++i) {
+    const auto e = static_cast<Eigen::Index>(i);
+    const Range& range = ranges[static_cast<std::size_t>(d.indicator_codes()[e])];
+    if (range.definition == nullptr) continue;
+    // A built data set's intervals passed their own checks unless a bound is not finite.
+    const bool interval_ok = std::isfinite(d.ci_low()[e]) && std::isfinite(d.ci_high()[e]) && d.ci_low()[e] <= d.ci_high()[e];
+    check_range(d, e, range, interval_ok, [&](std::string_view field, const std::string& what) {
+      Location where = at(i);
+      where.field = std::string(field);
+      const std::string& unit = d.units()[static_cast<std::size_t>(d.unit_codes()[e])];
+      sink.add(cell_problem("out_of_range", where, {unit, range.definition->id}, what));
+    });
+  }
 }
 
 }  // namespace doelenboom::detail

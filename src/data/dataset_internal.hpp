@@ -70,12 +70,22 @@ struct DatasetAccess {
                     std::vector<Problem>& out);
   /// Lookups, key index (the checked one, or built here) and suppression: the data set is ready.
   static void finish(Dataset& d, const DataContext& context, KeyIndex* checked);
+  static void set_origin(Dataset& d, std::string origin) { d.origin_ = std::move(origin); }
 
  private:
   static void encode_text(const EstimateColumns::Text& column, std::size_t rows, const char* name, bool optional,
                           std::vector<std::string>& dict, Eigen::VectorXi& out);
   static void sort_periods(const std::vector<Period>& distinct, Dataset& d);
 };
+
+/// The range check of the data set's own check (check_records words it), for a data set that
+/// was built without the indicator definitions it is used with (a run of the pipeline on a tree
+/// that carries them): the value and interval of every row whose indicator code k has
+/// `checked[k]` set and a definition in `indicators` against the definition's range, each
+/// problem at row i + 1 of the data set's origin(). Collected through `sink` (the limit policy of
+/// core/diagnostics.hpp: a provider who sends every share as a percentage fails every row).
+/// Suppressed rows are checked too (only a missing value is allowed them).
+void check_ranges(const Dataset& d, const IndicatorSet& indicators, const std::vector<char>& checked, ProblemSink& sink);
 
 /// The rows of a table that were read, each with where it came from, checked and listed with
 /// `problems` (those of the table and of the cells that could not be read): ParseError when there

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "doelenboom/pipeline.hpp"
+#include "data/dataset_internal.hpp"
 #include "pipeline/aggregate.hpp"
 #include "pipeline/normalise.hpp"
 #include "pipeline/pipeline_internal.hpp"
@@ -50,11 +51,10 @@ std::string unused_data_message(const std::vector<std::string>& unused) {
 }
 
 // Per indicator of the data set, its column (node) in the tree, or -1 when it is not in the tree
-// (then in `unused`). Throws for data of goals, and for unused data unless the spec allows it.
+// (then in `unused`). Problems for data of goals, and for unused data unless the spec allows it.
 std::vector<Eigen::Index> indicator_columns(const GoalTree& tree, const Dataset& data, const PipelineSpec& spec,
-                                            std::vector<std::string>& unused) {
+                                            std::vector<std::string>& unused, std::vector<Problem>& problems) {
   std::vector<Eigen::Index> column_of(data.indicators().size(), -1);
-  std::vector<Problem> problems;
   for (std::size_t i = 0; i < data.indicators().size(); ++i) {
     const std::string& id = data.indicators()[i];
     const auto index = tree.find(id);
@@ -72,8 +72,20 @@ std::vector<Eigen::Index> indicator_columns(const GoalTree& tree, const Dataset&
   if (!unused.empty() && spec.unused_data == UnusedData::error) {
     problems.push_back(detail::pipeline_problem("unused_data", unused, unused_data_message(unused)));
   }
-  throw_problems(problems);
   return column_of;
+}
+
+// Data are checked against the definitions the run uses, however the data set was built: a
+// provider who sends a share as a percentage (73 for 0.73) would distort every score above it.
+// The rows of the tree's indicators only (other rows take no part in the run).
+void check_against_definitions(const Dataset& data, const IndicatorSet* indicators,
+                               const std::vector<Eigen::Index>& column_of, std::vector<Problem>& problems) {
+  if (indicators == nullptr) return;
+  std::vector<char> checked(column_of.size());
+  for (std::size_t k = 0; k < column_of.size(); ++k) checked[k] = column_of[k] >= 0 ? 1 : 0;
+  detail::ProblemSink sink{problems, data.origin()};
+  detail::check_ranges(data, *indicators, checked, sink);
+  sink.finish();
 }
 
 }  // namespace
@@ -101,6 +113,11 @@ PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const Pip
   // Without indicator definitions from the caller, those the tree carries (if any).
   RunContext context = given;
   if (context.indicators == nullptr && tree.indicators().size() > 0) context.indicators = &tree.indicators();
+  std::vector<std::string> unused;
+  std::vector<Problem> problems;
+  const std::vector<Eigen::Index> column_of = indicator_columns(tree, data, spec, unused, problems);
+  check_against_definitions(data, context.indicators, column_of, problems);
+  throw_problems(problems);
 
   PipelineResult result;
   result.tree_ = tree;
@@ -122,8 +139,6 @@ PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const Pip
     if (tree.node(v).kind == NodeKind::indicator) indicators.push_back(v);
   }
   for (const auto v : indicators) se.col(static_cast<Eigen::Index>(v)).setConstant(nan);
-  std::vector<std::string> unused;
-  const std::vector<Eigen::Index> column_of = indicator_columns(tree, data, spec, unused);
   if (spec.unused_data == UnusedData::ignore) result.unused_indicators_ = std::move(unused);
   std::vector<std::pair<Eigen::Index, Eigen::Index>> suppressed;  // (row, column)
   {
@@ -155,7 +170,6 @@ PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const Pip
   }
 
   // Treatment.
-  std::vector<Problem> problems;
   std::vector<detail::AuditRecord> audit;
   for (const auto v : indicators) {
     const Treatment t = spec.treatment_of(tree, v);

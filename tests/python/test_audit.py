@@ -501,8 +501,11 @@ def test_every_interval_holds_the_true_score(method: str) -> None:
     rng = np.random.default_rng(14)
     tree = db.GoalTree.load(example_tree_path("movisie"))
     indicators = [n["id"] for n in tree.core.nodes if n["kind"] == "indicator"]
+    # Drawn as percentages; the tree's proportions take them as shares (the run checks them).
+    share = {d.id for d in tree.indicators if d.measure == "proportion"}
+    scale = {i: 0.01 if i in share else 1.0 for i in indicators}
     data = pd.DataFrame(
-        [(f"GM{u:04d}", "2024", i, float(rng.uniform(1, 50)), 40.0) for u in range(12) for i in indicators],
+        [(f"GM{u:04d}", "2024", i, float(rng.uniform(1, 50)) * scale[i], 40.0) for u in range(12) for i in indicators],
         columns=["unit", "period", "indicator", "value", "n"],
     )
     pipeline = db.Pipeline(normalise={"method": "minmax", "low": 1, "high": 100}, aggregate=method)

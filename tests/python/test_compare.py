@@ -26,8 +26,11 @@ def result(registry: db.UnitRegistry) -> db.PipelineResult:
     tree = db.GoalTree.load(MOVISIE)
     ids = registry.ids()[:40]
     rng = np.random.default_rng(11)
+    # Drawn as percentages; the tree's proportions take them as shares.
+    share = {d.id for d in tree.indicators if d.measure == "proportion"}
+    scale = {leaf: 0.01 if leaf in share else 1.0 for leaf in tree.leaves()}
     rows = [
-        (u, 2020 + p, leaf, rng.uniform(10, 90), rng.uniform(1, 3))
+        (u, 2020 + p, leaf, *(x * scale[leaf] for x in (rng.uniform(10, 90), rng.uniform(1, 3))))
         for u in ids
         for p in range(4)
         for leaf in tree.leaves()

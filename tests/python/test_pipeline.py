@@ -189,11 +189,17 @@ def test_a_dataframe_is_accepted_as_the_data(small_tree: db.GoalTree) -> None:
 # Movisie: contributions sum to the score for every unit and period
 
 
+def _scale(tree: db.GoalTree, leaf: str) -> float:
+    """Values are drawn as percentages; the tree's proportions take them as shares."""
+    definition = tree.indicators.get(leaf)
+    return 0.01 if definition is not None and definition.measure == "proportion" else 1.0
+
+
 def _generated(tree: db.GoalTree, units: int = 12, periods: int = 3, seed: int = 7) -> db.Dataset:
     rng = np.random.default_rng(seed)
     leaves = tree.leaves()
     rows = [
-        (f"GM{1000 + u}", 2020 + p, leaf, rng.uniform(10, 90), rng.uniform(1, 3))
+        (f"GM{1000 + u}", 2020 + p, leaf, *(x * _scale(tree, leaf) for x in (rng.uniform(10, 90), rng.uniform(1, 3))))
         for u in range(units)
         for p in range(periods)
         for leaf in leaves
@@ -439,7 +445,7 @@ def test_the_tree_s_indicator_definitions_are_used_by_default() -> None:
                 "unit": "u1",
                 "period": 2022,
                 "indicator": leaf,
-                "value": 0.75 if leaf == "ind_kwaliteit_goed" else 5.0,
+                "value": 0.75 if leaf == "ind_kwaliteit_goed" else 0.5,  # in range for every measure
             }
             for leaf in tree.leaves()
         ]
@@ -448,6 +454,48 @@ def test_the_tree_s_indicator_definitions_are_used_by_default() -> None:
     assert pipeline.run(tree, data).scores.loc[("u1", "2022"), "ind_kwaliteit_goed"] == 50.0
     with pytest.raises(PipelineError, match="goalpost"):
         pipeline.run(tree, data, indicators=db.IndicatorSet([]))
+
+
+def _two_units(tree: db.GoalTree, share: float) -> tuple[pd.DataFrame, int]:
+    """Every leaf of the tree for u1 (0.4) and u2 (0.6), u2's ind_kwaliteit_goed `share`; and its row."""
+    leaves = tree.leaves()
+    frame = pd.DataFrame(
+        {"unit": ["u1"] * len(leaves) + ["u2"] * len(leaves), "period": 2022, "indicator": leaves * 2}
+    )
+    frame["value"] = [0.4] * len(leaves) + [0.6] * len(leaves)
+    row = len(leaves) + leaves.index("ind_kwaliteit_goed")
+    frame.loc[row, "value"] = share
+    return frame, row
+
+
+PERCENT = (
+    "DataFrame, row {row}, field 'value': 73 is outside [0, 1] for proportion indicator 'ind_kwaliteit_goed' "
+    "(expected a share between 0 and 1)"
+)
+
+
+def test_a_share_delivered_as_a_percentage_is_rejected_against_the_tree_s_definitions() -> None:
+    # Issue 15: a provider's 73 for 0.73 was accepted by Pipeline.run and distorted every score.
+    tree = db.GoalTree.load(MOVISIE)
+    frame, row = _two_units(tree, 73.0)
+    with pytest.raises(PipelineError) as caught:
+        Pipeline().run(tree, frame)
+    assert str(caught.value) == PERCENT.format(row=row + 1)
+    problem = caught.value.problems[0]
+    assert (problem["code"], problem["file"], problem["row"], problem["field"]) == (
+        "out_of_range",
+        "DataFrame",
+        row + 1,
+        "value",
+    )
+    assert problem["ids"] == ["u2", "ind_kwaliteit_goed"]
+    # The data set's own check, given the definitions, says the same.
+    with pytest.raises(db.DataError) as own:
+        db.Dataset.from_pandas(frame, indicators=tree.indicators)
+    assert str(own.value) == str(caught.value)
+    # The share as a share runs: u2's 0.73 is the maximum of the two, 100 after min-max.
+    good, _ = _two_units(tree, 0.73)
+    assert Pipeline().run(tree, good).scores.loc[("u2", "2022"), "ind_kwaliteit_goed"] == 100.0
 
 
 def test_denominators_come_from_the_unit_registry(small_tree: db.GoalTree) -> None:

@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 
 import doelenboom as db
-from conftest import asem_long, load_asem_tree
+from conftest import REPO, asem_long, load_asem_tree
 from doelenboom import Pipeline, PipelineError
 
 matplotlib.use("Agg")
@@ -229,6 +229,28 @@ def test_input_errors_name_the_field_and_value(tree: db.GoalTree, data: db.Datas
 def test_too_few_replications(tree: db.GoalTree, data: db.Dataset) -> None:
     with pytest.raises(PipelineError, match="replications: 1 replications; expected at least 2"):
         db.sensitivity(tree, data, COINR, vary={"weights": 0.2}, n=1)
+
+
+def test_a_share_delivered_as_a_percentage_is_rejected_once_before_the_runs() -> None:
+    # Issue 15: the data are checked against the tree's definitions, as Pipeline.run checks them.
+    tree = db.GoalTree.load(REPO / "examples" / "trees" / "movisie.yaml")
+    leaves = tree.leaves()
+    units = ["u1"] * len(leaves) + ["u2"] * len(leaves)
+    frame = pd.DataFrame({"unit": units, "period": 2022, "indicator": leaves * 2})
+    frame["value"] = [0.4] * len(leaves) + [0.6] * len(leaves)
+    frame["se"] = 0.05
+    row = len(leaves) + leaves.index("ind_kwaliteit_goed")
+    frame.loc[row, "value"] = 73.0
+    with pytest.raises(PipelineError) as caught:
+        db.sensitivity(tree, frame, vary={"sampling": True}, n=20, sobol=False)
+    assert str(caught.value) == (
+        f"DataFrame, row {row + 1}, field 'value': 73 is outside [0, 1] for proportion indicator "
+        "'ind_kwaliteit_goed' (expected a share between 0 and 1)"
+    )
+    frame.loc[row, "value"] = 0.73
+    result = db.sensitivity(tree, frame, vary={"sampling": True}, n=20, sobol=False)
+    assert result.runs == 20
+    assert (result.summary["missing"] == 0).all()
 
 
 # ------------------------------------------------------------------------------------------------

@@ -115,17 +115,28 @@ TEST_F(PipelineAsem, CoverageAndTheThreshold) {
 
 const fs::path movisie = fs::path(DOELENBOOM_SOURCE_DIR) / "examples" / "trees" / "movisie.yaml";
 
+// The scale of an indicator's generated values: proportions of `fit` (the definitions the run
+// checks the data against) are shares, 0.01 of the percentages drawn; the rest as drawn.
+double scale_of(const db::IndicatorSet& fit, const std::string& id) {
+  const auto* d = fit.find(id);
+  return d != nullptr && d->measure == db::Measure::proportion ? 0.01 : 1.0;
+}
+
 // Deterministic data: every indicator of the tree for `units` units and `periods` years, values
-// uniform in (low, 90), se uniform in (1, 3); a share `missing` of the cells left out.
+// uniform in (low, 90), se uniform in (1, 3), times scale_of the definitions the data must fit
+// (`fit`, default the tree's own); a share `missing` of the cells left out.
 db::Dataset generated(const db::GoalTree& tree, int units, int periods, unsigned seed, double missing = 0.0,
-                      std::vector<int> unit_order = {}, double low = 10.0) {
+                      std::vector<int> unit_order = {}, double low = 10.0, const db::IndicatorSet* fit = nullptr) {
+  if (fit == nullptr) fit = &tree.indicators();
   std::mt19937 rng(seed);
   std::uniform_real_distribution<double> value(low, 90.0), se(1.0, 3.0), coin(0.0, 1.0);
   std::vector<std::vector<db::EstimateRecord>> per_unit(static_cast<std::size_t>(units));
   for (int u = 0; u < units; ++u) {
     for (int p = 0; p < periods; ++p) {
       for (const auto leaf : tree.leaves()) {
-        const auto r = rec("GM" + std::to_string(1000 + u), 2020 + p, tree.node(leaf).id, value(rng), se(rng));
+        const std::string& id = tree.node(leaf).id;
+        const double x = value(rng), e = se(rng), scale = scale_of(*fit, id);
+        const auto r = rec("GM" + std::to_string(1000 + u), 2020 + p, id, x * scale, e * scale);
         if (coin(rng) >= missing) per_unit[static_cast<std::size_t>(u)].push_back(r);
       }
     }
@@ -230,7 +241,7 @@ TEST(PipelineContributions, GradientsMatchFiniteDifferences) {
   const auto defs = goalposts_for(tree);
   db::RunContext context;
   context.indicators = &defs;
-  const auto base = generated(tree, 1, 1, 11);
+  const auto base = generated(tree, 1, 1, 11, 0.0, {}, 10.0, &defs);
   const auto records = base.export_records();
   for (const auto method : all_methods) {
     const auto spec = movisie_spec(method, db::Normalisation::goalposts);
@@ -266,13 +277,15 @@ TEST(PipelineProperties, ImprovingAnIndicatorNeverLowersAnAncestor) {
   for (const auto method : all_methods) {
     const auto spec = movisie_spec(method);
     const auto r = db::run_pipeline(tree, base, spec);
-    // Improve each cell of unit 2 in 2021 by 5 in its good direction (also past the maximum).
+    // Improve each cell of unit 2 in 2021 by 5 points in its good direction (also past the
+    // maximum of the data, within the indicator's range).
     for (std::size_t j = 0; j < records.size(); ++j) {
       if (records[j].unit != base.units()[2] || records[j].period != year(2021)) continue;
       const auto leaf = tree.index_of(records[j].indicator);
       auto better = records;
-      better[j].value += 5.0 * tree.node(leaf).direction;
-      if (better[j].value < 0) continue;
+      const double scale = scale_of(tree.indicators(), records[j].indicator);
+      better[j].value += 5.0 * scale * tree.node(leaf).direction;
+      if (better[j].value < 0 || better[j].value > 100.0 * scale) continue;
       const auto rb = db::run_pipeline(tree, db::Dataset::from_records(better), spec);
       const auto row = static_cast<Eigen::Index>(r.row(2, 1));
       for (const auto a : tree.ancestors(leaf)) {
@@ -343,7 +356,7 @@ TEST(PipelineUncertainty, DeltaMethodAgreesWithMonteCarlo) {
   const auto defs = goalposts_for(tree);
   db::RunContext context;
   context.indicators = &defs;
-  const auto data = generated(tree, 4, 1, 21, 0.0, {}, 40.0);  // se at most 7.5% of a value
+  const auto data = generated(tree, 4, 1, 21, 0.0, {}, 40.0, &defs);  // se at most 7.5% of a value
   const auto records = data.export_records();
   for (const auto method : {db::Aggregation::arithmetic, db::Aggregation::geometric}) {
     const auto spec = movisie_spec(method, db::Normalisation::goalposts);

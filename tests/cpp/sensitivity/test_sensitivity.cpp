@@ -444,4 +444,38 @@ TEST(SensitivityErrors, ReplicationDataNeedsTheAnalysedDataSet) {
   EXPECT_THROW((void)result.choices(2), std::out_of_range);
 }
 
+TEST(SensitivityErrors, DataAreCheckedOnceUpFrontAgainstTheTreesDefinitions) {
+  std::vector<db::IndicatorDefinition> defs(2);
+  for (std::size_t k = 0; k < 2; ++k) {
+    defs[k].id = defs[k].label = k == 0 ? "a" : "b";
+    defs[k].measure = db::Measure::proportion;
+  }
+  const auto tree = flat_tree({{"a"}, {"b"}}).with_indicators(db::IndicatorSet(defs));
+  std::vector<db::EstimateRecord> records;
+  for (int u = 0; u < 4; ++u) {
+    const std::string unit = "u" + std::to_string(u + 1);
+    records.push_back(rec(unit, 2022, "a", 0.99 - 0.2 * u, 0.05));
+    records.push_back(rec(unit, 2022, "b", 0.3 + 0.1 * u, 0.05));
+  }
+  db::SensitivitySpec s;
+  s.sampling = db::SamplingFactors::one;
+  s.replications = 100;
+  s.sobol = false;
+  auto bad = records;
+  bad[2].value = 79;  // u2's share as a percentage
+  const auto bad_data = db::Dataset::from_records(bad, {}, "DataFrame");
+  EXPECT_EQ(pipeline_error([&] { (void)db::run_sensitivity(tree, bad_data, db::PipelineSpec{}, s); }),
+            "DataFrame, row 3, field 'value': 79 is outside [0, 1] for proportion indicator 'a' (expected a share "
+            "between 0 and 1)");
+  // The draws (value + se z) are the analysis's own, not a provider's: u1's share of 0.99 is drawn
+  // above 1 in some runs, and the runs go ahead (the check ran once, on the data given).
+  const auto data = db::Dataset::from_records(records, {}, "DataFrame");
+  const auto result = db::run_sensitivity(tree, data, db::PipelineSpec{}, s);
+  ASSERT_EQ(result.runs(), 100u);
+  std::size_t above = 0;
+  for (std::size_t run = 0; run < result.runs(); ++run) above += result.replication_data(data, run).values()[0] > 1.0 ? 1u : 0u;
+  EXPECT_GT(above, 0u);
+  EXPECT_EQ(result.summary().col(9).sum(), 0.0);  // no run without a score
+}
+
 }  // namespace
