@@ -158,7 +158,15 @@ def test_an_unknown_standard_error_gives_unknown_intervals_never_zero_width(regi
     tree = db.GoalTree.load(MOVISIE)
     ids = registry.ids()[:8]
     rng = np.random.default_rng(5)
-    rows = [(u, 2022 + p, leaf, rng.uniform(10, 90), rng.uniform(1, 3)) for u in ids for p in range(2) for leaf in tree.leaves()]
+    # Drawn as percentages; the tree's proportions take them as shares.
+    share = {d.id for d in tree.indicators if d.measure == "proportion"}
+    scale = {leaf: 0.01 if leaf in share else 1.0 for leaf in tree.leaves()}
+    rows = [
+        (u, 2022 + p, leaf, rng.uniform(10, 90) * scale[leaf], rng.uniform(1, 3) * scale[leaf])
+        for u in ids
+        for p in range(2)
+        for leaf in tree.leaves()
+    ]
     known = pd.DataFrame(rows, columns=["unit", "period", "indicator", "value", "se"])
     leaf = tree.leaves()[0]
     affected = {leaf, *tree.ancestors(leaf)}
