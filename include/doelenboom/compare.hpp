@@ -130,6 +130,9 @@ struct Change {
   Eigen::MatrixXd low, high;     ///< change -/+ z se, z = Phi^-1((1 + level)/2)
   Eigen::MatrixXd p_value;       ///< 2 (1 - Phi(|change| / se)); se = 0: 0 if change != 0 else 1
   Eigen::MatrixXd beyond_noise;  ///< 1 when p < alpha, 0 when not, NaN when p is NaN
+  /// 1 where both scores exist but rest on different indicator cells (ScoreTable::bases: a
+  /// child missing in one of the periods), so the change is left NaN; else 0 (docs/compare.md).
+  Eigen::MatrixXd not_comparable;
 };
 
 struct Changes {
@@ -172,7 +175,9 @@ struct KoploperRow {
   std::string peers;    ///< the peer group description
   /// Why an interval is unknown, empty when none is: the unit's se is unknown (no score, rank or
   /// change interval), the se at the baseline is unknown (no change interval), and/or the rank
-  /// interval allows for other units whose se is unknown (RankIntervals::unknown).
+  /// interval allows for other units whose se is unknown (RankIntervals::unknown), and/or there
+  /// is no change since the baseline because the score rests on other indicators than there
+  /// (Change::not_comparable).
   std::string uncertainty_note;
 };
 

@@ -261,6 +261,11 @@ class PipelineResult {
   /// Ranks per period and node among units: 1 = best, ties take the lowest rank, missing stays NaN.
   [[nodiscard]] Eigen::MatrixXd ranks() const;
   [[nodiscard]] const std::vector<AuditEntry>& audit() const noexcept { return audit_; }
+  /// What each score rests on, as a fingerprint of the set of indicator cells with a value below
+  /// it (the node itself for an indicator): equal in two rows when a goal's score rests on the
+  /// same indicators there, so that a change between them is like for like (docs/compare.md).
+  /// rows x nodes, column-major (node * rows() + row); 0 where nothing below has a value.
+  [[nodiscard]] std::vector<std::uint64_t> bases() const;
   /// The indicator cell (node, row) was suppressed in the data set (blank here, missing to the
   /// aggregates), as opposed to absent. False for goals and for a node or row out of range.
   [[nodiscard]] bool suppressed(GoalTree::Index node, std::size_t row) const noexcept {

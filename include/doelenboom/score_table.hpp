@@ -4,6 +4,7 @@
 // PipelineResult those need, so that they can also be fed constructed scores (tests, simulations).
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,9 @@ struct ScoreTable {
   std::vector<std::string> units;  ///< unit ids of the rows
   std::vector<Period> periods;     ///< sorted, one frequency
   std::vector<std::string> nodes;  ///< node ids of the columns
+  /// PipelineResult::bases(): what each score rests on (node * rows + row). Changes are computed
+  /// only between rows with the same basis (like for like); empty = not known, every change is.
+  std::vector<std::uint64_t> bases;
 
   /// The scores and standard errors of a pipeline result (columns = the tree's nodes).
   static ScoreTable from(const PipelineResult& result);

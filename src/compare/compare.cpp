@@ -213,12 +213,17 @@ Change empty_change(Eigen::Index rows, Eigen::Index cols) {
   Change c;
   c.change = Eigen::MatrixXd::Constant(rows, cols, nan);
   c.se = c.low = c.high = c.p_value = c.beyond_noise = c.change;
+  c.not_comparable = Eigen::MatrixXd::Zero(rows, cols);
   return c;
 }
 
 void set_change(Change& out, Eigen::Index r, Eigen::Index c, double x, double se_x, double ref, double se_ref,
-                double z, double alpha) {
+                double z, double alpha, bool like_for_like) {
   if (std::isnan(x) || std::isnan(ref)) return;
+  if (!like_for_like) {
+    out.not_comparable(r, c) = 1.0;  // the score rests on other indicators than the reference's
+    return;
+  }
   const double d = x - ref;
   out.change(r, c) = d;
   const double se = std::sqrt(se_x * se_x + se_ref * se_ref);
@@ -266,6 +271,11 @@ Changes compute_changes(const ScoreTable& table, const UnitRegistry* units, cons
     }
     out.baselines[u] = *base;
     const auto b = static_cast<std::size_t>(it - table.periods.begin());
+    const auto same_basis = [&](Eigen::Index c, Eigen::Index r1, Eigen::Index r2) {
+      if (table.bases.empty()) return true;
+      const auto at = [&](Eigen::Index r) { return table.bases[static_cast<std::size_t>(c * rows + r)]; };
+      return at(r1) == at(r2);
+    };
     for (Eigen::Index c = 0; c < cols; ++c) {
       const auto rb = ix(table.row(u, b));
       for (std::size_t p = 0; p < np; ++p) {
@@ -274,12 +284,12 @@ Changes compute_changes(const ScoreTable& table, const UnitRegistry* units, cons
         const double se = table.standard_errors(r, c);
         if (p > b) {
           set_change(out.since_baseline, r, c, x, se, table.scores(rb, c), table.standard_errors(rb, c), z,
-                     options.alpha);
+                     options.alpha, same_basis(c, r, rb));
         }
         if (p > 0) {
           const auto rp = ix(table.row(u, p - 1));
           set_change(out.since_previous, r, c, x, se, table.scores(rp, c), table.standard_errors(rp, c), z,
-                     options.alpha);
+                     options.alpha, same_basis(c, r, rp));
         }
       }
     }
@@ -329,10 +339,15 @@ KoploperTable koploper_table(const ScoreTable& table, const UnitRegistry* units,
   sub.periods = table.periods;
   sub.scores.resize(table.scores.rows(), ix(columns.size()));
   sub.standard_errors.resizeLike(sub.scores);
+  const auto all_rows = static_cast<std::size_t>(table.scores.rows());
   for (std::size_t k = 0; k < columns.size(); ++k) {
     sub.nodes.push_back(table.nodes[columns[k]]);
     sub.scores.col(ix(k)) = table.scores.col(ix(columns[k]));
     sub.standard_errors.col(ix(k)) = table.standard_errors.col(ix(columns[k]));
+    if (!table.bases.empty()) {
+      const auto first = table.bases.begin() + static_cast<std::ptrdiff_t>(columns[k] * all_rows);
+      sub.bases.insert(sub.bases.end(), first, first + static_cast<std::ptrdiff_t>(all_rows));
+    }
   }
   ScoreTable one;
   one.units = table.units;
@@ -386,6 +401,7 @@ KoploperTable koploper_table(const ScoreTable& table, const UnitRegistry* units,
       row.change_high = changes.since_baseline.high(r, kc);
       row.change_p_value = changes.since_baseline.p_value(r, kc);
       row.change_beyond_noise = changes.since_baseline.beyond_noise(r, kc);
+      const bool incomparable = changes.since_baseline.not_comparable(r, kc) == 1.0;
       row.peer_mean = peers.mean(ix(u), col);
       row.peer_median = peers.median(ix(u), col);
       row.peer_count = peers.count(ix(u), col);
@@ -393,6 +409,11 @@ KoploperTable koploper_table(const ScoreTable& table, const UnitRegistry* units,
       row.national = peers.national_mean(0, col);
       row.peers = peers.groups.units[u].description;
       row.uncertainty_note = uncertainty_note(row, se, ranks.unknown(ix(u), col));
+      if (incomparable) {
+        row.uncertainty_note += (row.uncertainty_note.empty() ? "" : "; ") +
+                                ("no change since the baseline: the score rests on other indicators in " +
+                                 row.period.to_string() + " than in " + row.baseline.to_string());
+      }
       rows.push_back(std::move(row));
     }
   }

@@ -15,6 +15,7 @@ ScoreTable ScoreTable::from(const PipelineResult& result) {
   t.periods = result.periods();
   t.nodes.reserve(result.tree().size());
   for (GoalTree::Index i = 0; i < result.tree().size(); ++i) t.nodes.push_back(result.tree().node(i).id);
+  t.bases = result.bases();
   return t;
 }
 
@@ -48,6 +49,10 @@ void ScoreTable::check() const {
     throw DataError("score table: standard errors are " + std::to_string(standard_errors.rows()) + " x " +
                     std::to_string(standard_errors.cols()) + ", expected the shape of the scores (" +
                     std::to_string(rows) + " x " + std::to_string(cols) + ")");
+  }
+  if (!bases.empty() && bases.size() != static_cast<std::size_t>(rows * cols)) {
+    throw DataError("score table: " + std::to_string(bases.size()) + " bases, expected one per score (" +
+                    std::to_string(rows * cols) + ") or none");
   }
   for (std::size_t p = 1; p < periods.size(); ++p) {
     if (!(periods[p - 1] < periods[p])) {

@@ -248,6 +248,39 @@ PipelineResult run_pipeline(const GoalTree& tree, const Dataset& data, const Pip
 }
 
 // ---------------------------------------------------------------------------------------------
+// Bases
+
+std::vector<std::uint64_t> PipelineResult::bases() const {
+  const std::size_t n = tree_.size(), nr = rows();
+  // A random-looking key per indicator (splitmix64 of its index); a set of indicators is the XOR
+  // of their keys, so two different sets collide with probability 2^-64.
+  const auto key = [](std::size_t v) {
+    std::uint64_t z = static_cast<std::uint64_t>(v) + 0x9E3779B97F4A7C15ULL;
+    z = (z ^ (z >> 30U)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27U)) * 0x94D049BB133111EBULL;
+    return z ^ (z >> 31U);
+  };
+  std::vector<std::uint64_t> out(n * nr, 0);
+  for (GoalTree::Index v = 0; v < n; ++v) {
+    std::vector<GoalTree::Index> leaves;
+    if (tree_.node(v).kind == NodeKind::indicator) {
+      leaves.push_back(v);
+    } else {
+      for (const auto d : tree_.descendants(v))
+        if (tree_.node(d).kind == NodeKind::indicator) leaves.push_back(d);
+    }
+    for (const auto leaf : leaves) {
+      const std::uint64_t k = key(leaf);
+      for (std::size_t r = 0; r < nr; ++r) {
+        const double x = scores_(static_cast<Eigen::Index>(r), static_cast<Eigen::Index>(leaf));
+        if (x == x) out[v * nr + r] ^= k;
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Ranks
 
 Eigen::MatrixXd PipelineResult::ranks() const {

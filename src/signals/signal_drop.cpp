@@ -14,6 +14,9 @@ void drop_one(const SignalInput& in, SignalList& out, std::size_t u, std::size_t
   const std::size_t row = in.result().row(u, p), ref_row = in.result().row(u, ref);
   const double x = in.value(row, info.index), y = in.value(ref_row, info.index);
   if (!std::isfinite(x) || !std::isfinite(y)) return;
+  // Like for like: a goal whose score rests on other indicators than at the reference has no
+  // change to test (docs/signals.md).
+  if (!in.same_basis(row, ref_row, info.index)) return;
   const double diff = x - y;
   if (info.direction * diff >= 0) return;  // not worse
   const double se = std::hypot(in.se_of(row, info.index, x), in.se_of(ref_row, info.index, y));

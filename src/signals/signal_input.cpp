@@ -28,6 +28,7 @@ SignalInput::SignalInput(const PipelineResult& result, const SignalRules& rules,
   if (ctx_.data != nullptr) index_dataset();
   else index_audit();
   mark_hidden();
+  bases_ = r_.bases();
 }
 
 void SignalInput::describe_nodes() {

@@ -29,6 +29,11 @@ class SignalInput {
   [[nodiscard]] std::size_t periods() const noexcept { return np_; }
   [[nodiscard]] std::size_t nodes() const noexcept { return nn_; }
   [[nodiscard]] const std::vector<NodeInfo>& node_info() const noexcept { return nodes_; }
+  /// Node j's scores in two rows rest on the same indicator cells (a change between them is like
+  /// for like; PipelineResult::bases).
+  [[nodiscard]] bool same_basis(std::size_t row1, std::size_t row2, std::size_t j) const {
+    return bases_[j * r_.rows() + row1] == bases_[j * r_.rows() + row2];
+  }
   /// The unit's name (its id when the registry has none).
   [[nodiscard]] const std::string& unit_name(std::size_t u) const { return unit_names_[u]; }
   /// The unit's definition, or null without a registry or when it is not in it.
@@ -81,6 +86,7 @@ class SignalInput {
   std::vector<std::uint8_t> untreated_;
   // Per (row, node): a suppressed indicator cell, or a goal with one below it.
   std::vector<std::uint8_t> hidden_;
+  std::vector<std::uint64_t> bases_;  ///< PipelineResult::bases(): node * rows + row
 };
 
 /// The signals found so far, in the order the rules found them, with the keys of the final order.

@@ -94,6 +94,7 @@ TEXT: dict[str, dict[str, str]] = {
         "yes": "ja",
         "no": "nee",
         "unknown": "onbekend",
+        "not_comparable": "niet vergelijkbaar (andere indicatoren dan bij de nulmeting)",
         "trends_title": "Trends en voorspelling",
         "trends_caption": "Scores per periode met interval, de lineaire trend (stippellijn) en de "
         "voorspelling met Holts methode (gestreept).",
@@ -224,6 +225,7 @@ TEXT: dict[str, dict[str, str]] = {
         "yes": "yes",
         "no": "no",
         "unknown": "unknown",
+        "not_comparable": "not comparable (other indicators than at the baseline)",
         "trends_title": "Trends and forecast",
         "trends_caption": "Scores per period with their interval, the linear trend (dotted) and the forecast "
         "by Holt's method (dashed).",
