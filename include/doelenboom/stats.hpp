@@ -55,6 +55,13 @@ struct Interval {
 /// Throws DataError unless n > 0, 0 <= successes <= n (both finite) and 0 < confidence < 1.
 [[nodiscard]] Interval wilson(double successes, double n, double confidence = 0.95);
 
+/// The standard error of a share p = s/n: the binomial sqrt(p (1 - p) / n) for 0 < p < 1; at 0/n
+/// and n/n, where that is 0, the half-width of the 95% Wilson interval over z = 1.95996..., which
+/// is z / (2 (n + z^2)) (the interval is [0, z^2 / (n + z^2)] or [n / (n + z^2), 1]): an estimate
+/// of everyone or no one is not certain (docs/estimates.md). Fixed at 95%, so that the se does not
+/// depend on the level an estimator reports its interval at. NaN unless n > 0.
+[[nodiscard]] double share_standard_error(double p, double n) noexcept;
+
 // ---------------------------------------------------------------------------------------------
 // Means and quantiles
 

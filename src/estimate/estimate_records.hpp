@@ -30,17 +30,7 @@ inline EstimateRecord group_record(const PartialDictionary<std::string>& units, 
   return e;
 }
 
-/// The standard error of a share s/n: the binomial sqrt(p (1 - p) / n) for 0 < s < n; at 0/n and
-/// n/n, where that is 0, the half-width of the 95% Wilson interval over z = 1.95996..., which is
-/// z / (2 (n + z^2)) (the interval is [0, z^2 / (n + z^2)] or [n / (n + z^2), 1]). Fixed at 95%
-/// so that the se does not depend on the level an estimator reports its interval at.
-inline double share_standard_error(double p, double n) {
-  if (p > 0.0 && p < 1.0) return std::sqrt(p * (1.0 - p) / n);
-  constexpr double z = 1.959963984540054;  // Phi^-1(0.975)
-  return z / (2.0 * (n + z * z));
-}
-
-/// A share with its Wilson interval: value, n, interval and share_standard_error; marked a share,
+/// A share with its Wilson interval: value, n, interval and stats::share_standard_error; marked a share,
 /// so that the small-count rule applies.
 inline void set_wilson(EstimateRecord& e, const stats::Interval& w) {
   e.share = true;
@@ -48,7 +38,7 @@ inline void set_wilson(EstimateRecord& e, const stats::Interval& w) {
   e.n = w.n;
   e.ci_low = w.low;
   e.ci_high = w.high;
-  e.se = share_standard_error(w.estimate, w.n);
+  e.se = stats::share_standard_error(w.estimate, w.n);
 }
 
 /// A mean with its t interval: value, standard error and interval (n is the caller's).

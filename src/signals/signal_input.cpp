@@ -3,6 +3,8 @@
 
 #include "signals/signal_input.hpp"
 
+#include "doelenboom/stats.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -193,7 +195,7 @@ double SignalInput::se_of(std::size_t row, std::size_t j, double x) const {
   }
   if (nodes_[j].measure == Measure::count) return std::sqrt(std::max(x, 0.0));
   const double n = n_of(row, j);
-  if (nodes_[j].measure == Measure::proportion && std::isfinite(n) && n > 0) return std::sqrt(std::max(x * (1 - x), 0.0) / n);
+  if (nodes_[j].measure == Measure::proportion && std::isfinite(n) && n > 0) return stats::share_standard_error(x, n);
   return nan;
 }
 

@@ -73,6 +73,13 @@ void check_p(const char* function, double p) {
 
 // ---------------------------------------------------------------------------------------------
 
+double share_standard_error(double p, double n) noexcept {
+  if (!(n > 0.0) || !std::isfinite(p)) return std::numeric_limits<double>::quiet_NaN();
+  if (p > 0.0 && p < 1.0) return std::sqrt(p * (1.0 - p) / n);
+  constexpr double z = 1.959963984540054;  // Phi^-1(0.975)
+  return z / (2.0 * (n + z * z));
+}
+
 Interval wilson(double successes, double n, double confidence) {
   constexpr const char* f = "wilson";
   if (!std::isfinite(n) || !(n > 0.0)) fail(f, "n = " + fmt(n) + "; expected a finite number of observations > 0");

@@ -75,6 +75,17 @@ TEST(StatsWilson, ZeroAndAllSuccessesHitTheBoundsExactly) {
   EXPECT_EQ(all.high, 1.0);
 }
 
+TEST(StatsShareStandardError, BinomialInsideAndTheWilsonHalfWidthAtTheEnds) {
+  EXPECT_DOUBLE_EQ(st::share_standard_error(0.25, 40), std::sqrt(0.25 * 0.75 / 40));
+  // 17/17: the 95% Wilson interval [0.81568..., 1] (statsmodels), half its width over z.
+  const auto w = st::wilson(17, 17);
+  const double z = 1.959963984540054;
+  EXPECT_NEAR(st::share_standard_error(1.0, 17), (w.high - w.low) / (2 * z), 1e-15);
+  EXPECT_NEAR(w.low, 0.8156818649911481, 1e-12);
+  EXPECT_DOUBLE_EQ(st::share_standard_error(0.0, 17), st::share_standard_error(1.0, 17));
+  EXPECT_TRUE(std::isnan(st::share_standard_error(0.5, 0)));
+}
+
 TEST(StatsWilson, RejectsBadInput) {
   expect_data_error([] { (void)st::wilson(0, 0); }, {"wilson", "n = 0"});
   expect_data_error([] { (void)st::wilson(11, 10); }, {"successes = 11", "n = 10"});
