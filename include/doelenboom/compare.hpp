@@ -170,6 +170,9 @@ struct KoploperRow {
   Period baseline;
   double change_since_baseline = 0, change_low = 0, change_high = 0, change_p_value = 0;
   double change_beyond_noise = 0;  ///< 1, 0 or NaN (unknown)
+  /// 0 when the score rests on other indicators than at the baseline, so that no change is
+  /// computed (Change::not_comparable, docs/compare.md); else 1.
+  double change_comparable = 1;
   double peer_mean = 0, peer_median = 0, peer_count = 0, difference_from_peers = 0;
   double national = 0;  ///< the plain mean of all units
   std::string peers;    ///< the peer group description

@@ -54,6 +54,7 @@ KOPLOPER_COLUMNS = (
     "change_high",
     "change_p_value",
     "change_beyond_noise",
+    "change_comparable",
     "peer_mean",
     "peer_median",
     "peer_count",
@@ -134,7 +135,7 @@ def _koploper_frame(cols: dict[str, Any]) -> pd.DataFrame:
     data: dict[str, Any] = {}
     for name in KOPLOPER_COLUMNS:
         values = cols[name]
-        if name == "change_beyond_noise":
+        if name in ("change_beyond_noise", "change_comparable"):
             arr = np.asarray(values, dtype=np.float64)
             data[name] = pd.array([pd.NA if np.isnan(v) else bool(v) for v in arr], dtype="boolean")
         elif name in ("period", "baseline", "peers", "uncertainty_note"):
@@ -173,7 +174,9 @@ def compare(
     a standard error is unknown). A unit whose standard error is unknown has NaN ``low``, ``high``,
     ``rank_low``, ``rank_high`` and ``rank_median`` (unknown, never zero width), and the others'
     rank intervals allow for it anywhere; ``uncertainty_note`` says why an interval is unknown
-    ("" when none is; docs/compare.md, "Unknown standard errors"). ``attrs`` hold the settings (the confidence as ``level``), the
+    ("" when none is; docs/compare.md, "Unknown standard errors"). ``change_comparable`` is false
+    where the score rests on other indicators than at the baseline, so that no change is given
+    (docs/compare.md, "Like for like"). ``attrs`` hold the settings (the confidence as ``level``), the
     case-mix warning and, as ``peer_groups``, the :class:`PeerGroups` the peer columns were
     computed from (every unit of the result, not only those reported).
     """

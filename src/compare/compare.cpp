@@ -402,6 +402,7 @@ KoploperTable koploper_table(const ScoreTable& table, const UnitRegistry* units,
       row.change_p_value = changes.since_baseline.p_value(r, kc);
       row.change_beyond_noise = changes.since_baseline.beyond_noise(r, kc);
       const bool incomparable = changes.since_baseline.not_comparable(r, kc) == 1.0;
+      row.change_comparable = incomparable ? 0.0 : 1.0;
       row.peer_mean = peers.mean(ix(u), col);
       row.peer_median = peers.median(ix(u), col);
       row.peer_count = peers.count(ix(u), col);

@@ -63,13 +63,14 @@ std::string scores_text(const PipelineResult& r) {
 
 std::string koplopers_text(const std::vector<KoploperRow>& rows) {
   Table t({"unit", "node", "period", "score", "low", "high", "rank", "rank_low", "rank_high", "rank_median", "baseline",
-           "change_since_baseline", "change_low", "change_high", "change_p_value", "change_beyond_noise", "peer_mean",
+           "change_since_baseline", "change_low", "change_high", "change_p_value", "change_beyond_noise",
+           "change_comparable", "peer_mean",
            "peer_median", "peer_count", "difference_from_peers", "national", "peers", "uncertainty_note"});
   for (const auto& k : rows) {
     t.row({k.unit, k.node, k.period.to_string(), number(k.score), number(k.low), number(k.high), number(k.rank),
            number(k.rank_low), number(k.rank_high), number(k.rank_median), k.baseline.to_string(),
            number(k.change_since_baseline), number(k.change_low), number(k.change_high), number(k.change_p_value),
-           number(k.change_beyond_noise), number(k.peer_mean), number(k.peer_median), number(k.peer_count),
+           number(k.change_beyond_noise), number(k.change_comparable), number(k.peer_mean), number(k.peer_median), number(k.peer_count),
            number(k.difference_from_peers), number(k.national), k.peers, k.uncertainty_note});
   }
   return t.text();

@@ -235,6 +235,7 @@ def test_change_since_the_baseline_and_the_peers() -> None:
             k = koplopers.loc[(unit, node)]
             if math.isnan(k["change_since_baseline"]):  # the score rests on other indicators now
                 assert "other indicators" in k["uncertainty_note"]
+                assert not k["change_comparable"]
                 assert cells[3] == "niet vergelijkbaar (andere indicatoren dan bij de nulmeting)"
                 continue
             assert cells[3].startswith(("+" if after - before > 0 else "") + nl(after - before))

@@ -125,7 +125,7 @@ def change_text(row: dict[str, Any] | None, language: str) -> str:
     """A koploper row's change since the baseline with its interval: ``+2,5 [0,1 - 4,9]``, an en
     dash; ``+2,5 [onbekend]`` when a standard error (now or at the baseline) is unknown."""
     keys = ("change_since_baseline", "change_low", "change_high")
-    if row is not None and missing(row.get(keys[0])) and "other indicators" in str(row.get("uncertainty_note", "")):
+    if row is not None and row.get("change_comparable") is not None and not row["change_comparable"]:
         return text(language, "not_comparable")  # not like for like (docs/compare.md)
     return _with_interval(row, keys, fmt.signed, ("[", "]"), language)
 

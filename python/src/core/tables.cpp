@@ -28,6 +28,7 @@ py::dict koploper_columns(const std::vector<KoploperRow>& rows) {
       .array("change_high", &R::change_high)
       .array("change_p_value", &R::change_p_value)
       .array("change_beyond_noise", &R::change_beyond_noise)
+      .array("change_comparable", &R::change_comparable)
       .array("peer_mean", &R::peer_mean)
       .array("peer_median", &R::peer_median)
       .array("peer_count", &R::peer_count)

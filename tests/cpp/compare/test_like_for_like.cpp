@@ -59,6 +59,8 @@ TEST(LikeForLike, AChangeOverOtherIndicatorsIsNotComputed) {
   const auto rows = db::koploper_table(table, nullptr, options).rows;
   ASSERT_EQ(rows.size(), 2U);
   EXPECT_TRUE(std::isnan(rows[0].change_since_baseline));
+  EXPECT_EQ(rows[0].change_comparable, 0.0);
+  EXPECT_EQ(rows[1].change_comparable, 1.0);
   EXPECT_EQ(rows[0].uncertainty_note,
             "no change since the baseline: the score rests on other indicators in 2022 than in 2021");
   EXPECT_EQ(rows[1].uncertainty_note, "");
