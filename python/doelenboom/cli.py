@@ -9,8 +9,8 @@ list (``.csv``; name its columns with ``--csv-columns``) or the name of a shippe
 (docs/run-config.md): estimates, aggregation, comparison, signals; it prints a short summary and
 writes the result tables (CSV) and the report to the output folder. ``doelenboom demo [--out DIR]``
 does the same on the shipped fictitious example (docs/example.md), generated into ``DIR/data``.
-Both audit the tables they wrote (docs/privacy.md) and exit 1, without the report, when a
-suppressed cell can be derived from them.
+Both audit the tables before writing them (docs/privacy.md); when a suppressed cell could be
+derived from them, they write nothing (the folder keeps its previous output) and exit 1.
 
 ``doelenboom audit OUTPUT_DIR [--config RUN_CONFIG]`` runs that disclosure audit on an output
 folder: a one-line verdict (exit 0), or the cells an attacker can narrow down with their
@@ -36,6 +36,7 @@ from .goal_tree import GoalTree, _plural, check_tree_file
 
 if TYPE_CHECKING:
     from .audit import AuditResult
+    from .monitoring import MonitoringRun
 
 __all__ = ["main"]
 
@@ -285,8 +286,8 @@ _TEXT = {
         "wrote": "Geschreven: {what}",
         "no_report": "doelenboom: het rapport is overgeslagen (doelenboom.report ontbreekt)",
         "rank": "rang",
-        "unpublishable": "doelenboom: de uitvoer in {target} mag niet gepubliceerd worden: onderdrukte cellen "
-        "zijn af te leiden uit wat gepubliceerd is (zie de tabel hierboven)",
+        "unpublishable": "doelenboom: niets geschreven in {target}: onderdrukte cellen zouden af te leiden zijn "
+        "uit wat gepubliceerd wordt (zie de tabel hierboven)",
     },
     "en": {
         "fictitious": "FICTITIOUS DATA: every number is invented (only the municipalities and populations are real).",
@@ -298,8 +299,8 @@ _TEXT = {
         "wrote": "Wrote: {what}",
         "no_report": "doelenboom: the report was skipped (doelenboom.report is missing)",
         "rank": "rank",
-        "unpublishable": "doelenboom: the output in {target} must not be published: suppressed cells can be "
-        "derived from what is published (see the table above)",
+        "unpublishable": "doelenboom: nothing written in {target}: suppressed cells could be derived from what "
+        "would be published (see the table above)",
     },
 }
 
@@ -392,34 +393,35 @@ def _run_and_write(config: Path, out: Path | None, language: str, quiet: bool) -
     result = run_monitoring(config, progress=_progress(quiet))
     target = out if out is not None else result.output_dir
     assert target is not None
-    written = write_tables(result, target)
-    audit = _audit_written(config, target, quiet)
-    if audit.ok:  # else no report: it would show the same numbers
-        try:
-            from .report import write_report  # written alongside; the tables are complete without it
-        except ImportError:
-            print(_TEXT[language]["no_report"], file=sys.stderr)
-        else:
-            if not quiet:
-                print(f"[report] {target / 'rapport.html'}", file=sys.stderr, flush=True)
-            written.append(Path(write_report(result, target / "rapport.html", language=language)))
+    # The audit sees the tables as they would be written (audit_run); an output that fails it is
+    # not written at all, so that the folder keeps its previous, complete output.
+    audit = _audit_run(result, quiet)
     for line in _summary_lines(result, language):
         print(line)
     if _print_audit(audit, language, quiet):
         print(_TEXT[language]["unpublishable"].format(target=target), file=sys.stderr)
         return 1
+    written = write_tables(result, target)
+    try:
+        from .report import write_report  # written alongside; the tables are complete without it
+    except ImportError:
+        print(_TEXT[language]["no_report"], file=sys.stderr)
+    else:
+        if not quiet:
+            print(f"[report] {target / 'rapport.html'}", file=sys.stderr, flush=True)
+        written.append(Path(write_report(result, target / "rapport.html", language=language)))
     print(_TEXT[language]["wrote"].format(what=f"{target} ({', '.join(p.name for p in written)})"))
     return 0
 
 
-def _audit_written(config: Path, target: Path, quiet: bool) -> AuditResult:
-    """The disclosure audit of the tables a run just wrote, with the run's tree, pipeline and
-    protection level (doelenboom.audit)."""
-    from .audit import audit_output
+def _audit_run(result: MonitoringRun, quiet: bool) -> AuditResult:
+    """The disclosure audit of a run's tables before they are written, with the run's tree,
+    pipeline and protection level (doelenboom.audit.audit_run)."""
+    from .audit import audit_run
 
     if not quiet:
-        print(f"[audit] {target}", file=sys.stderr, flush=True)
-    return audit_output(target, config)
+        print("[audit]", file=sys.stderr, flush=True)
+    return audit_run(result)
 
 
 def _print_audit(result: AuditResult, language: str, quiet: bool) -> int:

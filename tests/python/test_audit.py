@@ -416,9 +416,11 @@ def test_the_demo_output_is_protected(demo: tuple[Path, int, str, str]) -> None:
     assert (out / "rapport.html").is_file()
 
 
-def test_a_run_whose_output_fails_the_audit_exits_1(
+def test_a_run_whose_output_fails_the_audit_writes_nothing_and_exits_1(
     demo: tuple[Path, int, str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The audit runs before anything is written: a failing run leaves the folder's previous
+    output as it was (never new tables next to an old report)."""
     import doelenboom.audit
 
     leak = pd.DataFrame(
@@ -426,26 +428,28 @@ def test_a_run_whose_output_fails_the_audit_exits_1(
           False, "kern breakdown of GM0717 2024 ind_clienten_bereikt")],
         columns=list(doelenboom.audit.CELL_COLUMNS),
     )
-    seen: list[tuple[Path, Path]] = []
+    seen: list[Path | None] = []
 
-    def failing(output_dir: Path, config: Path) -> AuditResult:
-        seen.append((Path(output_dir), Path(config)))
+    def failing(run: db.MonitoringRun) -> AuditResult:
+        seen.append(run.config)
         return AuditResult(leak, 10.0)
 
-    monkeypatch.setattr(doelenboom.audit, "audit_output", failing)
+    monkeypatch.setattr(doelenboom.audit, "audit_run", failing)
     config = demo[0] / "data" / "koplopers.yaml"
     target = tmp_path / "uit"
+    target.mkdir()
+    (target / "rapport.html").write_text("the previous report", encoding="utf-8")
     code, stdout, stderr = cli("run", str(config), "--out", str(target), "--quiet")
     assert code == 1
-    assert seen == [(target, config)]
+    assert seen == [config]
     assert "Openbaarmakingscontrole: 1 van 1 onderdrukte cel niet beschermd (beschermingsniveau 10)" in stdout
     assert "areas.csv GM0717/kern=Veere 2024 ind_clienten_bereikt" in stdout
     assert stderr.strip() == (
-        f"doelenboom: de uitvoer in {target} mag niet gepubliceerd worden: onderdrukte cellen zijn af te leiden "
-        "uit wat gepubliceerd is (zie de tabel hierboven)"
+        f"doelenboom: niets geschreven in {target}: onderdrukte cellen zouden af te leiden zijn uit wat "
+        "gepubliceerd wordt (zie de tabel hierboven)"
     )
-    assert not (target / "rapport.html").exists()
-    assert (target / "scores.csv").is_file()
+    assert sorted(p.name for p in target.iterdir()) == ["rapport.html"]
+    assert (target / "rapport.html").read_text(encoding="utf-8") == "the previous report"
 
 
 def test_the_demo_without_secondary_suppression_fails_the_audit(
