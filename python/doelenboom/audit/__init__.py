@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from .._core import graph as _graph
 from .._core import pipeline as _pipeline
 from .._facade import core_of
 from .goals import add_goal_equations
@@ -125,9 +126,19 @@ def _result(system: System, protection_level: float) -> AuditResult:
     return AuditResult(cells, protection_level, system.notes.lines())
 
 
-def _protection_level(config: Any, given: float | None) -> float:
-    """The level given, else the run config's ``protection_level`` (default 10 persons)."""
-    return float(given) if given is not None else float(config.protection_level)
+def _run_settings(
+    config: PathLike | None, protection_level: float | None
+) -> tuple[_graph.GoalTree | None, _pipeline.PipelineSpec | None, float]:
+    """The tree, pipeline (None: the default) and protection level of a run config: the level
+    given, else the config's ``protection_level``; without a config no tree and the default level."""
+    if config is None:
+        return None, None, DEFAULT_PROTECTION_LEVEL if protection_level is None else float(protection_level)
+    from ..run import load_config
+
+    cfg = load_config(config)
+    tree = _graph.GoalTree.load_yaml(os.fspath(cfg.tree))
+    spec = _pipeline.PipelineSpec.load_yaml(os.fspath(cfg.pipeline)) if cfg.pipeline.name else None
+    return tree, spec, float(cfg.protection_level if protection_level is None else protection_level)
 
 
 def audit_output(
@@ -137,8 +148,7 @@ def audit_output(
     areas.csv), with the tree and pipeline of the run config ``config``; without a config only the
     breakdowns and share families are audited (the notes say so).
 
-    ``protection_level`` defaults to the config's ``protection_level`` or, without one, its
-    suppression threshold (10 without a config). A missing folder or file, or a malformed table,
+    ``protection_level`` defaults to the config's ``protection_level`` (10 without a config). A missing folder or file, or a malformed table,
     raises :class:`FileNotFoundError` or :class:`~doelenboom.ParseError` naming it.
     """
     folder = Path(os.fspath(output_dir))
@@ -146,16 +156,7 @@ def audit_output(
         msg = f"{folder}: no such folder (expected the output folder of a run, with scores.csv and " + \
               ", ".join(DATASET_TABLES) + ")"
         raise FileNotFoundError(msg)
-    tree = spec = None
-    level = DEFAULT_PROTECTION_LEVEL if protection_level is None else float(protection_level)
-    if config is not None:
-        from .._core import graph as _graph
-        from ..run import load_config
-
-        cfg = load_config(config)
-        tree = _graph.GoalTree.load_yaml(os.fspath(cfg.tree))
-        spec = _pipeline.PipelineSpec.load_yaml(os.fspath(cfg.pipeline)) if cfg.pipeline.name else None
-        level = _protection_level(cfg, protection_level)
+    tree, spec, level = _run_settings(config, protection_level)
     tables = [read_dataset_csv(folder / name, name) for name in DATASET_TABLES]
     return audit_tables(read_scores_csv(folder / "scores.csv"), *tables, tree=tree, pipeline=spec, protection_level=level)
 
@@ -163,13 +164,6 @@ def audit_output(
 def audit_run(run: MonitoringRun, *, protection_level: float | None = None) -> AuditResult:
     """Audit a run made in a notebook (:func:`doelenboom.run`) as its tables would be published;
     the pipeline and protection level come from the run's config (``run.config``)."""
-    spec = None
-    level = DEFAULT_PROTECTION_LEVEL if protection_level is None else float(protection_level)
-    if run.config is not None:
-        from ..run import load_config
-
-        cfg = load_config(run.config)
-        spec = _pipeline.PipelineSpec.load_yaml(os.fspath(cfg.pipeline)) if cfg.pipeline.name else None
-        level = _protection_level(cfg, protection_level)
+    _, spec, level = _run_settings(run.config, protection_level)
     return audit_tables(run.result, run.dataset, run.estimates, run.areas, tree=run.tree, pipeline=spec,
                         protection_level=level)
